@@ -1,0 +1,3 @@
+from studygroup.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""The small application object that travels on the Click context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from studygroup.location import Location, resolve
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from studygroup.db import Database
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class App:
+    def __init__(self, db_option: str | None) -> None:
+        self.db_option = db_option
+
+    @cached_property
+    def location(self) -> Location:
+        try:
+            return resolve(self.db_option)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--db'") from None
+
+    @cached_property
+    def database(self) -> Database:
+        from studygroup.db import Database
+
+        return Database(self.location)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.database.read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self.database.write() as session:
+            yield session
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def course_option(func: F) -> F:
+    return click.option(
+        "--course",
+        "course_slug",
+        metavar="SLUG",
+        envvar="STUDYGROUP_COURSE",
+        help="The course (default: $STUDYGROUP_COURSE, or the only active course).",
+    )(func)
+
+
+def emit_json(data: Any) -> None:
+    from studygroup.render.jsonout import dumps
+
+    click.echo(dumps(data))
+
+
+def emit_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], empty: str
+) -> None:
+    if not rows:
+        click.echo(empty, err=True)
+        return
+    from studygroup.render.table import table
+
+    click.echo(table(rows, columns))
+
+
+def emit_fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> None:
+    from studygroup.render.table import fields
+
+    click.echo(fields(record, labels))
+
+
+def note(message: str) -> None:
+    """Progress and confirmations go to stderr; stdout is for data."""
+    click.echo(message, err=True)

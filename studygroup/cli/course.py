@@ -1,0 +1,217 @@
+"""`studygroup course ...`"""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import click
+
+from studygroup.cli import params
+from studygroup.cli.app import App, emit_fields, emit_json, emit_table, json_option, note, pass_app
+
+COURSE_COLUMNS = [
+    ("slug", "slug"),
+    ("title", "title"),
+    ("weekday", "day"),
+    ("time", "time"),
+    ("timezone", "timezone"),
+    ("minutes", "min"),
+    ("pace", "pace"),
+    ("status", "status"),
+]
+COURSE_FIELDS = [
+    ("slug", "Slug"),
+    ("title", "Title"),
+    ("status", "Status"),
+    ("weekday", "Weekday"),
+    ("time", "Time"),
+    ("timezone", "Timezone"),
+    ("minutes", "Session minutes"),
+    ("pace", "Pace (video min/session)"),
+    ("discussion", "Discussion per lecture"),
+    ("intro", "Intro minutes"),
+    ("wrapup", "Wrap-up minutes"),
+    ("url", "URL"),
+]
+
+
+def _settings_options(required: bool):  # type: ignore[no-untyped-def]
+    """The options shared by `course add` and `course edit`."""
+
+    def decorate(func):  # type: ignore[no-untyped-def]
+        options = [
+            click.option("--weekday", type=params.WEEKDAY, required=required,
+                         help="Day of the weekly session, e.g. tue or Tuesday."),
+            click.option("--time", "start", type=params.HHMM, required=required,
+                         help="Local start time, HH:MM (24-hour)."),
+            click.option("--tz", "timezone", type=params.TIMEZONE, required=required,
+                         help="IANA timezone of the session time, e.g. Europe/London."),
+            click.option("--minutes", type=params.MINUTES,
+                         help="Session length in minutes (default 90)."),
+            click.option("--pace", type=params.MINUTES,
+                         help="Minutes of lecture video covered per session (default 120)."),
+            click.option("--discussion", type=params.MINUTES_OR_ZERO,
+                         help="Discussion minutes per lecture (default 15)."),
+            click.option("--intro", type=params.MINUTES_OR_ZERO,
+                         help="Intro minutes (default 5)."),
+            click.option("--wrapup", type=params.MINUTES_OR_ZERO,
+                         help="Wrap-up minutes (default 5)."),
+            click.option("--url", type=params.URL, help="Course home page."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+@click.group()
+def course() -> None:
+    """Courses: what the group studies, and when it meets.
+
+    \b
+    Example:
+      studygroup course add fsdl "Full Stack Deep Learning" --weekday tue \\
+          --time 18:00 --tz Europe/London
+      studygroup course import fsdl syllabus.csv
+    """
+
+
+@course.command("add")
+@click.argument("slug", type=params.SLUG)
+@click.argument("title")
+@_settings_options(required=True)
+@pass_app
+def course_add(
+    app: App, slug: str, title: str, weekday: int, start: time, timezone: str,
+    minutes: int | None, pace: int | None, discussion: int | None, intro: int | None,
+    wrapup: int | None, url: str | None,
+) -> None:
+    """Add a course that meets weekly on WEEKDAY at TIME in timezone TZ.
+
+    \b
+    Example:
+      studygroup course add fsdl "Full Stack Deep Learning" \\
+          --weekday tue --time 18:00 --tz Europe/London --pace 120 --minutes 90
+    """
+    from studygroup.courses import CourseFields, add_course
+
+    fields = CourseFields(
+        title=title, url=url, timezone=timezone, weekday=weekday, start_time=start,
+        session_minutes=minutes, pace_minutes=pace, discussion_minutes=discussion,
+        intro_minutes=intro, wrapup_minutes=wrapup,
+    )
+    with app.write() as session:
+        created = add_course(session, slug, fields)
+        note(f"added course {created.slug}")
+
+
+@course.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include archived courses.")
+@json_option
+@pass_app
+def course_list(app: App, include_all: bool, as_json: bool) -> None:
+    """List courses.
+
+    \b
+    Example:
+      studygroup course list --json
+    """
+    from studygroup.courses import list_courses
+    from studygroup.serialize import course_dict
+
+    with app.read() as session:
+        rows = [course_dict(c) for c in list_courses(session, include_all)]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, COURSE_COLUMNS, "no courses yet; add one with 'studygroup course add'")
+
+
+@course.command("show")
+@click.argument("slug")
+@json_option
+@pass_app
+def course_show(app: App, slug: str, as_json: bool) -> None:
+    """Show a course's settings and its lectures.
+
+    \b
+    Example:
+      studygroup course show fsdl
+    """
+    from studygroup.courses import get_course, list_lectures
+    from studygroup.serialize import course_detail, lecture_dict
+
+    with app.read() as session:
+        found = get_course(session, slug)
+        data = course_detail(found)
+        data["lectures"] = [lecture_dict(lec) for lec in list_lectures(session, found)]
+    if as_json:
+        emit_json(data)
+        return
+    emit_fields(data, COURSE_FIELDS)
+    click.echo()
+    from studygroup.cli.lecture import LECTURE_COLUMNS
+
+    emit_table(data["lectures"], LECTURE_COLUMNS, "no lectures yet; see 'course import'")
+
+
+@course.command("edit")
+@click.argument("slug")
+@click.option("--title", help="New title.")
+@click.option("--status", type=click.Choice(["active", "finished", "archived"]),
+              help="Mark the course finished or archived (or active again).")
+@_settings_options(required=False)
+@pass_app
+def course_edit(
+    app: App, slug: str, title: str | None, status: str | None, weekday: int | None,
+    start: time | None, timezone: str | None, minutes: int | None, pace: int | None,
+    discussion: int | None, intro: int | None, wrapup: int | None, url: str | None,
+) -> None:
+    """Change a course's settings. Only the options given change.
+
+    Changing the weekday, time or timezone applies to sessions planned from then on.
+
+    \b
+    Example:
+      studygroup course edit fsdl --time 18:30 --pace 100
+      studygroup course edit fsdl --status finished
+    """
+    from studygroup.courses import CourseFields, edit_course
+    from studygroup.models import CourseStatus
+
+    fields = CourseFields(
+        title=title, url=url, timezone=timezone, weekday=weekday, start_time=start,
+        session_minutes=minutes, pace_minutes=pace, discussion_minutes=discussion,
+        intro_minutes=intro, wrapup_minutes=wrapup,
+        status=CourseStatus(status) if status else None,
+    )
+    if not fields.cleaned():
+        raise click.UsageError("nothing to change: give at least one option")
+    with app.write() as session:
+        edit_course(session, slug, fields)
+    note(f"updated course {slug}")
+
+
+@course.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def course_import(app: App, slug: str, file: Path) -> None:
+    """Import lectures from a CSV syllabus; all rows or none.
+
+    Columns: label,title,kind,minutes,optional,url (label and title required). kind is
+    lecture, lab or guest; optional is yes/no/true/false/1/0; empty minutes or url mean none.
+    A label already in the course is updated; new labels are added in file order.
+
+    \b
+    Example:
+      printf 'label,title,kind,minutes,optional,url\\n1,Intro,lecture,60,no,\\n' > s.csv
+      studygroup course import fsdl s.csv
+    """
+    from studygroup.courses import get_course, import_lectures
+
+    with app.write() as session:
+        summary = import_lectures(session, get_course(session, slug), file)
+    note(f"imported {len(summary.added)} new and {len(summary.updated)} updated lecture(s)")

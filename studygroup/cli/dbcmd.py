@@ -1,0 +1,144 @@
+"""`studygroup init` and `studygroup db ...`: where the database is and its schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from studygroup.cli.app import App, emit_json, json_option, note, pass_app
+
+
+@click.command()
+@pass_app
+def init(app: App) -> None:
+    """Create the database at the latest schema (does nothing if it is already there).
+
+    \b
+    Example:
+      studygroup init
+      studygroup --db ./fsdl.db init
+    """
+    from studygroup.db import schema_revision
+
+    with app.write() as session:
+        revision = schema_revision(session.connection())
+    note(f"database ready at {app.location.display()} (schema {revision})")
+
+
+@click.group()
+def db() -> None:
+    """Where the database is, its schema revision, upgrades and backups.
+
+    \b
+    Example:
+      studygroup db path
+      studygroup db upgrade
+    """
+
+
+@db.command("path")
+@json_option
+@pass_app
+def db_path(app: App, as_json: bool) -> None:
+    """Print where the database is (any password masked).
+
+    The database is --db, else $STUDYGROUP_DB, else studygroup.db in your user data directory.
+
+    \b
+    Example:
+      studygroup db path
+    """
+    location = app.location
+    if as_json:
+        emit_json(
+            {
+                "location": location.display(),
+                "engine": "sqlite" if location.is_sqlite else "postgresql",
+                "exists": app.database.exists() if location.is_sqlite else None,
+            }
+        )
+    else:
+        click.echo(location.display())
+
+
+@db.command("current")
+@json_option
+@pass_app
+def db_current(app: App, as_json: bool) -> None:
+    """Show the database's schema revision and whether it is up to date.
+
+    \b
+    Example:
+      studygroup db current --json
+    """
+    from studygroup.db import schema_revision, transaction
+    from studygroup.schema import HEAD_REVISION
+
+    revision = None
+    if app.database.exists():
+        with transaction(app.database.engine, write=False) as session:
+            revision = schema_revision(session.connection())
+    status = (
+        "missing" if revision is None else "current" if revision == HEAD_REVISION else "outdated"
+    )
+    if as_json:
+        emit_json({"revision": revision, "head": HEAD_REVISION, "status": status})
+        return
+    if revision is None:
+        click.echo(f"no database yet at {app.location.display()} (head is {HEAD_REVISION})")
+    elif revision == HEAD_REVISION:
+        click.echo(f"{revision} (head)")
+    else:
+        click.echo(f"{revision} (head is {HEAD_REVISION}: run 'studygroup db upgrade')")
+
+
+@db.command("upgrade")
+@pass_app
+def db_upgrade(app: App) -> None:
+    """Upgrade the database to the latest schema.
+
+    On SQLite a verified backup is taken first, beside the database, and restored if the
+    upgrade fails.
+
+    \b
+    Example:
+      studygroup db upgrade
+    """
+    from studygroup import migrate
+
+    result = migrate.upgrade_database(app.database)
+    if result.backup is not None:
+        note(f"backup: {result.backup}")
+    if result.before == result.after:
+        note(f"already at {result.after}; nothing to do")
+    else:
+        note(f"upgraded {result.before or 'empty database'} -> {result.after}")
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def db_backup(app: App, file: Path) -> None:
+    """Copy the SQLite database safely to FILE (a new file, mode 0600), and verify the copy.
+
+    For PostgreSQL use pg_dump.
+
+    \b
+    Example:
+      studygroup db backup ~/backups/studygroup-2026-11-22.db
+    """
+    from studygroup import migrate
+    from studygroup.errors import StudygroupError
+
+    path = app.location.path
+    if path is None:
+        raise StudygroupError("db backup works on SQLite only; for PostgreSQL use pg_dump")
+    if not app.database.exists():
+        raise StudygroupError(f"no database at {path} to back up")
+    if file.exists():
+        raise StudygroupError(f"{file} already exists; choose a new file name")
+    if not file.parent.is_dir():
+        raise StudygroupError(f"no such directory: {file.parent}")
+    migrate.backup_sqlite(path, file)
+    note(f"backed up {path} -> {file}")

@@ -1,0 +1,156 @@
+"""`studygroup lecture ...`"""
+
+from __future__ import annotations
+
+import click
+
+from studygroup.cli import params
+from studygroup.cli.app import App, emit_json, emit_table, json_option, note, pass_app
+
+LECTURE_COLUMNS = [
+    ("label", "label"),
+    ("title", "title"),
+    ("kind", "kind"),
+    ("minutes", "video min"),
+    ("optional", "optional"),
+    ("skipped", "skipped"),
+    ("url", "url"),
+]
+KINDS = click.Choice(["lecture", "lab", "guest"])
+
+
+@click.group()
+def lecture() -> None:
+    """Lectures, labs and guest talks of a course, in course order.
+
+    \b
+    Example:
+      studygroup lecture add fsdl 9 "Guest: building ML teams" --kind guest --minutes 60 --optional
+      studygroup lecture skip fsdl 11
+    """
+
+
+@lecture.command("add")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("label", type=params.LABEL)
+@click.argument("title")
+@click.option("--kind", type=KINDS, default="lecture", show_default=True)
+@click.option("--minutes", type=params.MINUTES, help="Video length in minutes.")
+@click.option("--optional", is_flag=True, help="Not planned; listed as optional.")
+@click.option("--url", type=params.URL, help="Link to the video or notes.")
+@pass_app
+def lecture_add(
+    app: App, course_slug: str, label: str, title: str, kind: str, minutes: int | None,
+    optional: bool, url: str | None,
+) -> None:
+    """Add a lecture at the end of COURSE.
+
+    \b
+    Example:
+      studygroup lecture add fsdl 10 "Deployment" --minutes 90 --url https://example.org/l10
+    """
+    from studygroup.courses import LectureFields, add_lecture, get_course
+    from studygroup.models import LectureKind
+
+    fields = LectureFields(
+        title=title, kind=LectureKind(kind), video_minutes=minutes, optional=optional, url=url
+    )
+    with app.write() as session:
+        add_lecture(session, get_course(session, course_slug), label, fields)
+    note(f"added lecture {label} to {course_slug}")
+
+
+@lecture.command("list")
+@click.argument("course_slug", metavar="COURSE")
+@json_option
+@pass_app
+def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
+    """List the lectures of COURSE in course order.
+
+    \b
+    Example:
+      studygroup lecture list fsdl --json
+    """
+    from studygroup.courses import get_course, list_lectures
+    from studygroup.serialize import lecture_dict
+
+    with app.read() as session:
+        found = get_course(session, course_slug)
+        rows = [lecture_dict(lec) for lec in list_lectures(session, found)]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, LECTURE_COLUMNS, f"{course_slug} has no lectures yet")
+
+
+@lecture.command("edit")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("label")
+@click.option("--title", help="New title.")
+@click.option("--kind", type=KINDS)
+@click.option("--minutes", type=params.MINUTES, help="Video length in minutes.")
+@click.option("--no-minutes", is_flag=True, help="Forget the video length.")
+@click.option("--optional/--required", default=None, help="Make it optional or required.")
+@click.option("--url", help="Link to the video or notes ('' removes it).")
+@pass_app
+def lecture_edit(
+    app: App, course_slug: str, label: str, title: str | None, kind: str | None,
+    minutes: int | None, no_minutes: bool, optional: bool | None, url: str | None,
+) -> None:
+    """Change a lecture. Only the options given change.
+
+    \b
+    Example:
+      studygroup lecture edit fsdl 10 --minutes 95 --title "Deployment & monitoring"
+    """
+    from studygroup.courses import LectureFields, edit_lecture, get_course
+    from studygroup.models import LectureKind
+
+    if minutes is not None and no_minutes:
+        raise click.UsageError("--minutes and --no-minutes contradict each other")
+    fields = LectureFields(
+        title=title, kind=LectureKind(kind) if kind else None, video_minutes=minutes,
+        clear_minutes=no_minutes, optional=optional, url=url,
+    )
+    if not fields.cleaned() and not no_minutes:
+        raise click.UsageError("nothing to change: give at least one option")
+    with app.write() as session:
+        edit_lecture(session, get_course(session, course_slug), label, fields)
+    note(f"updated lecture {label}")
+
+
+def _set_skipped(app: App, course_slug: str, label: str, skipped: bool) -> None:
+    from studygroup.courses import get_course, set_skipped
+
+    with app.write() as session:
+        set_skipped(session, get_course(session, course_slug), label, skipped)
+
+
+@lecture.command("skip")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("label")
+@pass_app
+def lecture_skip(app: App, course_slug: str, label: str) -> None:
+    """Never plan a lecture (e.g. its video is not available).
+
+    \b
+    Example:
+      studygroup lecture skip fsdl 11
+    """
+    _set_skipped(app, course_slug, label, True)
+    note(f"lecture {label} will not be planned")
+
+
+@lecture.command("unskip")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("label")
+@pass_app
+def lecture_unskip(app: App, course_slug: str, label: str) -> None:
+    """Plan a skipped lecture again.
+
+    \b
+    Example:
+      studygroup lecture unskip fsdl 11
+    """
+    _set_skipped(app, course_slug, label, False)
+    note(f"lecture {label} will be planned again")

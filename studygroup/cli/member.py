@@ -1,0 +1,202 @@
+"""`studygroup member ...`"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from studygroup.cli import params
+from studygroup.cli.app import (
+    App,
+    emit_fields,
+    emit_json,
+    emit_table,
+    json_option,
+    note,
+    pass_app,
+)
+
+MEMBER_COLUMNS = [
+    ("name", "name"),
+    ("email", "email"),
+    ("handle", "handle"),
+    ("timezone", "timezone"),
+    ("active", "active"),
+]
+MEMBER_FIELDS = [
+    ("name", "Name"),
+    ("email", "Email"),
+    ("handle", "Handle"),
+    ("timezone", "Timezone"),
+    ("active", "Active"),
+    ("joined", "Joined"),
+    ("archived_at", "Archived"),
+]
+
+
+@click.group()
+def member() -> None:
+    """Members: the people who attend and present.
+
+    A member can be named by exact name (any case), a unique prefix of the name, the email,
+    or @handle.
+
+    \b
+    Example:
+      studygroup member add "Ada Lovelace" --email ada@example.org --handle ada --tz Europe/London
+      studygroup member show @ada
+    """
+
+
+@member.command("add")
+@click.argument("name")
+@click.option("--email", help="Email, for reminders.")
+@click.option("--handle", help="Chat handle, e.g. @ada.")
+@click.option("--tz", "timezone", type=params.TIMEZONE,
+              help="IANA timezone for reminders (default: the course's).")
+@pass_app
+def member_add(
+    app: App, name: str, email: str | None, handle: str | None, timezone: str | None
+) -> None:
+    """Add a member.
+
+    \b
+    Example:
+      studygroup member add "Grace Hopper" --email grace@example.org --tz America/New_York
+    """
+    from studygroup.members import MemberFields, add_member
+
+    with app.write() as session:
+        added = add_member(
+            session, name, MemberFields(email=email, handle=handle, timezone=timezone),
+            date.today(),
+        )
+        note(f"added member {added.name}")
+
+
+@member.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include archived members.")
+@json_option
+@pass_app
+def member_list(app: App, include_all: bool, as_json: bool) -> None:
+    """List active members (all with --all).
+
+    \b
+    Example:
+      studygroup member list --all --json
+    """
+    from studygroup.members import list_members
+    from studygroup.serialize import member_dict
+
+    with app.read() as session:
+        rows = [member_dict(m) for m in list_members(session, include_all)]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, MEMBER_COLUMNS, "no members yet; add one with 'studygroup member add'")
+
+
+@member.command("show")
+@click.argument("name")
+@json_option
+@pass_app
+def member_show(app: App, name: str, as_json: bool) -> None:
+    """Show one member.
+
+    \b
+    Example:
+      studygroup member show ada
+    """
+    from studygroup.members import find_member
+    from studygroup.serialize import member_detail
+
+    with app.read() as session:
+        data = member_detail(find_member(session, name))
+    if as_json:
+        emit_json(data)
+    else:
+        emit_fields(data, MEMBER_FIELDS)
+
+
+@member.command("edit")
+@click.argument("name")
+@click.option("--name", "new_name", help="New name.")
+@click.option("--email", help="New email ('' removes it).")
+@click.option("--handle", help="New chat handle ('' removes it).")
+@click.option("--tz", "timezone", help="New IANA timezone ('' uses the course's).")
+@pass_app
+def member_edit(
+    app: App, name: str, new_name: str | None, email: str | None, handle: str | None,
+    timezone: str | None,
+) -> None:
+    """Change a member. Only the options given change.
+
+    \b
+    Example:
+      studygroup member edit ada --tz Asia/Kolkata --handle ada_l
+    """
+    from studygroup.members import MemberFields, edit_member
+
+    fields = MemberFields(name=new_name, email=email, handle=handle, timezone=timezone)
+    if not fields.cleaned() and not any(v == "" for v in (email, handle, timezone)):
+        raise click.UsageError("nothing to change: give at least one option")
+    with app.write() as session:
+        changed = edit_member(session, name, fields)
+        note(f"updated member {changed.name}")
+
+
+@member.command("archive")
+@click.argument("name")
+@pass_app
+def member_archive(app: App, name: str) -> None:
+    """Archive a member who left. Their attendance, talks and items are kept.
+
+    \b
+    Example:
+      studygroup member archive "Grace Hopper"
+    """
+    from studygroup.members import archive_member
+
+    with app.write() as session:
+        archived = archive_member(session, name)
+        note(f"archived {archived.name}; their history is kept ('member restore' undoes this)")
+
+
+@member.command("restore")
+@click.argument("name")
+@pass_app
+def member_restore(app: App, name: str) -> None:
+    """Make an archived member active again.
+
+    \b
+    Example:
+      studygroup member restore "Grace Hopper"
+    """
+    from studygroup.members import restore_member
+
+    with app.write() as session:
+        restored = restore_member(session, name)
+        note(f"{restored.name} is active again")
+
+
+@member.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def member_import(app: App, file: Path) -> None:
+    """Add or update members from a CSV file; all rows or none.
+
+    Columns: name,email,handle,timezone (name required). A member who already exists (same
+    name in any case, or same email) is updated, never duplicated.
+
+    \b
+    Example:
+      printf 'name,email,handle,timezone\\nAda,ada@example.org,ada,Europe/London\\n' > m.csv
+      studygroup member import m.csv
+    """
+    from studygroup.members import import_members
+
+    with app.write() as session:
+        summary = import_members(session, file, date.today())
+    note(f"imported {len(summary.added)} new and {len(summary.updated)} updated member(s)")

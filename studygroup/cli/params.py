@@ -1,0 +1,36 @@
+"""Click parameter types that validate on parse (a bad value is a usage error, exit 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from studygroup import validate
+from studygroup.errors import Invalid
+
+
+class Validated(click.ParamType):
+    def __init__(self, name: str, check: Callable[[str], Any]) -> None:
+        self.name = name
+        self._check = check
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self._check(value)
+        except Invalid as exc:
+            self.fail(str(exc), param, ctx)
+
+
+TIMEZONE = Validated("zone", validate.timezone)
+WEEKDAY = Validated("day", validate.weekday)
+HHMM = Validated("HH:MM", validate.hhmm)
+DATE = Validated("YYYY-MM-DD", validate.local_date)
+URL = Validated("url", validate.url)
+SLUG = Validated("slug", validate.slug)
+LABEL = Validated("label", validate.label)
+MINUTES = click.IntRange(1, validate.MAX_MINUTES)
+MINUTES_OR_ZERO = click.IntRange(0, validate.MAX_MINUTES)

@@ -1,0 +1,206 @@
+"""The database layer: engine factory, the UTC datetime type, transactions, schema state.
+
+SQLite connection settings live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+from studygroup.errors import SchemaError
+from studygroup.location import Location, mask, prepare_sqlite_file
+from studygroup.schema import HEAD_REVISION
+
+BUSY_TIMEOUT_MS = 60_000
+# One advisory lock key serialises writers on PostgreSQL the way BEGIN IMMEDIATE does on SQLite.
+PG_WRITE_LOCK = 0x5747_0001
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant, stored in UTC. Naive datetimes are refused rather than guessed at.
+
+    SQLite keeps no offset, so values are stored as naive UTC and read back as aware UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: instants must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(location: Location) -> Engine:
+    if location.is_sqlite:
+        engine = create_engine(location.url)
+        _configure_sqlite(engine)
+    else:
+        engine = create_engine(location.url, pool_pre_ping=False)
+        _configure_postgresql(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Turn the driver's own transaction handling off (it would BEGIN lazily and
+        # deferred, which loses updates or fails with "database is locked" under
+        # concurrency); we emit BEGIN ourselves below. `autocommit` is 3.12+ only.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("studygroup_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get("studygroup_write", False):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back on any exception."""
+    bind = engine.execution_options(studygroup_write=True) if write else engine
+    with Session(bind, expire_on_commit=False, autoflush=True) as session, session.begin():
+        yield session
+
+
+class SchemaState(enum.Enum):
+    MISSING = "missing"
+    CURRENT = "current"
+    OTHER = "other"
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The revision stamped in the database, or None when it has no studygroup schema."""
+    if connection.dialect.name == "sqlite":
+        exists = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+    else:
+        exists = connection.execute(
+            text("SELECT to_regclass('alembic_version')")
+        ).scalar_one_or_none()
+    if not exists:
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def schema_state(connection: Connection) -> tuple[SchemaState, str | None]:
+    revision = schema_revision(connection)
+    if revision is None:
+        return SchemaState.MISSING, None
+    if revision == HEAD_REVISION:
+        return SchemaState.CURRENT, revision
+    return SchemaState.OTHER, revision
+
+
+def require_current(connection: Connection, location: Location) -> None:
+    """Refuse to work on a database that is not at this code's schema revision."""
+    state, revision = schema_state(connection)
+    if state is SchemaState.CURRENT:
+        return
+    if state is SchemaState.MISSING:
+        raise SchemaError(
+            f"no studygroup database at {location.display()} yet: run 'studygroup init'"
+        )
+    from studygroup import migrate  # imports Alembic only on this rare path
+
+    if migrate.is_known_revision(revision):
+        raise SchemaError(
+            f"the database at {location.display()} is at schema {revision}, behind this "
+            f"version of studygroup ({HEAD_REVISION}): run 'studygroup db upgrade'"
+        )
+    raise SchemaError(
+        f"the database at {location.display()} is at schema {revision}, newer than this "
+        f"version of studygroup knows: upgrade studygroup"
+    )
+
+
+class Database:
+    """A located database with its engine, opened lazily."""
+
+    def __init__(self, location: Location) -> None:
+        self.location = location
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.location)
+        return self._engine
+
+    def exists(self) -> bool:
+        path = self.location.path
+        return path is None or (path.exists() and path.stat().st_size > 0)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        if not self.exists():
+            raise SchemaError(
+                f"no studygroup database at {self.location.display()} yet: "
+                "run 'studygroup init'"
+            )
+        with transaction(self.engine, write=False) as session:
+            require_current(session.connection(), self.location)
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction; a missing database is created at head inside it."""
+        if self.location.path is not None:
+            prepare_sqlite_file(self.location.path)
+        with transaction(self.engine, write=True) as session:
+            connection = session.connection()
+            state, _ = schema_state(connection)
+            if state is SchemaState.MISSING:
+                from studygroup import migrate
+
+                migrate.upgrade_connection(connection)
+            else:
+                require_current(connection, self.location)
+            yield session
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def describe_operational_error(exc: Exception, location: Location) -> str:
+    """One line for a database that cannot be reached, with any password masked."""
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+    first = detail[0] if detail else exc.__class__.__name__
+    return f"cannot use the database at {location.display()}: {mask(first)}"

@@ -1,0 +1,91 @@
+"""Where the database is: --db, then STUDYGROUP_DB, then the platform's user data dir.
+
+Kept free of SQLAlchemy so that `db path`, `--help` and completion stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "STUDYGROUP_DB"
+FILENAME = "studygroup.db"
+
+_PASSWORD = re.compile(r"(://[^:/@]*:)([^@]*)(@)")
+
+
+def mask(url: str) -> str:
+    """Hide the password in a URL: postgresql://ann:secret@h/db -> postgresql://ann:***@h/db."""
+    return _PASSWORD.sub(r"\1***\3", url)
+
+
+@dataclass(frozen=True)
+class Location:
+    url: str
+    path: Path | None  # the SQLite file, or None for a server database
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.path is not None
+
+    def display(self) -> str:
+        return str(self.path) if self.path is not None else mask(self.url)
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("studygroup", appauthor=False)) / FILENAME
+
+
+def resolve(option: str | None, environ: dict[str, str] | None = None) -> Location:
+    env = os.environ if environ is None else environ
+    raw = option or env.get(ENV_VAR) or ""
+    if not raw:
+        return _sqlite(default_path())
+    if "://" not in raw:
+        return _sqlite(Path(raw).expanduser())
+    scheme, _, rest = raw.partition("://")
+    scheme = scheme.lower()
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        # sqlite:///relative.db or sqlite:////absolute.db
+        if not rest.startswith("/") or rest == "/":
+            raise ValueError("a SQLite URL needs a file: sqlite:///path/to/studygroup.db")
+        return _sqlite(Path(rest[1:]).expanduser())
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        return Location(url="postgresql+psycopg://" + rest, path=None)
+    raise ValueError(
+        f"unsupported database URL {mask(raw)!r}: use a file path or postgresql+psycopg://..."
+    )
+
+
+def _sqlite(path: Path) -> Location:
+    path = path.absolute()
+    return Location(url=f"sqlite:///{path}", path=path)
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create the directory (0700) and an empty database file (0600) if they are missing.
+
+    SQLite would otherwise create a world-readable file under umask 022; member emails are
+    personal data. The -wal and -shm files inherit the database file's mode.
+    """
+    missing: list[Path] = []
+    parent = path.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:  # another process got there first
+            continue
+        os.chmod(directory, 0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)

@@ -1,0 +1,161 @@
+"""Input validation shared by the CLI options, the CSV imports and the domain functions.
+
+Every function returns the cleaned value or raises Invalid with a one-line message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time
+
+from studygroup.errors import Invalid
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+_HANDLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+MAX_TEXT = 200
+MAX_LONG_TEXT = 2000
+MAX_MINUTES = 10_000
+
+
+def _has_control(value: str) -> bool:
+    # Cc: C0/C1 controls (CR, LF, NUL, ESC...); Zl/Zp: Unicode line/paragraph separators.
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value)
+
+
+def text(value: str, what: str = "text", max_len: int = MAX_TEXT) -> str:
+    """A single-line, non-empty, printable string (names, titles, notes)."""
+    if _has_control(value):
+        raise Invalid(f"{what} must not contain control characters or line breaks")
+    cleaned = value.strip()
+    if not cleaned:
+        raise Invalid(f"{what} must not be empty")
+    if len(cleaned) > max_len:
+        raise Invalid(f"{what} is longer than {max_len} characters")
+    return cleaned
+
+
+def optional_text(value: str | None, what: str, max_len: int = MAX_TEXT) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    return text(value, what, max_len)
+
+
+def slug(value: str) -> str:
+    cleaned = value.strip()
+    if not _SLUG.fullmatch(cleaned):
+        raise Invalid(
+            f"invalid course slug {value!r}: use 1-40 lowercase letters, digits and dashes"
+        )
+    return cleaned
+
+
+def label(value: str) -> str:
+    cleaned = value.strip()
+    if not _LABEL.fullmatch(cleaned):
+        raise Invalid(
+            f"invalid lecture label {value!r}: use 1-32 letters, digits, '.', '_' or '-'"
+        )
+    return cleaned
+
+
+def handle(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    cleaned = value.strip().removeprefix("@")
+    if not _HANDLE.fullmatch(cleaned):
+        raise Invalid(f"invalid chat handle {value!r}: use letters, digits, '.', '_' or '-'")
+    return cleaned
+
+
+def email(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    cleaned = value.strip()
+    if _has_control(cleaned) or len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
+        raise Invalid(f"invalid email address {value!r}")
+    return cleaned.lower()
+
+
+def url(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    cleaned = value.strip()
+    if _has_control(cleaned) or " " in cleaned or len(cleaned) > MAX_LONG_TEXT:
+        raise Invalid(f"invalid URL {value!r}")
+    if not (cleaned.startswith("https://") or cleaned.startswith("http://")):
+        raise Invalid(f"invalid URL {value!r}: it must start with http:// or https://")
+    return cleaned
+
+
+def timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    cleaned = value.strip()
+    if not cleaned or _has_control(cleaned) or cleaned.startswith("/") or ".." in cleaned:
+        raise Invalid(f"unknown timezone {value!r}: use an IANA name such as Europe/London")
+    try:
+        ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise Invalid(
+            f"unknown timezone {value!r}: use an IANA name such as Europe/London"
+        ) from None
+    return cleaned
+
+
+def weekday(value: str) -> int:
+    """'mon', 'Monday', 'MON' -> 0 ... 'sun' -> 6."""
+    cleaned = value.strip().lower()
+    if len(cleaned) >= 3:
+        for index, name in enumerate(WEEKDAYS):
+            if name.startswith(cleaned):
+                return index
+    raise Invalid(f"invalid weekday {value!r}: use a day name such as Tuesday or tue")
+
+
+def weekday_name(index: int) -> str:
+    return WEEKDAYS[index].capitalize()
+
+
+def hhmm(value: str) -> time:
+    match = _HHMM.fullmatch(value.strip())
+    if not match:
+        raise Invalid(f"invalid time {value!r}: use HH:MM, 24-hour, e.g. 18:00")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def local_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"invalid date {value!r}: use YYYY-MM-DD") from None
+
+
+def local_datetime(value: str) -> datetime:
+    """'YYYY-MM-DD HH:MM' as a naive local datetime."""
+    parts = value.strip().split()
+    if len(parts) != 2:
+        raise Invalid(f"invalid date and time {value!r}: use 'YYYY-MM-DD HH:MM'")
+    return datetime.combine(local_date(parts[0]), hhmm(parts[1]))
+
+
+def minutes(value: int, what: str = "minutes", allow_zero: bool = False) -> int:
+    low = 0 if allow_zero else 1
+    if value < low or value > MAX_MINUTES:
+        raise Invalid(f"{what} must be between {low} and {MAX_MINUTES}, not {value}")
+    return value
+
+
+def boolean(value: str, what: str = "value") -> bool:
+    cleaned = value.strip().lower()
+    if cleaned in ("yes", "y", "true", "1"):
+        return True
+    if cleaned in ("no", "n", "false", "0", ""):
+        return False
+    raise Invalid(f"invalid {what} {value!r}: use yes/no, true/false or 1/0")
