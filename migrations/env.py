@@ -8,6 +8,8 @@ back at the end, and the migration would silently vanish.
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -27,23 +29,25 @@ def _configure(connection: Connection) -> None:
 
 
 def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _configure(connection)
+    given = config.attributes.get("connection")
+    if isinstance(given, Connection):
+        _configure(given)
         with context.begin_transaction():
             context.run_migrations()
         return
 
-    # `alembic ...` by hand: the same database resolution as the studygroup command.
-    from studygroup.db import make_engine
-    from studygroup.location import resolve
+    engine: Any
+    if given is not None:  # an Engine, or something that connects like one (pytest-alembic)
+        engine = given
+    else:  # `alembic ...` by hand: the same database resolution as the studygroup command
+        from studygroup.db import make_engine
+        from studygroup.location import resolve
 
-    engine = make_engine(resolve(None))
+        engine = make_engine(resolve(None))
     with engine.connect() as connection:
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
-        connection.commit()
 
 
 if context.is_offline_mode():

@@ -243,7 +243,7 @@ def import_lectures(session: Session, course: Course, path: Path) -> ImportSumma
                 video_minutes=minutes,
                 clear_minutes=minutes is None,
                 optional=validate.boolean(row.get("optional"), "optional"),
-                url=row.get("url"),
+                url=validate.url(row.get("url")) or "",
             )
         except Invalid as exc:
             raise RowError(str(path), row.line, str(exc)) from None

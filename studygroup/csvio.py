@@ -78,8 +78,11 @@ def read_rows(
         )
     rows: list[Row] = []
     try:
-        for record in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # where this record starts, even if it spans lines
+            record = next(reader, None)
+            if record is None:
+                break
             if not any(field.strip() for field in record):
                 continue
             if len(record) > len(header):

@@ -13,12 +13,21 @@ from pathlib import Path
 ENV_VAR = "STUDYGROUP_DB"
 FILENAME = "studygroup.db"
 
-_PASSWORD = re.compile(r"(://[^:/@]*:)([^@]*)(@)")
+_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<netloc>[^/?#\s]*)(?P<rest>\S*)")
 
 
-def mask(url: str) -> str:
+def mask(text: str) -> str:
     """Hide the password in a URL: postgresql://ann:secret@h/db -> postgresql://ann:***@h/db."""
-    return _PASSWORD.sub(r"\1***\3", url)
+
+    def hide(match: re.Match[str]) -> str:
+        netloc = match["netloc"]
+        userinfo, at, host = netloc.rpartition("@")
+        if at and ":" in userinfo:
+            user = userinfo.split(":", 1)[0]
+            netloc = f"{user}:***@{host}"
+        return match["scheme"] + netloc + match["rest"]
+
+    return _URL.sub(hide, text)
 
 
 @dataclass(frozen=True)

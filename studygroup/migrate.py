@@ -35,6 +35,7 @@ def alembic_config(
 ) -> Config:
     config = Config()
     config.set_main_option("script_location", str(location or script_location()))
+    config.set_main_option("path_separator", "os")
     if connection is not None:
         config.attributes["connection"] = connection
     return config

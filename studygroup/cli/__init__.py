@@ -65,7 +65,9 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
           --time 18:00 --tz Europe/London
       studygroup member add "Ada Lovelace" --email ada@example.org --tz Europe/London
     """
-    ctx.obj = App(db_option)
+    app = App(db_option)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
 
 
 def main() -> None:

@@ -36,6 +36,10 @@ class App:
 
         return Database(self.location)
 
+    def close(self) -> None:
+        if "database" in self.__dict__:
+            self.database.dispose()
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self.database.read() as session:

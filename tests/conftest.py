@@ -1,0 +1,258 @@
+"""Test fixtures: every test gets its own real database.
+
+SQLite (default): a temp file copied from a template that `alembic upgrade head` built once.
+PostgreSQL: set STUDYGROUP_TEST_DATABASE_URL (postgresql+psycopg://.../db); every test gets a
+new database cloned from a template built the same way. If the variable is set and the server
+cannot be used, the run fails rather than skipping its database tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+
+from studygroup.cli import cli
+from studygroup.db import Database, make_engine
+from studygroup.location import resolve
+from studygroup.models import Base
+
+PG_ENV = "STUDYGROUP_TEST_DATABASE_URL"
+
+
+class Backend:
+    name: str
+
+    def fresh(self, tmp_path: Path) -> str:
+        """An empty database at head."""
+        raise NotImplementedError
+
+    def empty(self, tmp_path: Path) -> str:
+        """A database with no schema at all (for SQLite: a path that does not exist yet)."""
+        raise NotImplementedError
+
+    def cleanup(self, url: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _migrate(target: str) -> None:
+    database = Database(resolve(target))
+    with database.write():
+        pass
+    database.dispose()
+
+
+class SQLiteBackend(Backend):
+    name = "sqlite"
+
+    def __init__(self, workdir: Path) -> None:
+        self.template = workdir / "template.db"
+        _migrate(str(self.template))
+
+    def fresh(self, tmp_path: Path) -> str:
+        target = tmp_path / "studygroup.db"
+        shutil.copyfile(self.template, target)
+        os.chmod(target, 0o600)
+        return str(target)
+
+    def empty(self, tmp_path: Path) -> str:
+        return str(tmp_path / "new" / "studygroup.db")
+
+
+class PostgresBackend(Backend):
+    name = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.base = sa.make_url(url)
+        self.prefix = f"sgtest_{os.getpid()}"
+        self.counter = itertools.count()
+        self.admin = sa.create_engine(
+            self.base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
+        )
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        self.template = f"{self.prefix}_template"
+        self._create(self.template)
+        _migrate(self._url(self.template))
+        self.created: list[str] = [self.template]
+
+    def _url(self, name: str) -> str:
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def _create(self, name: str, template: str | None = None) -> None:
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
+
+    def _new(self, template: str | None) -> str:
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._create(name, template)
+        self.created.append(name)
+        return self._url(name)
+
+    def fresh(self, tmp_path: Path) -> str:
+        return self._new(self.template)
+
+    def empty(self, tmp_path: Path) -> str:
+        return self._new(None)
+
+    def cleanup(self, url: str) -> None:
+        name = sa.make_url(url).database
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if name in self.created:
+            self.created.remove(name)
+
+    def close(self) -> None:
+        for name in list(self.created):
+            with self.admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    url = os.environ.get(PG_ENV)
+    chosen: Backend
+    if url:
+        try:
+            chosen = PostgresBackend(url)
+        except Exception as exc:  # the PostgreSQL run must not silently skip
+            pytest.exit(f"{PG_ENV} is set but PostgreSQL cannot be used: {exc}", returncode=3)
+    else:
+        chosen = SQLiteBackend(tmp_path_factory.mktemp("template"))
+    yield chosen
+    chosen.close()
+
+
+@pytest.fixture
+def db(backend: Backend, tmp_path: Path) -> Iterator[str]:
+    """A fresh database at head: a file path on SQLite, a URL on PostgreSQL."""
+    target = backend.fresh(tmp_path)
+    yield target
+    backend.cleanup(target)
+
+
+@pytest.fixture
+def empty_db(backend: Backend, tmp_path: Path) -> Iterator[str]:
+    target = backend.empty(tmp_path)
+    yield target
+    backend.cleanup(target)
+
+
+@pytest.fixture
+def sqlite_only(backend: Backend) -> None:
+    if backend.name != "sqlite":
+        pytest.skip("SQLite-specific behaviour")
+
+
+class CLI:
+    """Runs the real Click app in-process against one database and checks the outcome."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, code: int = 0, input: str | None = None,
+                 env: dict[str, str] | None = None) -> Result:
+        return self.raw("--db", self.target, *args, code=code, input=input, env=env)
+
+    def raw(self, *args: str, code: int = 0, input: str | None = None,
+            env: dict[str, str] | None = None) -> Result:
+        result = self.runner.invoke(cli, list(args), input=input, env=env,
+                                    prog_name="studygroup")
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            tb = "".join(traceback.format_exception(result.exception))
+            raise AssertionError(f"studygroup {' '.join(args)} raised:\n{tb}")
+        assert "Traceback" not in result.output
+        assert result.exit_code == code, (
+            f"studygroup {' '.join(args)} exited {result.exit_code}, expected {code}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+        return result
+
+    def json(self, *args: str) -> Any:
+        import json
+
+        return json.loads(self(*args, "--json").stdout)
+
+
+CLIFactory = Callable[[str], CLI]
+
+
+@pytest.fixture
+def run(db: str) -> CLI:
+    return CLI(db)
+
+
+@pytest.fixture
+def cli_for() -> CLIFactory:
+    return CLI
+
+
+@pytest.fixture
+def engine_for() -> Iterator[Callable[[str], sa.Engine]]:
+    engines: list[sa.Engine] = []
+
+    def make(target: str) -> sa.Engine:
+        engine = make_engine(resolve(target))
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.dispose()
+
+
+def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order: to prove a failed command wrote nothing."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            order = list(table.primary_key.columns)
+            out[table.name] = [tuple(r) for r in conn.execute(sa.select(table).order_by(*order))]
+        out["alembic_version"] = [tuple(r) for r in conn.exec_driver_sql(
+            "SELECT version_num FROM alembic_version")]
+    return out
+
+
+@pytest.fixture
+def snapshot(db: str, engine_for: Callable[[str], sa.Engine]) -> Callable[[], dict[str, Any]]:
+    engine = engine_for(db)
+    return lambda: dump(engine)
+
+
+# -- pytest-alembic -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alembic_config() -> dict[str, Any]:
+    from studygroup.migrate import script_location
+
+    return {"script_location": str(script_location()), "path_separator": "os"}
+
+
+@pytest.fixture
+def alembic_engine(empty_db: str, engine_for: Callable[[str], sa.Engine]) -> sa.Engine:
+    from studygroup.location import prepare_sqlite_file
+
+    location = resolve(empty_db)
+    if location.path is not None:
+        prepare_sqlite_file(location.path)
+    return engine_for(empty_db)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return "studygroup test database: " + ("postgresql" if os.environ.get(PG_ENV) else "sqlite")

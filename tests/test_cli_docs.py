@@ -1,0 +1,85 @@
+"""Every command documents itself with an example; the installed script starts light."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from studygroup.cli import cli
+
+
+def _walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
+            yield from _walk(sub, (*path, name))
+
+
+ALL_COMMANDS = list(_walk(cli))
+
+
+@pytest.mark.parametrize("path", ALL_COMMANDS, ids=lambda p: " ".join(p) or "studygroup")
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.stdout
+    assert "studygroup " in result.stdout.split("Example:", 1)[1]
+
+
+LISTS_AND_SHOWS = [p for p in ALL_COMMANDS if p and p[-1] in ("list", "show", "path", "current")]
+
+
+@pytest.mark.parametrize("path", LISTS_AND_SHOWS, ids=" ".join)
+def test_every_list_and_show_command_has_json(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert "--json" in result.stdout
+
+
+def _script() -> str:
+    found = shutil.which("studygroup", path=str(Path(sys.executable).parent)) or shutil.which(
+        "studygroup")
+    assert found, "the studygroup console script is not installed"
+    return found
+
+
+def test_help_in_a_subprocess_does_not_import_sqlalchemy() -> None:
+    code = (
+        "import sys\n"
+        "from studygroup.cli import main\n"
+        "sys.argv = ['studygroup', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic'))\n"
+        "print('LOADED', loaded, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert "LOADED []" in result.stderr
+
+
+def test_installed_console_script_runs(tmp_path: Path) -> None:
+    target = tmp_path / "sg.db"
+    env = {**os.environ, "STUDYGROUP_DB": str(target)}
+    script = _script()
+    subprocess.run([script, "course", "add", "fsdl", "FSDL", "--weekday", "tue", "--time",
+                    "18:00", "--tz", "Europe/London"], env=env, check=True, capture_output=True)
+    listed = subprocess.run([script, "course", "list", "--json"], env=env, check=True,
+                            capture_output=True, text=True)
+    assert [c["slug"] for c in json.loads(listed.stdout)] == ["fsdl"]
+    bad = subprocess.run([script, "member", "add", "X", "--tz", "Nowhere"], env=env,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    module = subprocess.run([sys.executable, "-m", "studygroup", "db", "path"], env=env,
+                            check=True, capture_output=True, text=True)
+    assert module.stdout.strip() == str(target)

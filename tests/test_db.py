@@ -1,0 +1,184 @@
+"""The database layer: creation, schema checks, upgrades, backups, time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from studygroup import migrate
+from studygroup.db import Database, UTCDateTime
+from studygroup.location import resolve
+from studygroup.schema import HEAD_REVISION
+from tests.conftest import CLI, CLIFactory
+
+
+def test_head_constant_matches_the_migrations() -> None:
+    assert migrate.head() == HEAD_REVISION
+
+
+def test_init_creates_a_database_at_head(empty_db: str, cli_for: CLIFactory) -> None:
+    run = cli_for(empty_db)
+    result = run("init")
+    assert "schema 20261122_01" in result.stderr
+    assert run.json("db", "current") == {
+        "revision": HEAD_REVISION, "head": HEAD_REVISION, "status": "current",
+    }
+    run("init")  # idempotent
+
+
+def test_reading_a_missing_database_is_an_error_and_creates_nothing(
+    empty_db: str, cli_for: CLIFactory, sqlite_only: None
+) -> None:
+    result = cli_for(empty_db)("course", "list", code=1)
+    assert result.stderr.strip() == (
+        f"Error: no studygroup database at {empty_db} yet: run 'studygroup init'"
+    )
+    assert not Path(empty_db).exists()
+
+
+def test_first_write_creates_the_database(empty_db: str, cli_for: CLIFactory) -> None:
+    run = cli_for(empty_db)
+    run("member", "add", "Ada")
+    assert [m["name"] for m in run.json("member", "list")] == ["Ada"]
+
+
+def _set_revision(engine: sa.Engine, revision: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+
+
+def test_database_ahead_of_the_code_is_refused(
+    run: CLI, db: str, engine_for: Callable[[str], sa.Engine]
+) -> None:
+    _set_revision(engine_for(db), "29991231_99")
+    for args in (("course", "list"), ("member", "add", "Ada")):
+        result = run(*args, code=1)
+        assert "is at schema 29991231_99, newer than this version of studygroup knows" in (
+            result.stderr
+        )
+        assert result.stderr.count("\n") == 1
+
+
+def test_database_downgraded_to_base_counts_as_missing(
+    run: CLI, db: str, engine_for: Callable[[str], sa.Engine]
+) -> None:
+    with engine_for(db).begin() as conn:
+        migrate.downgrade_connection(conn, "base")
+    result = run("course", "list", code=1)
+    assert result.stderr.strip() == (
+        f"Error: no studygroup database at {resolve(db).display()} yet: run 'studygroup init'"
+    )
+    run("init")
+    assert run.json("db", "current")["status"] == "current"
+
+
+def test_upgrade_backs_up_first_and_keeps_every_row(
+    run: CLI, db: str, sqlite_only: None
+) -> None:
+    run("member", "add", "Ada", "--email", "ada@example.org")
+    result = run("db", "upgrade")
+    assert "already at 20261122_01; nothing to do" in result.stderr
+    backups = sorted(Path(db).parent.glob("studygroup.db.backup-*"))
+    assert len(backups) == 1
+    assert stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
+    assert [m["name"] for m in run.json("member", "list")] == ["Ada"]
+
+
+def test_failed_upgrade_restores_the_database(
+    run: CLI, db: str, tmp_path: Path, sqlite_only: None
+) -> None:
+    run("member", "add", "Ada")
+    before = Path(db).read_bytes()
+    broken = tmp_path / "migrations"
+    shutil.copytree(migrate.script_location(), broken)
+    (broken / "versions" / "2099_01_01_broken.py").write_text(
+        "revision = 'broken'\n"
+        "down_revision = '20261122_01'\n"
+        "branch_labels = None\n"
+        "depends_on = None\n"
+        "from alembic import op\n"
+        "def upgrade():\n"
+        "    op.execute('DELETE FROM members')\n"
+        "    op.execute('CREATE TABLE half_done (x INTEGER)')\n"
+        "    raise RuntimeError('migration exploded')\n"
+        "def downgrade():\n"
+        "    pass\n"
+    )
+    database = Database(resolve(db))
+    with pytest.raises(RuntimeError, match="migration exploded"):
+        migrate.upgrade_database(database, script_dir=broken)
+    database.dispose()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "half_done" not in tables
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("20261122_01",)
+        ]
+    assert len(before) > 0
+    assert len(list(Path(db).parent.glob("studygroup.db.backup-*"))) == 1
+
+
+def test_backup_is_a_verified_private_copy(run: CLI, tmp_path: Path, sqlite_only: None) -> None:
+    run("member", "add", "Ada")
+    target = tmp_path / "copy.db"
+    run("db", "backup", str(target))
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
+    result = run("db", "backup", str(target), code=1)
+    assert result.stderr.strip() == f"Error: {target} already exists; choose a new file name"
+
+
+def test_backup_on_postgresql_points_to_pg_dump(cli_for: CLIFactory) -> None:
+    result = cli_for("postgresql://ann:pw@localhost/none")("db", "backup", "x.db", code=1)
+    assert result.stderr.strip() == (
+        "Error: db backup works on SQLite only; for PostgreSQL use pg_dump"
+    )
+
+
+def test_unreachable_server_is_one_line_without_password(cli_for: CLIFactory) -> None:
+    run = cli_for("postgresql://ann:hunter2@127.0.0.1:1/sg")
+    result = run("course", "list", code=1)
+    assert result.stderr.startswith(
+        "Error: cannot use the database at postgresql+psycopg://ann:***@127.0.0.1:1/sg: "
+    )
+    assert result.stderr.count("\n") == 1
+    assert "hunter2" not in result.output
+
+
+def test_utc_datetime_round_trips_as_aware_utc(db: str,
+                                               engine_for: Callable[[str], sa.Engine]) -> None:
+    engine = engine_for(db)
+    table = sa.Table("t_instants", sa.MetaData(), sa.Column("at", UTCDateTime))
+    table.create(engine)
+    kolkata = timezone(timedelta(hours=5, minutes=30))
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=kolkata)
+    with engine.begin() as conn:
+        conn.execute(table.insert(), {"at": moment})
+        stored = conn.execute(sa.select(table.c.at)).scalar_one()
+    assert stored == moment
+    assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+    assert stored == datetime(2026, 3, 28, 19, 0, tzinfo=UTC)
+    with pytest.raises(sa.exc.StatementError, match="naive datetime"), engine.begin() as conn:
+        conn.execute(table.insert(), {"at": datetime(2026, 1, 1)})
+    table.drop(engine)
+
+
+def test_sqlite_connections_are_configured(db: str, engine_for: Callable[[str], sa.Engine],
+                                           sqlite_only: None) -> None:
+    with engine_for(db).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
