@@ -354,7 +354,10 @@ class Rollover(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"))
     kind: Mapped[RolloverKind] = mapped_column(_enum(RolloverKind, "rollover_kind"))
     from_session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="RESTRICT"))
-    to_session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="RESTRICT"))
+    # SET NULL: undoing a close may delete the session that the close created.
+    to_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL")
+    )
     from_status: Mapped[SessionStatus] = mapped_column(
         _enum(SessionStatus, "rollover_from_status")
     )
@@ -373,7 +376,7 @@ class RolloverMove(Base):
     __tablename__ = "rollover_moves"
     __table_args__ = (
         CheckConstraint(
-            "(kind = 'lecture' AND agenda_entry_id IS NOT NULL)"
+            "(kind = 'lecture' AND lecture_id IS NOT NULL)"
             " OR (kind = 'talk' AND talk_id IS NOT NULL)"
             " OR (kind = 'item' AND item_id IS NOT NULL)",
             name="subject_matches_kind",
@@ -387,9 +390,13 @@ class RolloverMove(Base):
     # Moves are part of their rollover and never outlive it.
     rollover_id: Mapped[int] = mapped_column(ForeignKey("rollovers.id", ondelete="CASCADE"))
     kind: Mapped[MoveKind] = mapped_column(_enum(MoveKind, "move_kind"))
+    # The lecture entry of the closed session whose covered flag changed. SET NULL: once a
+    # close is undone its session's agenda may be re-planned; lecture_id/part keep the record.
     agenda_entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_entries.id", ondelete="RESTRICT")
+        ForeignKey("agenda_entries.id", ondelete="SET NULL")
     )
+    lecture_id: Mapped[int | None] = mapped_column(ForeignKey("lectures.id", ondelete="RESTRICT"))
+    part: Mapped[int | None] = mapped_column(Integer)
     talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id", ondelete="RESTRICT"))
     item_id: Mapped[int | None] = mapped_column(
         ForeignKey("action_items.id", ondelete="RESTRICT")

@@ -3,7 +3,7 @@ action items, the roll-forward log and the reminder log.
 
 Revision ID: 20261122_01
 Revises:
-Create Date: 2026-11-22 06:33:16.079205
+Create Date: 2026-11-22
 """
 
 from collections.abc import Sequence
@@ -341,7 +341,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("from_session_id", sa.Integer(), nullable=False),
-        sa.Column("to_session_id", sa.Integer(), nullable=False),
+        sa.Column("to_session_id", sa.Integer(), nullable=True),
         sa.Column(
             "from_status",
             sa.Enum(
@@ -374,7 +374,7 @@ def upgrade() -> None:
             ["to_session_id"],
             ["sessions.id"],
             name=op.f("fk_rollovers_to_session_id_sessions"),
-            ondelete="RESTRICT",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rollovers")),
     )
@@ -533,6 +533,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("agenda_entry_id", sa.Integer(), nullable=True),
+        sa.Column("lecture_id", sa.Integer(), nullable=True),
+        sa.Column("part", sa.Integer(), nullable=True),
         sa.Column("talk_id", sa.Integer(), nullable=True),
         sa.Column("item_id", sa.Integer(), nullable=True),
         sa.Column("before_session_id", sa.Integer(), nullable=True),
@@ -541,14 +543,14 @@ def upgrade() -> None:
         sa.Column("before_done", sa.Boolean(), nullable=True),
         sa.Column("before_postponed_from_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "(kind = 'lecture' AND agenda_entry_id IS NOT NULL) OR (kind = 'talk' AND talk_id IS NOT NULL) OR (kind = 'item' AND item_id IS NOT NULL)",
+            "(kind = 'lecture' AND lecture_id IS NOT NULL) OR (kind = 'talk' AND talk_id IS NOT NULL) OR (kind = 'item' AND item_id IS NOT NULL)",
             name=op.f("ck_rollover_moves_subject_matches_kind"),
         ),
         sa.ForeignKeyConstraint(
             ["agenda_entry_id"],
             ["agenda_entries.id"],
             name=op.f("fk_rollover_moves_agenda_entry_id_agenda_entries"),
-            ondelete="RESTRICT",
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["before_postponed_from_id"],
@@ -566,6 +568,12 @@ def upgrade() -> None:
             ["item_id"],
             ["action_items.id"],
             name=op.f("fk_rollover_moves_item_id_action_items"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["lecture_id"],
+            ["lectures.id"],
+            name=op.f("fk_rollover_moves_lecture_id_lectures"),
             ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
