@@ -21,6 +21,12 @@ COMMANDS: dict[str, str] = {
     "course": "studygroup.cli.course:course",
     "lecture": "studygroup.cli.lecture:lecture",
     "member": "studygroup.cli.member:member",
+    "session": "studygroup.cli.session:session",
+    "agenda": "studygroup.cli.agenda:agenda",
+    "talk": "studygroup.cli.talk:talk",
+    "attend": "studygroup.cli.attend:attend",
+    "attendance": "studygroup.cli.attend:attendance",
+    "item": "studygroup.cli.item:item",
 }
 
 

@@ -94,3 +94,26 @@ def emit_fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) ->
 def note(message: str) -> None:
     """Progress and confirmations go to stderr; stdout is for data."""
     click.echo(message, err=True)
+
+
+class DefaultGroup(click.Group):
+    """A group that runs `default` when the first word is not one of its subcommands, so that
+    `attend Ada Bob` and `attend import report.csv` both work."""
+
+    def __init__(self, *args: Any, default: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default = default
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+
+def split_ref(words: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """[REF] NAME...: the first word is a session reference when it looks like one."""
+    from studygroup.schedule import is_ref
+
+    if words and is_ref(words[0]):
+        return words[0], list(words[1:])
+    return None, list(words)

@@ -1,0 +1,574 @@
+"""The timed agenda: the planner, manual edits, and the agenda view (the `agenda --json` data).
+
+Planning order for a session (see the README): intro; lecture parts carried over from held
+sessions; the next uncovered parts in course order up to the course's pace; talks (postponed,
+most-postponed first; then scheduled; then queued, first come first served, while they fit);
+a review of open action items; a wrap-up. Pinned (manually edited) entries are kept.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from studygroup import schedule, timeutil
+from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.models import (
+    ActionItem,
+    AgendaEntry,
+    Course,
+    EntryKind,
+    ItemStatus,
+    Lecture,
+    SessionStatus,
+    StudySession,
+    Talk,
+    TalkStatus,
+)
+
+ACTIONS_MINUTES = 5
+UnitKey = tuple[int, int | None]  # (lecture id, part or None)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A lecture, or one part of a lecture longer than the pace."""
+
+    lecture: Lecture
+    part: int | None
+    parts: int | None
+    minutes: int  # video minutes counted against the pace
+
+    @property
+    def key(self) -> UnitKey:
+        return (self.lecture.id, self.part)
+
+
+def split(lecture: Lecture, pace: int) -> list[Unit]:
+    """A lecture longer than the pace becomes ceil(minutes / pace) near-equal parts; a lecture
+    with no video length counts as the pace."""
+    minutes = lecture.video_minutes
+    if minutes is None:
+        return [Unit(lecture, None, None, pace)]
+    parts = max(1, math.ceil(minutes / pace))
+    if parts == 1:
+        return [Unit(lecture, None, None, minutes)]
+    base, extra = divmod(minutes, parts)
+    return [Unit(lecture, k, parts, base + (1 if k <= extra else 0)) for k in range(1, parts + 1)]
+
+
+def course_units(lectures: Iterable[Lecture], pace: int) -> list[Unit]:
+    """The plannable units in course order: not skipped, not optional."""
+    units: list[Unit] = []
+    for lecture in lectures:
+        if lecture.skipped or lecture.optional:
+            continue
+        units.extend(split(lecture, pace))
+    return units
+
+
+@dataclass
+class History:
+    done: set[UnitKey]
+    carried: set[UnitKey]  # planned in a held session, not covered, not covered since
+
+
+def lecture_history(session: Session, course: Course) -> History:
+    rows = session.execute(
+        select(AgendaEntry.lecture_id, AgendaEntry.part, AgendaEntry.done)
+        .join(StudySession, AgendaEntry.session_id == StudySession.id)
+        .where(
+            StudySession.course_id == course.id,
+            StudySession.status == SessionStatus.HELD,
+            AgendaEntry.kind == EntryKind.LECTURE,
+        )
+    ).all()
+    done = {(lid, part) for lid, part, is_done in rows if is_done and lid is not None}
+    seen = {(lid, part) for lid, part, _ in rows if lid is not None}
+    return History(done=done, carried=seen - done)
+
+
+def _lectures(session: Session, course: Course) -> list[Lecture]:
+    return list(
+        session.scalars(
+            select(Lecture).where(Lecture.course_id == course.id).order_by(Lecture.position)
+        )
+    )
+
+
+def _fcfs(talk: Talk) -> tuple[Any, ...]:
+    return (talk.requested_on, talk.created_at, talk.id)
+
+
+def replan_course(session: Session, course: Course, reset: StudySession | None = None) -> None:
+    """Re-plan every planned session of the course, in time order, keeping pinned entries
+    (except in `reset`, whose manual edits are dropped)."""
+    planned = schedule.planned_sessions(session, course)
+    if not planned:
+        return
+    lectures = _lectures(session, course)
+    units = course_units(lectures, course.pace_minutes)
+    by_lecture = {lec.id: lec for lec in lectures}
+    history = lecture_history(session, course)
+    ids = [s.id for s in planned]
+
+    entries: dict[int, list[AgendaEntry]] = defaultdict(list)
+    for entry in session.scalars(
+        select(AgendaEntry)
+        .where(AgendaEntry.session_id.in_(ids))
+        .order_by(AgendaEntry.session_id, AgendaEntry.position)
+    ):
+        entries[entry.session_id].append(entry)
+    if reset is not None:
+        for entry in entries.pop(reset.id, []):
+            session.delete(entry)
+    pinned_units = {
+        (e.lecture_id, e.part)
+        for group in entries.values()
+        for e in group
+        if e.pinned and e.kind is EntryKind.LECTURE and e.lecture_id is not None
+    }
+
+    talks_for: dict[int, list[Talk]] = defaultdict(list)
+    for talk in session.scalars(
+        select(Talk).where(
+            Talk.session_id.in_(ids),
+            Talk.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED]),
+        )
+    ):
+        assert talk.session_id is not None
+        talks_for[talk.session_id].append(talk)
+    queued = sorted(
+        session.scalars(
+            select(Talk).where(
+                Talk.course_id == course.id,
+                Talk.status == TalkStatus.QUEUED,
+                Talk.session_id.is_(None),
+            )
+        ),
+        key=_fcfs,
+    )
+    due_counts: dict[int | None, int] = defaultdict(int)
+    for due_id in session.scalars(
+        select(ActionItem.due_session_id).where(
+            ActionItem.course_id == course.id,
+            ActionItem.status == ItemStatus.OPEN,
+            or_(ActionItem.due_session_id.in_(ids), ActionItem.due_session_id.is_(None)),
+        )
+    ):
+        due_counts[due_id] += 1
+
+    assigned: set[UnitKey] = set()
+    placed: set[int] = set()
+    for index, current in enumerate(planned):
+        open_items = due_counts[current.id] + (due_counts[None] if index == 0 else 0)
+        _plan_session(
+            session, course, current, entries.get(current.id, []), units, by_lecture,
+            history, pinned_units, assigned, talks_for[current.id], queued, placed, open_items,
+        )
+    session.flush()
+
+
+def _plan_session(
+    session: Session,
+    course: Course,
+    current: StudySession,
+    existing: list[AgendaEntry],
+    units: Sequence[Unit],
+    by_lecture: dict[int, Lecture],
+    history: History,
+    pinned_units: set[UnitKey],
+    assigned: set[UnitKey],
+    talks: list[Talk],
+    queued: list[Talk],
+    placed: set[int],
+    open_items: int,
+) -> None:
+    keep = [e for e in existing if e.pinned]
+    for entry in existing:
+        if not entry.pinned:
+            session.delete(entry)
+    pinned_kinds = {e.kind for e in keep}
+    pinned_talks = {e.talk_id for e in keep if e.talk_id is not None}
+    pace = course.pace_minutes
+
+    head: list[AgendaEntry] = []
+    if EntryKind.INTRO not in pinned_kinds:
+        head.append(AgendaEntry(kind=EntryKind.INTRO, minutes=course.intro_minutes))
+
+    def lecture_entry(unit: Unit) -> AgendaEntry:
+        assigned.add(unit.key)
+        return AgendaEntry(
+            kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
+            lecture_id=unit.lecture.id, part=unit.part, parts=unit.parts,
+        )
+
+    used = 0
+    have_lecture = False
+    for entry in keep:
+        if entry.kind is EntryKind.LECTURE and entry.lecture_id in by_lecture:
+            lecture = by_lecture[entry.lecture_id]
+            parts = split(lecture, pace)
+            match = [u for u in parts if u.part == entry.part] or parts[:1]
+            used += match[0].minutes
+            have_lecture = True
+    free = [u for u in units if u.key not in history.done and u.key not in assigned
+            and u.key not in pinned_units]
+    for unit in free:
+        if unit.key in history.carried:
+            head.append(lecture_entry(unit))
+            used += unit.minutes
+            have_lecture = True
+    for unit in free:
+        if unit.key in assigned:
+            continue
+        if have_lecture and used + unit.minutes > pace:
+            break
+        head.append(lecture_entry(unit))
+        used += unit.minutes
+        have_lecture = True
+
+    postponed = sorted(
+        (t for t in talks if t.status is TalkStatus.POSTPONED and t.id not in pinned_talks),
+        key=lambda t: (-t.times_postponed, *_fcfs(t)),
+    )
+    scheduled = sorted(
+        (t for t in talks if t.status is TalkStatus.SCHEDULED and t.id not in pinned_talks),
+        key=_fcfs,
+    )
+    for talk in (*postponed, *scheduled):
+        head.append(AgendaEntry(kind=EntryKind.TALK, minutes=talk.minutes, talk_id=talk.id))
+        placed.add(talk.id)
+
+    tail: list[AgendaEntry] = []
+    if open_items and EntryKind.ACTIONS not in pinned_kinds:
+        tail.append(AgendaEntry(kind=EntryKind.ACTIONS, minutes=ACTIONS_MINUTES))
+    if EntryKind.WRAP_UP not in pinned_kinds:
+        tail.append(AgendaEntry(kind=EntryKind.WRAP_UP, minutes=course.wrapup_minutes))
+
+    total = sum(e.minutes for e in (*head, *tail, *keep))
+    for talk in queued:
+        if talk.id in placed or talk.id in pinned_talks:
+            continue
+        if total + talk.minutes > current.minutes:
+            break  # first come, first served: a later, shorter talk does not jump the queue
+        head.append(AgendaEntry(kind=EntryKind.TALK, minutes=talk.minutes, talk_id=talk.id))
+        placed.add(talk.id)
+        total += talk.minutes
+
+    ordered = head + tail
+    for entry in sorted(keep, key=lambda e: e.position):
+        ordered.insert(min(max(entry.position - 1, 0), len(ordered)), entry)
+    for position, entry in enumerate(ordered, start=1):
+        entry.position = position
+        if entry.id is None:
+            entry.session_id = current.id
+            session.add(entry)
+
+
+# -- manual edits -------------------------------------------------------------------------------
+
+
+def _require_planned(target: StudySession) -> None:
+    if target.status is not SessionStatus.PLANNED:
+        raise Conflict(
+            f"session {target.number} is {target.status.value}; only a planned session's "
+            "agenda can change"
+        )
+
+
+def entries_of(session: Session, target: StudySession) -> list[AgendaEntry]:
+    return list(
+        session.scalars(
+            select(AgendaEntry)
+            .where(AgendaEntry.session_id == target.id)
+            .order_by(AgendaEntry.position)
+            .options(
+                selectinload(AgendaEntry.lecture),
+                selectinload(AgendaEntry.talk).selectinload(Talk.presenter),
+            )
+        )
+    )
+
+
+def _entry_at(session: Session, target: StudySession, position: int) -> AgendaEntry:
+    for entry in entries_of(session, target):
+        if entry.position == position:
+            return entry
+    raise NotFound(f"session {target.number}'s agenda has no entry {position}")
+
+
+def add_lecture(
+    session: Session, course: Course, target: StudySession, lecture: Lecture, part: int | None
+) -> AgendaEntry:
+    """Put a lecture (or one part of it) on a session's agenda, pinned; optional lectures too."""
+    _require_planned(target)
+    units = split(lecture, course.pace_minutes)
+    if part is None:
+        unit = units[0]
+    else:
+        matches = [u for u in units if u.part == part]
+        if not matches:
+            raise Invalid(f"lecture {lecture.label} has {len(units)} part(s), not part {part}")
+        unit = matches[0]
+    if unit.key in lecture_history(session, course).done:
+        raise Conflict(f"lecture {lecture.label} {_part_text(unit.part, unit.parts)}was covered "
+                       "already".replace("  ", " "))
+    # take it off any other planned session's agenda where it was pinned
+    for entry in session.scalars(
+        select(AgendaEntry)
+        .join(StudySession, AgendaEntry.session_id == StudySession.id)
+        .where(
+            StudySession.course_id == course.id,
+            StudySession.status == SessionStatus.PLANNED,
+            AgendaEntry.lecture_id == lecture.id,
+            AgendaEntry.part == unit.part if unit.part is not None else AgendaEntry.part.is_(None),
+            AgendaEntry.pinned.is_(True),
+        )
+    ):
+        session.delete(entry)
+    existing = entries_of(session, target)
+    lecture_positions = [e.position for e in existing if e.kind is EntryKind.LECTURE]
+    position = (max(lecture_positions) + 1) if lecture_positions else 2
+    entry = AgendaEntry(
+        session_id=target.id, kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
+        lecture_id=lecture.id, part=unit.part, parts=unit.parts, pinned=True, position=position,
+    )
+    session.add(entry)
+    session.flush()
+    replan_course(session, course)
+    return entry
+
+
+def _part_text(part: int | None, parts: int | None) -> str:
+    return f"part {part}/{parts} " if part is not None else ""
+
+
+def remove_entry(session: Session, course: Course, target: StudySession, position: int) -> str:
+    """Take a lecture or talk off this session: it moves to the next session, pinned there."""
+    _require_planned(target)
+    entry = _entry_at(session, target, position)
+    if entry.kind is EntryKind.LECTURE:
+        assert entry.lecture is not None
+        following, _ = schedule.ensure_after(session, course, target)
+        described = f"lecture {entry.lecture.label} {_part_text(entry.part, entry.parts)}".strip()
+        lecture_id, part, parts = entry.lecture_id, entry.part, entry.parts
+        session.delete(entry)
+        session.flush()
+        session.add(AgendaEntry(
+            session_id=following.id, kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
+            lecture_id=lecture_id, part=part, parts=parts, pinned=True, position=2,
+        ))
+        session.flush()
+        replan_course(session, course)
+        return f"{described} moved to session {following.number}"
+    if entry.kind is EntryKind.TALK:
+        assert entry.talk is not None
+        talk = entry.talk
+        following, _ = schedule.ensure_after(session, course, target)
+        session.delete(entry)
+        talk.session_id = following.id
+        if talk.status is TalkStatus.QUEUED:
+            talk.status = TalkStatus.SCHEDULED
+        session.flush()
+        replan_course(session, course)
+        return f"talk {talk.id} moved to session {following.number}"
+    raise Invalid(f"entry {position} is the {entry.kind.value}; change its minutes instead")
+
+
+def move_entry(
+    session: Session, course: Course, target: StudySession, position: int, to: int
+) -> None:
+    _require_planned(target)
+    existing = entries_of(session, target)
+    entry = _entry_at(session, target, position)
+    if not 1 <= to <= len(existing):
+        raise Invalid(f"position must be between 1 and {len(existing)}, not {to}")
+    existing.remove(entry)
+    existing.insert(to - 1, entry)
+    for index, item in enumerate(existing, start=1):
+        item.position = index
+    entry.pinned = True
+    session.flush()
+    replan_course(session, course)
+
+
+def set_minutes(
+    session: Session, course: Course, target: StudySession, position: int, minutes: int
+) -> None:
+    _require_planned(target)
+    entry = _entry_at(session, target, position)
+    entry.minutes = minutes
+    entry.pinned = True
+    session.flush()
+    replan_course(session, course)
+
+
+# -- the agenda view ----------------------------------------------------------------------------
+
+
+def session_dict(course: Course, current: StudySession) -> dict[str, Any]:
+    local = timeutil.local(current.starts_at, course.timezone)
+    return {
+        "course": course.slug,
+        "number": current.number,
+        "status": current.status.value,
+        "minutes": current.minutes,
+        "timezone": course.timezone,
+        "starts_at": current.starts_at.isoformat(),
+        "local_start": local.isoformat(),
+        "notes": current.notes,
+    }
+
+
+def talk_dict(talk: Talk, numbers: dict[int, int]) -> dict[str, Any]:
+    return {
+        "id": talk.id,
+        "title": talk.title,
+        "presenter": talk.presenter.name,
+        "minutes": talk.minutes,
+        "status": talk.status.value,
+        "session": numbers.get(talk.session_id) if talk.session_id else None,
+        "postponed": talk.times_postponed,
+        "postponed_from": numbers.get(talk.postponed_from_id) if talk.postponed_from_id else None,
+        "url": talk.url,
+        "requested": talk.requested_on.isoformat(),
+    }
+
+
+def item_dict(item: ActionItem, numbers: dict[int, int]) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "owner": item.owner.name if item.owner else None,
+        "status": item.status.value,
+        "carried": item.times_carried,
+        "due_session": numbers.get(item.due_session_id) if item.due_session_id else None,
+    }
+
+
+def session_numbers(session: Session, course: Course) -> dict[int, int]:
+    rows = session.execute(
+        select(StudySession.id, StudySession.number).where(StudySession.course_id == course.id)
+    )
+    return {session_id: number for session_id, number in rows}
+
+
+ENTRY_TITLES = {
+    EntryKind.INTRO: "Intro",
+    EntryKind.ACTIONS: "Action items review",
+    EntryKind.WRAP_UP: "Wrap-up",
+}
+
+
+def open_items_for(
+    session: Session, course: Course, target: StudySession
+) -> list[ActionItem]:
+    is_next = schedule.next_session(session, course)
+    due = ActionItem.due_session_id == target.id
+    if is_next is not None and is_next.id == target.id:
+        due = or_(due, ActionItem.due_session_id.is_(None))
+    return list(
+        session.scalars(
+            select(ActionItem)
+            .where(ActionItem.course_id == course.id, ActionItem.status == ItemStatus.OPEN, due)
+            .options(selectinload(ActionItem.owner))
+            .order_by(ActionItem.id)
+        )
+    )
+
+
+def agenda_view(
+    session: Session, course: Course, target: StudySession, display_tz: str | None = None
+) -> dict[str, Any]:
+    """The agenda as plain data: the single source for the table, --json and the exports."""
+    tz = display_tz or course.timezone
+    numbers = session_numbers(session, course)
+    entries = entries_of(session, target)
+    history = lecture_history(session, course)
+    clock = timeutil.local(target.starts_at, tz)
+    end = clock + timedelta(minutes=target.minutes)
+    out: list[dict[str, Any]] = []
+    for entry in entries:
+        lecture, talk = entry.lecture, entry.talk
+        if entry.kind is EntryKind.LECTURE and lecture is not None:
+            title = lecture.title
+        elif entry.kind is EntryKind.TALK and talk is not None:
+            title = talk.title
+        else:
+            title = entry.title or ENTRY_TITLES.get(entry.kind, entry.kind.value)
+        finish = clock + timedelta(minutes=entry.minutes)
+        out.append({
+            "position": entry.position,
+            "kind": entry.kind.value,
+            "start": clock.strftime("%H:%M"),
+            "minutes": entry.minutes,
+            "title": title,
+            "lecture": lecture.label if lecture else None,
+            "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
+            "optional": bool(lecture.optional) if lecture else False,
+            "video_minutes": _part_minutes(lecture, entry, course) if lecture else None,
+            "url": (lecture.url if lecture else talk.url if talk else None),
+            "presenter": talk.presenter.name if talk else None,
+            "talk_id": talk.id if talk else None,
+            "postponed": talk.times_postponed if talk else 0,
+            "postponed_from": numbers.get(talk.postponed_from_id)
+            if talk and talk.postponed_from_id else None,
+            "carried": bool(lecture) and (entry.lecture_id, entry.part) in history.carried
+            and target.status is SessionStatus.PLANNED,
+            "pinned": entry.pinned,
+            "done": entry.done,
+            "overflow": finish > end,
+        })
+        clock = finish
+    total = sum(e["minutes"] for e in out)
+    on_agenda = {e.lecture_id for e in entries if e.lecture_id is not None}
+    optional = [
+        lec for lec in _lectures(session, course)
+        if lec.optional and not lec.skipped and lec.id not in on_agenda
+        and (lec.id, None) not in history.done
+    ]
+    from studygroup.serialize import lecture_dict
+
+    not_fitting: list[dict[str, Any]] = []
+    if target.status is SessionStatus.PLANNED:
+        placed = set(session.scalars(
+            select(AgendaEntry.talk_id)
+            .join(StudySession, AgendaEntry.session_id == StudySession.id)
+            .where(StudySession.course_id == course.id,
+                   StudySession.status == SessionStatus.PLANNED,
+                   AgendaEntry.talk_id.is_not(None))
+        ))
+        not_fitting = [
+            talk_dict(t, numbers) for t in sorted(session.scalars(
+                select(Talk).where(Talk.course_id == course.id,
+                                   Talk.status == TalkStatus.QUEUED)
+                .options(selectinload(Talk.presenter))), key=_fcfs)
+            if t.id not in placed
+        ]
+    return {
+        "session": session_dict(course, target),
+        "display_timezone": tz,
+        "entries": out,
+        "total_minutes": total,
+        "over_by_minutes": max(0, total - target.minutes),
+        "optional_lectures": [lecture_dict(lec) for lec in optional],
+        "action_items": [item_dict(i, numbers) for i in open_items_for(session, course, target)],
+        "not_fitting": not_fitting,
+    }
+
+
+def _part_minutes(lecture: Lecture, entry: AgendaEntry, course: Course) -> int | None:
+    if lecture.video_minutes is None:
+        return None
+    for unit in split(lecture, course.pace_minutes):
+        if unit.part == entry.part:
+            return unit.minutes
+    return lecture.video_minutes

@@ -1,0 +1,332 @@
+"""Attendance: recorded by hand or imported from a Zoom participant report or a plain CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from studygroup import members as members_mod
+from studygroup.csvio import RowError, read_text
+from studygroup.errors import Conflict, Invalid
+from studygroup.models import (
+    Attendance,
+    AttendanceSource,
+    AttendanceStatus,
+    Member,
+    SessionStatus,
+    StudySession,
+)
+
+
+def _require_recordable(target: StudySession) -> None:
+    if target.status is SessionStatus.CANCELLED:
+        raise Conflict(f"session {target.number} was cancelled; uncancel it to record attendance")
+
+
+def record(
+    session: Session,
+    target: StudySession,
+    statuses: dict[AttendanceStatus, list[Member]],
+    source: AttendanceSource = AttendanceSource.MANUAL,
+    minutes: dict[int, int | None] | None = None,
+) -> int:
+    """Record (or change) each member's status; idempotent, one row per member and session."""
+    _require_recordable(target)
+    wanted: dict[int, AttendanceStatus] = {}
+    names: dict[int, str] = {}
+    for status, people in statuses.items():
+        for member in people:
+            if member.id in wanted and wanted[member.id] is not status:
+                raise Invalid(
+                    f"{member.name} is listed as both {wanted[member.id].value} and {status.value}"
+                )
+            wanted[member.id] = status
+            names[member.id] = member.name
+    if not wanted:
+        return 0
+    existing = {
+        row.member_id: row
+        for row in session.scalars(
+            select(Attendance).where(
+                Attendance.session_id == target.id, Attendance.member_id.in_(list(wanted))
+            )
+        )
+    }
+    for member_id, status in wanted.items():
+        row = existing.get(member_id)
+        if row is None:
+            row = Attendance(session_id=target.id, member_id=member_id)
+            session.add(row)
+        row.status = status
+        row.source = source
+        if minutes is not None:
+            row.minutes = minutes.get(member_id)
+    session.flush()
+    return len(wanted)
+
+
+def attendance_view(session: Session, target: StudySession) -> dict[str, Any]:
+    rows = session.scalars(
+        select(Attendance)
+        .where(Attendance.session_id == target.id)
+        .options(selectinload(Attendance.member))
+    )
+    out: dict[str, list[str]] = {s.value: [] for s in AttendanceStatus}
+    for row in rows:
+        out[row.status.value].append(row.member.name)
+    for names in out.values():
+        names.sort(key=str.casefold)
+    return {
+        "session": target.number,
+        "status": target.status.value,
+        "present": out["present"],
+        "absent": out["absent"],
+        "excused": out["excused"],
+        "counts": {key: len(value) for key, value in out.items()},
+    }
+
+
+def present_count(session: Session, target: StudySession) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(
+        select(func.count()).select_from(Attendance).where(
+            Attendance.session_id == target.id, Attendance.status == AttendanceStatus.PRESENT
+        )
+    ) or 0
+
+
+# -- imports ------------------------------------------------------------------------------------
+
+ZOOM_NAME = "name (original name)"
+ZOOM_EMAIL = "user email"
+ZOOM_DURATION = "duration (minutes)"
+
+
+@dataclass
+class Participant:
+    name: str
+    email: str | None
+    minutes: int | None
+    line: int
+    joins: int = 1
+
+    def names(self) -> list[str]:
+        """'Ada L (Ada Lovelace)' is a renamed participant: try the whole, then each half."""
+        found = [self.name]
+        match = re.fullmatch(r"(.+?)\s*\((.+)\)", self.name)
+        if match:
+            found += [match.group(1).strip(), match.group(2).strip()]
+        return found
+
+
+def parse_participants(path: Path) -> tuple[str, list[Participant]]:
+    """('zoom' | 'plain', participants), the same person's joins merged with minutes summed."""
+    text = read_text(path)
+    lines = text.splitlines(keepends=True)
+    header_index = next(
+        (i for i, line in enumerate(lines) if ZOOM_NAME in line.lower()), None
+    )
+    if header_index is not None:
+        return "zoom", _parse_zoom(path, lines, header_index)
+    return "plain", _parse_plain(path, text)
+
+
+def _records(path: Path, text: str, first_line: int) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    out: list[tuple[int, list[str]]] = []
+    try:
+        while True:
+            line = first_line + reader.line_num + 1
+            record = next(reader, None)
+            if record is None:
+                break
+            if any(field.strip() for field in record):
+                out.append((line, record))
+    except csv.Error as exc:
+        raise Invalid(f"{path} line {first_line + reader.line_num}: {exc}") from None
+    return out
+
+
+def _clean_name(path: Path, line: int, raw: str) -> str:
+    from studygroup import validate
+
+    try:
+        return validate.text(raw, "name")
+    except Invalid as exc:
+        raise RowError(str(path), line, str(exc)) from None
+
+
+def _clean_email(path: Path, line: int, raw: str) -> str | None:
+    from studygroup import validate
+
+    try:
+        return validate.email(raw)
+    except Invalid as exc:
+        raise RowError(str(path), line, str(exc)) from None
+
+
+def _merge(people: list[Participant]) -> list[Participant]:
+    merged: dict[str, Participant] = {}
+    for person in people:
+        key = person.email or "name:" + person.name.casefold()
+        if key in merged:
+            kept = merged[key]
+            kept.joins += 1
+            if person.minutes is not None:
+                kept.minutes = (kept.minutes or 0) + person.minutes
+        else:
+            merged[key] = person
+    return list(merged.values())
+
+
+def _parse_zoom(path: Path, lines: list[str], header_index: int) -> list[Participant]:
+    records = _records(path, "".join(lines[header_index:]), header_index)
+    header = [h.strip().lower() for h in records[0][1]]
+    for column in (ZOOM_NAME, ZOOM_DURATION):
+        if column not in header:
+            raise Invalid(f"{path} line {records[0][0]}: missing column {column!r}")
+    col = {name: header.index(name) for name in header}
+    people: list[Participant] = []
+    for line, record in records[1:]:
+        def get(name: str, record: list[str] = record) -> str:
+            index = col.get(name)
+            return record[index].strip() if index is not None and index < len(record) else ""
+
+        name = _clean_name(path, line, get(ZOOM_NAME))
+        duration = get(ZOOM_DURATION)
+        if not duration.isdigit() or int(duration) > 24 * 60:
+            raise RowError(str(path), line, f"invalid duration {duration!r}: use whole minutes")
+        people.append(Participant(
+            name=name, email=_clean_email(path, line, get(ZOOM_EMAIL)),
+            minutes=int(duration), line=line,
+        ))
+    return _merge(people)
+
+
+def _parse_plain(path: Path, text: str) -> list[Participant]:
+    records = _records(path, text, 0)
+    if records and [f.strip().lower() for f in records[0][1]][:1] == ["name"]:
+        records = records[1:]
+    people: list[Participant] = []
+    for line, record in records:
+        if len(record) > 2:
+            raise RowError(str(path), line, f"{len(record)} fields; expected name[,email]")
+        name = _clean_name(path, line, record[0])
+        email = _clean_email(path, line, record[1]) if len(record) > 1 else None
+        people.append(Participant(name=name, email=email, minutes=None, line=line))
+    return _merge(people)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    matched: list[tuple[Participant, Member, str]] = field(default_factory=list)  # how matched
+    too_short: list[tuple[Participant, Member | None]] = field(default_factory=list)
+    unknown: list[Participant] = field(default_factory=list)
+    added: list[Participant] = field(default_factory=list)
+    recorded: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.kind,
+            "matched": [
+                {"name": p.name, "member": m.name, "by": how, "minutes": p.minutes}
+                for p, m, how in self.matched
+            ],
+            "too_short": [
+                {"name": p.name, "member": m.name if m else None, "minutes": p.minutes}
+                for p, m in self.too_short
+            ],
+            "unknown": [{"name": p.name, "email": p.email, "minutes": p.minutes}
+                        for p in self.unknown],
+            "added": [p.name for p in self.added],
+            "recorded": self.recorded,
+        }
+
+
+def match_participants(
+    session: Session, people: list[Participant]
+) -> tuple[list[tuple[Participant, Member, str]], list[Participant]]:
+    """By email first, then by exact name (any case); one query each."""
+    emails = [p.email for p in people if p.email]
+    by_email = {
+        m.email: m for m in session.scalars(select(Member).where(Member.email.in_(emails)))
+    } if emails else {}
+    keys = {members_mod.name_key(n) for p in people for n in p.names()}
+    by_name = {
+        m.name_key: m for m in session.scalars(select(Member).where(Member.name_key.in_(keys)))
+    } if keys else {}
+    matched: list[tuple[Participant, Member, str]] = []
+    unknown: list[Participant] = []
+    for person in people:
+        member = by_email.get(person.email) if person.email else None
+        how = "email"
+        if member is None:
+            how = "name"
+            member = next((by_name[k] for k in (members_mod.name_key(n) for n in person.names())
+                           if k in by_name), None)
+        if member is None:
+            unknown.append(person)
+        else:
+            matched.append((person, member, how))
+    return matched, unknown
+
+
+def import_attendance(
+    session: Session,
+    target: StudySession,
+    path: Path,
+    min_minutes: int,
+    add_unknown: bool,
+    dry_run: bool,
+    today: date,
+) -> ImportReport:
+    _require_recordable(target)
+    kind, people = parse_participants(path)
+    report = ImportReport(kind=kind)
+    matched, unknown = match_participants(session, people)
+    seen: dict[int, Participant] = {}
+    for person, member, how in matched:
+        if person.minutes is not None and person.minutes < min_minutes:
+            report.too_short.append((person, member))
+        elif member.id in seen:
+            # two report rows (e.g. a renamed device) for one member: sum their minutes
+            first = seen[member.id]
+            if person.minutes is not None:
+                first.minutes = (first.minutes or 0) + person.minutes
+        else:
+            seen[member.id] = person
+            report.matched.append((person, member, how))
+    for person in unknown:
+        if person.minutes is not None and person.minutes < min_minutes:
+            report.too_short.append((person, None))
+        elif add_unknown:
+            report.added.append(person)
+        else:
+            report.unknown.append(person)
+    if dry_run:
+        return report
+    new_members: list[Member] = []
+    for person in report.added:
+        try:
+            new_members.append(members_mod.add_member(
+                session, person.name, members_mod.MemberFields(email=person.email or ""), today
+            ))
+        except (Invalid, Conflict) as exc:
+            raise RowError(str(path), person.line, str(exc)) from None
+    present = [m for _, m, _ in report.matched] + new_members
+    minutes = {m.id: p.minutes for p, m, _ in report.matched}
+    minutes.update({m.id: p.minutes for p, m in zip(report.added, new_members, strict=True)})
+    report.recorded = record(
+        session, target, {AttendanceStatus.PRESENT: present}, AttendanceSource.IMPORT, minutes
+    )
+    return report

@@ -1,0 +1,163 @@
+"""`studygroup attend ...` and `studygroup attendance`: who came."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from studygroup.cli.app import (
+    App,
+    DefaultGroup,
+    course_option,
+    emit_json,
+    json_option,
+    note,
+    pass_app,
+    split_ref,
+)
+
+
+@click.group(cls=DefaultGroup, default="record")
+def attend() -> None:
+    """Record attendance: `attend [REF] NAME... [--absent NAME...] [--excused NAME...]`, or
+    import a Zoom participant report with `attend import`.
+
+    \b
+    Example:
+      studygroup attend Ada Grace @linus --absent Alan --excused Priya
+      studygroup attend import 3 participants.csv --min-minutes 15
+    """
+
+
+@attend.command("record")
+@click.argument("words", nargs=-1, metavar="[REF] NAME...")
+@click.option("--absent", multiple=True, metavar="NAME", help="Absent (repeatable).")
+@click.option("--excused", multiple=True, metavar="NAME", help="Excused (repeatable).")
+@course_option
+@pass_app
+def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
+                  excused: tuple[str, ...], course_slug: str | None) -> None:
+    """Record who was present (and absent or excused) at a session (default: next).
+
+    Recording a member again changes their status; it never duplicates. An unknown name is an
+    error and nothing is written.
+
+    \b
+    Example:
+      studygroup attend 3 Ada Grace --absent Alan
+    """
+    from studygroup import attendance, schedule
+    from studygroup.courses import pick_course
+    from studygroup.members import find_members
+    from studygroup.models import AttendanceStatus
+
+    ref, names = split_ref(words)
+    if not names and not absent and not excused:
+        raise click.UsageError("name at least one member")
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        target = schedule.find_session(db, course, ref)
+        count = attendance.record(db, target, {
+            AttendanceStatus.PRESENT: find_members(db, names),
+            AttendanceStatus.ABSENT: find_members(db, list(absent)),
+            AttendanceStatus.EXCUSED: find_members(db, list(excused)),
+        })
+        note(f"recorded {count} member(s) for session {target.number}")
+
+
+@attend.command("import")
+@click.argument("words", nargs=-1, required=True, metavar="[REF] FILE.csv")
+@click.option("--min-minutes", default=0, show_default=True, type=click.IntRange(0, 1440),
+              help="Count someone present only after this many minutes on the call.")
+@click.option("--add-unknown", is_flag=True, help="Add people who are not members yet.")
+@click.option("--dry-run", is_flag=True, help="Show the matching; write nothing.")
+@course_option
+@json_option
+@pass_app
+def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknown: bool,
+                  dry_run: bool, course_slug: str | None, as_json: bool) -> None:
+    """Import attendance from a Zoom participant report or a plain name[,email] CSV.
+
+    Zoom's columns are "Name (Original Name)", "User Email", "Join Time", "Leave Time",
+    "Duration (Minutes)"; several joins by one person count once, minutes summed. People are
+    matched by email, then by name; unknown people are reported (or added with --add-unknown).
+
+    \b
+    Example:
+      studygroup attend import participants_8123.csv --min-minutes 15 --dry-run
+    """
+    from studygroup import attendance, schedule
+    from studygroup.courses import pick_course
+
+    ref, rest = split_ref(words)
+    if len(rest) != 1:
+        raise click.UsageError("give one CSV file, optionally after a session REF")
+    path = Path(rest[0])
+    database = app.read if dry_run else app.write
+    with database() as db:
+        course = pick_course(db, course_slug)
+        target = schedule.find_session(db, course, ref)
+        report = attendance.import_attendance(
+            db, target, path, min_minutes, add_unknown, dry_run, date.today())
+        number = target.number
+    data = report.as_dict() | {"session": number, "dry_run": dry_run}
+    if as_json:
+        emit_json(data)
+        return
+    for row in data["matched"]:
+        click.echo(f"present  {row['member']}  (matched {row['name']!r} by {row['by']}"
+                   + (f", {row['minutes']} min)" if row["minutes"] is not None else ")"))
+    for row in data["too_short"]:
+        click.echo(f"short    {row['member'] or row['name']}  ({row['minutes']} min < "
+                   f"{min_minutes})")
+    for row in data["unknown"]:
+        click.echo(f"unknown  {row['name']}" + (f" <{row['email']}>" if row["email"] else ""))
+    for name in data["added"]:
+        click.echo(f"{'would add' if dry_run else 'added'}  {name}")
+    if dry_run:
+        note(f"dry run: nothing written for session {number}")
+    else:
+        note(f"recorded {report.recorded} present for session {number}"
+             + (f"; {len(report.unknown)} unknown (use --add-unknown to add them)"
+                if report.unknown else ""))
+
+
+@click.command()
+@click.argument("ref", required=False, metavar="[REF]")
+@course_option
+@json_option
+@pass_app
+def attendance(app: App, ref: str | None, course_slug: str | None, as_json: bool) -> None:
+    """Who was present, absent and excused at a session, with counts (default: the next
+    session if anything is recorded for it, else the last held one).
+
+    \b
+    Example:
+      studygroup attendance last --json
+    """
+    from studygroup import attendance as attendance_mod
+    from studygroup import schedule
+    from studygroup.courses import pick_course
+
+    with app.read() as db:
+        course = pick_course(db, course_slug)
+        if ref is None:
+            target = schedule.next_session(db, course)
+            if target is None or attendance_mod.present_count(db, target) == 0:
+                target = schedule.last_held(db, course) or target
+            if target is None:
+                target = schedule.find_session(db, course, "next")
+        else:
+            target = schedule.find_session(db, course, ref)
+        view = attendance_mod.attendance_view(db, target)
+    if as_json:
+        emit_json(view)
+        return
+    counts = view["counts"]
+    click.echo(f"session {view['session']} ({view['status']}): {counts['present']} present, "
+               f"{counts['absent']} absent, {counts['excused']} excused")
+    for status in ("present", "absent", "excused"):
+        if view[status]:
+            click.echo(f"{status}: " + ", ".join(view[status]))

@@ -1,0 +1,198 @@
+"""`studygroup item ...`: action items (homework and to-dos)."""
+
+from __future__ import annotations
+
+import click
+
+from studygroup.cli.app import (
+    App,
+    course_option,
+    emit_json,
+    emit_table,
+    json_option,
+    note,
+    pass_app,
+)
+
+ITEM_COLUMNS = [("id", "id"), ("text", "text"), ("owner", "owner"), ("status", "status"),
+                ("carried_text", "carried"), ("due_session", "due")]
+IDS = click.argument("item_ids", metavar="ID...", nargs=-1, required=True,
+                     type=click.IntRange(1))
+
+
+@click.group()
+def item() -> None:
+    """Action items: homework and to-dos, carried to the next session until done.
+
+    \b
+    Example:
+      studygroup item add "Finish labs 6-7" --owner ada
+      studygroup item list --open --owner ada
+    """
+
+
+@item.command("add")
+@click.argument("text")
+@click.option("--owner", help="Who owes it (default: the whole group).")
+@click.option("--due", "ref", metavar="REF", help="Due session (default: next).")
+@course_option
+@pass_app
+def item_add(app: App, text: str, owner: str | None, ref: str | None,
+             course_slug: str | None) -> None:
+    """Add an action item, due at the next session unless --due says otherwise.
+
+    \b
+    Example:
+      studygroup item add "Read the ZeRO paper" --owner "Grace" --due 2026-12-08
+    """
+    from studygroup import items, schedule
+    from studygroup.courses import pick_course
+    from studygroup.members import find_member
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        who = find_member(db, owner) if owner else None
+        due = schedule.find_session(db, course, ref) if ref else schedule.next_session(
+            db, course)
+        created_in = schedule.last_held(db, course)
+        added = items.add_item(db, course, text, who, due, created_in)
+        when = f"session {due.number}" if due else "no particular session"
+        note(f"added item {added.id}, due {when}")
+
+
+@item.command("list")
+@click.option("--open", "which", flag_value="open", default=True, help="Open items (default).")
+@click.option("--all", "which", flag_value="all", help="Open, done and dropped items.")
+@click.option("--owner", help="Only this member's items.")
+@click.option("--session", "ref", metavar="REF", help="Only items due at (or made in) REF.")
+@course_option
+@json_option
+@pass_app
+def item_list(app: App, which: str, owner: str | None, ref: str | None,
+              course_slug: str | None, as_json: bool) -> None:
+    """List action items; items carried 3 or more times are flagged.
+
+    \b
+    Example:
+      studygroup item list --open --owner ada --json
+    """
+    from studygroup import agenda, items, schedule
+    from studygroup.courses import pick_course
+    from studygroup.members import find_member
+    from studygroup.models import ItemStatus
+    from studygroup.render.text import carried_mark
+
+    with app.read() as db:
+        course = pick_course(db, course_slug)
+        who = find_member(db, owner) if owner else None
+        due = schedule.find_session(db, course, ref) if ref else None
+        status = ItemStatus.OPEN if which == "open" else None
+        numbers = agenda.session_numbers(db, course)
+        rows = [agenda.item_dict(i, numbers)
+                for i in items.list_items(db, course, status, who, due)]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        row["carried_text"] = carried_mark(row["carried"]).strip(" ()") or ""
+        row["owner"] = row["owner"] or "everyone"
+    emit_table(rows, ITEM_COLUMNS, "no action items")
+
+
+def _close(app: App, course_slug: str | None, ids: tuple[int, ...], status: str) -> None:
+    from studygroup import items
+    from studygroup.courses import pick_course
+    from studygroup.models import ItemStatus
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        if status == "open":
+            items.reopen_items(db, course, list(ids))
+        else:
+            items.close_items(db, course, list(ids), ItemStatus(status))
+    note(f"item(s) {', '.join(map(str, ids))}: {status}")
+
+
+@item.command("done")
+@IDS
+@course_option
+@pass_app
+def item_done(app: App, item_ids: tuple[int, ...], course_slug: str | None) -> None:
+    """Mark items done.
+
+    \b
+    Example:
+      studygroup item done 12 13
+    """
+    _close(app, course_slug, item_ids, "done")
+
+
+@item.command("drop")
+@IDS
+@course_option
+@pass_app
+def item_drop(app: App, item_ids: tuple[int, ...], course_slug: str | None) -> None:
+    """Drop items that no longer matter (kept on record; `item reopen` undoes it).
+
+    \b
+    Example:
+      studygroup item drop 12
+    """
+    _close(app, course_slug, item_ids, "dropped")
+
+
+@item.command("reopen")
+@IDS
+@course_option
+@pass_app
+def item_reopen(app: App, item_ids: tuple[int, ...], course_slug: str | None) -> None:
+    """Open done or dropped items again.
+
+    \b
+    Example:
+      studygroup item reopen 12
+    """
+    _close(app, course_slug, item_ids, "open")
+
+
+@item.command("assign")
+@click.argument("item_id", metavar="ID", type=click.IntRange(1))
+@click.argument("name")
+@course_option
+@pass_app
+def item_assign(app: App, item_id: int, name: str, course_slug: str | None) -> None:
+    """Give an item to a member (NAME 'everyone' gives it to the whole group).
+
+    \b
+    Example:
+      studygroup item assign 12 grace
+    """
+    from studygroup import items
+    from studygroup.courses import pick_course
+    from studygroup.members import find_member
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        who = None if name.strip().lower() == "everyone" else find_member(db, name)
+        items.assign(db, course, item_id, who)
+        note(f"item {item_id} now belongs to {who.name if who else 'everyone'}")
+
+
+@item.command("edit")
+@click.argument("item_id", metavar="ID", type=click.IntRange(1))
+@click.argument("text")
+@course_option
+@pass_app
+def item_edit(app: App, item_id: int, text: str, course_slug: str | None) -> None:
+    """Change an item's text.
+
+    \b
+    Example:
+      studygroup item edit 12 "Finish labs 6 and 7"
+    """
+    from studygroup import items
+    from studygroup.courses import pick_course
+
+    with app.write() as db:
+        items.edit(db, pick_course(db, course_slug), item_id, text)
+    note(f"item {item_id} updated")

@@ -1,0 +1,262 @@
+"""`studygroup session ...`: the schedule, closing a week and undoing it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+
+from studygroup.cli import params
+from studygroup.cli.app import (
+    App,
+    course_option,
+    emit_json,
+    emit_table,
+    json_option,
+    note,
+    pass_app,
+)
+
+SESSION_COLUMNS = [("number", "#"), ("local", "local time"), ("status", "status"),
+                   ("minutes", "min"), ("notes", "notes")]
+REF = click.argument("ref", required=False, metavar="[REF]")
+
+
+@click.group()
+def session() -> None:
+    """Sessions: the weekly meetings of a course.
+
+    REF is next (the earliest planned session, the default), last (the latest held one), a
+    session number, or a local date YYYY-MM-DD.
+
+    \b
+    Example:
+      studygroup session plan --weeks 4
+      studygroup session close --not-covered 10
+    """
+
+
+@session.command("plan")
+@click.option("--weeks", default=1, show_default=True, type=click.IntRange(1, 520),
+              help="How many weekly sessions should exist from the start date.")
+@click.option("--from", "start", type=params.DATE,
+              help="Start date (default today, in the course's timezone); a past date "
+              "back-fills a course already under way.")
+@course_option
+@json_option
+@pass_app
+def session_plan(app: App, weeks: int, start: date | None, course_slug: str | None,
+                 as_json: bool) -> None:
+    """Make sure the next N weekly sessions exist, each with a planned agenda.
+
+    Sessions fall on the course's weekday at its local time: 18:00 London stays 18:00 across
+    daylight-saving changes.
+
+    \b
+    Example:
+      studygroup session plan --weeks 4
+      studygroup session plan --from 2026-09-01 --weeks 12 --course fsdl
+    """
+    from studygroup import agenda, schedule
+    from studygroup.courses import pick_course
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        created = schedule.plan_sessions(db, course, weeks, start)
+        agenda.replan_course(db, course)
+        rows = [agenda.session_dict(course, s) for s in created]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        note(f"planned session {row['number']}: {_local(row)}")
+    if not rows:
+        note("those sessions exist already")
+
+
+def _local(row: dict[str, object]) -> str:
+    local = datetime.fromisoformat(str(row["local_start"]))
+    return f"{local:%a %d %b %Y %H:%M} {row['timezone']}"
+
+
+@session.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include held and cancelled sessions.")
+@course_option
+@json_option
+@pass_app
+def session_list(app: App, include_all: bool, course_slug: str | None, as_json: bool) -> None:
+    """List planned sessions (all sessions with --all).
+
+    \b
+    Example:
+      studygroup session list --all --json
+    """
+    from studygroup import agenda, schedule
+    from studygroup.courses import pick_course
+
+    with app.read() as db:
+        course = pick_course(db, course_slug)
+        found = (schedule.sessions_of(course, db) if include_all
+                 else schedule.planned_sessions(db, course))
+        rows = [agenda.session_dict(course, s) for s in found]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        row["local"] = _local(row)
+    emit_table(rows, SESSION_COLUMNS, "no sessions; plan some with 'studygroup session plan'")
+
+
+@session.command("show")
+@REF
+@course_option
+@json_option
+@pass_app
+def session_show(app: App, ref: str | None, course_slug: str | None, as_json: bool) -> None:
+    """Show a session and its agenda.
+
+    \b
+    Example:
+      studygroup session show 3
+    """
+    from studygroup.cli.agenda import show_agenda
+
+    show_agenda(app, ref, course_slug, None, as_json)
+
+
+@session.command("move")
+@REF
+@click.option("--to", "when", required=True, metavar='"YYYY-MM-DD HH:MM"',
+              type=params.LOCAL_DATETIME,
+              help="The new local date and time, in the course's timezone.")
+@course_option
+@pass_app
+def session_move(app: App, ref: str | None, when: datetime, course_slug: str | None) -> None:
+    """Move a planned session to another local date and time.
+
+    \b
+    Example:
+      studygroup session move next --to "2026-12-03 19:00"
+    """
+    from studygroup import agenda, schedule
+    from studygroup.courses import pick_course
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        target = schedule.find_session(db, course, ref)
+        schedule.move_session(db, course, target, when)
+        agenda.replan_course(db, course)
+        note(f"session {target.number} now starts {when:%a %d %b %Y %H:%M} {course.timezone}")
+
+
+@session.command("cancel")
+@REF
+@course_option
+@json_option
+@pass_app
+def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: bool) -> None:
+    """Cancel a week. The session is kept, marked cancelled; its lectures, talks and due
+    items move to the next planned session. `session uncancel` reverses it.
+
+    \b
+    Example:
+      studygroup session cancel 2026-12-22
+    """
+    from studygroup import rollover, schedule
+    from studygroup.courses import pick_course
+    from studygroup.render.text import close_text
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        target = schedule.find_session(db, course, ref)
+        result = rollover.cancel_session(db, course, target).as_dict()
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(close_text(result, "cancelled"))
+
+
+@session.command("uncancel")
+@click.argument("ref", metavar="REF")
+@course_option
+@pass_app
+def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
+    """Reverse a cancellation: the session is planned again and gets back what moved.
+
+    \b
+    Example:
+      studygroup session uncancel 2026-12-22
+    """
+    from studygroup import rollover, schedule
+    from studygroup.courses import pick_course
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        target = schedule.find_session(db, course, ref)
+        rollover.uncancel_session(db, course, target)
+        note(f"session {target.number} is planned again")
+
+
+@session.command("close")
+@REF
+@click.option("--covered", multiple=True, metavar="LABEL",
+              help="Only these lectures were covered (repeatable).")
+@click.option("--not-covered", multiple=True, metavar="LABEL",
+              help="These lectures were not covered and move on (repeatable).")
+@click.option("--done-talk", "done_talks", multiple=True, type=int, metavar="ID",
+              help="Mark this talk done (repeatable); talks not done are postponed.")
+@course_option
+@json_option
+@pass_app
+def session_close(app: App, ref: str | None, covered: tuple[str, ...],
+                  not_covered: tuple[str, ...], done_talks: tuple[int, ...],
+                  course_slug: str | None, as_json: bool) -> None:
+    """Close a session after the call and roll everything unfinished forward.
+
+    In one transaction: the session is marked held; lectures not covered move to the next
+    session; talks not done are postponed (their count goes up); open items due now are
+    carried (their count goes up); the next session is created if needed and re-planned.
+    Every move is logged, and `session reopen` undoes it exactly.
+
+    \b
+    Example:
+      studygroup talk done 4
+      studygroup session close --not-covered 10 --done-talk 5
+    """
+    from studygroup import rollover, schedule
+    from studygroup.courses import pick_course
+    from studygroup.render.text import close_text
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        target = schedule.find_session(db, course, ref)
+        result = rollover.close_session(
+            db, course, target, list(covered) if covered else None, list(not_covered),
+            list(done_talks),
+        ).as_dict()
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(close_text(result))
+
+
+@session.command("reopen")
+@click.argument("ref", required=False, default="last", metavar="[REF]")
+@course_option
+@pass_app
+def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
+    """Undo a session's close exactly (default: the last held session), as long as the
+    session it rolled into has not been closed since.
+
+    \b
+    Example:
+      studygroup session reopen last
+    """
+    from studygroup import rollover, schedule
+    from studygroup.courses import pick_course
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        target = schedule.find_session(db, course, ref)
+        rollover.reopen_session(db, course, target)
+        note(f"session {target.number} is open again; everything it moved is back")

@@ -1,0 +1,172 @@
+"""`studygroup talk ...`: members' talks, their queue and their slots."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from studygroup.cli import params
+from studygroup.cli.app import (
+    App,
+    course_option,
+    emit_json,
+    emit_table,
+    json_option,
+    note,
+    pass_app,
+)
+
+TALK_COLUMNS = [("id", "id"), ("title", "title"), ("presenter", "presenter"),
+                ("minutes", "min"), ("status", "status"), ("session", "session"),
+                ("postponed", "postponed")]
+TALK_ID = click.argument("talk_id", metavar="ID", type=click.IntRange(1))
+
+
+@click.group()
+def talk() -> None:
+    """Talks that members present. With no session a talk waits in the queue, and the
+    planner gives queued talks the next free slots, first come first served.
+
+    \b
+    Example:
+      studygroup talk add ada "Transformers from scratch" --minutes 25
+      studygroup talk list --queue
+    """
+
+
+@talk.command("add")
+@click.argument("presenter")
+@click.argument("title")
+@click.option("--minutes", default=25, show_default=True, type=params.MINUTES)
+@click.option("--url", type=params.URL, help="Slides or a write-up.")
+@click.option("--session", "ref", metavar="REF", help="Schedule it for this session.")
+@course_option
+@pass_app
+def talk_add(app: App, presenter: str, title: str, minutes: int, url: str | None,
+             ref: str | None, course_slug: str | None) -> None:
+    """Add a talk by PRESENTER; it waits in the queue unless --session is given.
+
+    \b
+    Example:
+      studygroup talk add "Ada Lovelace" "Training at scale" --minutes 20 --session next
+    """
+    from studygroup import schedule, talks
+    from studygroup.courses import pick_course
+    from studygroup.members import find_member
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        who = find_member(db, presenter)
+        target = schedule.find_session(db, course, ref) if ref else None
+        added = talks.add_talk(db, course, who, title, minutes, url, target, date.today())
+        where = f"session {target.number}" if target else "the queue"
+        note(f"added talk {added.id} by {who.name} to {where}")
+
+
+@talk.command("list")
+@click.option("--queue", "queue_only", is_flag=True, help="Only talks waiting in the queue.")
+@click.option("--all", "include_all", is_flag=True, help="Include done and withdrawn talks.")
+@course_option
+@json_option
+@pass_app
+def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | None,
+              as_json: bool) -> None:
+    """List open talks (queued, scheduled, postponed), oldest request first.
+
+    \b
+    Example:
+      studygroup talk list --queue --json
+    """
+    from studygroup import agenda, talks
+    from studygroup.courses import pick_course
+
+    with app.read() as db:
+        course = pick_course(db, course_slug)
+        numbers = agenda.session_numbers(db, course)
+        rows = [agenda.talk_dict(t, numbers)
+                for t in talks.list_talks(db, course, queue_only, include_all)]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, TALK_COLUMNS, "no talks")
+
+
+def _talk_action(app: App, course_slug: str | None, talk_id: int, action: str,
+                 ref: str | None = None) -> str:
+    from studygroup import schedule, talks
+    from studygroup.courses import pick_course
+
+    with app.write() as db:
+        course = pick_course(db, course_slug)
+        found = talks.get_talk(db, course, talk_id)
+        if action == "schedule":
+            target = schedule.find_session(db, course, ref)
+            talks.schedule_talk(db, course, found, target)
+            return f"talk {talk_id} is scheduled for session {target.number}"
+        if action == "done":
+            given = talks.mark_done(db, course, found)
+            return f"talk {talk_id} is done (session {given.number})"
+        if action == "postpone":
+            following = talks.postpone(db, course, found)
+            return (f"talk {talk_id} moved to session {following.number} "
+                    f"(postponed ×{found.times_postponed})")
+        talks.withdraw(db, course, found)
+        return f"talk {talk_id} is withdrawn; it stays on record"
+
+
+@talk.command("schedule")
+@TALK_ID
+@click.option("--session", "ref", required=True, metavar="REF", help="The session.")
+@course_option
+@pass_app
+def talk_schedule(app: App, talk_id: int, ref: str, course_slug: str | None) -> None:
+    """Give a talk a slot in a session.
+
+    \b
+    Example:
+      studygroup talk schedule 7 --session 2026-12-08
+    """
+    note(_talk_action(app, course_slug, talk_id, "schedule", ref))
+
+
+@talk.command("done")
+@TALK_ID
+@course_option
+@pass_app
+def talk_done(app: App, talk_id: int, course_slug: str | None) -> None:
+    """Mark a talk as given.
+
+    \b
+    Example:
+      studygroup talk done 7
+    """
+    note(_talk_action(app, course_slug, talk_id, "done"))
+
+
+@talk.command("postpone")
+@TALK_ID
+@course_option
+@pass_app
+def talk_postpone(app: App, talk_id: int, course_slug: str | None) -> None:
+    """Move a talk to the next session and count the postponement; postponed talks go first.
+
+    \b
+    Example:
+      studygroup talk postpone 7
+    """
+    note(_talk_action(app, course_slug, talk_id, "postpone"))
+
+
+@talk.command("withdraw")
+@TALK_ID
+@course_option
+@pass_app
+def talk_withdraw(app: App, talk_id: int, course_slug: str | None) -> None:
+    """Withdraw a talk. It is kept on record, marked withdrawn.
+
+    \b
+    Example:
+      studygroup talk withdraw 7
+    """
+    note(_talk_action(app, course_slug, talk_id, "withdraw"))

@@ -1,0 +1,107 @@
+"""Terminal text for the weekly loop: agenda, close summary, attendance. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from studygroup.render.table import table
+
+CARRIED_FLAG = 3
+
+
+def carried_mark(count: int) -> str:
+    if count >= CARRIED_FLAG:
+        return f" (carried ×{count} !)"
+    return f" (carried ×{count})" if count else ""
+
+
+def entry_label(entry: dict[str, Any]) -> str:
+    kind = entry["kind"]
+    if kind == "lecture":
+        text = f"Lecture {entry['lecture']}: {entry['title']}"
+        if entry["part"]:
+            text += f" (part {entry['part']})"
+        if entry.get("carried"):
+            text += " [carried over]"
+        if entry.get("optional"):
+            text += " [optional]"
+        return text
+    if kind == "talk":
+        text = f"Talk #{entry['talk_id']}: {entry['title']}"
+        if entry["postponed"]:
+            text += f" [postponed ×{entry['postponed']}]"
+        return text
+    return str(entry["title"])
+
+
+def session_heading(session: dict[str, Any], title: str | None = None) -> str:
+    local = datetime.fromisoformat(session["local_start"])
+    when = local.strftime("%a %d %b %Y %H:%M")
+    name = title or session["course"]
+    return (f"{name} — session {session['number']} ({session['status']}) — {when} "
+            f"{session['timezone']}, {session['minutes']} min")
+
+
+def agenda_text(view: dict[str, Any]) -> str:
+    session = view["session"]
+    lines = [session_heading(session)]
+    if view.get("display_timezone") and view["display_timezone"] != session["timezone"]:
+        lines.append(f"(times shown in {view['display_timezone']})")
+    rows = [
+        {
+            "n": e["position"],
+            "start": e["start"],
+            "min": e["minutes"],
+            "item": entry_label(e) + ("  << overflows" if e["overflow"] else ""),
+            "who": e["presenter"] or "",
+            "pin": "*" if e["pinned"] else "",
+        }
+        for e in view["entries"]
+    ]
+    lines.append("")
+    lines.append(table(rows, [("n", "#"), ("start", "start"), ("min", "min"), ("item", "item"),
+                              ("who", "who"), ("pin", "pinned")]))
+    lines.append("")
+    lines.append(f"total {view['total_minutes']} of {session['minutes']} minutes")
+    if view["over_by_minutes"]:
+        over = [str(e["position"]) for e in view["entries"] if e["overflow"]]
+        lines.append(f"OVER by {view['over_by_minutes']} minutes; overflowing entries: "
+                     + ", ".join(over))
+    if view["optional_lectures"]:
+        lines.append("")
+        lines.append("Optional: " + "; ".join(
+            f"{x['label']} {x['title']}" + (f" ({x['minutes']} min)" if x["minutes"] else "")
+            for x in view["optional_lectures"]))
+    if view["not_fitting"]:
+        lines.append("")
+        lines.append("Queued talks that do not fit: " + "; ".join(
+            f"#{t['id']} {t['title']} ({t['presenter']}, {t['minutes']} min)"
+            for t in view["not_fitting"]))
+    if view["action_items"]:
+        lines.append("")
+        lines.append("Open action items:")
+        for item in view["action_items"]:
+            owner = item["owner"] or "everyone"
+            lines.append(f"  #{item['id']} {item['text']} — {owner}{carried_mark(item['carried'])}")
+    return "\n".join(lines)
+
+
+def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
+    lines = [f"session {summary['session']} {verb}; next is session {summary['next_session']}"
+             + (" (created)" if summary["created_next"] else "")]
+    if summary["covered"]:
+        lines.append("covered: " + ", ".join(summary["covered"]))
+    if summary["carried_lectures"]:
+        lines.append(f"lectures moved to session {summary['next_session']}: "
+                     + ", ".join(summary["carried_lectures"]))
+    for talk in summary["talks_done"]:
+        lines.append(f"talk #{talk['id']} done: {talk['title']} ({talk['presenter']})")
+    for talk in summary["talks_postponed"]:
+        lines.append(f"talk #{talk['id']} moved to session {summary['next_session']}: "
+                     f"{talk['title']} ({talk['presenter']}, postponed ×{talk['postponed']})")
+    for item in summary["items_carried"]:
+        owner = item["owner"] or "everyone"
+        lines.append(f"item #{item['id']} carried: {item['text']} — {owner}"
+                     f"{carried_mark(item['carried'])}")
+    return "\n".join(lines)
