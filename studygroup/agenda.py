@@ -140,7 +140,7 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
     for talk in session.scalars(
         select(Talk).where(
             Talk.session_id.in_(ids),
-            Talk.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED]),
+            Talk.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED, TalkStatus.DONE]),
         )
     ):
         assert talk.session_id is not None
@@ -239,12 +239,15 @@ def _plan_session(
         (t for t in talks if t.status is TalkStatus.POSTPONED and t.id not in pinned_talks),
         key=lambda t: (-t.times_postponed, *_fcfs(t)),
     )
+    # a talk already marked done at this session keeps its slot among the scheduled ones
     scheduled = sorted(
-        (t for t in talks if t.status is TalkStatus.SCHEDULED and t.id not in pinned_talks),
+        (t for t in talks
+         if t.status in (TalkStatus.SCHEDULED, TalkStatus.DONE) and t.id not in pinned_talks),
         key=_fcfs,
     )
     for talk in (*postponed, *scheduled):
-        head.append(AgendaEntry(kind=EntryKind.TALK, minutes=talk.minutes, talk_id=talk.id))
+        head.append(AgendaEntry(kind=EntryKind.TALK, minutes=talk.minutes, talk_id=talk.id,
+                                done=talk.status is TalkStatus.DONE))
         placed.add(talk.id)
 
     tail: list[AgendaEntry] = []
@@ -539,11 +542,13 @@ def agenda_view(
 
     not_fitting: list[dict[str, Any]] = []
     if target.status is SessionStatus.PLANNED:
+        # queued talks that neither this session nor an earlier planned one could take
         placed = set(session.scalars(
             select(AgendaEntry.talk_id)
             .join(StudySession, AgendaEntry.session_id == StudySession.id)
             .where(StudySession.course_id == course.id,
                    StudySession.status == SessionStatus.PLANNED,
+                   StudySession.starts_at <= target.starts_at,
                    AgendaEntry.talk_id.is_not(None))
         ))
         not_fitting = [

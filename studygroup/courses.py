@@ -115,7 +115,15 @@ def edit_course(session: Session, slug: str, fields: CourseFields) -> Course:
     for name, value in fields.cleaned().items():
         setattr(course, name, value)
     session.flush()
+    _replan(session, course)
     return course
+
+
+def _replan(session: Session, course: Course) -> None:
+    """Lectures and settings shape every planned agenda: re-plan them."""
+    from studygroup.agenda import replan_course
+
+    replan_course(session, course)
 
 
 # -- lectures ---------------------------------------------------------------------------------
@@ -186,6 +194,7 @@ def add_lecture(session: Session, course: Course, label: str, fields: LectureFie
         setattr(lecture, name, value)
     session.add(lecture)
     session.flush()
+    _replan(session, course)
     return lecture
 
 
@@ -194,6 +203,7 @@ def edit_lecture(session: Session, course: Course, label: str, fields: LectureFi
     for name, value in fields.cleaned().items():
         setattr(lecture, name, value)
     session.flush()
+    _replan(session, course)
     return lecture
 
 
@@ -201,6 +211,7 @@ def set_skipped(session: Session, course: Course, label: str, skipped: bool) -> 
     lecture = get_lecture(session, course, label)
     lecture.skipped = skipped
     session.flush()
+    _replan(session, course)
     return lecture
 
 
@@ -270,4 +281,5 @@ def import_lectures(session: Session, course: Course, path: Path) -> ImportSumma
         for name, value in values.items():
             setattr(lecture, name, value)
     session.flush()
+    _replan(session, course)
     return summary

@@ -183,10 +183,10 @@ class CLI:
         )
         return result
 
-    def json(self, *args: str) -> Any:
+    def json(self, *args: str, env: dict[str, str] | None = None) -> Any:
         import json
 
-        return json.loads(self(*args, "--json").stdout)
+        return json.loads(self(*args, "--json", env=env).stdout)
 
 
 CLIFactory = Callable[[str], CLI]
