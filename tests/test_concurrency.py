@@ -1,0 +1,65 @@
+"""Real processes at once against one database: nobody sees an error, no update is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CLI
+
+
+def _script() -> str:
+    found = shutil.which("studygroup", path=str(Path(sys.executable).parent))
+    assert found
+    return found
+
+
+def _spawn(db: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "STUDYGROUP_DB": db}
+    return subprocess.Popen([_script(), *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def group(run: CLI) -> CLI:
+    run("course", "add", "c", "Course", "--weekday", "mon", "--time", "18:00", "--tz", "UTC")
+    run("lecture", "add", "c", "1", "One", "--minutes", "30")
+    for n in range(16):
+        run("member", "add", f"Member {n:02d}")
+    run("session", "plan", "--from", "2026-11-02", "--weeks", "2")
+    run("item", "add", "Homework", "--owner", "Member 00")
+    return run
+
+
+def test_two_simultaneous_closes_one_wins_items_carried_once(group: CLI, db: str) -> None:
+    procs = [_spawn(db, "session", "close", "1") for _ in range(2)]
+    results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read())  # type: ignore[union-attr]
+               for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 1], results
+    loser = next(err for code, _, err in results if code == 1)
+    assert loser.startswith("Error: session 1 is already closed") and "Traceback" not in loser
+    items = group.json("item", "list")
+    assert [(i["carried"], i["due_session"]) for i in items] == [(1, 2)]
+
+
+def test_sixteen_writers_at_once_lose_nothing(group: CLI, db: str) -> None:
+    procs = []
+    for n in range(8):  # 16 processes: 8 record attendance, 8 add items
+        procs.append(_spawn(db, "attend", "1", f"Member {n:02d}"))
+        procs.append(_spawn(db, "item", "add", f"Item from {n}"))
+    for proc in procs:
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()  # type: ignore[union-attr]
+    present = group.json("attendance", "1")["present"]
+    assert present == [f"Member {n:02d}" for n in range(8)]
+    texts = {i["text"] for i in group.json("item", "list")}
+    assert texts == {"Homework"} | {f"Item from {n}" for n in range(8)}
+    out = subprocess.run([_script(), "--db", db, "session", "list", "--json"],
+                         capture_output=True, text=True, check=True)
+    assert len(json.loads(out.stdout)) == 2
