@@ -27,6 +27,10 @@ COMMANDS: dict[str, str] = {
     "attend": "studygroup.cli.attend:attend",
     "attendance": "studygroup.cli.attend:attendance",
     "item": "studygroup.cli.item:item",
+    "export": "studygroup.cli.export:export",
+    "remind": "studygroup.cli.remind:remind",
+    "stats": "studygroup.cli.stats:stats",
+    "demo": "studygroup.cli.demo:demo",
 }
 
 

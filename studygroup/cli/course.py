@@ -131,22 +131,30 @@ def course_list(app: App, include_all: bool, as_json: bool) -> None:
 
 @course.command("show")
 @click.argument("slug")
+@click.option("--with-optional", is_flag=True,
+              help="Forecast as if the optional lectures were covered too.")
 @json_option
 @pass_app
-def course_show(app: App, slug: str, as_json: bool) -> None:
-    """Show a course's settings and its lectures.
+def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None:
+    """Show a course's settings, its lectures, and its progress: lectures covered and
+    remaining, remaining video minutes, sessions still needed at the current pace, and the
+    projected date of the final session (cancelled weeks skipped).
 
     \b
     Example:
       studygroup course show fsdl
+      studygroup course show fsdl --with-optional --json
     """
     from studygroup.courses import get_course, list_lectures
+    from studygroup.progress import course_progress
     from studygroup.serialize import course_detail, lecture_dict
 
     with app.read() as session:
         found = get_course(session, slug)
         data = course_detail(found)
         data["lectures"] = [lecture_dict(lec) for lec in list_lectures(session, found)]
+        data["progress"] = course_progress(session, found, with_optional)
+        data["forecast_end"] = data["progress"]["forecast_end"]
     if as_json:
         emit_json(data)
         return
@@ -155,6 +163,17 @@ def course_show(app: App, slug: str, as_json: bool) -> None:
     from studygroup.cli.lecture import LECTURE_COLUMNS
 
     emit_table(data["lectures"], LECTURE_COLUMNS, "no lectures yet; see 'course import'")
+    progress = data["progress"]
+    required, optional = progress["lectures"]["required"], progress["lectures"]["optional"]
+    click.echo()
+    click.echo(f"Progress: {required['covered']} of {required['covered'] + required['remaining']}"
+               f" required lectures covered; {optional['covered']} of "
+               f"{optional['covered'] + optional['remaining']} optional")
+    what_if = " (with optional lectures)" if with_optional else ""
+    click.echo(f"Remaining{what_if}: {progress['remaining_video_minutes']} min of video, "
+               f"{progress['sessions_needed']} session(s) at {data['pace']} min per session")
+    if progress["forecast_end"]:
+        click.echo(f"Final session expected on {progress['forecast_end']}")
 
 
 @course.command("edit")

@@ -1,0 +1,79 @@
+"""`studygroup export ...`: the weekly agenda as Markdown, the course calendar as .ics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from studygroup.cli.app import App, course_option, note, pass_app
+
+OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Write to this file instead of stdout.")
+
+
+def _write(output: Path | None, data: bytes) -> None:
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(output)
+    note(f"wrote {output}")
+
+
+@click.group()
+def export() -> None:
+    """Export what the group sees: the weekly agenda (Markdown) and the calendar (.ics).
+
+    \b
+    Example:
+      studygroup export agenda > agenda.md
+      studygroup export ics -o fsdl.ics
+    """
+
+
+@export.command("agenda")
+@click.argument("ref", required=False, metavar="[REF]")
+@OUTPUT
+@course_option
+@pass_app
+def export_agenda(app: App, ref: str | None, output: Path | None,
+                  course_slug: str | None) -> None:
+    """The session's agenda as Markdown to paste into Slack or Discord, or commit to a repo:
+    time (course zone and UTC), the timed agenda, lectures to watch, optional lectures,
+    talks, open action items by owner, last week's attendance and what comes next.
+
+    \b
+    Example:
+      studygroup export agenda next -o agenda.md
+    """
+    from studygroup import exports, schedule
+    from studygroup.courses import pick_course
+    from studygroup.render.markdown import agenda_markdown
+
+    with app.read() as db:
+        course = pick_course(db, course_slug)
+        doc = exports.agenda_document(db, course, schedule.find_session(db, course, ref))
+    _write(output, agenda_markdown(doc).encode())
+
+
+@export.command("ics")
+@OUTPUT
+@course_option
+@pass_app
+def export_ics(app: App, output: Path | None, course_slug: str | None) -> None:
+    """The course's sessions as an iCalendar file. UIDs are stable, so a calendar app updates
+    events instead of duplicating them; cancelled sessions are marked CANCELLED.
+
+    \b
+    Example:
+      studygroup export ics --course fsdl -o fsdl.ics
+    """
+    from studygroup import exports
+    from studygroup.courses import pick_course
+    from studygroup.render.ics import calendar_ics
+
+    with app.read() as db:
+        doc = exports.calendar_document(db, pick_course(db, course_slug))
+    _write(output, calendar_ics(doc))

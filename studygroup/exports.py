@@ -1,0 +1,97 @@
+"""The data behind what the group sees: one document per session, built on agenda_view.
+
+Renderers (render/markdown.py, render/ics.py, reminders) only ever see these plain dicts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from studygroup import agenda, attendance, schedule
+from studygroup.models import Course, StudySession
+
+
+def agenda_document(
+    session: Session, course: Course, target: StudySession, display_tz: str | None = None
+) -> dict[str, Any]:
+    view = agenda.agenda_view(session, course, target, display_tz)
+    entries = view["entries"]
+    owners: dict[str, list[dict[str, Any]]] = {}
+    for item in view["action_items"]:
+        owners.setdefault(item["owner"] or "", []).append(item)
+    previous = schedule.previous_held(session, target)
+    following = schedule.planned_after(session, target)
+    next_line: dict[str, Any] | None = None
+    if following is not None:
+        upcoming = agenda.agenda_view(session, course, following)
+        next_line = {
+            "session": following.number,
+            "local_start": upcoming["session"]["local_start"],
+            "lectures": [
+                {"label": e["lecture"], "title": e["title"], "part": e["part"]}
+                for e in upcoming["entries"] if e["kind"] == "lecture"
+            ],
+            "presenters": [e["presenter"] for e in upcoming["entries"] if e["kind"] == "talk"],
+        }
+    return view | {
+        "course": {"slug": course.slug, "title": course.title, "url": course.url},
+        "watch": [
+            {"label": e["lecture"], "title": e["title"], "part": e["part"],
+             "video_minutes": e["video_minutes"], "url": e["url"], "optional": e["optional"]}
+            for e in entries if e["kind"] == "lecture"
+        ],
+        "talks": [
+            {"talk_id": e["talk_id"], "presenter": e["presenter"], "title": e["title"],
+             "url": e["url"], "minutes": e["minutes"], "start": e["start"],
+             "postponed": e["postponed"], "postponed_from": e["postponed_from"]}
+            for e in entries if e["kind"] == "talk"
+        ],
+        "items_by_owner": [
+            {"owner": owner or None, "items": items}
+            for owner, items in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0]))
+        ],
+        "previous": {
+            "session": previous.number,
+            "present": attendance.present_count(session, previous),
+        } if previous is not None else None,
+        "next": next_line,
+    }
+
+
+def calendar_document(session: Session, course: Course) -> dict[str, Any]:
+    """Every session of a course with a stable UID and a short agenda summary."""
+    import uuid
+    from datetime import timedelta
+
+    events: list[dict[str, Any]] = []
+    for current in schedule.sessions_of(course, session):
+        summary = ""
+        if current.status.value != "cancelled":
+            view = agenda.agenda_view(session, course, current)
+            parts = []
+            lectures = [
+                f"{e['lecture']} {e['title']}" + (f" (part {e['part']})" if e["part"] else "")
+                for e in view["entries"] if e["kind"] == "lecture"
+            ]
+            talks = [f"{e['presenter']}: {e['title']}"
+                     for e in view["entries"] if e["kind"] == "talk"]
+            if lectures:
+                parts.append("Lectures: " + "; ".join(lectures))
+            if talks:
+                parts.append("Talks: " + "; ".join(talks))
+            summary = "\n".join(parts)
+        key = f"studygroup:{course.slug}:{course.created_at.isoformat()}:{current.id}"
+        events.append({
+            "uid": f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@studygroup",
+            "number": current.number,
+            "status": current.status.value,
+            "starts_at": current.starts_at,
+            "ends_at": current.starts_at + timedelta(minutes=current.minutes),
+            "timezone": course.timezone,
+            "summary": f"{course.title} — session {current.number}",
+            "description": summary,
+        })
+    return {"course": {"slug": course.slug, "title": course.title, "url": course.url,
+                       "timezone": course.timezone}, "events": events}

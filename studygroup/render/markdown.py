@@ -1,0 +1,172 @@
+"""The weekly agenda as GitHub-flavoured Markdown. Every user string is escaped."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+_PUNCTUATION = frozenset(string.punctuation)
+_URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
+# Characters that can start an inline construct anywhere in a line: escapes, code spans,
+# emphasis, links and images, raw HTML and autolinks, entities, table pipes, strikethrough,
+# and the ':' and '@' of GFM's extended URL and email autolinks.
+_ALWAYS = frozenset("\\`*_[]<>!&|~:@")
+_LIST_NUMBER = re.compile(r"\d{1,9}[.)]")
+_WWW = re.compile(r"(?i)www\.")
+
+
+def escape(text: str) -> str:
+    """User text as literal Markdown (CommonMark + GFM): no emphasis, link, autolink, image,
+    HTML, entity, heading, list, quote, code or table cell can be formed from it.
+
+    Only what can matter is escaped, so pasted text stays readable: the characters above
+    anywhere; the first character when it is punctuation (a heading, list or quote marker);
+    the '.' or ')' of a leading number (an ordered list); the '.' of 'www.' (an autolink).
+    Line breaks become spaces, and outer whitespace (an indented code block) is dropped.
+    """
+    flat = " ".join(text.split())
+    if not flat:
+        return ""
+    marks = {m.end() - 1 for m in _WWW.finditer(flat)}
+    number = _LIST_NUMBER.match(flat)
+    if number:
+        marks.add(number.end() - 1)
+    out: list[str] = []
+    for index, ch in enumerate(flat):
+        if ch in _ALWAYS or index in marks or (index == 0 and ch in _PUNCTUATION):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def link(label: str, url: str | None) -> str:
+    """[label](<url>), with the URL percent-encoded so it cannot close the link or a cell."""
+    return _link_raw(escape(label), url)
+
+
+def _link_raw(label: str, url: str | None) -> str:
+    """A link around an already-escaped label."""
+    if not url:
+        return label
+    safe = quote(url, safe=_URL_SAFE).replace("(", "%28").replace(")", "%29")
+    return f"[{label}](<{safe}>)"
+
+
+def _when(local_iso: str) -> str:
+    return datetime.fromisoformat(local_iso).strftime("%a %d %b %Y, %H:%M")
+
+
+def _lecture_name(entry: dict[str, Any]) -> str:
+    """Labels are validated ([A-Za-z0-9._-], starting alphanumeric): only titles need escaping."""
+    name = f"Lecture {entry['label']}: {escape(entry['title'])}"
+    return name + (f" (part {entry['part']})" if entry.get("part") else "")
+
+
+def agenda_markdown(doc: dict[str, Any]) -> str:
+    session = doc["session"]
+    lines: list[str] = []
+    lines.append(f"# {escape(doc['course']['title'])} — session {session['number']}")
+    lines.append("")
+    utc = datetime.fromisoformat(session["starts_at"]).astimezone(UTC)
+    lines.append(f"**{_when(session['local_start'])} {session['timezone']}** "
+                 f"({utc:%H:%M} UTC), {session['minutes']} minutes")
+    if session["status"] != "planned":
+        lines.append("")
+        lines.append(f"*This session is {session['status']}.*")
+    lines.append("")
+    lines.append("## Agenda")
+    lines.append("")
+    lines.append("| Start | Min | Item | Who |")
+    lines.append("|---|--:|---|---|")
+    for entry in doc["entries"]:
+        if entry["kind"] == "lecture":
+            item = f"Lecture {entry['lecture']}: {escape(entry['title'])}"
+            if entry["part"]:
+                item += f" (part {entry['part']})"
+            if entry["carried"]:
+                item += " — carried over"
+        elif entry["kind"] == "talk":
+            item = "Talk: " + escape(entry["title"])
+            if entry["postponed"]:
+                item += f" — postponed ×{entry['postponed']}"
+        else:
+            item = escape(entry["title"])  # our own words, or a custom title
+        if entry["overflow"]:
+            item += " ⚠️"
+        who = escape(entry["presenter"]) if entry["presenter"] else ""
+        lines.append(f"| {entry['start']} | {entry['minutes']} | {item} | {who} |")
+    if doc["over_by_minutes"]:
+        lines.append("")
+        lines.append(f"⚠️ The agenda is **{doc['over_by_minutes']} minutes over**; "
+                     "the entries marked ⚠️ run past the end.")
+
+    if doc["watch"]:
+        lines.append("")
+        lines.append("## Watch beforehand")
+        lines.append("")
+        for lecture in doc["watch"]:
+            minutes = f" — {lecture['video_minutes']} min" if lecture["video_minutes"] else ""
+            lines.append(f"- {_link_raw(_lecture_name(lecture), lecture['url'])}{minutes}")
+    if doc["optional_lectures"]:
+        lines.append("")
+        lines.append("## Optional")
+        lines.append("")
+        for lecture in doc["optional_lectures"]:
+            minutes = f" — {lecture['minutes']} min" if lecture["minutes"] else ""
+            name = f"{lecture['label']}: {escape(lecture['title'])}"
+            lines.append(f"- {_link_raw(name, lecture['url'])}{minutes}")
+    if doc["talks"]:
+        lines.append("")
+        lines.append("## Talks")
+        lines.append("")
+        for talk in doc["talks"]:
+            extra = (f" — postponed from session {talk['postponed_from']}"
+                     if talk["postponed_from"] else "")
+            lines.append(f"- {talk['start']} **{escape(talk['presenter'])}**: "
+                         f"{link(talk['title'], talk['url'])} ({talk['minutes']} min){extra}")
+    if doc["not_fitting"]:
+        lines.append("")
+        lines.append("Queued talks that did not fit this week: " + "; ".join(
+            f"{escape(t['presenter'])}: {escape(t['title'])}" for t in doc["not_fitting"]) + ".")
+    if doc["items_by_owner"]:
+        lines.append("")
+        lines.append("## Open action items")
+        for group in doc["items_by_owner"]:
+            lines.append("")
+            lines.append(f"**{escape(group['owner']) if group['owner'] else 'Everyone'}**")
+            lines.append("")
+            for item in group["items"]:
+                carried = f" — carried ×{item['carried']}" if item["carried"] else ""
+                lines.append(f"- {escape(item['text'])}{carried}")
+    lines.append("")
+    lines.append("## Attendance")
+    lines.append("")
+    previous = doc["previous"]
+    lines.append(f"Last session ({previous['session']}): {previous['present']} present."
+                 if previous else "This is the first session.")
+    if doc.get("poll"):
+        poll = doc["poll"]
+        lines.append("")
+        lines.append("## Vote for the next course")
+        lines.append("")
+        lines.append(f"{escape(poll['title'])}: " + ", ".join(
+            escape(o) for o in poll["options"]) + (
+            f" — voting closes {poll['closes']}" if poll.get("closes") else ""))
+    lines.append("")
+    lines.append("## Next week")
+    lines.append("")
+    following = doc["next"]
+    if following is None:
+        lines.append("Nothing planned yet.")
+    else:
+        parts = [f"Session {following['session']}, {_when(following['local_start'])}"]
+        if following["lectures"]:
+            parts.append(", ".join(_lecture_name(x) for x in following["lectures"]))
+        if following["presenters"]:
+            parts.append("talks by " + ", ".join(escape(p) for p in following["presenters"]))
+        lines.append(": ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "") + ".")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,79 @@
+"""A member's reminder: subject and plain-text body, in their own timezone. Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+def place(zone: str) -> str:
+    """'Europe/London' -> 'London', 'America/Argentina/Buenos_Aires' -> 'Buenos Aires'."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
+    """'Sat 24 Aug 18:00 London — 22:30 your time (Asia/Kolkata)'."""
+    start = datetime.fromisoformat(local_iso)
+    here = start.astimezone(ZoneInfo(course_zone))
+    text = f"{here:%a %d %b %H:%M} {place(course_zone)}"
+    if member_zone == course_zone:
+        return text
+    there = start.astimezone(ZoneInfo(member_zone))
+    day = "" if there.date() == here.date() else f"{there:%a %d %b} "
+    return f"{text} — {day}{there:%H:%M} your time ({member_zone})"
+
+
+def reminder_message(doc: dict[str, Any], member: dict[str, Any]) -> tuple[str, str]:
+    session = doc["session"]
+    course_zone = session["timezone"]
+    member_zone = member.get("timezone") or course_zone
+    when = both_times(session["local_start"], course_zone, member_zone)
+    subject = f"{doc['course']['title']}: session {session['number']}, {when.split(' — ')[0]}"
+    lines = [f"Hi {member['name']},", "",
+             f"The next {doc['course']['title']} session (number {session['number']}) is on",
+             f"  {when}", f"and lasts {session['minutes']} minutes.", ""]
+    if doc["watch"]:
+        lines.append("Please watch beforehand:")
+        for lecture in doc["watch"]:
+            name = f"Lecture {lecture['label']}: {lecture['title']}"
+            if lecture["part"]:
+                name += f" (part {lecture['part']})"
+            if lecture["video_minutes"]:
+                name += f", {lecture['video_minutes']} min"
+            lines.append(f"  - {name}" + (f"  {lecture['url']}" if lecture["url"] else ""))
+        lines.append("")
+    mine = [t for t in doc["talks"] if t["presenter"] == member["name"]]
+    start = datetime.fromisoformat(session["local_start"])
+    for talk in mine:
+        offset = _minutes_from_start(doc, talk["talk_id"])
+        slot = start + timedelta(minutes=offset)
+        slot_text = both_times(slot.isoformat(), course_zone, member_zone)
+        lines.append(f"You present \"{talk['title']}\" ({talk['minutes']} min) at {slot_text}.")
+        if talk["postponed"]:
+            lines.append(f"  (It was postponed {talk['postponed']}× — it goes first this time.)")
+        lines.append("")
+    if member["items"]:
+        lines.append("Your open action items:")
+        for item in member["items"]:
+            carried = f" (carried ×{item['carried']})" if item["carried"] else ""
+            lines.append(f"  - {item['text']}{carried}")
+        lines.append("")
+    group_items = [i for i in doc["action_items"] if i["owner"] is None]
+    if group_items:
+        lines.append("For everyone:")
+        for item in group_items:
+            carried = f" (carried ×{item['carried']})" if item["carried"] else ""
+            lines.append(f"  - {item['text']}{carried}")
+        lines.append("")
+    lines.append("See you there!")
+    return subject, "\n".join(lines) + "\n"
+
+
+def _minutes_from_start(doc: dict[str, Any], talk_id: int) -> int:
+    elapsed = 0
+    for entry in doc["entries"]:
+        if entry["talk_id"] == talk_id:
+            return elapsed
+        elapsed += entry["minutes"]
+    return elapsed
