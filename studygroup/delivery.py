@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -94,10 +95,8 @@ class Mailer:
 
     def close(self) -> None:
         if self.client is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.client.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             self.client = None
 
     def __exit__(self, *exc: object) -> None:

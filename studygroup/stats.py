@@ -45,33 +45,39 @@ def course_stats(session: Session, course: Course) -> dict[str, Any]:
     held_ids = [row.id for row in held]
     day_of = {row.id: timeutil.local(row.starts_at, course.timezone).date() for row in held}
     present: dict[int, set[int]] = defaultdict(set)  # member -> session ids
+    first_record: dict[int, date] = {}  # a member recorded before they "joined" was there
     turnout: dict[int, int] = defaultdict(int)
     if held_ids:
-        for member_id, session_id in session.execute(
-            select(Attendance.member_id, Attendance.session_id).where(
-                Attendance.session_id.in_(held_ids),
-                Attendance.status == AttendanceStatus.PRESENT,
+        for member_id, session_id, status in session.execute(
+            select(Attendance.member_id, Attendance.session_id, Attendance.status).where(
+                Attendance.session_id.in_(held_ids)
             )
         ):
-            present[member_id].add(session_id)
-            turnout[session_id] += 1
-    talks_given = dict(session.execute(
-        select(Talk.presenter_id, func.count()).where(
-            Talk.course_id == course.id, Talk.status == TalkStatus.DONE
-        ).group_by(Talk.presenter_id)
-    ).tuples().all())
-    open_items = dict(session.execute(
-        select(ActionItem.owner_id, func.count()).where(
-            ActionItem.course_id == course.id, ActionItem.status == ItemStatus.OPEN,
-            ActionItem.owner_id.is_not(None),
-        ).group_by(ActionItem.owner_id)
-    ).tuples().all())
+            day = day_of[session_id]
+            first_record[member_id] = min(day, first_record.get(member_id, day))
+            if status is AttendanceStatus.PRESENT:
+                present[member_id].add(session_id)
+                turnout[session_id] += 1
+    talks_given: dict[int, int] = {
+        presenter: count for presenter, count in session.execute(
+            select(Talk.presenter_id, func.count()).where(
+                Talk.course_id == course.id, Talk.status == TalkStatus.DONE
+            ).group_by(Talk.presenter_id))
+    }
+    open_items: dict[int, int] = {
+        owner: count for owner, count in session.execute(
+            select(ActionItem.owner_id, func.count()).where(
+                ActionItem.course_id == course.id, ActionItem.status == ItemStatus.OPEN,
+                ActionItem.owner_id.is_not(None),
+            ).group_by(ActionItem.owner_id))
+    }
 
     members_out: list[dict[str, Any]] = []
     for member in session.scalars(
         select(Member).where(Member.active.is_(True)).order_by(Member.name_key)
     ):
-        eligible = [sid for sid in held_ids if day_of[sid] >= member.joined_on]
+        joined = min(member.joined_on, first_record.get(member.id, member.joined_on))
+        eligible = [sid for sid in held_ids if day_of[sid] >= joined]
         attended = [sid for sid in eligible if sid in present[member.id]]
         streak = 0
         for sid in reversed(eligible):

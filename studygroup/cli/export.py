@@ -14,7 +14,7 @@ OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_typ
 
 def _write(output: Path | None, data: bytes) -> None:
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        click.echo(data, nl=False)
         return
     tmp = output.with_name(output.name + ".tmp")
     tmp.write_bytes(data)

@@ -56,9 +56,11 @@ def member() -> None:
 @click.option("--handle", help="Chat handle, e.g. @ada.")
 @click.option("--tz", "timezone", type=params.TIMEZONE,
               help="IANA timezone for reminders (default: the course's).")
+@click.option("--joined", type=params.DATE, help="When they joined (default today).")
 @pass_app
 def member_add(
-    app: App, name: str, email: str | None, handle: str | None, timezone: str | None
+    app: App, name: str, email: str | None, handle: str | None, timezone: str | None,
+    joined: date | None,
 ) -> None:
     """Add a member.
 
@@ -71,7 +73,7 @@ def member_add(
     with app.write() as session:
         added = add_member(
             session, name, MemberFields(email=email, handle=handle, timezone=timezone),
-            date.today(),
+            joined or date.today(),
         )
         note(f"added member {added.name}")
 
