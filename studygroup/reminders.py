@@ -3,6 +3,7 @@ that makes sure nothing is sent twice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,3 +88,46 @@ def log_sent(
     row.message_id = message_id
     row.sent_at = utcnow()
     session.flush()
+
+
+@dataclass
+class Delivery:
+    """How one batch is delivered. `transport(draft)` sends or writes one reminder and returns
+    the log target and message id; `record(draft, target, message_id)` logs it (in its own
+    transaction, owned by the caller, so a crash never forgets what was already sent)."""
+
+    channel: Channel | None  # None: a dry run
+    already: set[str]
+    force: bool
+    target_of: Callable[[Draft], str]
+    transport: Callable[[Draft], str | None]
+    record: Callable[[Draft, str, str | None], None]
+    describe: Callable[[BaseException], str]
+
+
+def deliver(batch: list[Draft], how: Delivery) -> tuple[list[dict[str, Any]], list[str]]:
+    """Send each draft; one recipient's failure never stops the others. Returns an outcome
+    per draft and the list of failures ('Name (reason)')."""
+    results: list[dict[str, Any]] = []
+    failed: list[str] = []
+    for draft in batch:
+        outcome: dict[str, Any] = {"member": draft.name, "email": draft.email,
+                                   "subject": draft.subject}
+        results.append(outcome)
+        if how.channel is None:
+            outcome["status"] = "would send"
+            continue
+        where = how.target_of(draft)
+        if where in how.already and not how.force:
+            outcome["status"] = "already sent"
+            continue
+        try:
+            message_id = how.transport(draft)
+        except Exception as exc:  # isolate one recipient's failure from the others
+            outcome["status"] = "failed"
+            outcome["error"] = how.describe(exc)
+            failed.append(f"{draft.name} ({outcome['error']})")
+            continue
+        how.record(draft, where, message_id)
+        outcome["status"] = "sent" if how.channel is Channel.EMAIL else "written"
+    return results, failed

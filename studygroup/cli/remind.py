@@ -48,7 +48,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     from studygroup.courses import pick_course
     from studygroup.errors import StudygroupError
     from studygroup.members import find_member
-    from studygroup.models import Channel
+    from studygroup.models import Channel, StudySession
     from studygroup.render.markdown import agenda_markdown
 
     if mode and outbox:
@@ -72,59 +72,48 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     if webhook_only:
         planned = []
 
-    results: list[dict[str, Any]] = []
-    failed: list[str] = []
-
-    def record(draft: Any, where: str, message_id: str | None, ch: Any) -> None:
+    def record(draft: reminders.Draft | None, where: str, message_id: str | None,
+               ch: Channel) -> None:
         with app.write() as db:
-            from studygroup.models import StudySession
-
             current = db.get(StudySession, session_id)
             assert current is not None
             reminders.log_sent(db, current, draft.member_id if draft else None, ch, where,
                                draft.subject if draft else None, message_id)
 
-    mailer = delivery.Mailer(settings) if settings and any(
-        force or d.email not in done for d in planned) else None
+    sender = settings.sender if settings else "studygroup@localhost"
+
+    def transport(draft: reminders.Draft) -> str | None:
+        message = delivery.build_email(sender, draft.name, draft.email, draft.subject,
+                                       draft.body)
+        if channel is Channel.OUTBOX:
+            assert outbox is not None
+            delivery.write_eml(outbox, f"session-{number}-{draft.member_id}.eml", message)
+        else:
+            assert mailer is not None
+            mailer.send(message)
+        return str(message["Message-ID"])
+
+    how = reminders.Delivery(
+        channel=channel, already=done, force=force,
+        target_of=lambda d: d.email if channel is Channel.EMAIL else f"{d.member_id}.eml",
+        transport=transport,
+        record=lambda d, where, mid: record(d, where, mid, channel),  # type: ignore[arg-type]
+        describe=lambda exc: delivery.describe_error(exc, settings.password if settings
+                                                     else None),
+    )
+    pending = channel is Channel.EMAIL and any(force or d.email not in done for d in planned)
+    mailer = delivery.Mailer(settings) if settings and pending else None
     if mailer is not None:
         mailer.__enter__()
     try:
-        for draft in planned:
-            outcome: dict[str, Any] = {"member": draft.name, "email": draft.email,
-                                       "subject": draft.subject}
-            results.append(outcome)
-            where = draft.email if channel is not Channel.OUTBOX else f"{draft.member_id}.eml"
-            if channel is None:
-                outcome["status"] = "would send"
-                if not as_json:
-                    click.echo(f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n"
-                               f"{draft.body}\n{'-' * 60}")
-                continue
-            if where in done and not force:
-                outcome["status"] = "already sent"
-                continue
-            message = delivery.build_email(settings.sender if settings else
-                                           "studygroup@localhost", draft.name, draft.email,
-                                           draft.subject, draft.body)
-            try:
-                if channel is Channel.OUTBOX:
-                    assert outbox is not None
-                    path = delivery.write_eml(outbox, f"session-{number}-{where}", message)
-                    outcome["file"] = str(path)
-                else:
-                    assert mailer is not None
-                    mailer.send(message)
-            except Exception as exc:  # isolate one recipient's failure from the others
-                outcome["status"] = "failed"
-                outcome["error"] = delivery.describe_error(
-                    exc, settings.password if settings else None)
-                failed.append(f"{draft.name} ({outcome['error']})")
-                continue
-            record(draft, where, message["Message-ID"], channel)
-            outcome["status"] = "sent" if channel is Channel.EMAIL else "written"
+        results, failed = reminders.deliver(planned, how)
     finally:
         if mailer is not None:
             mailer.close()
+    if channel is None and not as_json:
+        for draft in planned:
+            click.echo(f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n"
+                       f"{draft.body}\n{'-' * 60}")
 
     if webhook:
         where = delivery.webhook_target(webhook)
