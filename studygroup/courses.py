@@ -224,11 +224,8 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
 
 
-def import_lectures(session: Session, course: Course, path: Path) -> ImportSummary:
-    """Add or update lectures from a CSV syllabus; all rows or none.
-
-    New labels are appended in file order; a label already in the course is updated in place.
-    """
+def parse_syllabus(path: Path) -> list[tuple[str, LectureFields]]:
+    """A syllabus CSV (label,title,kind,minutes,optional,url), every row validated."""
     _, rows = read_rows(path, required=("label", "title"), optional=LECTURE_COLUMNS)
     parsed: list[tuple[str, LectureFields]] = []
     seen: dict[str, int] = {}
@@ -264,7 +261,20 @@ def import_lectures(session: Session, course: Course, path: Path) -> ImportSumma
             )
         seen[label] = row.line
         parsed.append((label, fields))
+    return parsed
 
+
+def import_lectures(session: Session, course: Course, path: Path) -> ImportSummary:
+    """Add or update lectures from a CSV syllabus; all rows or none.
+
+    New labels are appended in file order; a label already in the course is updated in place.
+    """
+    return apply_syllabus(session, course, parse_syllabus(path))
+
+
+def apply_syllabus(
+    session: Session, course: Course, parsed: list[tuple[str, LectureFields]]
+) -> ImportSummary:
     existing = {lec.label: lec for lec in list_lectures(session, course)}
     summary = ImportSummary()
     position = _next_position(session, course)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from studygroup import agenda, attendance, schedule
 from studygroup.models import Course, StudySession
+from studygroup.polls import open_poll_for
 
 
 def agenda_document(
@@ -57,6 +58,7 @@ def agenda_document(
             "present": attendance.present_count(session, previous),
         } if previous is not None else None,
         "next": next_line,
+        "poll": open_poll_for(session, course),
     }
 
 

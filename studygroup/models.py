@@ -432,3 +432,105 @@ class Reminder(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     message_id: Mapped[str | None] = mapped_column(String(300))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PollStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Poll(Base):
+    """Choosing the next course together: a ranked-choice poll."""
+
+    __tablename__ = "polls"
+    __table_args__ = (Index(None, "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # The group it belongs to (its agenda shows the poll), or None for everyone.
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"))
+    status: Mapped[PollStatus] = mapped_column(
+        _enum(PollStatus, "poll_status"), default=PollStatus.OPEN
+    )
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The course made from the winner, if any.
+    created_course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT")
+    )
+
+    options: Mapped[list[PollOption]] = relationship(
+        back_populates="poll", order_by="PollOption.position", foreign_keys="PollOption.poll_id"
+    )
+
+
+class PollOption(Base):
+    __tablename__ = "poll_options"
+    __table_args__ = (UniqueConstraint("poll_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, ... as shown and voted
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    won: Mapped[bool] = mapped_column(default=False)  # set when the poll closes
+
+    poll: Mapped[Poll] = relationship(back_populates="options", foreign_keys=[poll_id])
+    lectures: Mapped[list[PollOptionLecture]] = relationship(
+        order_by="PollOptionLecture.position"
+    )
+
+
+class PollOptionLecture(Base):
+    """An option's syllabus, in the same shape as `course import`."""
+
+    __tablename__ = "poll_option_lectures"
+    __table_args__ = (
+        UniqueConstraint("option_id", "label"),
+        CheckConstraint(
+            "video_minutes IS NULL OR video_minutes > 0", name="video_minutes_positive"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[LectureKind] = mapped_column(_enum(LectureKind, "poll_lecture_kind"))
+    video_minutes: Mapped[int | None] = mapped_column(Integer)
+    optional: Mapped[bool] = mapped_column(default=False)
+    url: Mapped[str | None] = mapped_column(Text)
+
+
+class Ballot(Base):
+    """One member's ranking in a poll; a second vote replaces the first."""
+
+    __tablename__ = "poll_ballots"
+    __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="RESTRICT"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rankings: Mapped[list[Ranking]] = relationship(
+        order_by="Ranking.rank", cascade="all, delete-orphan"
+    )
+
+
+class Ranking(Base):
+    __tablename__ = "poll_rankings"
+    __table_args__ = (
+        UniqueConstraint("ballot_id", "rank"),
+        UniqueConstraint("ballot_id", "option_id"),
+        CheckConstraint("rank >= 1", name="rank_positive"),
+        Index(None, "option_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A ranking is part of its ballot: replacing a vote replaces its rankings.
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("poll_ballots.id", ondelete="CASCADE"))
+    option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="RESTRICT"))
+    rank: Mapped[int] = mapped_column(Integer)

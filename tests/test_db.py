@@ -27,7 +27,7 @@ def test_head_constant_matches_the_migrations() -> None:
 def test_init_creates_a_database_at_head(empty_db: str, cli_for: CLIFactory) -> None:
     run = cli_for(empty_db)
     result = run("init")
-    assert "schema 20261122_01" in result.stderr
+    assert f"schema {HEAD_REVISION}" in result.stderr
     assert run.json("db", "current") == {
         "revision": HEAD_REVISION, "head": HEAD_REVISION, "status": "current",
     }
@@ -80,12 +80,28 @@ def test_database_downgraded_to_base_counts_as_missing(
     assert run.json("db", "current")["status"] == "current"
 
 
+def test_database_behind_head_asks_for_an_upgrade(
+    run: CLI, db: str, engine_for: Callable[[str], sa.Engine]
+) -> None:
+    with engine_for(db).begin() as conn:
+        migrate.downgrade_connection(conn, "20261122_01")
+    for args in (("course", "list"), ("member", "add", "Ada")):
+        result = run(*args, code=1)
+        assert result.stderr == (
+            f"Error: the database at {resolve(db).display()} is at schema 20261122_01, behind "
+            f"this version of studygroup ({HEAD_REVISION}): run 'studygroup db upgrade'\n"
+        )
+    run("db", "upgrade")
+    assert run.json("db", "current")["status"] == "current"
+    run("member", "add", "Ada")
+
+
 def test_upgrade_backs_up_first_and_keeps_every_row(
     run: CLI, db: str, sqlite_only: None
 ) -> None:
     run("member", "add", "Ada", "--email", "ada@example.org")
     result = run("db", "upgrade")
-    assert "already at 20261122_01; nothing to do" in result.stderr
+    assert f"already at {HEAD_REVISION}; nothing to do" in result.stderr
     backups = sorted(Path(db).parent.glob("studygroup.db.backup-*"))
     assert len(backups) == 1
     assert stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
@@ -103,7 +119,7 @@ def test_failed_upgrade_restores_the_database(
     shutil.copytree(migrate.script_location(), broken)
     (broken / "versions" / "2099_01_01_broken.py").write_text(
         "revision = 'broken'\n"
-        "down_revision = '20261122_01'\n"
+        f"down_revision = '{HEAD_REVISION}'\n"
         "branch_labels = None\n"
         "depends_on = None\n"
         "from alembic import op\n"
@@ -124,7 +140,7 @@ def test_failed_upgrade_restores_the_database(
         assert "half_done" not in tables
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("20261122_01",)
+            (HEAD_REVISION,)
         ]
     assert len(before) > 0
     assert len(list(Path(db).parent.glob("studygroup.db.backup-*"))) == 1

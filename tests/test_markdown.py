@@ -110,6 +110,8 @@ def hostile_group(run: CLI, tmp_path: Path) -> CLI:
     run("item", "add", "www.example.org homework", "--owner", "1. Not")
     run("attend", "1", "Eve")
     run("session", "close", "1")
+    run("poll", "create", "Next? <b>vote</b> | here", "--closes", "2099-01-01")
+    run("poll", "add-option", "1", "[fast.ai](javascript:x) *2*")
     return run
 
 
@@ -120,7 +122,7 @@ def test_export_agenda_has_every_section_and_no_injection(hostile_group: CLI,
     text = out.read_text()
     for heading in ("# Course \\*one\\* \\<b\\> — session 2", "## Agenda", "## Watch beforehand",
                     "## Optional", "## Talks", "## Open action items", "## Attendance",
-                    "## Next week"):
+                    "## Vote for the next course", "## Next week"):
         assert heading in text, heading
     assert "(00:00 UTC)" not in text and "(18:00 UTC)" in text  # 10 Nov: GMT
     assert "postponed from session 1" in text
@@ -130,7 +132,7 @@ def test_export_agenda_has_every_section_and_no_injection(hostile_group: CLI,
     kinds = {c.type for t in tokens if t.type == "inline" for c in (t.children or [])}
     assert kinds <= {"text", "strong_open", "strong_close", "link_open", "link_close"}
     headings = [t for t in tokens if t.type == "heading_open"]
-    assert [h.tag for h in headings] == ["h1"] + ["h2"] * 7
+    assert [h.tag for h in headings] == ["h1"] + ["h2"] * 8
     rows = [t for t in tokens if t.type == "tr_open"]
     cells = [t for t in tokens if t.type == "td_open"]
     assert len(cells) == 4 * (len(rows) - 1)  # no row grew an extra column

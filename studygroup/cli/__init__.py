@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "remind": "studygroup.cli.remind:remind",
     "stats": "studygroup.cli.stats:stats",
     "demo": "studygroup.cli.demo:demo",
+    "poll": "studygroup.cli.poll:poll",
 }
 
 

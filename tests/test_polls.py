@@ -1,0 +1,148 @@
+"""Choosing the next course: instant-runoff, ties, vote replacement, closing into a course."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studygroup.polls import instant_runoff
+from tests.conftest import CLI
+
+
+def test_first_preference_winner_can_lose_the_runoff() -> None:
+    a, b, c = 1, 2, 3
+    ballots = [[a, c]] * 4 + [[b, c]] * 3 + [[c, b]] * 2
+    result = instant_runoff([a, b, c], ballots)
+    # A leads on first preferences (4 of 9), C is eliminated, its votes go to B: B 5, A 4
+    assert result.first[a] == 4 and result.winner == b
+    assert [r["eliminated"] for r in result.rounds] == [c, None]
+    assert result.rounds[1]["counts"] == {a: 4, b: 5}
+
+
+def test_majority_in_the_first_round() -> None:
+    assert instant_runoff([1, 2], [[1], [1], [2]]).winner == 1
+
+
+def test_no_ballots_no_winner() -> None:
+    assert instant_runoff([1, 2], []).winner is None
+
+
+def test_ties_are_broken_deterministically() -> None:
+    a, b, c = 1, 2, 3
+    tied = instant_runoff([a, b], [[a], [b]])
+    assert tied.winner == a  # all equal: the option added last (B) is eliminated
+    by_mentions = instant_runoff([a, b, c], [[a], [b, a], [c, a], [c]])
+    # round 1: a 1, b 1, c 2; a and b tie; a is ranked by 3 ballots, b by 1: b goes
+    assert by_mentions.rounds[0]["eliminated"] == b
+    # round 2: a 2, c 2, a 50/50 final: a had fewer first preferences (1 to 2), so a goes
+    assert by_mentions.rounds[1]["eliminated"] == a
+    assert by_mentions.winner == c
+    # equal first preferences in a 50/50 final: the one ranked by fewer ballots goes
+    final = instant_runoff([a, b], [[a], [b, a], [b], [a]])  # a ranked by 3, b by 2
+    assert final.rounds[0]["eliminated"] == b and final.winner == a
+
+
+def test_exhausted_ballots_do_not_count() -> None:
+    a, b, c = 1, 2, 3
+    result = instant_runoff([a, b, c], [[a], [a], [b], [b], [c]])
+    assert result.rounds[0]["eliminated"] == c
+    assert result.rounds[1]["exhausted"] == 1
+
+
+@pytest.fixture
+def poll(run: CLI, tmp_path: Path) -> CLI:
+    run("course", "add", "fsdl", "FSDL", "--weekday", "tue", "--time", "18:00", "--tz",
+        "Europe/London")
+    run("session", "plan", "--from", "2026-12-01")
+    for name in ("Ada", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal", "Ivy"):
+        run("member", "add", name)
+    syllabus = tmp_path / "fastai.csv"
+    syllabus.write_text("label,title,kind,minutes,optional,url\n1,Stable diffusion,lecture,"
+                        "120,no,https://course.fast.ai/1\n2,Deep dive,lecture,,yes,\n")
+    run("poll", "create", "What next?", "--closes", "2099-12-31")
+    run("poll", "add-option", "1", "Secure and private AI")
+    run("poll", "add-option", "1", "Advanced NLP with spaCy", "--url", "https://course.spacy.io")
+    run("poll", "add-option", "1", "fast.ai part 2", "--lectures", str(syllabus),
+        "--url", "https://course.fast.ai")
+    return run
+
+
+def test_poll_round_trip(poll: CLI) -> None:
+    ballots = {"Ada": ["1", "3"], "Bob": ["1", "3"], "Cy": ["1"], "Dee": ["1", "2"],
+               "Eve": ["2", "3"], "Fay": ["2", "3"], "Gus": ["2", "3"], "Hal": ["3", "2"],
+               "Ivy": ["3", "2"]}
+    for name, ranking in ballots.items():
+        poll("poll", "vote", "1", name, *ranking)
+    result: dict[str, Any] = poll.json("poll", "result", "1", "--min-members", "3")
+    assert result["first_preferences"] == {"Secure and private AI": 4,
+                                           "Advanced NLP with spaCy": 3, "fast.ai part 2": 2}
+    assert result["rounds"][0]["eliminated"] == "fast.ai part 2"
+    assert result["winner"] == "Advanced NLP with spaCy"  # the first-preference leader loses
+    assert [g["option"] for g in result["parallel_groups"]] == [
+        "Secure and private AI", "Advanced NLP with spaCy"]
+    text = poll("poll", "result", "1").stdout
+    assert "winner (instant runoff): Advanced NLP with spaCy" in text
+    shown = poll.json("poll", "show", "1")
+    assert shown["ballots"] == 9 and [o["lectures"] for o in shown["options"]] == [0, 0, 2]
+
+
+def test_a_second_vote_replaces_the_first(poll: CLI) -> None:
+    poll("poll", "vote", "1", "Ada", "1")
+    poll("poll", "vote", "1", "Ada", "fast.ai", "advanced")  # titles: exact or unique prefix
+    result = poll.json("poll", "result", "1")
+    assert result["ballots"] == 1
+    assert result["first_preferences"]["fast.ai part 2"] == 1
+    assert result["first_preferences"]["Secure and private AI"] == 0
+
+
+def test_vote_errors_write_nothing(poll: CLI, snapshot: Any) -> None:
+    poll("member", "archive", "Ivy")
+    poll("poll", "add-option", "1", "Advanced Rust")
+    before = snapshot()
+    assert poll("poll", "vote", "1", "Ivy", "1", code=1).stderr == (
+        "Error: Ivy is archived and cannot vote\n")
+    assert poll("poll", "vote", "1", "Ada", "1", "1", code=1).stderr == (
+        "Error: option 'Secure and private AI' is ranked twice\n")
+    assert poll("poll", "vote", "1", "Ada", "9", code=1).stderr == (
+        "Error: poll 1 has no option 9\n")
+    assert poll("poll", "vote", "1", "Ada", "adv", code=1).stderr == (
+        "Error: 'adv' is ambiguous: it could be Advanced NLP with spaCy, Advanced Rust\n")
+    assert poll("poll", "vote", "7", "Ada", "1", code=1).stderr == (
+        "Error: no poll 7; see 'studygroup poll list'\n")
+    assert snapshot() == before
+
+
+def test_a_closed_poll_refuses_votes_and_becomes_a_course(poll: CLI) -> None:
+    for name in ("Ada", "Bob"):
+        poll("poll", "vote", "1", name, "3", "1")
+    poll("poll", "vote", "1", "Cy", "1")
+    assert "## Vote for the next course" in poll("export", "agenda").stdout
+    poll("poll", "close", "1", "--create-course", "fastai2", "--weekday", "thu", "--time",
+         "19:00", "--tz", "America/New_York")
+    assert poll("poll", "vote", "1", "Dee", "1", code=1).stderr == "Error: poll 1 is closed\n"
+    course = poll.json("course", "show", "fastai2")
+    assert (course["title"], course["url"], course["weekday"], course["time"]) == (
+        "fast.ai part 2", "https://course.fast.ai", "Thursday", "19:00")
+    assert [(x["label"], x["minutes"], x["optional"]) for x in course["lectures"]] == [
+        ("1", 120, False), ("2", None, True)]
+    assert [o["won"] for o in poll.json("poll", "show", "1")["options"]] == [False, False, True]
+    assert "Vote for the next course" not in poll("export", "agenda", "--course",
+                                                  "fsdl").stdout
+    assert poll("poll", "close", "1", code=1).stderr == "Error: poll 1 is closed\n"
+
+
+def test_voting_after_the_closing_date_is_refused(run: CLI) -> None:
+    run("member", "add", "Ada")
+    run("poll", "create", "Old", "--closes", "2020-01-01")
+    run("poll", "add-option", "1", "X")
+    assert run("poll", "vote", "1", "Ada", "1", code=1).stderr == (
+        "Error: voting in poll 1 closed on 2020-01-01\n")
+
+
+def test_closing_without_votes_is_refused(poll: CLI) -> None:
+    assert poll("poll", "close", "1", code=1).stderr == (
+        "Error: poll 1 has no votes yet; nothing decides a winner\n")
+    assert poll("poll", "close", "1", "--weekday", "mon", code=2).stderr.endswith(
+        "Error: --weekday, --time and --tz go with --create-course\n")
