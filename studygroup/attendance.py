@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from studygroup import crash
 from studygroup import members as members_mod
 from studygroup.csvio import RowError, read_text
 from studygroup.errors import Conflict, Invalid
@@ -326,6 +327,7 @@ def import_attendance(
     present = [m for _, m, _ in report.matched] + new_members
     minutes = {m.id: p.minutes for p, m, _ in report.matched}
     minutes.update({m.id: p.minutes for p, m in zip(report.added, new_members, strict=True)})
+    crash.point("import-before-record")
     report.recorded = record(
         session, target, {AttendanceStatus.PRESENT: present}, AttendanceSource.IMPORT, minutes
     )

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
+from studygroup import crash
 from studygroup.errors import SchemaError
 from studygroup.location import Location, mask, prepare_sqlite_file
 from studygroup.schema import HEAD_REVISION
@@ -96,6 +97,9 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
     bind = engine.execution_options(studygroup_write=True) if write else engine
     with Session(bind, expire_on_commit=False, autoflush=True) as session, session.begin():
         yield session
+        if write:
+            session.flush()
+            crash.point("before-commit")
 
 
 class SchemaState(enum.Enum):

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studygroup import validate
+from studygroup import crash, validate
 from studygroup.csvio import RowError, read_rows
 from studygroup.db import utcnow
 from studygroup.errors import Conflict, Invalid, NotFound
@@ -209,6 +209,8 @@ def import_members(session: Session, path: Path, today: date) -> MemberImportSum
                     setattr(existing, name, value)
                 summary.updated.append(values["name"])
             session.flush()
+            if len(summary.added) + len(summary.updated) == 2:
+                crash.point("member-import-mid")
         except Invalid as exc:
             raise RowError(str(path), row.line, str(exc)) from None
         except Conflict as exc:

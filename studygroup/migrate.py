@@ -16,6 +16,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
+from studygroup import crash
 from studygroup.db import Database, schema_revision
 from studygroup.errors import SchemaError, StudygroupError
 from studygroup.location import mask, prepare_sqlite_file
@@ -170,6 +171,7 @@ def upgrade_database(
                                 f"first in table {broken[0][0]}; nothing was changed"
                             )
                     after = schema_revision(connection)
+                    crash.point("upgrade-before-commit")
             finally:
                 if raw is not None:
                     raw.execute("PRAGMA foreign_keys = ON")

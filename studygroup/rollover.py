@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, schedule
+from studygroup import agenda, crash, schedule
 from studygroup.db import utcnow
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import (
@@ -158,6 +158,8 @@ def close_session(
         summary.items_carried.append({"id": item.id, "text": item.text,
                                       "owner": item.owner.name if item.owner else None,
                                       "carried": item.times_carried})
+    session.flush()
+    crash.point("close-after-moves")  # the items have moved; the session is not held yet
 
     target.status = SessionStatus.HELD
     target.closed_at = utcnow()
