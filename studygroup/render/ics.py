@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 
 def calendar_ics(doc: dict[str, Any], now: datetime | None = None) -> bytes:
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     calendar = Calendar()
     calendar.add("prodid", "-//studygroup//studygroup//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", doc["course"]["title"])
+    calendar.add("x-wr-calname", vText(doc["course"]["title"]))
     calendar.add("x-wr-timezone", doc["course"]["timezone"])
     stamp = now or datetime.now(UTC)
     zone = ZoneInfo(doc["course"]["timezone"])

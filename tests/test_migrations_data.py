@@ -1,0 +1,51 @@
+"""A database filled at the first revision keeps every row through the upgrade to head."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from studygroup import migrate
+from studygroup.location import resolve
+from tests.conftest import CLI
+
+FIRST = "20261122_01"
+FIRST_TABLES = ["courses", "lectures", "members", "sessions", "agenda_entries", "talks",
+                "attendance", "action_items", "rollovers", "rollover_moves", "reminders"]
+
+
+def rows(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as conn:
+        return {t: sorted(map(tuple, conn.execute(sa.text(f'SELECT * FROM "{t}"'))), key=repr)
+                for t in FIRST_TABLES}
+
+
+def test_every_row_survives_the_upgrade(run: CLI, db: str, tmp_path: Path) -> None:
+    run("course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00", "--tz",
+        "Europe/London", "--url", "https://example.org")
+    run("lecture", "add", "c", "1", "One", "--minutes", "60")
+    run("lecture", "add", "c", "2", "Two", "--minutes", "150", "--optional")
+    run("member", "add", "Ada", "--email", "ada@example.org", "--tz", "Asia/Kolkata")
+    run("member", "add", "Bob")
+    run("session", "plan", "--from", "2026-11-03", "--weeks", "2")
+    run("talk", "add", "Ada", "Talk", "--session", "1")
+    run("item", "add", "Homework", "--owner", "Bob")
+    run("attend", "Ada", "--absent", "Bob")
+    run("remind", "--outbox", str(tmp_path / "outbox"))
+    run("session", "close")
+    run("member", "archive", "Bob")
+
+    engine = sa.create_engine(resolve(db).url)
+    try:
+        with engine.begin() as conn:
+            migrate.downgrade_connection(conn, FIRST)
+        before = rows(engine)
+        assert all(before[t] for t in FIRST_TABLES), [t for t in FIRST_TABLES if not before[t]]
+        run("db", "upgrade")
+        assert rows(engine) == before
+    finally:
+        engine.dispose()
+    assert run.json("db", "current")["status"] == "current"
+    assert run.json("attendance", "1")["present"] == ["Ada"]
