@@ -91,6 +91,17 @@ def emit_fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) ->
     click.echo(fields(record, labels))
 
 
+def confirm_delete(what: str, force: bool) -> None:
+    """Hard deletes need --force and an answer at the prompt (refused without a terminal
+    answer); archiving is the everyday way to retire something."""
+    from studygroup.errors import StudygroupError
+
+    if not force:
+        raise StudygroupError(f"deleting {what} is permanent: add --force to confirm")
+    if not click.confirm(f"Delete {what} permanently?", default=False, err=True):
+        raise StudygroupError("not deleted")
+
+
 def note(message: str) -> None:
     """Progress and confirmations go to stderr; stdout is for data."""
     click.echo(message, err=True)

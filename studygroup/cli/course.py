@@ -213,6 +213,29 @@ def course_edit(
     note(f"updated course {slug}")
 
 
+@course.command("delete")
+@click.argument("slug")
+@click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")
+@pass_app
+def course_delete(app: App, slug: str, force: bool) -> None:
+    """Delete a course added by mistake, with its lectures. Refused once it has sessions,
+    talks, items or polls: archive it instead (course edit SLUG --status archived).
+
+    \b
+    Example:
+      studygroup course delete fsld --force
+    """
+    from studygroup.cli.app import confirm_delete
+    from studygroup.courses import get_course
+    from studygroup.deletion import delete_course
+
+    with app.write() as session:
+        found = get_course(session, slug)
+        confirm_delete(f"course {found.slug}", force)
+        delete_course(session, found)
+    note(f"deleted course {slug}")
+
+
 @course.command("import")
 @click.argument("slug")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -126,6 +126,31 @@ def _set_skipped(app: App, course_slug: str, label: str, skipped: bool) -> None:
         set_skipped(session, get_course(session, course_slug), label, skipped)
 
 
+@lecture.command("delete")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("label")
+@click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")
+@pass_app
+def lecture_delete(app: App, course_slug: str, label: str, force: bool) -> None:
+    """Delete a lecture added by mistake. Refused once it was on a held session's agenda:
+    skip it instead.
+
+    \b
+    Example:
+      studygroup lecture delete fsdl 99 --force
+    """
+    from studygroup.cli.app import confirm_delete
+    from studygroup.courses import get_course, get_lecture
+    from studygroup.deletion import delete_lecture
+
+    with app.write() as session:
+        course = get_course(session, course_slug)
+        found = get_lecture(session, course, label)
+        confirm_delete(f"lecture {found.label} of {course.slug}", force)
+        delete_lecture(session, course, found)
+    note(f"deleted lecture {label}")
+
+
 @lecture.command("skip")
 @click.argument("course_slug", metavar="COURSE")
 @click.argument("label")

@@ -183,6 +183,30 @@ def member_restore(app: App, name: str) -> None:
         note(f"{restored.name} is active again")
 
 
+@member.command("delete")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")
+@pass_app
+def member_delete(app: App, name: str, force: bool) -> None:
+    """Delete a member added by mistake. Refused while they have any history (attendance,
+    talks, items, votes, reminders): archive them instead.
+
+    \b
+    Example:
+      studygroup member delete "Ada Lovelce" --force
+    """
+    from studygroup.cli.app import confirm_delete
+    from studygroup.deletion import delete_member
+    from studygroup.members import find_member
+
+    with app.write() as session:
+        found = find_member(session, name)
+        shown = found.name
+        confirm_delete(f"member {shown}", force)
+        delete_member(session, found)
+    note(f"deleted member {shown}")
+
+
 @member.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_app
