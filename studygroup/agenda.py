@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from studygroup import schedule, timeutil
@@ -110,6 +110,7 @@ def _fcfs(talk: Talk) -> tuple[Any, ...]:
 def replan_course(session: Session, course: Course, reset: StudySession | None = None) -> None:
     """Re-plan every planned session of the course, in time order, keeping pinned entries
     (except in `reset`, whose manual edits are dropped)."""
+    session.flush()  # pending edits first: the bulk statements below bypass the unit of work
     planned = schedule.planned_sessions(session, course)
     if not planned:
         return
@@ -127,8 +128,17 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
     ):
         entries[entry.session_id].append(entry)
     if reset is not None:
-        for entry in entries.pop(reset.id, []):
-            session.delete(entry)
+        for entry in entries.get(reset.id, []):
+            entry.pinned = False
+    # the derived (unpinned) entries go in one statement; the planner writes them anew
+    stale = [e for group in entries.values() for e in group if not e.pinned]
+    if stale:
+        session.execute(delete(AgendaEntry.__table__).where(
+            AgendaEntry.__table__.c.id.in_([e.id for e in stale])))
+        for entry in stale:
+            session.expunge(entry)
+        for sid in list(entries):
+            entries[sid] = [e for e in entries[sid] if e.pinned]
     pinned_units = {
         (e.lecture_id, e.part)
         for group in entries.values()
@@ -167,12 +177,16 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
 
     assigned: set[UnitKey] = set()
     placed: set[int] = set()
+    new_rows: list[dict[str, Any]] = []
     for index, current in enumerate(planned):
         open_items = due_counts[current.id] + (due_counts[None] if index == 0 else 0)
         _plan_session(
             session, course, current, entries.get(current.id, []), units, by_lecture,
             history, pinned_units, assigned, talks_for[current.id], queued, placed, open_items,
+            new_rows,
         )
+    if new_rows:  # every planned entry of every session, in one statement
+        session.execute(insert(AgendaEntry.__table__), new_rows)
     session.flush()
 
 
@@ -190,11 +204,9 @@ def _plan_session(
     queued: list[Talk],
     placed: set[int],
     open_items: int,
+    new_rows: list[dict[str, Any]],
 ) -> None:
-    keep = [e for e in existing if e.pinned]
-    for entry in existing:
-        if not entry.pinned:
-            session.delete(entry)
+    keep = existing  # only pinned entries are left (replan_course removed the others)
     pinned_kinds = {e.kind for e in keep}
     pinned_talks = {e.talk_id for e in keep if e.talk_id is not None}
     pace = course.pace_minutes
@@ -271,9 +283,13 @@ def _plan_session(
         ordered.insert(min(max(entry.position - 1, 0), len(ordered)), entry)
     for position, entry in enumerate(ordered, start=1):
         entry.position = position
-        if entry.id is None:
-            entry.session_id = current.id
-            session.add(entry)
+        if entry.id is None:  # a planned entry: written in one bulk statement below
+            new_rows.append({
+                "session_id": current.id, "kind": entry.kind, "position": position,
+                "minutes": entry.minutes, "title": entry.title, "lecture_id": entry.lecture_id,
+                "part": entry.part, "parts": entry.parts, "talk_id": entry.talk_id,
+                "pinned": False, "done": bool(entry.done),
+            })
 
 
 # -- manual edits -------------------------------------------------------------------------------

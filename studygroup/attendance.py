@@ -10,12 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from studygroup import crash
 from studygroup import members as members_mod
 from studygroup.csvio import RowError, read_text
+from studygroup.db import utcnow
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import (
     Attendance,
@@ -53,24 +54,36 @@ def record(
             names[member.id] = member.name
     if not wanted:
         return 0
+    table = Attendance.__table__
     existing = {
-        row.member_id: row
-        for row in session.scalars(
-            select(Attendance).where(
-                Attendance.session_id == target.id, Attendance.member_id.in_(list(wanted))
-            )
-        )
+        member_id: old for member_id, old in session.execute(
+            select(table.c.member_id, table.c.minutes).where(
+                table.c.session_id == target.id, table.c.member_id.in_(list(wanted))))
     }
-    for member_id, status in wanted.items():
-        row = existing.get(member_id)
-        if row is None:
-            row = Attendance(session_id=target.id, member_id=member_id)
-            session.add(row)
-        row.status = status
-        row.source = source
-        if minutes is not None:
-            row.minutes = minutes.get(member_id)
-    session.flush()
+    now = utcnow()
+
+    def row(member_id: int, status: AttendanceStatus) -> dict[str, Any]:
+        kept = existing.get(member_id)
+        return {"b_member": member_id, "status": status.value, "source": source.value,
+                "minutes": minutes.get(member_id) if minutes is not None else kept,
+                "recorded_at": now}
+
+    updates = [row(m, s) for m, s in wanted.items() if m in existing]
+    inserts = [row(m, s) for m, s in wanted.items() if m not in existing]
+    if updates:  # one statement for all, however many members
+        session.execute(
+            update(table)
+            .where(table.c.session_id == target.id, table.c.member_id == bindparam("b_member"))
+            .values(status=bindparam("status"), source=bindparam("source"),
+                    minutes=bindparam("minutes"), recorded_at=bindparam("recorded_at")),
+            updates,
+        )
+    if inserts:
+        session.execute(insert(table), [
+            {"session_id": target.id, "member_id": r["b_member"], "status": r["status"],
+             "source": r["source"], "minutes": r["minutes"], "recorded_at": r["recorded_at"]}
+            for r in inserts
+        ])
     return len(wanted)
 
 

@@ -239,11 +239,15 @@ class AgendaEntry(Base):
     kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, "entry_kind"))
     position: Mapped[int] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str | None] = mapped_column(String(200))
-    lecture_id: Mapped[int | None] = mapped_column(ForeignKey("lectures.id", ondelete="RESTRICT"))
-    part: Mapped[int | None] = mapped_column(Integer)
-    parts: Mapped[int | None] = mapped_column(Integer)
-    talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id", ondelete="RESTRICT"))
+    title: Mapped[str | None] = mapped_column(String(200), default=None)
+    lecture_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lectures.id", ondelete="RESTRICT"), default=None
+    )
+    part: Mapped[int | None] = mapped_column(Integer, default=None)
+    parts: Mapped[int | None] = mapped_column(Integer, default=None)
+    talk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("talks.id", ondelete="RESTRICT"), default=None
+    )
     pinned: Mapped[bool] = mapped_column(default=False)
     done: Mapped[bool] = mapped_column(default=False)
 
@@ -358,9 +362,7 @@ class Rollover(Base):
     to_session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL")
     )
-    from_status: Mapped[SessionStatus] = mapped_column(
-        _enum(SessionStatus, "rollover_from_status")
-    )
+    from_status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "rollover_from_status"))
     created_to_session: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -393,22 +395,26 @@ class RolloverMove(Base):
     # The lecture entry of the closed session whose covered flag changed. SET NULL: once a
     # close is undone its session's agenda may be re-planned; lecture_id/part keep the record.
     agenda_entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_entries.id", ondelete="SET NULL")
+        ForeignKey("agenda_entries.id", ondelete="SET NULL"), default=None
     )
-    lecture_id: Mapped[int | None] = mapped_column(ForeignKey("lectures.id", ondelete="RESTRICT"))
-    part: Mapped[int | None] = mapped_column(Integer)
-    talk_id: Mapped[int | None] = mapped_column(ForeignKey("talks.id", ondelete="RESTRICT"))
+    lecture_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lectures.id", ondelete="RESTRICT"), default=None
+    )
+    part: Mapped[int | None] = mapped_column(Integer, default=None)
+    talk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("talks.id", ondelete="RESTRICT"), default=None
+    )
     item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("action_items.id", ondelete="RESTRICT")
+        ForeignKey("action_items.id", ondelete="RESTRICT"), default=None
     )
     before_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="RESTRICT")
+        ForeignKey("sessions.id", ondelete="RESTRICT"), default=None
     )
-    before_status: Mapped[str | None] = mapped_column(String(20))
-    before_count: Mapped[int | None] = mapped_column(Integer)
-    before_done: Mapped[bool | None] = mapped_column()
+    before_status: Mapped[str | None] = mapped_column(String(20), default=None)
+    before_count: Mapped[int | None] = mapped_column(Integer, default=None)
+    before_done: Mapped[bool | None] = mapped_column(default=None)
     before_postponed_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="RESTRICT")
+        ForeignKey("sessions.id", ondelete="RESTRICT"), default=None
     )
 
     rollover: Mapped[Rollover] = relationship(back_populates="moves")
@@ -477,9 +483,7 @@ class PollOption(Base):
     won: Mapped[bool] = mapped_column(default=False)  # set when the poll closes
 
     poll: Mapped[Poll] = relationship(back_populates="options", foreign_keys=[poll_id])
-    lectures: Mapped[list[PollOptionLecture]] = relationship(
-        order_by="PollOptionLecture.position"
-    )
+    lectures: Mapped[list[PollOptionLecture]] = relationship(order_by="PollOptionLecture.position")
 
 
 class PollOptionLecture(Base):

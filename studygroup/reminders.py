@@ -35,6 +35,7 @@ class Draft:
 def drafts(
     session: Session, course: Course, doc: dict[str, Any], only: Member | None
 ) -> tuple[list[Draft], list[str]]:
+    # (one query for the members and one for their items, whatever the group's size)
     """One draft per active member with an email (or just `only`); and who has no email."""
     query = select(Member).where(Member.active.is_(True)).order_by(Member.name_key)
     if only is not None:

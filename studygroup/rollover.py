@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from studygroup import agenda, crash, schedule
@@ -22,6 +22,7 @@ from studygroup.models import (
     Course,
     EntryKind,
     ItemStatus,
+    Member,
     MoveKind,
     Reminder,
     Rollover,
@@ -115,13 +116,13 @@ def close_session(
     summary = CloseSummary(session=target.number, next_session=following.number,
                            created_next=created)
 
+    moves: list[dict[str, Any]] = []
     for entry in lecture_entries:
         label = entry.lecture.label if entry.lecture else ""
         is_covered = (label in covered) if covered is not None else (label not in not_covered)
-        session.add(RolloverMove(
-            rollover_id=rollover.id, kind=MoveKind.LECTURE, agenda_entry_id=entry.id,
-            lecture_id=entry.lecture_id, part=entry.part, before_done=entry.done,
-        ))
+        moves.append(_move(rollover, MoveKind.LECTURE, agenda_entry_id=entry.id,
+                           lecture_id=entry.lecture_id, part=entry.part,
+                           before_done=entry.done))
         entry.done = is_covered
         (summary.covered if is_covered else summary.carried_lectures).append(_label(entry))
 
@@ -130,7 +131,7 @@ def close_session(
         entry_of = [e for e in entries if e.talk_id == talk.id]
         if talk.status is TalkStatus.DONE or talk.id in done_now:
             if talk.status is not TalkStatus.DONE:
-                session.add(_talk_move(rollover, talk))
+                moves.append(_talk_move(rollover, talk))
                 talk.status = TalkStatus.DONE
                 talk.session_id = target.id
             for entry in entry_of:
@@ -138,7 +139,7 @@ def close_session(
             summary.talks_done.append({"id": talk.id, "title": talk.title,
                                        "presenter": talk.presenter.name})
             continue
-        session.add(_talk_move(rollover, talk))
+        moves.append(_talk_move(rollover, talk))
         if talk.postponed_from_id is None:
             talk.postponed_from_id = target.id
         talk.session_id = following.id
@@ -148,17 +149,9 @@ def close_session(
                                         "presenter": talk.presenter.name,
                                         "postponed": talk.times_postponed})
 
-    for item in _open_items_due(session, course, target):
-        session.add(RolloverMove(
-            rollover_id=rollover.id, kind=MoveKind.ITEM, item_id=item.id,
-            before_session_id=item.due_session_id, before_count=item.times_carried,
-        ))
-        item.due_session_id = following.id
-        item.times_carried += 1
-        summary.items_carried.append({"id": item.id, "text": item.text,
-                                      "owner": item.owner.name if item.owner else None,
-                                      "carried": item.times_carried})
-    session.flush()
+    _log_moves(session, moves)
+    summary.items_carried = _carry_items(session, course, target, following, rollover,
+                                         count=True)
     crash.point("close-after-moves")  # the items have moved; the session is not held yet
 
     target.status = SessionStatus.HELD
@@ -168,27 +161,61 @@ def close_session(
     return summary
 
 
-def _talk_move(rollover: Rollover, talk: Talk) -> RolloverMove:
-    return RolloverMove(
-        rollover_id=rollover.id, kind=MoveKind.TALK, talk_id=talk.id,
-        before_session_id=talk.session_id, before_status=talk.status.value,
-        before_count=talk.times_postponed, before_postponed_from_id=talk.postponed_from_id,
-    )
+MOVE_COLUMNS = ("agenda_entry_id", "lecture_id", "part", "talk_id", "item_id",
+                "before_session_id", "before_status", "before_count", "before_done",
+                "before_postponed_from_id")
 
 
-def _open_items_due(session: Session, course: Course, target: StudySession) -> list[ActionItem]:
-    return list(
-        session.scalars(
-            select(ActionItem)
-            .where(
-                ActionItem.course_id == course.id,
-                ActionItem.status == ItemStatus.OPEN,
-                ActionItem.due_session_id == target.id,
-            )
-            .options(selectinload(ActionItem.owner))
-            .order_by(ActionItem.id)
-        )
+def _move(rollover: Rollover, kind: MoveKind, **values: Any) -> dict[str, Any]:
+    """A roll-forward log row, every column given so that a batch is one statement."""
+    return {"rollover_id": rollover.id, "kind": kind} | {
+        column: values.get(column) for column in MOVE_COLUMNS}
+
+
+def _log_moves(session: Session, moves: list[dict[str, Any]]) -> None:
+    if moves:
+        session.execute(insert(RolloverMove.__table__), moves)
+
+
+def _talk_move(rollover: Rollover, talk: Talk) -> dict[str, Any]:
+    return _move(rollover, MoveKind.TALK, talk_id=talk.id, before_session_id=talk.session_id,
+                 before_status=talk.status.value, before_count=talk.times_postponed,
+                 before_postponed_from_id=talk.postponed_from_id)
+
+
+def _carry_items(
+    session: Session, course: Course, target: StudySession, following: StudySession,
+    rollover: Rollover, *, count: bool,
+) -> list[dict[str, Any]]:
+    """Move the open items due at `target` to `following` (counting a carry on a close), and
+    log each move. Set-based: a fixed number of statements however many items move."""
+    due = (
+        ActionItem.course_id == course.id,
+        ActionItem.status == ItemStatus.OPEN,
+        ActionItem.due_session_id == target.id,
     )
+    rows = session.execute(
+        select(ActionItem.id, ActionItem.text, ActionItem.times_carried, Member.name)
+        .outerjoin(Member, ActionItem.owner_id == Member.id)
+        .where(*due)
+        .order_by(ActionItem.id)
+    ).all()
+    if not rows:
+        return []
+    _log_moves(session, [
+        _move(rollover, MoveKind.ITEM, item_id=item_id, before_session_id=target.id,
+              before_count=carried)
+        for item_id, _, carried, _ in rows
+    ])
+    session.execute(
+        update(ActionItem).where(*due).values(
+            due_session_id=following.id,
+            times_carried=ActionItem.times_carried + (1 if count else 0),
+        ).execution_options(synchronize_session=False)
+    )
+    step = 1 if count else 0
+    return [{"id": item_id, "text": text, "owner": owner, "carried": carried + step}
+            for item_id, text, carried, owner in rows]
 
 
 def _latest_rollover(
@@ -220,8 +247,6 @@ def _undo(session: Session, course: Course, rollover: Rollover) -> StudySession 
         select(AgendaEntry).where(AgendaEntry.id.in_(entry_ids)))} if entry_ids else {}
     talks = {t.id: t for t in session.scalars(
         select(Talk).where(Talk.id.in_(talk_ids)))} if talk_ids else {}
-    items = {i.id: i for i in session.scalars(
-        select(ActionItem).where(ActionItem.id.in_(item_ids)))} if item_ids else {}
     for move in moves:
         if move.kind is MoveKind.LECTURE and move.agenda_entry_id in entries:
             entries[move.agenda_entry_id].done = bool(move.before_done)
@@ -235,10 +260,14 @@ def _undo(session: Session, course: Course, rollover: Rollover) -> StudySession 
                     AgendaEntry.talk_id == talk.id,
                     AgendaEntry.session_id == rollover.from_session_id)):
                 entry.done = talk.status is TalkStatus.DONE
-        elif move.kind is MoveKind.ITEM and move.item_id in items:
-            item = items[move.item_id]
-            item.due_session_id = move.before_session_id
-            item.times_carried = move.before_count or 0
+    if item_ids:
+        table = ActionItem.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(
+                due_session_id=bindparam("b_due"), times_carried=bindparam("b_count")),
+            [{"b_id": m.item_id, "b_due": m.before_session_id, "b_count": m.before_count or 0}
+             for m in moves if m.kind is MoveKind.ITEM],
+        )
     source = session.get(StudySession, rollover.from_session_id)
     assert source is not None
     source.status = rollover.from_status
@@ -324,24 +353,19 @@ def cancel_session(session: Session, course: Course, target: StudySession) -> Cl
     for entry in agenda.entries_of(session, target):
         if entry.kind is EntryKind.LECTURE and entry.lecture is not None:
             summary.carried_lectures.append(_label(entry))
+    moves: list[dict[str, Any]] = []
     for talk in session.scalars(select(Talk).where(
             Talk.session_id == target.id,
             Talk.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED])).options(
                 selectinload(Talk.presenter))):
-        session.add(_talk_move(rollover, talk))
+        moves.append(_talk_move(rollover, talk))
         talk.session_id = following.id
         summary.talks_postponed.append({"id": talk.id, "title": talk.title,
                                         "presenter": talk.presenter.name,
                                         "postponed": talk.times_postponed})
-    for item in _open_items_due(session, course, target):
-        session.add(RolloverMove(
-            rollover_id=rollover.id, kind=MoveKind.ITEM, item_id=item.id,
-            before_session_id=item.due_session_id, before_count=item.times_carried,
-        ))
-        item.due_session_id = following.id
-        summary.items_carried.append({"id": item.id, "text": item.text,
-                                      "owner": item.owner.name if item.owner else None,
-                                      "carried": item.times_carried})
+    _log_moves(session, moves)
+    summary.items_carried = _carry_items(session, course, target, following, rollover,
+                                         count=False)
     # the cancelled week's planned agenda is derived: drop it, keep pinned lectures by moving
     # them on, and let the planner give its lectures to the next session
     for entry in agenda.entries_of(session, target):

@@ -130,11 +130,17 @@ def hhmm(value: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
+
+
 def local_date(value: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise Invalid(f"invalid date {value!r}: use YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise Invalid(f"date {value!r} is out of range ({EARLIEST} to {LATEST})")
+    return day
 
 
 def local_datetime(value: str) -> datetime:

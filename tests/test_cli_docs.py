@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from studygroup.cli import cli
+from tests.conftest import CLI
 
 
 def _walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -68,6 +69,41 @@ def test_help_in_a_subprocess_does_not_import_sqlalchemy() -> None:
     assert "LOADED []" in result.stderr
 
 
+def _modules_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
+    code = (
+        "import sys\n"
+        "from studygroup.cli import main\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'})\n"
+        "print('LOADED', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, **env}, check=True)
+    return result.stdout, [line for line in result.stderr.splitlines() if "LOADED" in line]
+
+
+def test_member_completion_reads_the_database_without_sqlalchemy(
+    run: CLI, db: str, sqlite_only: None
+) -> None:
+    for name in ("Ada Lovelace", "Alan Turing", "Grace Hopper"):
+        run("member", "add", name)
+    run("member", "archive", "Alan")
+    out, loaded = _modules_after(
+        ["studygroup", "member", "show", "a"],
+        {"_STUDYGROUP_COMPLETE": "bash_complete", "COMP_WORDS": "studygroup member show a",
+         "COMP_CWORD": "3", "STUDYGROUP_DB": db})
+    assert out.split() == ["plain,Ada", "Lovelace"]
+    assert loaded == ["LOADED []"]
+
+
+def test_a_command_at_head_does_not_import_alembic(run: CLI, db: str, sqlite_only: None) -> None:
+    run("member", "add", "Ada")
+    out, loaded = _modules_after(["studygroup", "--db", db, "member", "list"], {})
+    assert "Ada" in out
+    assert loaded == ["LOADED ['sqlalchemy']"]
+
+
 def test_installed_console_script_runs(tmp_path: Path) -> None:
     target = tmp_path / "sg.db"
     env = {**os.environ, "STUDYGROUP_DB": str(target)}
@@ -83,3 +119,15 @@ def test_installed_console_script_runs(tmp_path: Path) -> None:
     module = subprocess.run([sys.executable, "-m", "studygroup", "db", "path"], env=env,
                             check=True, capture_output=True, text=True)
     assert module.stdout.strip() == str(target)
+
+
+@pytest.mark.parametrize("name", sorted(__import__("studygroup.cli", fromlist=["COMMANDS"])
+                                        .COMMANDS))
+def test_top_level_summaries_match_their_commands(name: str) -> None:
+    from studygroup.cli import COMMANDS
+
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.help is not None
+    summary = COMMANDS[name][1]
+    first = " ".join(command.help.split("\n\n")[0].split())
+    assert first.startswith(summary.rstrip(".")), (summary, first)

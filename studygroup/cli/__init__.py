@@ -14,24 +14,35 @@ import click
 from studygroup import __version__
 from studygroup.cli.app import App
 
-# command name -> "module:attribute", loaded on first use
-COMMANDS: dict[str, str] = {
-    "init": "studygroup.cli.dbcmd:init",
-    "db": "studygroup.cli.dbcmd:db",
-    "course": "studygroup.cli.course:course",
-    "lecture": "studygroup.cli.lecture:lecture",
-    "member": "studygroup.cli.member:member",
-    "session": "studygroup.cli.session:session",
-    "agenda": "studygroup.cli.agenda:agenda",
-    "talk": "studygroup.cli.talk:talk",
-    "attend": "studygroup.cli.attend:attend",
-    "attendance": "studygroup.cli.attend:attendance",
-    "item": "studygroup.cli.item:item",
-    "export": "studygroup.cli.export:export",
-    "remind": "studygroup.cli.remind:remind",
-    "stats": "studygroup.cli.stats:stats",
-    "demo": "studygroup.cli.demo:demo",
-    "poll": "studygroup.cli.poll:poll",
+# command name -> ("module:attribute", summary). Modules load on first use; the summaries let
+# `studygroup --help` list every command without importing any of them (a test keeps each
+# summary equal to its command's own).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("studygroup.cli.dbcmd:init",
+             "Create the database at the latest schema (does nothing if it is already there)."),
+    "db": ("studygroup.cli.dbcmd:db",
+           "Where the database is, its schema revision, upgrades and backups."),
+    "course": ("studygroup.cli.course:course",
+               "Courses: what the group studies, and when it meets."),
+    "lecture": ("studygroup.cli.lecture:lecture",
+                "Lectures, labs and guest talks of a course, in course order."),
+    "member": ("studygroup.cli.member:member", "Members: the people who attend and present."),
+    "session": ("studygroup.cli.session:session", "Sessions: the weekly meetings of a course."),
+    "agenda": ("studygroup.cli.agenda:agenda",
+               "The timed agenda of a session (default: the next one)."),
+    "talk": ("studygroup.cli.talk:talk", "Talks that members present."),
+    "attend": ("studygroup.cli.attend:attend", "Record attendance."),
+    "attendance": ("studygroup.cli.attend:attendance",
+                   "Who was present, absent and excused at a session, with counts."),
+    "item": ("studygroup.cli.item:item",
+             "Action items: homework and to-dos, carried to the next session until done."),
+    "export": ("studygroup.cli.export:export",
+               "Export what the group sees: the weekly agenda (Markdown) and the calendar."),
+    "remind": ("studygroup.cli.remind:remind",
+               "Remind every active member with an email of a session."),
+    "stats": ("studygroup.cli.stats:stats", "Attendance statistics."),
+    "demo": ("studygroup.cli.demo:demo", "Build a demo study group in a SQLite file."),
+    "poll": ("studygroup.cli.poll:poll", "Choose the next course together."),
 }
 
 
@@ -43,12 +54,17 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module_name, _, attribute = target.partition(":")
+        module_name, _, attribute = entry[0].partition(":")
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, summary) for name, (_, summary) in sorted(COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         from studygroup.cli.errors import translate

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from studygroup.location import Location, resolve
-
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from studygroup.db import Database
+    from studygroup.location import Location
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +24,8 @@ class App:
 
     @cached_property
     def location(self) -> Location:
+        from studygroup.location import resolve
+
         try:
             return resolve(self.db_option)
         except ValueError as exc:

@@ -17,6 +17,7 @@ from studygroup.cli.app import (
     pass_app,
     split_ref,
 )
+from studygroup.cli.complete import member_names
 
 
 @click.group(cls=DefaultGroup, default="record")
@@ -32,9 +33,11 @@ def attend() -> None:
 
 
 @attend.command("record")
-@click.argument("words", nargs=-1, metavar="[REF] NAME...")
-@click.option("--absent", multiple=True, metavar="NAME", help="Absent (repeatable).")
-@click.option("--excused", multiple=True, metavar="NAME", help="Excused (repeatable).")
+@click.argument("words", nargs=-1, metavar="[REF] NAME...", shell_complete=member_names)
+@click.option("--absent", multiple=True, metavar="NAME", help="Absent (repeatable).",
+              shell_complete=member_names)
+@click.option("--excused", multiple=True, metavar="NAME", help="Excused (repeatable).",
+              shell_complete=member_names)
 @course_option
 @pass_app
 def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],

@@ -13,6 +13,7 @@ from studygroup.cli.app import (
     note,
     pass_app,
 )
+from studygroup.cli.complete import member_names
 
 ITEM_COLUMNS = [("id", "id"), ("text", "text"), ("owner", "owner"), ("status", "status"),
                 ("carried_text", "carried"), ("due_session", "due")]
@@ -33,7 +34,8 @@ def item() -> None:
 
 @item.command("add")
 @click.argument("text")
-@click.option("--owner", help="Who owes it (default: the whole group).")
+@click.option("--owner", shell_complete=member_names,
+              help="Who owes it (default: the whole group).")
 @click.option("--due", "ref", metavar="REF", help="Due session (default: next).")
 @course_option
 @pass_app
@@ -63,7 +65,7 @@ def item_add(app: App, text: str, owner: str | None, ref: str | None,
 @item.command("list")
 @click.option("--open", "which", flag_value="open", default=True, help="Open items (default).")
 @click.option("--all", "which", flag_value="all", help="Open, done and dropped items.")
-@click.option("--owner", help="Only this member's items.")
+@click.option("--owner", shell_complete=member_names, help="Only this member's items.")
 @click.option("--session", "ref", metavar="REF", help="Only items due at (or made in) REF.")
 @course_option
 @json_option

@@ -17,6 +17,7 @@ from studygroup.cli.app import (
     note,
     pass_app,
 )
+from studygroup.cli.complete import member_names
 
 MEMBER_COLUMNS = [
     ("name", "name"),
@@ -51,7 +52,7 @@ def member() -> None:
 
 
 @member.command("add")
-@click.argument("name")
+@click.argument("name", shell_complete=member_names)
 @click.option("--email", help="Email, for reminders.")
 @click.option("--handle", help="Chat handle, e.g. @ada.")
 @click.option("--tz", "timezone", type=params.TIMEZONE,
@@ -101,7 +102,7 @@ def member_list(app: App, include_all: bool, as_json: bool) -> None:
 
 
 @member.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=member_names)
 @json_option
 @pass_app
 def member_show(app: App, name: str, as_json: bool) -> None:
@@ -123,7 +124,7 @@ def member_show(app: App, name: str, as_json: bool) -> None:
 
 
 @member.command("edit")
-@click.argument("name")
+@click.argument("name", shell_complete=member_names)
 @click.option("--name", "new_name", help="New name.")
 @click.option("--email", help="New email ('' removes it).")
 @click.option("--handle", help="New chat handle ('' removes it).")
@@ -150,7 +151,7 @@ def member_edit(
 
 
 @member.command("archive")
-@click.argument("name")
+@click.argument("name", shell_complete=member_names)
 @pass_app
 def member_archive(app: App, name: str) -> None:
     """Archive a member who left. Their attendance, talks and items are kept.
@@ -167,7 +168,7 @@ def member_archive(app: App, name: str) -> None:
 
 
 @member.command("restore")
-@click.argument("name")
+@click.argument("name", shell_complete=member_names)
 @pass_app
 def member_restore(app: App, name: str) -> None:
     """Make an archived member active again.
@@ -184,7 +185,7 @@ def member_restore(app: App, name: str) -> None:
 
 
 @member.command("delete")
-@click.argument("name")
+@click.argument("name", shell_complete=member_names)
 @click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")
 @pass_app
 def member_delete(app: App, name: str, force: bool) -> None:

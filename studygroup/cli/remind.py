@@ -144,6 +144,8 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     for outcome in results:
         counts[outcome.get("status", "")] = counts.get(outcome.get("status", ""), 0) + 1
     note(f"session {number}: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-         + (f"; no email for {', '.join(no_email)}" if no_email else ""))
+         + (f"; no email for {', '.join(no_email[:10])}"
+            + (f" and {len(no_email) - 10} more" if len(no_email) > 10 else "")
+            if no_email else ""))
     if failed:
         raise StudygroupError("reminders failed for " + "; ".join(failed))

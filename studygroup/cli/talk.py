@@ -16,6 +16,7 @@ from studygroup.cli.app import (
     note,
     pass_app,
 )
+from studygroup.cli.complete import member_names
 
 TALK_COLUMNS = [("id", "id"), ("title", "title"), ("presenter", "presenter"),
                 ("minutes", "min"), ("status", "status"), ("session", "session"),
@@ -36,7 +37,7 @@ def talk() -> None:
 
 
 @talk.command("add")
-@click.argument("presenter")
+@click.argument("presenter", shell_complete=member_names)
 @click.argument("title")
 @click.option("--minutes", default=25, show_default=True, type=params.MINUTES)
 @click.option("--url", type=params.URL, help="Slides or a write-up.")

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+LISTED = 10  # group items listed in a reminder; the rest are on the agenda
+
 
 def place(zone: str) -> str:
     """'Europe/London' -> 'London', 'America/Argentina/Buenos_Aires' -> 'Buenos Aires'."""
@@ -62,9 +64,11 @@ def reminder_message(doc: dict[str, Any], member: dict[str, Any]) -> tuple[str, 
     group_items = [i for i in doc["action_items"] if i["owner"] is None]
     if group_items:
         lines.append("For everyone:")
-        for item in group_items:
+        for item in group_items[:LISTED]:
             carried = f" (carried ×{item['carried']})" if item["carried"] else ""
             lines.append(f"  - {item['text']}{carried}")
+        if len(group_items) > LISTED:
+            lines.append(f"  … and {len(group_items) - LISTED} more on the agenda")
         lines.append("")
     lines.append("See you there!")
     return subject, "\n".join(lines) + "\n"

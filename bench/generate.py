@@ -1,0 +1,210 @@
+"""Generate a realistic large studygroup database: ten years of one organisation's groups.
+
+Full size: 10 courses of 30 lectures, 520 sessions, 2,000 members, ~100,000 attendance rows,
+20,000 action items (5,000 open, all due at the active course's next session, for the
+`session close` benchmark) and 3,000 talks. `--scale 0.1` makes the same shape at 1/10.
+
+    python bench/generate.py bench/out/large.db
+    python bench/generate.py bench/out/small.db --scale 0.1
+    python bench/generate.py postgresql+psycopg://user:pw@localhost/sgbench
+
+Rows are written with bulk Core inserts into a schema made by the migrations; the planned
+sessions' agendas are then planned by studygroup itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from studygroup.agenda import replan_course
+from studygroup.db import Database
+from studygroup.location import resolve
+from studygroup.models import (
+    ActionItem,
+    AgendaEntry,
+    Attendance,
+    Course,
+    Lecture,
+    Member,
+    Reminder,
+    StudySession,
+    Talk,
+)
+
+FULL = {"courses": 10, "lectures": 30, "sessions": 520, "members": 2000,
+        "attendance": 100_000, "items": 20_000, "open_items": 5_000, "talks": 3_000}
+ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Europe/Berlin",
+         "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney", "UTC"]
+
+
+def sizes(scale: float) -> dict[str, int]:
+    out = {k: max(1, round(v * scale)) for k, v in FULL.items()}
+    out["lectures"] = FULL["lectures"]
+    out["sessions"] = max(out["courses"] * 12, out["sessions"])
+    return out
+
+
+def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
+    rng = random.Random(seed)
+    n = sizes(scale)
+    location = resolve(target)
+    if location.path is not None and location.path.exists():
+        raise SystemExit(f"{location.path} exists; remove it first")
+    database = Database(location)
+    today = date.today()
+    per_course = n["sessions"] // n["courses"]
+    first_day = today - timedelta(weeks=n["sessions"] - 40)
+    counts: dict[str, int] = {}
+    with database.write() as session:
+        conn = session.connection()
+
+        def bulk(model: Any, rows: list[dict[str, Any]]) -> None:
+            for start in range(0, len(rows), 5000):
+                conn.execute(insert(model.__table__), rows[start:start + 5000])
+            counts[model.__tablename__] = counts.get(model.__tablename__, 0) + len(rows)
+
+        now = datetime.now(UTC)
+        courses, lectures, sessions = [], [], []
+        session_id = lecture_id = 0
+        held_by_course: dict[int, list[int]] = {}
+        next_planned: dict[int, int] = {}
+        for c in range(1, n["courses"] + 1):
+            active = c == n["courses"]
+            courses.append({
+                "id": c, "slug": f"course-{c:02d}", "title": f"Course {c}: deep learning {c}",
+                "url": f"https://example.org/course/{c}", "status": "active" if active
+                else "finished", "timezone": ZONES[c % 4], "weekday": c % 7,
+                "start_time": datetime(2000, 1, 1, 18).time(), "session_minutes": 90,
+                "pace_minutes": 120, "discussion_minutes": 15, "intro_minutes": 5,
+                "wrapup_minutes": 5, "created_at": now,
+            })
+            for k in range(1, n["lectures"] + 1):
+                lecture_id += 1
+                lectures.append({
+                    "id": lecture_id, "course_id": c, "label": str(k),
+                    "title": f"Lecture {k} of course {c}", "kind": "guest" if k % 10 == 0
+                    else "lab" if k % 7 == 0 else "lecture", "optional": k % 10 == 0,
+                    "skipped": k == 29, "video_minutes": rng.choice([None, 45, 60, 75, 90, 150]),
+                    "url": f"https://example.org/course/{c}/{k}", "position": k,
+                })
+            start = first_day + timedelta(weeks=(c - 1) * per_course)
+            held_by_course[c] = []
+            planned_left = min(12, max(1, per_course // 4)) if active else 0
+            for number in range(1, per_course + 1):
+                session_id += 1
+                day = start + timedelta(weeks=number - 1)
+                status = "planned" if number > per_course - planned_left else "held"
+                sessions.append({
+                    "id": session_id, "course_id": c, "number": number,
+                    "starts_at": datetime.combine(day, datetime.min.time(), UTC)
+                    + timedelta(hours=18), "minutes": 90, "status": status, "notes": None,
+                    "closed_at": now if status == "held" else None,
+                })
+                if status == "held":
+                    held_by_course[c].append(session_id)
+                elif c not in next_planned:
+                    next_planned[c] = session_id
+        bulk(Course, courses)
+        bulk(Lecture, lectures)
+        bulk(StudySession, sessions)
+
+        members = [{
+            "id": m, "name": f"Member {m:05d}", "name_key": f"member {m:05d}",
+            "email": f"member{m}@example.org" if m % 9 else None,
+            "handle": f"m{m}" if m % 3 == 0 else None, "timezone": ZONES[m % len(ZONES)],
+            "active": m % 25 != 0, "joined_on": first_day - timedelta(days=m % 30),
+            "archived_at": now if m % 25 == 0 else None,
+        } for m in range(1, n["members"] + 1)]
+        bulk(Member, members)
+
+        held = [s for ids in held_by_course.values() for s in ids]
+        per_session = max(1, n["attendance"] // len(held))
+        attendance = []
+        for sid in held:
+            for member in rng.sample(range(1, n["members"] + 1), min(per_session, n["members"])):
+                attendance.append({"session_id": sid, "member_id": member,
+                                   "status": rng.choices(["present", "absent", "excused"],
+                                                         [8, 1, 1])[0],
+                                   "source": "import", "minutes": rng.randint(20, 95),
+                                   "recorded_at": now})
+        bulk(Attendance, attendance)
+
+        entries = []
+        course_of = {s["id"]: s["course_id"] for s in sessions}
+        for c, ids in held_by_course.items():
+            lecture_ids = [lec["id"] for lec in lectures if lec["course_id"] == c]
+            for index, sid in enumerate(ids):
+                entries.append({"session_id": sid, "kind": "intro", "position": 1, "minutes": 5,
+                                "pinned": False, "done": False})
+                entries.append({"session_id": sid, "kind": "lecture", "position": 2,
+                                "minutes": 15, "lecture_id": lecture_ids[index % len(lecture_ids)],
+                                "pinned": False, "done": True})
+                entries.append({"session_id": sid, "kind": "wrap-up", "position": 3,
+                                "minutes": 5, "pinned": False, "done": False})
+        bulk(AgendaEntry, entries)
+
+        active_course = n["courses"]
+        talks = []
+        for t in range(1, n["talks"] + 1):
+            queued = t > n["talks"] - 20
+            sid = None if queued else rng.choice(held)
+            talks.append({"id": t, "course_id": active_course if queued else course_of[sid],
+                          "presenter_id": rng.randint(1, n["members"]),
+                          "title": f"Talk {t}: a paper worth reading", "url": None,
+                          "minutes": rng.choice([10, 15, 20, 25]),
+                          "status": "queued" if queued else "done", "session_id": sid,
+                          "postponed_from_id": None, "times_postponed": 0,
+                          "requested_on": first_day + timedelta(days=t % 3000),
+                          "created_at": now})
+        bulk(Talk, talks)
+
+        items = []
+        due_now = next_planned[active_course]
+        for i in range(1, n["items"] + 1):
+            is_open = i > n["items"] - n["open_items"]
+            sid = rng.choice(held)
+            items.append({
+                "id": i, "course_id": active_course if is_open else course_of[sid],
+                "text": f"Homework {i}: finish the lab", "owner_id": rng.randint(1, n["members"])
+                if i % 5 else None, "created_session_id": sid,
+                "due_session_id": due_now if is_open else sid,
+                "status": "open" if is_open else rng.choice(["done", "done", "dropped"]),
+                "times_carried": rng.randint(0, 3) if is_open else 0, "created_at": now,
+                "closed_at": None if is_open else now,
+            })
+        bulk(ActionItem, items)
+        bulk(Reminder, [{"session_id": sid, "member_id": m, "channel": "email",
+                         "target": f"member{m}@example.org", "subject": "Reminder",
+                         "message_id": None, "sent_at": now}
+                        for sid in held[-20:] for m in range(1, min(101, n["members"] + 1))
+                        if m % 9])
+        session.flush()
+        replan_course(session, session.get(Course, active_course))
+    database.dispose()
+    return counts
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", help="a SQLite file path or a postgresql+psycopg:// URL")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 (default) or 0.1")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    if resolve(args.target).path is not None:
+        Path(resolve(args.target).path).parent.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    counts = generate(args.target, args.scale, args.seed)
+    print(f"generated in {time.perf_counter() - began:.1f}s: " +
+          ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
