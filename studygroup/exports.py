@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from studygroup import agenda, attendance, schedule
-from studygroup.models import Course, StudySession
+from studygroup.models import Course, EntryKind, StudySession
 from studygroup.polls import open_poll_for
 
 
@@ -26,15 +26,17 @@ def agenda_document(
     following = schedule.planned_after(session, target)
     next_line: dict[str, Any] | None = None
     if following is not None:
-        upcoming = agenda.agenda_view(session, course, following)
+        upcoming = agenda.entries_of(session, following)
         next_line = {
             "session": following.number,
-            "local_start": upcoming["session"]["local_start"],
+            "local_start": agenda.session_dict(course, following)["local_start"],
             "lectures": [
-                {"label": e["lecture"], "title": e["title"], "part": e["part"]}
-                for e in upcoming["entries"] if e["kind"] == "lecture"
+                {"label": e.lecture.label, "title": e.lecture.title,
+                 "part": f"{e.part}/{e.parts}" if e.part is not None else None}
+                for e in upcoming if e.kind is EntryKind.LECTURE and e.lecture is not None
             ],
-            "presenters": [e["presenter"] for e in upcoming["entries"] if e["kind"] == "talk"],
+            "presenters": [e.talk.presenter.name for e in upcoming
+                           if e.kind is EntryKind.TALK and e.talk is not None],
         }
     return view | {
         "course": {"slug": course.slug, "title": course.title, "url": course.url},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -55,21 +57,16 @@ def list_items(
     status: ItemStatus | None,
     owner: Member | None,
     due: StudySession | None,
-) -> list[ActionItem]:
-    query = (
-        select(ActionItem)
-        .where(ActionItem.course_id == course.id)
-        .options(selectinload(ActionItem.owner))
-        .order_by(ActionItem.id)
-    )
+) -> list[dict[str, Any]]:
+    where: list[Any] = [ActionItem.course_id == course.id]
     if status is not None:
-        query = query.where(ActionItem.status == status)
+        where.append(ActionItem.status == status)
     if owner is not None:
-        query = query.where(ActionItem.owner_id == owner.id)
+        where.append(ActionItem.owner_id == owner.id)
     if due is not None:
-        query = query.where(or_(ActionItem.due_session_id == due.id,
-                                ActionItem.created_session_id == due.id))
-    return list(session.scalars(query))
+        where.append(or_(ActionItem.due_session_id == due.id,
+                         ActionItem.created_session_id == due.id))
+    return agenda.item_rows(session, *where)
 
 
 def close_items(

@@ -53,6 +53,7 @@ def drafts(
             assert item.owner_id is not None
             items.setdefault(item.owner_id, []).append(
                 {"id": item.id, "text": item.text, "carried": item.times_carried})
+    doc = doc | {"group_items": [i for i in doc["action_items"] if i["owner"] is None]}
     out: list[Draft] = []
     missing: list[str] = []
     for member in people:

@@ -78,7 +78,7 @@ def item_list(app: App, which: str, owner: str | None, ref: str | None,
     Example:
       studygroup item list --open --owner ada --json
     """
-    from studygroup import agenda, items, schedule
+    from studygroup import items, schedule
     from studygroup.courses import pick_course
     from studygroup.members import find_member
     from studygroup.models import ItemStatus
@@ -89,9 +89,7 @@ def item_list(app: App, which: str, owner: str | None, ref: str | None,
         who = find_member(db, owner) if owner else None
         due = schedule.find_session(db, course, ref) if ref else None
         status = ItemStatus.OPEN if which == "open" else None
-        numbers = agenda.session_numbers(db, course)
-        rows = [agenda.item_dict(i, numbers)
-                for i in items.list_items(db, course, status, who, due)]
+        rows = items.list_items(db, course, status, who, due)
     if as_json:
         emit_json(rows)
         return

@@ -61,7 +61,9 @@ def reminder_message(doc: dict[str, Any], member: dict[str, Any]) -> tuple[str, 
             carried = f" (carried ×{item['carried']})" if item["carried"] else ""
             lines.append(f"  - {item['text']}{carried}")
         lines.append("")
-    group_items = [i for i in doc["action_items"] if i["owner"] is None]
+    group_items = doc.get("group_items")
+    if group_items is None:
+        group_items = [i for i in doc["action_items"] if i["owner"] is None]
     if group_items:
         lines.append("For everyone:")
         for item in group_items[:LISTED]:
