@@ -32,6 +32,7 @@ from studygroup.models import (
     StudySession,
     Talk,
     TalkStatus,
+    table_of,
 )
 
 ACTIONS_MINUTES = 5
@@ -134,8 +135,9 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
     # the derived (unpinned) entries go in one statement; the planner writes them anew
     stale = [e for group in entries.values() for e in group if not e.pinned]
     if stale:
-        session.execute(delete(AgendaEntry.__table__).where(
-            AgendaEntry.__table__.c.id.in_([e.id for e in stale])))
+        entries_table = table_of(AgendaEntry)
+        session.execute(delete(entries_table).where(
+            entries_table.c.id.in_([e.id for e in stale])))
         for entry in stale:
             session.expunge(entry)
         for sid in list(entries):
@@ -187,7 +189,7 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
             new_rows,
         )
     if new_rows:  # every planned entry of every session, in one statement
-        session.execute(insert(AgendaEntry.__table__), new_rows)
+        session.execute(insert(table_of(AgendaEntry)), new_rows)
     session.flush()
 
 

@@ -25,6 +25,7 @@ from studygroup.models import (
     Member,
     SessionStatus,
     StudySession,
+    table_of,
 )
 
 
@@ -54,7 +55,7 @@ def record(
             names[member.id] = member.name
     if not wanted:
         return 0
-    table = Attendance.__table__
+    table = table_of(Attendance)
     existing = {
         member_id: old for member_id, old in session.execute(
             select(table.c.member_id, table.c.minutes).where(

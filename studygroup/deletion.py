@@ -3,7 +3,7 @@ row. Archiving (members, courses) is the everyday way to retire something."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from studygroup.errors import Conflict
@@ -12,6 +12,7 @@ from studygroup.models import (
     AgendaEntry,
     Attendance,
     Ballot,
+    Base,
     Course,
     Lecture,
     Member,
@@ -23,8 +24,9 @@ from studygroup.models import (
 )
 
 
-def _count(session: Session, model: type, *where: object) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+def _count(session: Session, model: type[Base], *where: ColumnElement[bool]) -> int:
+    count: int | None = session.scalar(select(func.count()).select_from(model).where(*where))
+    return count or 0
 
 
 def _describe(counts: dict[str, int]) -> str:

@@ -12,8 +12,6 @@ from studygroup.db import utcnow
 from studygroup.errors import Conflict, NotFound
 from studygroup.models import ActionItem, Course, ItemStatus, Member, StudySession
 
-CARRIED_FLAG = 3  # carried this many times or more: flagged wherever shown
-
 
 def get_item(session: Session, course: Course, item_id: int) -> ActionItem:
     item = session.scalar(

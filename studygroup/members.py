@@ -124,18 +124,6 @@ def list_members(session: Session, include_archived: bool = False) -> list[Membe
     return list(session.scalars(query))
 
 
-def complete_names(session: Session, prefix: str, limit: int = 50) -> list[str]:
-    key = name_key(prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return list(
-        session.scalars(
-            select(Member.name)
-            .where(Member.active.is_(True), Member.name_key.like(key + "%", escape="\\"))
-            .order_by(Member.name_key)
-            .limit(limit)
-        )
-    )
-
-
 def edit_member(session: Session, ref: str, fields: MemberFields) -> Member:
     member = find_member(session, ref)
     values = fields.cleaned()

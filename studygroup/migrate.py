@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from studygroup import crash
 from studygroup.db import Database, schema_revision
 from studygroup.errors import SchemaError, StudygroupError
-from studygroup.location import mask, prepare_sqlite_file
+from studygroup.location import prepare_sqlite_file
 
 
 def script_location() -> Path:
@@ -182,6 +182,3 @@ def upgrade_database(
         raise
     return UpgradeResult(before=before, after=after, backup=backup)
 
-
-def describe_failure(exc: Exception) -> str:
-    return mask(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)

@@ -32,6 +32,7 @@ from studygroup.models import (
     StudySession,
     Talk,
     TalkStatus,
+    table_of,
 )
 
 
@@ -174,7 +175,7 @@ def _move(rollover: Rollover, kind: MoveKind, **values: Any) -> dict[str, Any]:
 
 def _log_moves(session: Session, moves: list[dict[str, Any]]) -> None:
     if moves:
-        session.execute(insert(RolloverMove.__table__), moves)
+        session.execute(insert(table_of(RolloverMove)), moves)
 
 
 def _talk_move(rollover: Rollover, talk: Talk) -> dict[str, Any]:
@@ -253,7 +254,7 @@ def _undo(session: Session, course: Course, rollover: Rollover) -> StudySession 
         elif move.kind is MoveKind.TALK and move.talk_id in talks:
             talk = talks[move.talk_id]
             talk.session_id = move.before_session_id
-            talk.status = TalkStatus(move.before_status)
+            talk.status = TalkStatus(move.before_status or TalkStatus.SCHEDULED.value)
             talk.times_postponed = move.before_count or 0
             talk.postponed_from_id = move.before_postponed_from_id
             for entry in session.scalars(select(AgendaEntry).where(
@@ -261,7 +262,7 @@ def _undo(session: Session, course: Course, rollover: Rollover) -> StudySession 
                     AgendaEntry.session_id == rollover.from_session_id)):
                 entry.done = talk.status is TalkStatus.DONE
     if item_ids:
-        table = ActionItem.__table__
+        table = table_of(ActionItem)
         session.execute(
             update(table).where(table.c.id == bindparam("b_id")).values(
                 due_session_id=bindparam("b_due"), times_carried=bindparam("b_count")),

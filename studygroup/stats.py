@@ -64,7 +64,7 @@ def course_stats(session: Session, course: Course) -> dict[str, Any]:
                 Talk.course_id == course.id, Talk.status == TalkStatus.DONE
             ).group_by(Talk.presenter_id))
     }
-    open_items: dict[int, int] = {
+    open_items: dict[int | None, int] = {
         owner: count for owner, count in session.execute(
             select(ActionItem.owner_id, func.count()).where(
                 ActionItem.course_id == course.id, ActionItem.status == ItemStatus.OPEN,

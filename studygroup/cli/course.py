@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from studygroup.cli import params
 from studygroup.cli.app import App, emit_fields, emit_json, emit_table, json_option, note, pass_app
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 COURSE_COLUMNS = [
     ("slug", "slug"),
@@ -36,10 +40,10 @@ COURSE_FIELDS = [
 ]
 
 
-def _settings_options(required: bool):  # type: ignore[no-untyped-def]
+def _settings_options(required: bool) -> Callable[[F], F]:
     """The options shared by `course add` and `course edit`."""
 
-    def decorate(func):  # type: ignore[no-untyped-def]
+    def decorate(func: F) -> F:
         options = [
             click.option("--weekday", type=params.WEEKDAY, required=required,
                          help="Day of the weekly session, e.g. tue or Tuesday."),

@@ -11,7 +11,7 @@ from studygroup import validate
 from studygroup.errors import Invalid
 
 
-class Validated(click.ParamType):
+class Validated(click.ParamType):  # type: ignore[type-arg]
     def __init__(self, name: str, check: Callable[[str], Any]) -> None:
         self.name = name
         self._check = check

@@ -21,8 +21,9 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
     from tabulate import tabulate
 
     body = [[cell(row.get(key)) for key, _ in columns] for row in rows]
-    return tabulate(body, headers=[heading for _, heading in columns], tablefmt="simple",
-                    disable_numparse=True)
+    text: str = tabulate(body, headers=[heading for _, heading in columns], tablefmt="simple",
+                         disable_numparse=True)
+    return text
 
 
 def fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> str:
