@@ -107,15 +107,7 @@ def close_session(
         if talk_id not in talk_ids:
             raise Invalid(f"talk {talk_id} is not on session {target.number}")
 
-    following, created = schedule.ensure_after(session, course, target)
-    rollover = Rollover(
-        course_id=course.id, kind=RolloverKind.CLOSE, from_session_id=target.id,
-        to_session_id=following.id, from_status=target.status, created_to_session=created,
-    )
-    session.add(rollover)
-    session.flush()
-    summary = CloseSummary(session=target.number, next_session=following.number,
-                           created_next=created)
+    following, rollover, summary = _begin(session, course, target, RolloverKind.CLOSE)
 
     moves: list[dict[str, Any]] = []
     for entry in lecture_entries:
@@ -160,6 +152,23 @@ def close_session(
     session.flush()
     agenda.replan_course(session, course)
     return summary
+
+
+def _begin(
+    session: Session, course: Course, target: StudySession, kind: RolloverKind
+) -> tuple[StudySession, Rollover, CloseSummary]:
+    """The session things move to (created from the schedule if needed), and the log entry
+    that groups this close or cancel's moves."""
+    following, created = schedule.ensure_after(session, course, target)
+    rollover = Rollover(
+        course_id=course.id, kind=kind, from_session_id=target.id,
+        to_session_id=following.id, from_status=target.status, created_to_session=created,
+    )
+    session.add(rollover)
+    session.flush()
+    summary = CloseSummary(session=target.number, next_session=following.number,
+                           created_next=created)
+    return following, rollover, summary
 
 
 MOVE_COLUMNS = ("agenda_entry_id", "lecture_id", "part", "talk_id", "item_id",
@@ -342,15 +351,7 @@ def cancel_session(session: Session, course: Course, target: StudySession) -> Cl
     if target.status is not SessionStatus.PLANNED:
         raise Conflict(f"session {target.number} is {target.status.value}; only a planned "
                        "session can be cancelled")
-    following, created = schedule.ensure_after(session, course, target)
-    rollover = Rollover(
-        course_id=course.id, kind=RolloverKind.CANCEL, from_session_id=target.id,
-        to_session_id=following.id, from_status=target.status, created_to_session=created,
-    )
-    session.add(rollover)
-    session.flush()
-    summary = CloseSummary(session=target.number, next_session=following.number,
-                           created_next=created)
+    following, rollover, summary = _begin(session, course, target, RolloverKind.CANCEL)
     for entry in agenda.entries_of(session, target):
         if entry.kind is EntryKind.LECTURE and entry.lecture is not None:
             summary.carried_lectures.append(_label(entry))

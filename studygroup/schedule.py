@@ -249,3 +249,12 @@ def move_session(session: Session, course: Course, target: StudySession, when: d
     target.starts_at = timeutil.instant(when.date(), when.time(), course.timezone)
     session.flush()
     _renumber(session, course)
+
+
+def pick(session: Session, course_slug: str | None, ref: str | None) -> tuple[Course,
+                                                                            StudySession]:
+    """The course (--course, $STUDYGROUP_COURSE or the one active course) and its session REF."""
+    from studygroup.courses import pick_course
+
+    course = pick_course(session, course_slug)
+    return course, find_session(session, course, ref)

@@ -83,11 +83,9 @@ def agenda_plan(app: App, ref: str | None, reset: bool, course_slug: str | None)
     """
     from studygroup import agenda as agenda_mod
     from studygroup import schedule
-    from studygroup.courses import pick_course
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         if target.status.value != "planned":
             from studygroup.errors import Conflict
 
@@ -113,11 +111,10 @@ def agenda_add_lecture(app: App, label: str, part: int | None, ref: str | None,
     """
     from studygroup import agenda as agenda_mod
     from studygroup import schedule
-    from studygroup.courses import get_lecture, pick_course
+    from studygroup.courses import get_lecture
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         agenda_mod.add_lecture(db, course, target, get_lecture(db, course, label), part)
         note(f"lecture {label} is on session {target.number}'s agenda")
 
@@ -136,11 +133,9 @@ def agenda_remove(app: App, position: int, ref: str | None, course_slug: str | N
     """
     from studygroup import agenda as agenda_mod
     from studygroup import schedule
-    from studygroup.courses import pick_course
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         note(agenda_mod.remove_entry(db, course, target, position))
 
 
@@ -161,11 +156,9 @@ def agenda_move(app: App, position: int, to: int, ref: str | None,
     """
     from studygroup import agenda as agenda_mod
     from studygroup import schedule
-    from studygroup.courses import pick_course
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         agenda_mod.move_entry(db, course, target, position, to)
         note(f"moved entry {position} to {to}")
 
@@ -186,10 +179,8 @@ def agenda_minutes(app: App, position: int, minutes: int, ref: str | None,
     """
     from studygroup import agenda as agenda_mod
     from studygroup import schedule
-    from studygroup.courses import pick_course
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         agenda_mod.set_minutes(db, course, target, position, minutes)
         note(f"entry {position} now takes {minutes} minutes")

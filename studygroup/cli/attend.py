@@ -52,7 +52,6 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
       studygroup attend 3 Ada Grace --absent Alan
     """
     from studygroup import attendance, schedule
-    from studygroup.courses import pick_course
     from studygroup.members import find_members
     from studygroup.models import AttendanceStatus
 
@@ -60,8 +59,7 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
     if not names and not absent and not excused:
         raise click.UsageError("name at least one member")
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         count = attendance.record(db, target, {
             AttendanceStatus.PRESENT: find_members(db, names),
             AttendanceStatus.ABSENT: find_members(db, list(absent)),
@@ -92,7 +90,6 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
       studygroup attend import participants_8123.csv --min-minutes 15 --dry-run
     """
     from studygroup import attendance, schedule
-    from studygroup.courses import pick_course
 
     ref, rest = split_ref(words)
     if len(rest) != 1:
@@ -100,8 +97,7 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     path = Path(rest[0])
     database = app.read if dry_run else app.write
     with database() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         report = attendance.import_attendance(
             db, target, path, min_minutes, add_unknown, dry_run, date.today())
         number = target.number

@@ -45,7 +45,6 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
       0 9 * * 1  studygroup --db ~/fsdl.db remind --send
     """
     from studygroup import delivery, exports, reminders, schedule
-    from studygroup.courses import pick_course
     from studygroup.errors import StudygroupError
     from studygroup.members import find_member
     from studygroup.models import Channel, StudySession
@@ -60,8 +59,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
         webhook_only) else None
 
     with app.read() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         only = find_member(db, member_ref) if member_ref else None
         doc = exports.agenda_document(db, course, target)
         planned, no_email = reminders.drafts(db, course, doc, only)

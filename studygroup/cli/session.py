@@ -139,11 +139,9 @@ def session_move(app: App, ref: str | None, when: datetime, course_slug: str | N
       studygroup session move next --to "2026-12-03 19:00"
     """
     from studygroup import agenda, schedule
-    from studygroup.courses import pick_course
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         schedule.move_session(db, course, target, when)
         agenda.replan_course(db, course)
         note(f"session {target.number} now starts {when:%a %d %b %Y %H:%M} {course.timezone}")
@@ -163,12 +161,10 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
       studygroup session cancel 2026-12-22
     """
     from studygroup import rollover, schedule
-    from studygroup.courses import pick_course
     from studygroup.render.text import close_text
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         result = rollover.cancel_session(db, course, target).as_dict()
     if as_json:
         emit_json(result)
@@ -188,11 +184,9 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
       studygroup session uncancel 2026-12-22
     """
     from studygroup import rollover, schedule
-    from studygroup.courses import pick_course
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         rollover.uncancel_session(db, course, target)
         note(f"session {target.number} is planned again")
 
@@ -224,12 +218,10 @@ def session_close(app: App, ref: str | None, covered: tuple[str, ...],
       studygroup session close --not-covered 10 --done-talk 5
     """
     from studygroup import rollover, schedule
-    from studygroup.courses import pick_course
     from studygroup.render.text import close_text
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         result = rollover.close_session(
             db, course, target, list(covered) if covered else None, list(not_covered),
             list(done_talks),
@@ -253,10 +245,8 @@ def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
       studygroup session reopen last
     """
     from studygroup import rollover, schedule
-    from studygroup.courses import pick_course
 
     with app.write() as db:
-        course = pick_course(db, course_slug)
-        target = schedule.find_session(db, course, ref)
+        course, target = schedule.pick(db, course_slug, ref)
         rollover.reopen_session(db, course, target)
         note(f"session {target.number} is open again; everything it moved is back")
