@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, or_, select, update
+from sqlalchemy import bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from studygroup import agenda, crash, schedule
@@ -212,11 +212,13 @@ def _carry_items(
     ).all()
     if not rows:
         return []
-    _log_moves(session, [
-        _move(rollover, MoveKind.ITEM, item_id=item_id, before_session_id=target.id,
-              before_count=carried)
-        for item_id, _, carried, _ in rows
-    ])
+    # the log rows are copied inside the database: INSERT ... SELECT, no per-item parameters
+    moves = table_of(RolloverMove)
+    session.execute(insert(moves).from_select(
+        ["rollover_id", "kind", "item_id", "before_session_id", "before_count"],
+        select(literal(rollover.id), literal(MoveKind.ITEM.value), ActionItem.id,
+               ActionItem.due_session_id, ActionItem.times_carried).where(*due),
+    ))
     session.execute(
         update(ActionItem).where(*due).values(
             due_session_id=following.id,

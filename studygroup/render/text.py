@@ -8,6 +8,7 @@ from typing import Any
 from studygroup.render.table import table
 
 CARRIED_FLAG = 3
+LISTED = 20  # items named one by one in a close summary
 
 
 def carried_mark(count: int) -> str:
@@ -100,8 +101,12 @@ def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
     for talk in summary["talks_postponed"]:
         lines.append(f"talk #{talk['id']} moved to session {summary['next_session']}: "
                      f"{talk['title']} ({talk['presenter']}, postponed ×{talk['postponed']})")
-    for item in summary["items_carried"]:
+    carried = summary["items_carried"]
+    for item in carried[:LISTED]:
         owner = item["owner"] or "everyone"
         lines.append(f"item #{item['id']} carried: {item['text']} — {owner}"
                      f"{carried_mark(item['carried'])}")
+    if len(carried) > LISTED:
+        lines.append(f"... and {len(carried) - LISTED} more items carried "
+                     "(all of them with --json or 'studygroup item list')")
     return "\n".join(lines)
