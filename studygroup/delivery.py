@@ -11,8 +11,9 @@ import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,7 +57,9 @@ def build_email(sender: str, name: str, address: str, subject: str, body: str) -
     header injection anyway."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = formataddr((name, address))
+    # an Address object, not a formatted string: the policy quotes or encodes the display name
+    # itself (formataddr output like '; é <a@b>' is re-parsed as a group and loses the address)
+    message["To"] = Address(display_name=name, addr_spec=address)
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="studygroup.invalid")

@@ -78,6 +78,17 @@ def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _new_backup_path(path: Path) -> Path:
+    """studygroup.db.backup-20261122T080536Z, with -2, -3 ... if that second is taken."""
+    stem = f"{path.name}.backup-{_timestamp()}"
+    candidate = path.with_name(stem)
+    suffix = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{stem}-{suffix}")
+        suffix += 1
+    return candidate
+
+
 def backup_sqlite(source: Path, destination: Path) -> None:
     """Copy a live SQLite database with the backup API (cp of a WAL database can copy an empty
     one), into a new 0600 file, and verify the copy."""
@@ -89,6 +100,8 @@ def backup_sqlite(source: Path, destination: Path) -> None:
             dst = sqlite3.connect(destination)
             try:
                 src.backup(dst)
+                # a backup is one self-contained file: no -wal/-shm beside it
+                dst.execute("PRAGMA journal_mode = DELETE")
                 verify_sqlite(dst, destination)
                 _check_same_rows(src, dst)
             finally:
@@ -150,7 +163,7 @@ def upgrade_database(
         existed = db.exists()
         prepare_sqlite_file(path)
         if existed:
-            backup = path.with_name(f"{path.name}.backup-{_timestamp()}")
+            backup = _new_backup_path(path)
             backup_sqlite(path, backup)
     engine = db.engine
     try:

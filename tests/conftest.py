@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
@@ -26,6 +27,12 @@ from studygroup.location import resolve
 from studygroup.models import Base
 
 PG_ENV = "STUDYGROUP_TEST_DATABASE_URL"
+
+# CI explores the same examples on every run (a red CI must mean a regression, not a new draw);
+# local runs keep exploring new ones.
+hypothesis.settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis.settings.load_profile("ci")
 
 
 class Backend:

@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import stat
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -105,9 +106,13 @@ def test_upgrade_backs_up_first_and_keeps_every_row(
     backups = sorted(Path(db).parent.glob("studygroup.db.backup-*"))
     assert len(backups) == 1
     assert stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
-    with sqlite3.connect(backups[0]) as conn:
+    with closing(sqlite3.connect(backups[0])) as conn:
         assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
     assert [m["name"] for m in run.json("member", "list")] == ["Ada"]
+    run("db", "upgrade")  # again within the same second: a second, distinct backup
+    backups = sorted(Path(db).parent.glob("studygroup.db.backup-*"))
+    assert len(backups) == 2  # distinct names, even within one second; no -wal/-shm beside
+    assert not [b for b in backups if b.name.endswith(("-wal", "-shm"))]
 
 
 def test_failed_upgrade_restores_the_database(
@@ -134,7 +139,7 @@ def test_failed_upgrade_restores_the_database(
     with pytest.raises(RuntimeError, match="migration exploded"):
         migrate.upgrade_database(database, script_dir=broken)
     database.dispose()
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "half_done" not in tables
@@ -151,7 +156,7 @@ def test_backup_is_a_verified_private_copy(run: CLI, tmp_path: Path, sqlite_only
     target = tmp_path / "copy.db"
     run("db", "backup", str(target))
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
-    with sqlite3.connect(target) as conn:
+    with closing(sqlite3.connect(target)) as conn:
         assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
     result = run("db", "backup", str(target), code=1)
     assert result.stderr.strip() == f"Error: {target} already exists; choose a new file name"
