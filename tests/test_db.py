@@ -47,8 +47,11 @@ def test_reading_a_missing_database_is_an_error_and_creates_nothing(
 
 def test_first_write_creates_the_database(empty_db: str, cli_for: CLIFactory) -> None:
     run = cli_for(empty_db)
-    run("member", "add", "Ada")
-    assert [m["name"] for m in run.json("member", "list")] == ["Ada"]
+    result = run("member", "add", "Ada")
+    if resolve(empty_db).is_sqlite:  # a new file is announced (a mistyped --db shows)
+        assert f"created a new studygroup database at {empty_db}" in result.stderr
+    assert "created a new" not in run("member", "add", "Bob").stderr
+    assert [m["name"] for m in run.json("member", "list")] == ["Ada", "Bob"]
 
 
 def _set_revision(engine: sa.Engine, revision: str) -> None:

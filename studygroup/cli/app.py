@@ -48,8 +48,11 @@ class App:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        new = not self.database.exists()
         with self.database.write() as session:
             yield session
+        if new:  # say so: a mistyped --db path should not go unnoticed
+            note(f"created a new studygroup database at {self.location.display()}")
 
 
 pass_app = click.make_pass_decorator(App)
