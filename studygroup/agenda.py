@@ -299,11 +299,14 @@ def _plan_session(
 
 
 def _require_planned(target: StudySession) -> None:
-    if target.status is not SessionStatus.PLANNED:
-        raise Conflict(
-            f"session {target.number} is {target.status.value}; only a planned session's "
-            "agenda can change"
-        )
+    schedule.require_planned(target, "only a planned session's agenda can change")
+
+
+def replan(session: Session, course: Course, target: StudySession, reset: bool) -> None:
+    """`agenda plan`: re-plan from this planned session on (dropping its manual edits if
+    `reset`)."""
+    schedule.require_planned(target, "only planned sessions are planned")
+    replan_course(session, course, reset=target if reset else None)
 
 
 def entries_of(session: Session, target: StudySession) -> list[AgendaEntry]:

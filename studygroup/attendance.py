@@ -22,6 +22,7 @@ from studygroup.models import (
     Attendance,
     AttendanceSource,
     AttendanceStatus,
+    Course,
     Member,
     SessionStatus,
     StudySession,
@@ -107,6 +108,17 @@ def attendance_view(session: Session, target: StudySession) -> dict[str, Any]:
         "excused": out["excused"],
         "counts": {key: len(value) for key, value in out.items()},
     }
+
+
+def default_session(session: Session, course: Course) -> StudySession:
+    """What `attendance` shows with no REF: the next session once anyone is recorded for it
+    (the call that just happened), else the last held one."""
+    from studygroup import schedule
+
+    upcoming = schedule.next_session(session, course)
+    if upcoming is not None and present_count(session, upcoming):
+        return upcoming
+    return schedule.last_held(session, course) or schedule.find_session(session, course, "next")
 
 
 def present_count(session: Session, target: StudySession) -> int:

@@ -5,12 +5,22 @@ Renderers (render/markdown.py, render/ics.py, reminders) only ever see these pla
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from studygroup import agenda, attendance, schedule
-from studygroup.models import Course, EntryKind, StudySession
+from studygroup.models import (
+    AgendaEntry,
+    Course,
+    EntryKind,
+    SessionStatus,
+    StudySession,
+    Talk,
+)
 from studygroup.polls import open_poll_for
 
 
@@ -65,27 +75,35 @@ def agenda_document(
 
 
 def calendar_document(session: Session, course: Course) -> dict[str, Any]:
-    """Every session of a course with a stable UID and a short agenda summary."""
-    import uuid
-    from datetime import timedelta
-
+    """Every session of a course with a stable UID and a short agenda summary. Two queries
+    (sessions, then the lecture and talk entries of all of them), whatever the length."""
+    sessions = schedule.sessions_of(session, course)
+    lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []}
+                                              for s in sessions}
+    for entry in session.scalars(
+        select(AgendaEntry)
+        .where(AgendaEntry.session_id.in_(list(lines)),
+               AgendaEntry.kind.in_([EntryKind.LECTURE, EntryKind.TALK]))
+        .order_by(AgendaEntry.session_id, AgendaEntry.position)
+        .options(selectinload(AgendaEntry.lecture),
+                 selectinload(AgendaEntry.talk).selectinload(Talk.presenter))
+    ):
+        if entry.lecture is not None:
+            part = f" (part {entry.part}/{entry.parts})" if entry.part is not None else ""
+            lines[entry.session_id]["lectures"].append(
+                f"{entry.lecture.label} {entry.lecture.title}{part}")
+        elif entry.talk is not None:
+            lines[entry.session_id]["talks"].append(
+                f"{entry.talk.presenter.name}: {entry.talk.title}")
     events: list[dict[str, Any]] = []
-    for current in schedule.sessions_of(course, session):
-        summary = ""
-        if current.status.value != "cancelled":
-            view = agenda.agenda_view(session, course, current)
-            parts = []
-            lectures = [
-                f"{e['lecture']} {e['title']}" + (f" (part {e['part']})" if e["part"] else "")
-                for e in view["entries"] if e["kind"] == "lecture"
-            ]
-            talks = [f"{e['presenter']}: {e['title']}"
-                     for e in view["entries"] if e["kind"] == "talk"]
-            if lectures:
-                parts.append("Lectures: " + "; ".join(lectures))
-            if talks:
-                parts.append("Talks: " + "; ".join(talks))
-            summary = "\n".join(parts)
+    for current in sessions:
+        parts = []
+        if current.status is not SessionStatus.CANCELLED:
+            found = lines[current.id]
+            if found["lectures"]:
+                parts.append("Lectures: " + "; ".join(found["lectures"]))
+            if found["talks"]:
+                parts.append("Talks: " + "; ".join(found["talks"]))
         key = f"studygroup:{course.slug}:{course.created_at.isoformat()}:{current.id}"
         events.append({
             "uid": f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@studygroup",
@@ -95,7 +113,7 @@ def calendar_document(session: Session, course: Course) -> dict[str, Any]:
             "ends_at": current.starts_at + timedelta(minutes=current.minutes),
             "timezone": course.timezone,
             "summary": f"{course.title} — session {current.number}",
-            "description": summary,
+            "description": "\n".join(parts),
         })
     return {"course": {"slug": course.slug, "title": course.title, "url": course.url,
                        "timezone": course.timezone}, "events": events}

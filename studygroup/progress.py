@@ -60,7 +60,7 @@ def _forecast_date(session: Session, course: Course, needed: int) -> date | None
     already cancelled are skipped), then weekly slots after the latest session."""
     if needed == 0:
         return None
-    every = schedule.sessions_of(course, session)
+    every = schedule.sessions_of(session, course)
     dates = [schedule.local_date(course, s) for s in every
              if s.status is SessionStatus.PLANNED][:needed]
     if every:

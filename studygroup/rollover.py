@@ -350,9 +350,7 @@ def _require_untouched_since(session: Session, rollover: Rollover) -> None:
 def cancel_session(session: Session, course: Course, target: StudySession) -> CloseSummary:
     """Keep the session, marked cancelled; its lectures, talks and due items move to the next
     planned session (no postponement or carry is counted: the week did not happen)."""
-    if target.status is not SessionStatus.PLANNED:
-        raise Conflict(f"session {target.number} is {target.status.value}; only a planned "
-                       "session can be cancelled")
+    schedule.require_planned(target, "only a planned session can be cancelled")
     following, rollover, summary = _begin(session, course, target, RolloverKind.CANCEL)
     for entry in agenda.entries_of(session, target):
         if entry.kind is EntryKind.LECTURE and entry.lecture is not None:

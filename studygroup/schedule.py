@@ -26,7 +26,7 @@ def local_date(course: Course, session: StudySession) -> date:
     return timeutil.local(session.starts_at, course.timezone).date()
 
 
-def sessions_of(course: Course, session: Session) -> list[StudySession]:
+def sessions_of(session: Session, course: Course) -> list[StudySession]:
     return list(
         session.scalars(
             select(StudySession)
@@ -142,13 +142,19 @@ def find_session(session: Session, course: Course, ref: str | None) -> StudySess
     raise Invalid(f"invalid session {ref!r}: use {REF_HELP}")
 
 
+def require_planned(target: StudySession, what: str) -> None:
+    """Refuse to change a held or cancelled session's plan; `what` says what was asked."""
+    if target.status is not SessionStatus.PLANNED:
+        raise Conflict(f"session {target.number} is {target.status.value}; {what}")
+
+
 def _slot_instant(course: Course, day: date) -> datetime:
     return timeutil.instant(day, course.start_time, course.timezone)
 
 
 def _renumber(session: Session, course: Course) -> None:
     """Number the course's sessions 1, 2, ... in time order; refuse to renumber held ones."""
-    ordered = sessions_of(course, session)
+    ordered = sessions_of(session, course)
     changes = [(s, n) for n, s in enumerate(ordered, start=1) if s.number != n]
     if not changes:
         return
@@ -243,9 +249,7 @@ def plan_sessions(
 
 def move_session(session: Session, course: Course, target: StudySession, when: datetime) -> None:
     """Move a planned session to a local date and time."""
-    if target.status is not SessionStatus.PLANNED:
-        raise Conflict(f"session {target.number} is {target.status.value}; only a planned "
-                       "session can be moved")
+    require_planned(target, "only a planned session can be moved")
     target.starts_at = timeutil.instant(when.date(), when.time(), course.timezone)
     session.flush()
     _renumber(session, course)

@@ -67,8 +67,7 @@ def add_talk(
 
 
 def _require_planned(target: StudySession) -> None:
-    if target.status is not SessionStatus.PLANNED:
-        raise Conflict(f"session {target.number} is {target.status.value}; choose a planned one")
+    schedule.require_planned(target, "choose a planned one")
 
 
 def _require_open(talk: Talk) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ from studygroup.location import resolve
 from studygroup.models import Base
 
 PG_ENV = "STUDYGROUP_TEST_DATABASE_URL"
+# the installed console script, beside the interpreter running the tests
+SCRIPT = shutil.which("studygroup", path=str(Path(sys.executable).parent)) or "studygroup"
 
 # CI explores the same examples on every run (a red CI must mean a regression, not a new draw);
 # local runs keep exploring new ones.

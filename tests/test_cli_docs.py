@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from studygroup.cli import cli
-from tests.conftest import CLI
+from tests.conftest import CLI, SCRIPT
 
 
 def _walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -46,13 +46,6 @@ LISTS_AND_SHOWS = [p for p in ALL_COMMANDS if p and p[-1] in ("list", "show", "p
 def test_every_list_and_show_command_has_json(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert "--json" in result.stdout
-
-
-def _script() -> str:
-    found = shutil.which("studygroup", path=str(Path(sys.executable).parent)) or shutil.which(
-        "studygroup")
-    assert found, "the studygroup console script is not installed"
-    return found
 
 
 def test_help_in_a_subprocess_does_not_import_sqlalchemy() -> None:
@@ -107,7 +100,8 @@ def test_a_command_at_head_does_not_import_alembic(run: CLI, db: str, sqlite_onl
 def test_installed_console_script_runs(tmp_path: Path) -> None:
     target = tmp_path / "sg.db"
     env = {**os.environ, "STUDYGROUP_DB": str(target)}
-    script = _script()
+    script = SCRIPT
+    assert shutil.which(script), "the studygroup console script is not installed"
     subprocess.run([script, "course", "add", "fsdl", "FSDL", "--weekday", "tue", "--time",
                     "18:00", "--tz", "Europe/London"], env=env, check=True, capture_output=True)
     listed = subprocess.run([script, "course", "list", "--json"], env=env, check=True,

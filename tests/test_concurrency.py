@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI
-
-
-def _script() -> str:
-    found = shutil.which("studygroup", path=str(Path(sys.executable).parent))
-    assert found
-    return found
+from tests.conftest import CLI, SCRIPT
 
 
 def _spawn(db: str, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "STUDYGROUP_DB": db}
-    return subprocess.Popen([_script(), *args], env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen([SCRIPT, *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
@@ -62,6 +53,6 @@ def test_sixteen_writers_at_once_lose_nothing(group: CLI, db: str) -> None:
     assert present == [f"Member {n:02d}" for n in range(7)]
     texts = {i["text"] for i in group.json("item", "list")}
     assert texts == {"Homework"} | {f"Item from {n}" for n in range(7)}
-    out = subprocess.run([_script(), "--db", db, "session", "list", "--json"],
+    out = subprocess.run([SCRIPT, "--db", db, "session", "list", "--json"],
                          capture_output=True, text=True, check=True)
     assert [s["number"] for s in json.loads(out.stdout)] == [1, 2, 3, 4]  # none twice

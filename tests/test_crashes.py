@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,9 +21,7 @@ import sqlalchemy as sa
 
 from studygroup import migrate
 from studygroup.location import resolve
-from tests.conftest import CLI, dump
-
-SCRIPT = shutil.which("studygroup", path=str(Path(sys.executable).parent)) or "studygroup"
+from tests.conftest import CLI, SCRIPT, dump
 
 
 def _run(db: str, *args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -46,7 +46,7 @@ def sized(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 HOT = [["agenda"], ["item", "list", "--open"], ["stats"], ["export", "agenda"], ["remind"],
        ["talk", "list"], ["attendance", "last"], ["course", "show", "course-01"],
-       ["session", "list", "--all"]]
+       ["session", "list", "--all"], ["export", "ics"]]
 
 
 @pytest.mark.parametrize("args", HOT, ids=" ".join)

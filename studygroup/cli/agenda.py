@@ -86,12 +86,7 @@ def agenda_plan(app: App, ref: str | None, reset: bool, course_slug: str | None)
 
     with app.write() as db:
         course, target = schedule.pick(db, course_slug, ref)
-        if target.status.value != "planned":
-            from studygroup.errors import Conflict
-
-            raise Conflict(f"session {target.number} is {target.status.value}; only planned "
-                           "sessions are planned")
-        agenda_mod.replan_course(db, course, reset=target if reset else None)
+        agenda_mod.replan(db, course, target, reset)
         note(f"re-planned session {target.number}")
 
 

@@ -142,14 +142,8 @@ def attendance(app: App, ref: str | None, course_slug: str | None, as_json: bool
 
     with app.read() as db:
         course = pick_course(db, course_slug)
-        if ref is None:
-            target = schedule.next_session(db, course)
-            if target is None or attendance_mod.present_count(db, target) == 0:
-                target = schedule.last_held(db, course) or target
-            if target is None:
-                target = schedule.find_session(db, course, "next")
-        else:
-            target = schedule.find_session(db, course, ref)
+        target = (schedule.find_session(db, course, ref) if ref
+                  else attendance_mod.default_session(db, course))
         view = attendance_mod.attendance_view(db, target)
     if as_json:
         emit_json(view)

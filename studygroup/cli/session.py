@@ -96,7 +96,7 @@ def session_list(app: App, include_all: bool, course_slug: str | None, as_json: 
 
     with app.read() as db:
         course = pick_course(db, course_slug)
-        found = (schedule.sessions_of(course, db) if include_all
+        found = (schedule.sessions_of(db, course) if include_all
                  else schedule.planned_sessions(db, course))
         rows = [agenda.session_dict(course, s) for s in found]
     if as_json:
