@@ -22,22 +22,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
+from studygroup import tables
 from studygroup.agenda import replan_course
 from studygroup.db import Database
 from studygroup.location import resolve
-from studygroup.models import (
-    ActionItem,
-    AgendaEntry,
-    Attendance,
-    Course,
-    Lecture,
-    Member,
-    Reminder,
-    StudySession,
-    Talk,
-)
+from studygroup.models import Course
 
 FULL = {"courses": 10, "lectures": 30, "sessions": 520, "members": 2000,
         "attendance": 100_000, "items": 20_000, "open_items": 5_000, "talks": 3_000}
@@ -66,10 +57,10 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
     with database.write() as session:
         conn = session.connection()
 
-        def bulk(model: Any, rows: list[dict[str, Any]]) -> None:
+        def bulk(table: Table, rows: list[dict[str, Any]]) -> None:
             for start in range(0, len(rows), 5000):
-                conn.execute(insert(model.__table__), rows[start:start + 5000])
-            counts[model.__tablename__] = counts.get(model.__tablename__, 0) + len(rows)
+                conn.execute(insert(table), rows[start:start + 5000])
+            counts[table.name] = counts.get(table.name, 0) + len(rows)
 
         now = datetime.now(UTC)
         courses, lectures, sessions = [], [], []
@@ -112,9 +103,9 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                     held_by_course[c].append(session_id)
                 elif c not in next_planned:
                     next_planned[c] = session_id
-        bulk(Course, courses)
-        bulk(Lecture, lectures)
-        bulk(StudySession, sessions)
+        bulk(tables.courses, courses)
+        bulk(tables.lectures, lectures)
+        bulk(tables.sessions, sessions)
 
         members = [{
             "id": m, "name": f"Member {m:05d}", "name_key": f"member {m:05d}",
@@ -123,7 +114,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
             "active": m % 25 != 0, "joined_on": first_day - timedelta(days=m % 30),
             "archived_at": now if m % 25 == 0 else None,
         } for m in range(1, n["members"] + 1)]
-        bulk(Member, members)
+        bulk(tables.members, members)
 
         held = [s for ids in held_by_course.values() for s in ids]
         per_session = max(1, n["attendance"] // len(held))
@@ -135,7 +126,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                                                          [8, 1, 1])[0],
                                    "source": "import", "minutes": rng.randint(20, 95),
                                    "recorded_at": now})
-        bulk(Attendance, attendance)
+        bulk(tables.attendance, attendance)
 
         entries = []
         course_of = {s["id"]: s["course_id"] for s in sessions}
@@ -149,7 +140,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                                 "pinned": False, "done": True})
                 entries.append({"session_id": sid, "kind": "wrap-up", "position": 3,
                                 "minutes": 5, "pinned": False, "done": False})
-        bulk(AgendaEntry, entries)
+        bulk(tables.agenda_entries, entries)
 
         active_course = n["courses"]
         talks = []
@@ -164,7 +155,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                           "postponed_from_id": None, "times_postponed": 0,
                           "requested_on": first_day + timedelta(days=t % 3000),
                           "created_at": now})
-        bulk(Talk, talks)
+        bulk(tables.talks, talks)
 
         items = []
         due_now = next_planned[active_course]
@@ -180,8 +171,8 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                 "times_carried": rng.randint(0, 3) if is_open else 0, "created_at": now,
                 "closed_at": None if is_open else now,
             })
-        bulk(ActionItem, items)
-        bulk(Reminder, [{"session_id": sid, "member_id": m, "channel": "email",
+        bulk(tables.action_items, items)
+        bulk(tables.reminders, [{"session_id": sid, "member_id": m, "channel": "email",
                          "target": f"member{m}@example.org", "subject": "Reminder",
                          "message_id": None, "sent_at": now}
                         for sid in held[-20:] for m in range(1, min(101, n["members"] + 1))

@@ -13,10 +13,10 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
-from studygroup.models import Base
+from studygroup.tables import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _configure(connection: Connection) -> None:

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, selectinload
 from studygroup import crash
 from studygroup import members as members_mod
 from studygroup.csvio import RowError, read_text
-from studygroup.db import utcnow
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import (
     Attendance,
@@ -28,6 +27,7 @@ from studygroup.models import (
     StudySession,
     table_of,
 )
+from studygroup.sqltypes import utcnow
 
 
 def _require_recordable(target: StudySession) -> None:

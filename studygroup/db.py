@@ -1,4 +1,4 @@
-"""The database layer: engine factory, the UTC datetime type, transactions, schema state.
+"""The database layer: engine factory, transactions, schema state.
 
 SQLite connection settings live here and nowhere else.
 """
@@ -8,51 +8,22 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, DateTime, Engine, create_engine, event, text
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from studygroup import crash
 from studygroup.errors import SchemaError
 from studygroup.location import Location, mask, prepare_sqlite_file
 from studygroup.schema import HEAD_REVISION
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
 BUSY_TIMEOUT_MS = 60_000
 # One advisory lock key serialises writers on PostgreSQL the way BEGIN IMMEDIATE does on SQLite.
 PG_WRITE_LOCK = 0x5747_0001
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An instant, stored in UTC. Naive datetimes are refused rather than guessed at.
-
-    SQLite keeps no offset, so values are stored as naive UTC and read back as aware UTC.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: instants must be timezone-aware")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def make_engine(location: Location) -> Engine:
@@ -94,12 +65,22 @@ def _configure_postgresql(engine: Engine) -> None:
 @contextmanager
 def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any exception."""
+    from sqlalchemy.orm import Session  # only the ORM path pays for importing the ORM
+
     bind = engine.execution_options(studygroup_write=True) if write else engine
     with Session(bind, expire_on_commit=False, autoflush=True) as session, session.begin():
         yield session
         if write:
             session.flush()
             crash.point("before-commit")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction on a Core connection: what the read commands use, so that they
+    never import or set up the ORM."""
+    with engine.connect() as connection, connection.begin():
+        yield connection
 
 
 class SchemaState(enum.Enum):
@@ -171,13 +152,25 @@ class Database:
         path = self.location.path
         return path is None or (path.exists() and path.stat().st_size > 0)
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
+    def _require_file(self) -> None:
         if not self.exists():
             raise SchemaError(
                 f"no studygroup database at {self.location.display()} yet: "
                 "run 'studygroup init'"
             )
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction on a Core connection (the fast path for read commands)."""
+        self._require_file()
+        with reading(self.engine) as connection:
+            require_current(connection, self.location)
+            yield connection
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read transaction through the ORM, for reads that walk the object graph."""
+        self._require_file()
         with transaction(self.engine, write=False) as session:
             require_current(session.connection(), self.location)
             yield session

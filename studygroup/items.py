@@ -8,9 +8,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from studygroup import agenda, validate
-from studygroup.db import utcnow
 from studygroup.errors import Conflict, NotFound
 from studygroup.models import ActionItem, Course, ItemStatus, Member, StudySession
+from studygroup.sqltypes import utcnow
 
 
 def get_item(session: Session, course: Course, item_id: int) -> ActionItem:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from studygroup import crash, validate
 from studygroup.csvio import RowError, read_rows
-from studygroup.db import utcnow
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.models import Member
+from studygroup.sqltypes import utcnow
 
 
 def name_key(name: str) -> str:

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from studygroup import validate
 from studygroup.courses import CourseFields, LectureFields, add_course, apply_syllabus
-from studygroup.db import utcnow
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.models import (
     Ballot,
@@ -30,6 +29,7 @@ from studygroup.models import (
     PollStatus,
     Ranking,
 )
+from studygroup.sqltypes import utcnow
 
 
 def get_poll(session: Session, poll_id: int) -> Poll:

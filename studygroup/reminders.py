@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studygroup.db import utcnow
 from studygroup.models import (
     ActionItem,
     Channel,
@@ -21,6 +20,7 @@ from studygroup.models import (
     StudySession,
 )
 from studygroup.render.reminder import reminder_message
+from studygroup.sqltypes import utcnow
 
 
 @dataclass

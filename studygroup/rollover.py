@@ -13,7 +13,6 @@ from sqlalchemy import bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from studygroup import agenda, crash, schedule
-from studygroup.db import utcnow
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import (
     ActionItem,
@@ -34,6 +33,7 @@ from studygroup.models import (
     TalkStatus,
     table_of,
 )
+from studygroup.sqltypes import utcnow
 
 
 @dataclass

@@ -15,9 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from studygroup import migrate
-from studygroup.db import Database, UTCDateTime
+from studygroup.db import Database
 from studygroup.location import resolve
 from studygroup.schema import HEAD_REVISION
+from studygroup.sqltypes import UTCDateTime
 from tests.conftest import CLI, CLIFactory
 
 

@@ -26,7 +26,7 @@ def show_agenda(app: App, ref: str | None, course_slug: str | None, tz: str | No
     from studygroup.courses import pick_course
     from studygroup.render.text import agenda_text
 
-    with app.read() as db:
+    with app.read_session() as db:
         course = pick_course(db, course_slug)
         view = agenda.agenda_view(db, course, schedule.find_session(db, course, ref), tz)
     if as_json:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
     from studygroup.db import Database
@@ -42,8 +43,15 @@ class App:
             self.database.dispose()
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        with self.database.read() as session:
+    def read(self) -> Iterator[Connection]:
+        """A Core read transaction: read commands that need nothing from the ORM use this."""
+        with self.database.read() as connection:
+            yield connection
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read transaction through the ORM."""
+        with self.database.read_session() as session:
             yield session
 
     @contextmanager

@@ -95,7 +95,7 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     if len(rest) != 1:
         raise click.UsageError("give one CSV file, optionally after a session REF")
     path = Path(rest[0])
-    database = app.read if dry_run else app.write
+    database = app.read_session if dry_run else app.write
     with database() as db:
         course, target = schedule.pick(db, course_slug, ref)
         report = attendance.import_attendance(
@@ -140,7 +140,7 @@ def attendance(app: App, ref: str | None, course_slug: str | None, as_json: bool
     from studygroup import schedule
     from studygroup.courses import pick_course
 
-    with app.read() as db:
+    with app.read_session() as db:
         course = pick_course(db, course_slug)
         target = (schedule.find_session(db, course, ref) if ref
                   else attendance_mod.default_session(db, course))

@@ -125,7 +125,7 @@ def course_list(app: App, include_all: bool, as_json: bool) -> None:
     from studygroup.courses import list_courses
     from studygroup.serialize import course_dict
 
-    with app.read() as session:
+    with app.read_session() as session:
         rows = [course_dict(c) for c in list_courses(session, include_all)]
     if as_json:
         emit_json(rows)
@@ -153,7 +153,7 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
     from studygroup.progress import course_progress
     from studygroup.serialize import course_detail, lecture_dict
 
-    with app.read() as session:
+    with app.read_session() as session:
         found = get_course(session, slug)
         data = course_detail(found)
         data["lectures"] = [lecture_dict(lec) for lec in list_lectures(session, found)]

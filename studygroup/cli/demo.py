@@ -48,7 +48,7 @@ def demo(app: App, force: bool) -> None:
     try:
         with database.write() as db:
             course, following = build_demo(db, date.today())
-        with database.read() as db:
+        with database.read_session() as db:
             doc = exports.agenda_document(db, course, following)
     finally:
         database.dispose()

@@ -52,7 +52,7 @@ def export_agenda(app: App, ref: str | None, output: Path | None,
     from studygroup.courses import pick_course
     from studygroup.render.markdown import agenda_markdown
 
-    with app.read() as db:
+    with app.read_session() as db:
         course = pick_course(db, course_slug)
         doc = exports.agenda_document(db, course, schedule.find_session(db, course, ref))
     _write(output, agenda_markdown(doc).encode())
@@ -74,6 +74,6 @@ def export_ics(app: App, output: Path | None, course_slug: str | None) -> None:
     from studygroup.courses import pick_course
     from studygroup.render.ics import calendar_ics
 
-    with app.read() as db:
+    with app.read_session() as db:
         doc = exports.calendar_document(db, pick_course(db, course_slug))
     _write(output, calendar_ics(doc))

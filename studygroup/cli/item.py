@@ -84,7 +84,7 @@ def item_list(app: App, which: str, owner: str | None, ref: str | None,
     from studygroup.models import ItemStatus
     from studygroup.render.text import carried_mark
 
-    with app.read() as db:
+    with app.read_session() as db:
         course = pick_course(db, course_slug)
         who = find_member(db, owner) if owner else None
         due = schedule.find_session(db, course, ref) if ref else None

@@ -74,7 +74,7 @@ def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
     from studygroup.courses import get_course, list_lectures
     from studygroup.serialize import lecture_dict
 
-    with app.read() as session:
+    with app.read_session() as session:
         found = get_course(session, course_slug)
         rows = [lecture_dict(lec) for lec in list_lectures(session, found)]
     if as_json:

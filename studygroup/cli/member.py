@@ -93,7 +93,7 @@ def member_list(app: App, include_all: bool, as_json: bool) -> None:
     from studygroup.members import list_members
     from studygroup.serialize import member_dict
 
-    with app.read() as session:
+    with app.read_session() as session:
         rows = [member_dict(m) for m in list_members(session, include_all)]
     if as_json:
         emit_json(rows)
@@ -115,7 +115,7 @@ def member_show(app: App, name: str, as_json: bool) -> None:
     from studygroup.members import find_member
     from studygroup.serialize import member_detail
 
-    with app.read() as session:
+    with app.read_session() as session:
         data = member_detail(find_member(session, name))
     if as_json:
         emit_json(data)

@@ -95,7 +95,7 @@ def poll_list(app: App, as_json: bool) -> None:
     """
     from studygroup.polls import ballot_count, list_polls, poll_dict
 
-    with app.read() as db:
+    with app.read_session() as db:
         rows = [poll_dict(p, ballot_count(db, p)) for p in list_polls(db)]
     if as_json:
         emit_json(rows)
@@ -120,7 +120,7 @@ def poll_show(app: App, poll_id: int, as_json: bool) -> None:
     """
     from studygroup.polls import ballot_count, get_poll, poll_dict
 
-    with app.read() as db:
+    with app.read_session() as db:
         found = get_poll(db, poll_id)
         data = poll_dict(found, ballot_count(db, found))
     if as_json:
@@ -175,7 +175,7 @@ def poll_result(app: App, poll_id: int, min_members: int, as_json: bool) -> None
     """
     from studygroup.polls import get_poll, result_view
 
-    with app.read() as db:
+    with app.read_session() as db:
         data = result_view(db, get_poll(db, poll_id), min_members)
     if as_json:
         emit_json(data)

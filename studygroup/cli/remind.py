@@ -58,7 +58,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     settings = delivery.SmtpSettings.from_env() if channel is Channel.EMAIL and not (
         webhook_only) else None
 
-    with app.read() as db:
+    with app.read_session() as db:
         course, target = schedule.pick(db, course_slug, ref)
         only = find_member(db, member_ref) if member_ref else None
         doc = exports.agenda_document(db, course, target)

@@ -94,7 +94,7 @@ def session_list(app: App, include_all: bool, course_slug: str | None, as_json: 
     from studygroup import agenda, schedule
     from studygroup.courses import pick_course
 
-    with app.read() as db:
+    with app.read_session() as db:
         course = pick_course(db, course_slug)
         found = (schedule.sessions_of(db, course) if include_all
                  else schedule.planned_sessions(db, course))

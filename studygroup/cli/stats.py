@@ -27,7 +27,7 @@ def stats(app: App, course_slug: str | None, as_json: bool) -> None:
     from studygroup.courses import pick_course
     from studygroup.stats import course_stats
 
-    with app.read() as db:
+    with app.read_session() as db:
         data = course_stats(db, pick_course(db, course_slug))
     if as_json:
         emit_json(data)

@@ -82,7 +82,7 @@ def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | 
     from studygroup import agenda, talks
     from studygroup.courses import pick_course
 
-    with app.read() as db:
+    with app.read_session() as db:
         course = pick_course(db, course_slug)
         numbers = agenda.session_numbers(db, course)
         rows = [agenda.talk_dict(t, numbers)

@@ -1,0 +1,495 @@
+"""The whole schema, as SQLAlchemy Core tables: the single source of truth.
+
+The ORM models (models.py) are mapped onto these tables, so the write commands get a unit of
+work; the hot read commands (agenda, item list, stats, exports, remind) query these tables with
+Core only and never import `sqlalchemy.orm` (its import and mapper set-up cost more than the
+queries themselves).
+
+Conventions: every constraint is named (see NAMING_CONVENTION); enums are stored by value as
+VARCHAR with a named CHECK; every foreign key has a deliberate ondelete. Rows that record
+history (sessions, attendance, talks, items, logs) are never removed by a cascade: courses and
+members are archived, and a foreign key to them is RESTRICT.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import Protocol
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+
+from studygroup.sqltypes import UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CourseStatus(enum.StrEnum):
+    ACTIVE = "active"
+    FINISHED = "finished"
+    ARCHIVED = "archived"
+
+
+class LectureKind(enum.StrEnum):
+    LECTURE = "lecture"
+    LAB = "lab"
+    GUEST = "guest"
+
+
+class SessionStatus(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class EntryKind(enum.StrEnum):
+    INTRO = "intro"
+    LECTURE = "lecture"
+    TALK = "talk"
+    ACTIONS = "actions"
+    WRAP_UP = "wrap-up"
+
+
+class TalkStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    POSTPONED = "postponed"
+    WITHDRAWN = "withdrawn"
+
+
+class AttendanceStatus(enum.StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class AttendanceSource(enum.StrEnum):
+    MANUAL = "manual"
+    IMPORT = "import"
+
+
+class ItemStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class RolloverKind(enum.StrEnum):
+    CLOSE = "close"
+    CANCEL = "cancel"
+
+
+class MoveKind(enum.StrEnum):
+    LECTURE = "lecture"
+    TALK = "talk"
+    ITEM = "item"
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    OUTBOX = "outbox"
+    WEBHOOK = "webhook"
+
+
+class PollStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def _id() -> Column[int]:
+    return Column("id", Integer, primary_key=True)
+
+
+def _fk(name: str, target: str, ondelete: str, *, nullable: bool = False) -> Column[int]:
+    return Column(name, ForeignKey(target, ondelete=ondelete), nullable=nullable)
+
+
+def _flag(name: str, default: bool) -> Column[bool]:
+    return Column(name, Boolean, nullable=False, default=default)
+
+
+courses = Table(
+    "courses", metadata,
+    _id(),
+    Column("slug", String(40), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("url", Text),
+    Column("status", _enum(CourseStatus, "course_status"), nullable=False,
+           default=CourseStatus.ACTIVE),
+    Column("timezone", String(64), nullable=False),
+    Column("weekday", Integer, nullable=False),  # 0 = Monday ... 6 = Sunday
+    Column("start_time", Time, nullable=False),  # local to `timezone`
+    Column("session_minutes", Integer, nullable=False, default=90),
+    Column("pace_minutes", Integer, nullable=False, default=120),
+    Column("discussion_minutes", Integer, nullable=False, default=15),
+    Column("intro_minutes", Integer, nullable=False, default=5),
+    Column("wrapup_minutes", Integer, nullable=False, default=5),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+    CheckConstraint("session_minutes > 0", name="session_minutes_positive"),
+    CheckConstraint("pace_minutes > 0", name="pace_minutes_positive"),
+    CheckConstraint("discussion_minutes >= 0", name="discussion_minutes_nonnegative"),
+    CheckConstraint("intro_minutes >= 0", name="intro_minutes_nonnegative"),
+    CheckConstraint("wrapup_minutes >= 0", name="wrapup_minutes_nonnegative"),
+)
+
+lectures = Table(
+    "lectures", metadata,
+    _id(),
+    _fk("course_id", "courses.id", "RESTRICT"),
+    Column("label", String(32), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("kind", _enum(LectureKind, "lecture_kind"), nullable=False,
+           default=LectureKind.LECTURE),
+    _flag("optional", False),
+    _flag("skipped", False),
+    Column("video_minutes", Integer),
+    Column("url", Text),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("course_id", "label"),
+    CheckConstraint("video_minutes IS NULL OR video_minutes > 0", name="video_minutes_positive"),
+    Index(None, "course_id", "position"),
+)
+
+members = Table(
+    "members", metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    # name.casefold(): names are unique regardless of case, portably on SQLite and PostgreSQL.
+    Column("name_key", String(200), nullable=False, unique=True),
+    Column("email", String(254), unique=True),
+    Column("handle", String(40), unique=True),
+    Column("timezone", String(64)),
+    _flag("active", True),
+    Column("joined_on", Date, nullable=False),
+    Column("archived_at", UTCDateTime),
+)
+
+sessions = Table(
+    "sessions", metadata,  # one meeting of a course
+    _id(),
+    _fk("course_id", "courses.id", "RESTRICT"),
+    Column("number", Integer, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("status", _enum(SessionStatus, "session_status"), nullable=False,
+           default=SessionStatus.PLANNED),
+    Column("notes", Text),
+    Column("closed_at", UTCDateTime),
+    UniqueConstraint("course_id", "number"),
+    CheckConstraint("number > 0", name="number_positive"),
+    CheckConstraint("minutes > 0", name="minutes_positive"),
+    Index(None, "course_id", "status", "starts_at"),
+)
+
+agenda_entries = Table(
+    "agenda_entries", metadata,
+    _id(),
+    # An agenda belongs to its session; sessions with history are never deleted.
+    _fk("session_id", "sessions.id", "CASCADE"),
+    Column("kind", _enum(EntryKind, "entry_kind"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("title", String(200)),
+    _fk("lecture_id", "lectures.id", "RESTRICT", nullable=True),
+    Column("part", Integer),
+    Column("parts", Integer),
+    _fk("talk_id", "talks.id", "RESTRICT", nullable=True),
+    _flag("pinned", False),
+    _flag("done", False),
+    CheckConstraint("minutes >= 0", name="minutes_nonnegative"),
+    CheckConstraint("(part IS NULL AND parts IS NULL) OR (part >= 1 AND parts >= part)",
+                    name="part_of_parts"),
+    Index(None, "session_id", "position"),
+    Index(None, "lecture_id"),
+    Index(None, "talk_id"),
+)
+
+talks = Table(
+    "talks", metadata,
+    _id(),
+    _fk("course_id", "courses.id", "RESTRICT"),
+    _fk("presenter_id", "members.id", "RESTRICT"),
+    Column("title", String(200), nullable=False),
+    Column("url", Text),
+    Column("minutes", Integer, nullable=False, default=25),
+    Column("status", _enum(TalkStatus, "talk_status"), nullable=False,
+           default=TalkStatus.QUEUED),
+    # No session: the talk waits in the queue.
+    _fk("session_id", "sessions.id", "RESTRICT", nullable=True),
+    # The session it was first due at, when it has been postponed since.
+    _fk("postponed_from_id", "sessions.id", "RESTRICT", nullable=True),
+    Column("times_postponed", Integer, nullable=False, default=0),
+    Column("requested_on", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    CheckConstraint("minutes > 0", name="minutes_positive"),
+    CheckConstraint("times_postponed >= 0", name="times_postponed_nonnegative"),
+    Index(None, "course_id", "status"),
+    Index(None, "session_id"),
+    Index(None, "presenter_id"),
+)
+
+attendance = Table(
+    "attendance", metadata,
+    _id(),
+    _fk("session_id", "sessions.id", "RESTRICT"),
+    _fk("member_id", "members.id", "RESTRICT"),
+    Column("status", _enum(AttendanceStatus, "attendance_status"), nullable=False),
+    Column("source", _enum(AttendanceSource, "attendance_source"), nullable=False,
+           default=AttendanceSource.MANUAL),
+    Column("minutes", Integer),  # time on the call, from an import
+    Column("recorded_at", UTCDateTime, nullable=False, default=utcnow),
+    UniqueConstraint("session_id", "member_id"),
+    CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_nonnegative"),
+    Index(None, "member_id"),
+)
+
+action_items = Table(
+    "action_items", metadata,
+    _id(),
+    _fk("course_id", "courses.id", "RESTRICT"),
+    Column("text", String(500), nullable=False),
+    # No owner: the whole group.
+    _fk("owner_id", "members.id", "RESTRICT", nullable=True),
+    _fk("created_session_id", "sessions.id", "RESTRICT", nullable=True),
+    _fk("due_session_id", "sessions.id", "RESTRICT", nullable=True),
+    Column("status", _enum(ItemStatus, "item_status"), nullable=False, default=ItemStatus.OPEN),
+    Column("times_carried", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("closed_at", UTCDateTime),
+    CheckConstraint("times_carried >= 0", name="times_carried_nonnegative"),
+    CheckConstraint("(status = 'open' AND closed_at IS NULL)"
+                    " OR (status <> 'open' AND closed_at IS NOT NULL)",
+                    name="closed_when_not_open"),
+    Index(None, "course_id", "status"),
+    Index(None, "due_session_id", "status"),
+    Index(None, "owner_id", "status"),
+)
+
+rollovers = Table(
+    "rollovers", metadata,  # one close (or cancel): the group of moves that one undo reverses
+    _id(),
+    _fk("course_id", "courses.id", "RESTRICT"),
+    Column("kind", _enum(RolloverKind, "rollover_kind"), nullable=False),
+    _fk("from_session_id", "sessions.id", "RESTRICT"),
+    # SET NULL: undoing a close may delete the session that the close created.
+    _fk("to_session_id", "sessions.id", "SET NULL", nullable=True),
+    Column("from_status", _enum(SessionStatus, "rollover_from_status"), nullable=False),
+    _flag("created_to_session", False),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("undone_at", UTCDateTime),
+    Index(None, "from_session_id"),
+    Index(None, "to_session_id"),
+)
+
+rollover_moves = Table(
+    "rollover_moves", metadata,  # one thing that moved, with its state before, for undo
+    _id(),
+    # Moves are part of their rollover and never outlive it.
+    _fk("rollover_id", "rollovers.id", "CASCADE"),
+    Column("kind", _enum(MoveKind, "move_kind"), nullable=False),
+    # The lecture entry of the closed session whose covered flag changed. SET NULL: once a
+    # close is undone its session's agenda may be re-planned; lecture_id/part keep the record.
+    _fk("agenda_entry_id", "agenda_entries.id", "SET NULL", nullable=True),
+    _fk("lecture_id", "lectures.id", "RESTRICT", nullable=True),
+    Column("part", Integer),
+    _fk("talk_id", "talks.id", "RESTRICT", nullable=True),
+    _fk("item_id", "action_items.id", "RESTRICT", nullable=True),
+    _fk("before_session_id", "sessions.id", "RESTRICT", nullable=True),
+    Column("before_status", String(20)),
+    Column("before_count", Integer),
+    Column("before_done", Boolean),
+    _fk("before_postponed_from_id", "sessions.id", "RESTRICT", nullable=True),
+    CheckConstraint("(kind = 'lecture' AND lecture_id IS NOT NULL)"
+                    " OR (kind = 'talk' AND talk_id IS NOT NULL)"
+                    " OR (kind = 'item' AND item_id IS NOT NULL)",
+                    name="subject_matches_kind"),
+    Index(None, "rollover_id"),
+    Index(None, "item_id"),
+    Index(None, "talk_id"),
+)
+
+reminders = Table(
+    "reminders", metadata,  # a reminder that was sent, so that it is never sent twice
+    _id(),
+    _fk("session_id", "sessions.id", "RESTRICT"),
+    _fk("member_id", "members.id", "RESTRICT", nullable=True),
+    Column("channel", _enum(Channel, "reminder_channel"), nullable=False),
+    # The address (email), file name (outbox) or a masked URL (webhook).
+    Column("target", String(300), nullable=False),
+    Column("subject", String(300)),
+    Column("message_id", String(300)),
+    Column("sent_at", UTCDateTime, nullable=False, default=utcnow),
+    UniqueConstraint("session_id", "channel", "target"),
+    Index(None, "member_id"),
+)
+
+polls = Table(
+    "polls", metadata,  # choosing the next course together: a ranked-choice poll
+    _id(),
+    Column("title", String(200), nullable=False),
+    # The group it belongs to (its agenda shows the poll), or None for everyone.
+    _fk("course_id", "courses.id", "RESTRICT", nullable=True),
+    Column("status", _enum(PollStatus, "poll_status"), nullable=False, default=PollStatus.OPEN),
+    Column("closes_on", Date),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("closed_at", UTCDateTime),
+    # The course made from the winner, if any.
+    _fk("created_course_id", "courses.id", "RESTRICT", nullable=True),
+    Index(None, "status"),
+)
+
+poll_options = Table(
+    "poll_options", metadata,
+    _id(),
+    _fk("poll_id", "polls.id", "RESTRICT"),
+    Column("position", Integer, nullable=False),  # 1, 2, ... as shown and voted
+    Column("title", String(200), nullable=False),
+    Column("url", Text),
+    _flag("won", False),  # set when the poll closes
+    UniqueConstraint("poll_id", "position"),
+)
+
+poll_option_lectures = Table(
+    "poll_option_lectures", metadata,  # an option's syllabus, shaped like `course import`
+    _id(),
+    _fk("option_id", "poll_options.id", "CASCADE"),
+    Column("position", Integer, nullable=False),
+    Column("label", String(32), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("kind", _enum(LectureKind, "poll_lecture_kind"), nullable=False),
+    Column("video_minutes", Integer),
+    _flag("optional", False),
+    Column("url", Text),
+    UniqueConstraint("option_id", "label"),
+    CheckConstraint("video_minutes IS NULL OR video_minutes > 0", name="video_minutes_positive"),
+)
+
+poll_ballots = Table(
+    "poll_ballots", metadata,  # one member's ranking; a second vote replaces the first
+    _id(),
+    _fk("poll_id", "polls.id", "RESTRICT"),
+    _fk("member_id", "members.id", "RESTRICT"),
+    Column("cast_at", UTCDateTime, nullable=False, default=utcnow),
+    UniqueConstraint("poll_id", "member_id"),
+)
+
+poll_rankings = Table(
+    "poll_rankings", metadata,
+    _id(),
+    # A ranking is part of its ballot: replacing a vote replaces its rankings.
+    _fk("ballot_id", "poll_ballots.id", "CASCADE"),
+    _fk("option_id", "poll_options.id", "RESTRICT"),
+    Column("rank", Integer, nullable=False),
+    UniqueConstraint("ballot_id", "rank"),
+    UniqueConstraint("ballot_id", "option_id"),
+    CheckConstraint("rank >= 1", name="rank_positive"),
+    Index(None, "option_id"),
+)
+
+
+# -- the shapes that read code relies on ------------------------------------------------------
+# A Core row of the table and an ORM instance of its model both fit these, so one read
+# function serves the read commands (Core) and the write commands (ORM) alike.
+
+
+class CourseRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def status(self) -> CourseStatus: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def weekday(self) -> int: ...
+    @property
+    def start_time(self) -> time: ...
+    @property
+    def session_minutes(self) -> int: ...
+    @property
+    def pace_minutes(self) -> int: ...
+    @property
+    def discussion_minutes(self) -> int: ...
+    @property
+    def intro_minutes(self) -> int: ...
+    @property
+    def wrapup_minutes(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+class SessionRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def course_id(self) -> int: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def status(self) -> SessionStatus: ...
+    @property
+    def notes(self) -> str | None: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+
+class MemberRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def timezone(self) -> str | None: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def joined_on(self) -> date: ...
+
