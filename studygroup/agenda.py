@@ -1,4 +1,4 @@
-"""The timed agenda: the planner, manual edits, and the agenda view (the `agenda --json` data).
+"""The timed agenda: the planner and manual edits (ORM). The agenda view is in views.py.
 
 Planning order for a session (see the README): intro; lecture parts carried over from held
 sessions; the next uncovered parts in course order up to the course's pace; talks (postponed,
@@ -8,17 +8,14 @@ a review of open action items; a wrap-up. Pinned (manually edited) entries are k
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import schedule, timeutil
+from studygroup import planning, schedule
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.models import (
     ActionItem,
@@ -27,86 +24,25 @@ from studygroup.models import (
     EntryKind,
     ItemStatus,
     Lecture,
-    Member,
     SessionStatus,
     StudySession,
     Talk,
     TalkStatus,
     table_of,
 )
+from studygroup.tables import LectureRow, SessionRow
+from studygroup.views import (
+    History,
+    Unit,
+    UnitKey,
+    course_units,
+    fcfs,
+    lecture_history,
+    lectures_of,
+    split,
+)
 
 ACTIONS_MINUTES = 5
-UnitKey = tuple[int, int | None]  # (lecture id, part or None)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A lecture, or one part of a lecture longer than the pace."""
-
-    lecture: Lecture
-    part: int | None
-    parts: int | None
-    minutes: int  # video minutes counted against the pace
-
-    @property
-    def key(self) -> UnitKey:
-        return (self.lecture.id, self.part)
-
-
-def split(lecture: Lecture, pace: int) -> list[Unit]:
-    """A lecture longer than the pace becomes ceil(minutes / pace) near-equal parts; a lecture
-    with no video length counts as the pace."""
-    minutes = lecture.video_minutes
-    if minutes is None:
-        return [Unit(lecture, None, None, pace)]
-    parts = max(1, math.ceil(minutes / pace))
-    if parts == 1:
-        return [Unit(lecture, None, None, minutes)]
-    base, extra = divmod(minutes, parts)
-    return [Unit(lecture, k, parts, base + (1 if k <= extra else 0)) for k in range(1, parts + 1)]
-
-
-def course_units(lectures: Iterable[Lecture], pace: int) -> list[Unit]:
-    """The plannable units in course order: not skipped, not optional."""
-    units: list[Unit] = []
-    for lecture in lectures:
-        if lecture.skipped or lecture.optional:
-            continue
-        units.extend(split(lecture, pace))
-    return units
-
-
-@dataclass
-class History:
-    done: set[UnitKey]
-    carried: set[UnitKey]  # planned in a held session, not covered, not covered since
-
-
-def lecture_history(session: Session, course: Course) -> History:
-    rows = session.execute(
-        select(AgendaEntry.lecture_id, AgendaEntry.part, AgendaEntry.done)
-        .join(StudySession, AgendaEntry.session_id == StudySession.id)
-        .where(
-            StudySession.course_id == course.id,
-            StudySession.status == SessionStatus.HELD,
-            AgendaEntry.kind == EntryKind.LECTURE,
-        )
-    ).all()
-    done = {(lid, part) for lid, part, is_done in rows if is_done and lid is not None}
-    seen = {(lid, part) for lid, part, _ in rows if lid is not None}
-    return History(done=done, carried=seen - done)
-
-
-def _lectures(session: Session, course: Course) -> list[Lecture]:
-    return list(
-        session.scalars(
-            select(Lecture).where(Lecture.course_id == course.id).order_by(Lecture.position)
-        )
-    )
-
-
-def _fcfs(talk: Talk) -> tuple[Any, ...]:
-    return (talk.requested_on, talk.created_at, talk.id)
 
 
 def replan_course(session: Session, course: Course, reset: StudySession | None = None) -> None:
@@ -116,9 +52,9 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
     planned = schedule.planned_sessions(session, course)
     if not planned:
         return
-    lectures = _lectures(session, course)
+    lectures = lectures_of(session, course)
     units = course_units(lectures, course.pace_minutes)
-    by_lecture = {lec.id: lec for lec in lectures}
+    by_lecture: dict[int, LectureRow] = {lec.id: lec for lec in lectures}
     history = lecture_history(session, course)
     ids = [s.id for s in planned]
 
@@ -166,7 +102,7 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
                 Talk.session_id.is_(None),
             )
         ),
-        key=_fcfs,
+        key=fcfs,
     )
     due_counts: dict[int | None, int] = defaultdict(int)
     for due_id in session.scalars(
@@ -196,10 +132,10 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
 def _plan_session(
     session: Session,
     course: Course,
-    current: StudySession,
+    current: SessionRow,
     existing: list[AgendaEntry],
     units: Sequence[Unit],
-    by_lecture: dict[int, Lecture],
+    by_lecture: dict[int, LectureRow],
     history: History,
     pinned_units: set[UnitKey],
     assigned: set[UnitKey],
@@ -252,13 +188,13 @@ def _plan_session(
 
     postponed = sorted(
         (t for t in talks if t.status is TalkStatus.POSTPONED and t.id not in pinned_talks),
-        key=lambda t: (-t.times_postponed, *_fcfs(t)),
+        key=lambda t: (-t.times_postponed, *fcfs(t)),
     )
     # a talk already marked done at this session keeps its slot among the scheduled ones
     scheduled = sorted(
         (t for t in talks
          if t.status in (TalkStatus.SCHEDULED, TalkStatus.DONE) and t.id not in pinned_talks),
-        key=_fcfs,
+        key=fcfs,
     )
     for talk in (*postponed, *scheduled):
         head.append(AgendaEntry(kind=EntryKind.TALK, minutes=talk.minutes, talk_id=talk.id,
@@ -382,7 +318,7 @@ def remove_entry(session: Session, course: Course, target: StudySession, positio
     entry = _entry_at(session, target, position)
     if entry.kind is EntryKind.LECTURE:
         assert entry.lecture is not None
-        following, _ = schedule.ensure_after(session, course, target)
+        following, _ = planning.ensure_after(session, course, target)
         described = f"lecture {entry.lecture.label} {_part_text(entry.part, entry.parts)}".strip()
         lecture_id, part, parts = entry.lecture_id, entry.part, entry.parts
         session.delete(entry)
@@ -397,7 +333,7 @@ def remove_entry(session: Session, course: Course, target: StudySession, positio
     if entry.kind is EntryKind.TALK:
         assert entry.talk is not None
         talk = entry.talk
-        following, _ = schedule.ensure_after(session, course, target)
+        following, _ = planning.ensure_after(session, course, target)
         session.delete(entry)
         talk.session_id = following.id
         if talk.status is TalkStatus.QUEUED:
@@ -434,169 +370,3 @@ def set_minutes(
     entry.pinned = True
     session.flush()
     replan_course(session, course)
-
-
-# -- the agenda view ----------------------------------------------------------------------------
-
-
-def session_dict(course: Course, current: StudySession) -> dict[str, Any]:
-    local = timeutil.local(current.starts_at, course.timezone)
-    return {
-        "course": course.slug,
-        "number": current.number,
-        "status": current.status.value,
-        "minutes": current.minutes,
-        "timezone": course.timezone,
-        "starts_at": current.starts_at.isoformat(),
-        "local_start": local.isoformat(),
-        "notes": current.notes,
-    }
-
-
-def talk_dict(talk: Talk, numbers: dict[int, int]) -> dict[str, Any]:
-    return {
-        "id": talk.id,
-        "title": talk.title,
-        "presenter": talk.presenter.name,
-        "minutes": talk.minutes,
-        "status": talk.status.value,
-        "session": numbers.get(talk.session_id) if talk.session_id else None,
-        "postponed": talk.times_postponed,
-        "postponed_from": numbers.get(talk.postponed_from_id) if talk.postponed_from_id else None,
-        "url": talk.url,
-        "requested": talk.requested_on.isoformat(),
-    }
-
-
-def item_rows(session: Session, *where: Any) -> list[dict[str, Any]]:
-    """Action items as the JSON contract (`id, text, owner, status, carried, due_session`),
-    read with one plain query: lists of thousands of open items stay cheap."""
-    due = StudySession.__table__.alias("due")
-    rows = session.execute(
-        select(ActionItem.id, ActionItem.text, Member.name, ActionItem.status,
-               ActionItem.times_carried, due.c.number)
-        .outerjoin(Member, ActionItem.owner_id == Member.id)
-        .outerjoin(due, ActionItem.due_session_id == due.c.id)
-        .where(*where)
-        .order_by(ActionItem.id)
-    )
-    return [{"id": item_id, "text": text, "owner": owner, "status": ItemStatus(status).value,
-             "carried": carried, "due_session": number}
-            for item_id, text, owner, status, carried, number in rows]
-
-
-def session_numbers(session: Session, course: Course) -> dict[int, int]:
-    rows = session.execute(
-        select(StudySession.id, StudySession.number).where(StudySession.course_id == course.id)
-    )
-    return {session_id: number for session_id, number in rows}
-
-
-ENTRY_TITLES = {
-    EntryKind.INTRO: "Intro",
-    EntryKind.ACTIONS: "Action items review",
-    EntryKind.WRAP_UP: "Wrap-up",
-}
-
-
-def open_items_for(
-    session: Session, course: Course, target: StudySession
-) -> list[dict[str, Any]]:
-    """Open items due at the session (and, for the next session, those due at none)."""
-    is_next = schedule.next_session(session, course)
-    due = ActionItem.due_session_id == target.id
-    if is_next is not None and is_next.id == target.id:
-        due = or_(due, ActionItem.due_session_id.is_(None))
-    return item_rows(session, ActionItem.course_id == course.id,
-                     ActionItem.status == ItemStatus.OPEN, due)
-
-
-def agenda_view(
-    session: Session, course: Course, target: StudySession, display_tz: str | None = None
-) -> dict[str, Any]:
-    """The agenda as plain data: the single source for the table, --json and the exports."""
-    tz = display_tz or course.timezone
-    numbers = session_numbers(session, course)
-    entries = entries_of(session, target)
-    history = lecture_history(session, course)
-    clock = timeutil.local(target.starts_at, tz)
-    end = clock + timedelta(minutes=target.minutes)
-    out: list[dict[str, Any]] = []
-    for entry in entries:
-        lecture, talk = entry.lecture, entry.talk
-        if entry.kind is EntryKind.LECTURE and lecture is not None:
-            title = lecture.title
-        elif entry.kind is EntryKind.TALK and talk is not None:
-            title = talk.title
-        else:
-            title = entry.title or ENTRY_TITLES.get(entry.kind, entry.kind.value)
-        finish = clock + timedelta(minutes=entry.minutes)
-        out.append({
-            "position": entry.position,
-            "kind": entry.kind.value,
-            "start": clock.strftime("%H:%M"),
-            "minutes": entry.minutes,
-            "title": title,
-            "lecture": lecture.label if lecture else None,
-            "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
-            "optional": bool(lecture.optional) if lecture else False,
-            "video_minutes": _part_minutes(lecture, entry, course) if lecture else None,
-            "url": (lecture.url if lecture else talk.url if talk else None),
-            "presenter": talk.presenter.name if talk else None,
-            "talk_id": talk.id if talk else None,
-            "postponed": talk.times_postponed if talk else 0,
-            "postponed_from": numbers.get(talk.postponed_from_id)
-            if talk and talk.postponed_from_id else None,
-            "carried": bool(lecture) and (entry.lecture_id, entry.part) in history.carried
-            and target.status is SessionStatus.PLANNED,
-            "pinned": entry.pinned,
-            "done": entry.done,
-            "overflow": finish > end,
-        })
-        clock = finish
-    total = sum(e["minutes"] for e in out)
-    on_agenda = {e.lecture_id for e in entries if e.lecture_id is not None}
-    optional = [
-        lec for lec in _lectures(session, course)
-        if lec.optional and not lec.skipped and lec.id not in on_agenda
-        and (lec.id, None) not in history.done
-    ]
-    from studygroup.serialize import lecture_dict
-
-    not_fitting: list[dict[str, Any]] = []
-    if target.status is SessionStatus.PLANNED:
-        # queued talks that neither this session nor an earlier planned one could take
-        placed = set(session.scalars(
-            select(AgendaEntry.talk_id)
-            .join(StudySession, AgendaEntry.session_id == StudySession.id)
-            .where(StudySession.course_id == course.id,
-                   StudySession.status == SessionStatus.PLANNED,
-                   StudySession.starts_at <= target.starts_at,
-                   AgendaEntry.talk_id.is_not(None))
-        ))
-        not_fitting = [
-            talk_dict(t, numbers) for t in sorted(session.scalars(
-                select(Talk).where(Talk.course_id == course.id,
-                                   Talk.status == TalkStatus.QUEUED)
-                .options(selectinload(Talk.presenter))), key=_fcfs)
-            if t.id not in placed
-        ]
-    return {
-        "session": session_dict(course, target),
-        "display_timezone": tz,
-        "entries": out,
-        "total_minutes": total,
-        "over_by_minutes": max(0, total - target.minutes),
-        "optional_lectures": [lecture_dict(lec) for lec in optional],
-        "action_items": open_items_for(session, course, target),
-        "not_fitting": not_fitting,
-    }
-
-
-def _part_minutes(lecture: Lecture, entry: AgendaEntry, course: Course) -> int | None:
-    if lecture.video_minutes is None:
-        return None
-    for unit in split(lecture, course.pace_minutes):
-        if unit.part == entry.part:
-            return unit.minutes
-    return lecture.video_minutes

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from studygroup import crash
+from studygroup import crash, lookup
 from studygroup import members as members_mod
 from studygroup.csvio import RowError, read_text
 from studygroup.errors import Conflict, Invalid
@@ -21,13 +21,15 @@ from studygroup.models import (
     Attendance,
     AttendanceSource,
     AttendanceStatus,
-    Course,
     Member,
     SessionStatus,
     StudySession,
     table_of,
 )
 from studygroup.sqltypes import utcnow
+
+if TYPE_CHECKING:
+    pass
 
 
 def _require_recordable(target: StudySession) -> None:
@@ -87,48 +89,6 @@ def record(
             for r in inserts
         ])
     return len(wanted)
-
-
-def attendance_view(session: Session, target: StudySession) -> dict[str, Any]:
-    rows = session.scalars(
-        select(Attendance)
-        .where(Attendance.session_id == target.id)
-        .options(selectinload(Attendance.member))
-    )
-    out: dict[str, list[str]] = {s.value: [] for s in AttendanceStatus}
-    for row in rows:
-        out[row.status.value].append(row.member.name)
-    for names in out.values():
-        names.sort(key=str.casefold)
-    return {
-        "session": target.number,
-        "status": target.status.value,
-        "present": out["present"],
-        "absent": out["absent"],
-        "excused": out["excused"],
-        "counts": {key: len(value) for key, value in out.items()},
-    }
-
-
-def default_session(session: Session, course: Course) -> StudySession:
-    """What `attendance` shows with no REF: the next session once anyone is recorded for it
-    (the call that just happened), else the last held one."""
-    from studygroup import schedule
-
-    upcoming = schedule.next_session(session, course)
-    if upcoming is not None and present_count(session, upcoming):
-        return upcoming
-    return schedule.last_held(session, course) or schedule.find_session(session, course, "next")
-
-
-def present_count(session: Session, target: StudySession) -> int:
-    from sqlalchemy import func
-
-    return session.scalar(
-        select(func.count()).select_from(Attendance).where(
-            Attendance.session_id == target.id, Attendance.status == AttendanceStatus.PRESENT
-        )
-    ) or 0
 
 
 # -- imports ------------------------------------------------------------------------------------
@@ -288,7 +248,7 @@ def match_participants(
     by_email = {
         m.email: m for m in session.scalars(select(Member).where(Member.email.in_(emails)))
     } if emails else {}
-    keys = {members_mod.name_key(n) for p in people for n in p.names()}
+    keys = {lookup.name_key(n) for p in people for n in p.names()}
     by_name = {
         m.name_key: m for m in session.scalars(select(Member).where(Member.name_key.in_(keys)))
     } if keys else {}
@@ -299,7 +259,7 @@ def match_participants(
         how = "email"
         if member is None:
             how = "name"
-            member = next((by_name[k] for k in (members_mod.name_key(n) for n in person.names())
+            member = next((by_name[k] for k in (lookup.name_key(n) for n in person.names())
                            if k in by_name), None)
         if member is None:
             unknown.append(person)

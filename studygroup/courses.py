@@ -10,12 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studygroup import validate
+from studygroup import lookup, validate
 from studygroup.csvio import RowError, read_rows
 from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.models import Course, CourseStatus, Lecture, LectureKind
-
-COURSE_ENV_VAR = "STUDYGROUP_COURSE"
+from studygroup.models import Course, CourseStatus, Lecture, LectureKind, entity
 
 
 @dataclass
@@ -76,31 +74,13 @@ def add_course(session: Session, slug: str, fields: CourseFields) -> Course:
 
 
 def get_course(session: Session, slug: str) -> Course:
-    course = session.scalar(select(Course).where(Course.slug == slug.strip()))
-    if course is None:
-        known = session.scalars(select(Course.slug).order_by(Course.slug).limit(10)).all()
-        hint = f"; courses: {', '.join(known)}" if known else "; add one with 'course add'"
-        raise NotFound(f"no course {slug!r}{hint}")
-    return course
+    """The course to change (the rule is lookup.get_course)."""
+    return entity(session, Course, lookup.get_course(session, slug))
 
 
 def pick_course(session: Session, slug: str | None) -> Course:
-    """--course SLUG, else STUDYGROUP_COURSE (passed in as slug by the CLI), else the one
-    active course."""
-    if slug:
-        return get_course(session, slug)
-    active = session.scalars(
-        select(Course).where(Course.status == CourseStatus.ACTIVE).order_by(Course.slug).limit(6)
-    ).all()
-    if len(active) == 1:
-        return active[0]
-    if not active:
-        raise NotFound("no active course; add one with 'studygroup course add'")
-    names = ", ".join(c.slug for c in active[:5])
-    raise Invalid(
-        f"several courses are active ({names}): choose one with --course SLUG "
-        f"or {COURSE_ENV_VAR}"
-    )
+    """The course to change (the rule is lookup.pick_course)."""
+    return entity(session, Course, lookup.pick_course(session, slug))
 
 
 def list_courses(session: Session, include_archived: bool = False) -> list[Course]:

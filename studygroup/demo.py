@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from studygroup import attendance, items, rollover, schedule, talks, timeutil
+from studygroup import attendance, items, planning, rollover, talks, timeutil
 from studygroup.courses import CourseFields, LectureFields, add_course, add_lecture
 from studygroup.members import MemberFields, add_member, find_member
 from studygroup.models import AttendanceStatus, Course, ItemStatus, LectureKind, StudySession
@@ -57,14 +57,14 @@ def build_demo(session: Session, today: date) -> tuple[Course, StudySession]:
     for name, handle, zone in MEMBERS:
         add_member(session, name, MemberFields(
             email=f"{handle}@example.org", handle=handle, timezone=zone), first - timedelta(7))
-    schedule.plan_sessions(session, course, 5, first)
+    planning.plan_sessions(session, course, 5, first)
     from studygroup.agenda import replan_course
 
     replan_course(session, course)
     ada, alan, grace, radia, priya, linus = (find_member(session, h) for _, h, _ in MEMBERS)
 
     def week(ref: str) -> StudySession:
-        return schedule.find_session(session, course, ref)
+        return planning.find_session(session, course, ref)
 
     # session 1: Grace's talk; everyone but Linus
     s1 = week("1")

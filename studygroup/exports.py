@@ -1,4 +1,5 @@
-"""The data behind what the group sees: one document per session, built on agenda_view.
+"""The data behind what the group sees: one document per session, built on the agenda view,
+and the course calendar. Core only, like the views they build on.
 
 Renderers (render/markdown.py, render/ics.py, reminders) only ever see these plain dicts.
 """
@@ -7,48 +8,51 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, attendance, schedule
-from studygroup.models import (
-    AgendaEntry,
-    Course,
+from studygroup import schedule, views
+from studygroup.serialize import session_dict
+from studygroup.tables import (
+    CourseRow,
     EntryKind,
+    SessionRow,
     SessionStatus,
-    StudySession,
-    Talk,
+    agenda_entries,
+    lectures,
+    members,
+    talks,
 )
-from studygroup.polls import open_poll_for
+
+if TYPE_CHECKING:
+    from studygroup.tables import Reader
 
 
-def agenda_document(
-    session: Session, course: Course, target: StudySession, display_tz: str | None = None
-) -> dict[str, Any]:
-    view = agenda.agenda_view(session, course, target, display_tz)
+def agenda_document(db: Reader, course: CourseRow, target: SessionRow,
+                    display_tz: str | None = None) -> dict[str, Any]:
+    view = views.agenda_view(db, course, target, display_tz)
     entries = view["entries"]
     owners: dict[str, list[dict[str, Any]]] = {}
     for item in view["action_items"]:
         owners.setdefault(item["owner"] or "", []).append(item)
-    previous = schedule.previous_held(session, target)
-    following = schedule.planned_after(session, target)
+    previous = schedule.previous_held(db, target)
+    following = schedule.planned_after(db, target)
     next_line: dict[str, Any] | None = None
     if following is not None:
-        upcoming = agenda.entries_of(session, following)
+        upcoming = views.entry_rows(db, following)
         next_line = {
             "session": following.number,
-            "local_start": agenda.session_dict(course, following)["local_start"],
+            "local_start": session_dict(course, following)["local_start"],
             "lectures": [
-                {"label": e.lecture.label, "title": e.lecture.title,
+                {"label": e.lecture_label, "title": e.lecture_title,
                  "part": f"{e.part}/{e.parts}" if e.part is not None else None}
-                for e in upcoming if e.kind is EntryKind.LECTURE and e.lecture is not None
+                for e in upcoming if e.kind == EntryKind.LECTURE and e.lecture_id is not None
             ],
-            "presenters": [e.talk.presenter.name for e in upcoming
-                           if e.kind is EntryKind.TALK and e.talk is not None],
+            "presenters": [e.presenter for e in upcoming
+                           if e.kind == EntryKind.TALK and e.talk_id is not None],
         }
-    return view | {
+    document: dict[str, Any] = view | {
         "course": {"slug": course.slug, "title": course.title, "url": course.url},
         "watch": [
             {"label": e["lecture"], "title": e["title"], "part": e["part"],
@@ -67,36 +71,40 @@ def agenda_document(
         ],
         "previous": {
             "session": previous.number,
-            "present": attendance.present_count(session, previous),
+            "present": views.present_count(db, previous),
         } if previous is not None else None,
         "next": next_line,
-        "poll": open_poll_for(session, course),
+        "poll": views.open_poll(db, course),
     }
+    return document
 
 
-def calendar_document(session: Session, course: Course) -> dict[str, Any]:
+def calendar_document(db: Reader, course: CourseRow) -> dict[str, Any]:
     """Every session of a course with a stable UID and a short agenda summary. Two queries
     (sessions, then the lecture and talk entries of all of them), whatever the length."""
-    sessions = schedule.sessions_of(session, course)
+    every = schedule.sessions_of(db, course)
     lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []}
-                                              for s in sessions}
-    for entry in session.scalars(
-        select(AgendaEntry)
-        .where(AgendaEntry.session_id.in_(list(lines)),
-               AgendaEntry.kind.in_([EntryKind.LECTURE, EntryKind.TALK]))
-        .order_by(AgendaEntry.session_id, AgendaEntry.position)
-        .options(selectinload(AgendaEntry.lecture),
-                 selectinload(AgendaEntry.talk).selectinload(Talk.presenter))
-    ):
-        if entry.lecture is not None:
+                                              for s in every}
+    rows = db.execute(
+        select(agenda_entries.c.session_id, agenda_entries.c.part, agenda_entries.c.parts,
+               lectures.c.label, lectures.c.title.label("lecture_title"),
+               talks.c.title.label("talk_title"), members.c.name.label("presenter"))
+        .outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
+        .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
+        .outerjoin(members, talks.c.presenter_id == members.c.id)
+        .where(agenda_entries.c.session_id.in_(list(lines)),
+               agenda_entries.c.kind.in_([EntryKind.LECTURE, EntryKind.TALK]))
+        .order_by(agenda_entries.c.session_id, agenda_entries.c.position)
+    )
+    for entry in rows:
+        if entry.label is not None:
             part = f" (part {entry.part}/{entry.parts})" if entry.part is not None else ""
             lines[entry.session_id]["lectures"].append(
-                f"{entry.lecture.label} {entry.lecture.title}{part}")
-        elif entry.talk is not None:
-            lines[entry.session_id]["talks"].append(
-                f"{entry.talk.presenter.name}: {entry.talk.title}")
+                f"{entry.label} {entry.lecture_title}{part}")
+        elif entry.talk_title is not None:
+            lines[entry.session_id]["talks"].append(f"{entry.presenter}: {entry.talk_title}")
     events: list[dict[str, Any]] = []
-    for current in sessions:
+    for current in every:
         parts = []
         if current.status is not SessionStatus.CANCELLED:
             found = lines[current.id]

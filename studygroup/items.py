@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from studygroup import agenda, validate
 from studygroup.errors import Conflict, NotFound
-from studygroup.models import ActionItem, Course, ItemStatus, Member, StudySession
+from studygroup.models import ActionItem, Course, ItemStatus, Member
 from studygroup.sqltypes import utcnow
+from studygroup.tables import SessionRow
 
 
 def get_item(session: Session, course: Course, item_id: int) -> ActionItem:
@@ -29,8 +28,8 @@ def add_item(
     course: Course,
     text: str,
     owner: Member | None,
-    due: StudySession | None,
-    created_in: StudySession | None,
+    due: SessionRow | None,
+    created_in: SessionRow | None,
 ) -> ActionItem:
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived; restore them before assigning items")
@@ -47,24 +46,6 @@ def add_item(
     session.flush()
     agenda.replan_course(session, course)
     return item
-
-
-def list_items(
-    session: Session,
-    course: Course,
-    status: ItemStatus | None,
-    owner: Member | None,
-    due: StudySession | None,
-) -> list[dict[str, Any]]:
-    where: list[Any] = [ActionItem.course_id == course.id]
-    if status is not None:
-        where.append(ActionItem.status == status)
-    if owner is not None:
-        where.append(ActionItem.owner_id == owner.id)
-    if due is not None:
-        where.append(or_(ActionItem.due_session_id == due.id,
-                         ActionItem.created_session_id == due.id))
-    return agenda.item_rows(session, *where)
 
 
 def close_items(

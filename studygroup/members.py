@@ -10,15 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studygroup import crash, validate
+from studygroup import crash, lookup, validate
 from studygroup.csvio import RowError, read_rows
-from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.models import Member
+from studygroup.errors import Conflict, Invalid
+from studygroup.lookup import name_key
+from studygroup.models import Member, entity
 from studygroup.sqltypes import utcnow
-
-
-def name_key(name: str) -> str:
-    return name.casefold()
 
 
 @dataclass
@@ -76,41 +73,9 @@ def add_member(session: Session, name: str, fields: MemberFields, today: date) -
 
 
 def find_member(session: Session, ref: str, *, include_archived: bool = True) -> Member:
-    """A member by exact name (any case), email, @handle, or a unique name prefix."""
-    text = ref.strip()
-    if not text:
-        raise Invalid("empty member name")
-    query = select(Member)
-    if not include_archived:
-        query = query.where(Member.active.is_(True))
-    if text.startswith("@"):
-        member = session.scalar(query.where(Member.handle == text[1:]))
-        if member is None:
-            raise NotFound(f"no member with handle {text!r}")
-        return member
-    if "@" in text:
-        member = session.scalar(query.where(Member.email == text.lower()))
-        if member is not None:
-            return member
-    key = name_key(text)
-    member = session.scalar(query.where(Member.name_key == key))
-    if member is not None:
-        return member
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    candidates = list(
-        session.scalars(
-            query.where(Member.name_key.like(escaped + "%", escape="\\"))
-            .order_by(Member.name_key)
-            .limit(6)
-        )
-    )
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise NotFound(f"no member {ref!r}; see 'studygroup member list'")
-    names = ", ".join(m.name for m in candidates[:5])
-    more = ", ..." if len(candidates) > 5 else ""
-    raise Invalid(f"{ref!r} is ambiguous: it could be {names}{more}")
+    """The member to change (the rule is lookup.find_member)."""
+    return entity(session, Member,
+                  lookup.find_member(session, ref, include_archived=include_archived))
 
 
 def find_members(session: Session, refs: list[str]) -> list[Member]:

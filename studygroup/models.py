@@ -8,10 +8,10 @@ import everything it needs from here.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table
-from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, relationship
 
 from studygroup import tables
 from studygroup.tables import (
@@ -32,7 +32,8 @@ from studygroup.tables import (
 __all__ = [
     "AttendanceSource", "AttendanceStatus", "Channel", "CourseStatus", "EntryKind", "ItemStatus",
     "LectureKind", "MoveKind", "PollStatus", "RolloverKind", "SessionStatus", "TalkStatus",
-    "Base", "table_of", "Course", "Lecture", "Member", "StudySession", "AgendaEntry", "Talk",
+    "Base", "table_of", "entity", "Course", "Lecture", "Member", "StudySession", "AgendaEntry",
+    "Talk",
     "Attendance", "ActionItem", "Rollover", "RolloverMove", "Reminder", "Poll", "PollOption",
     "PollOptionLecture", "Ballot", "Ranking",
 ]
@@ -327,3 +328,14 @@ class Ranking(Base):
     ballot_id: Mapped[int]
     option_id: Mapped[int]
     rank: Mapped[int]
+
+
+M = TypeVar("M", bound=Base)
+
+
+def entity(session: Session, model: type[M], row: Any) -> M:
+    """The ORM instance behind a row found by a Core lookup (lookup.py), for write code: the
+    identity map answers when it is loaded already, else one select by primary key."""
+    found = session.get(model, row.id)
+    assert found is not None, f"{model.__name__} {row.id} vanished inside its transaction"
+    return found

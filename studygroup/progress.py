@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studygroup import agenda, schedule, timeutil
+from studygroup import schedule, timeutil, views
 from studygroup.models import Course, Lecture, SessionStatus
 
 
@@ -26,7 +26,7 @@ def sessions_needed(minutes: list[int], pace: int) -> int:
 def course_progress(session: Session, course: Course, with_optional: bool) -> dict[str, Any]:
     lectures = list(session.scalars(
         select(Lecture).where(Lecture.course_id == course.id).order_by(Lecture.position)))
-    history = agenda.lecture_history(session, course)
+    history = views.lecture_history(session, course)
     counts = {"required": {"covered": 0, "remaining": 0},
               "optional": {"covered": 0, "remaining": 0}}
     remaining_units: list[int] = []
@@ -35,7 +35,7 @@ def course_progress(session: Session, course: Course, with_optional: bool) -> di
         if lecture.skipped:
             continue
         group = "optional" if lecture.optional else "required"
-        units = agenda.split(lecture, course.pace_minutes)
+        units = views.split(lecture, course.pace_minutes)
         left = [u for u in units if u.key not in history.done]
         counts[group]["remaining" if left else "covered"] += 1
         if lecture.optional and not with_optional:

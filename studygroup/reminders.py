@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, update
 
-from studygroup.models import (
-    ActionItem,
-    Channel,
-    Course,
-    ItemStatus,
-    Member,
-    Reminder,
-    StudySession,
-)
 from studygroup.render.reminder import reminder_message
 from studygroup.sqltypes import utcnow
+from studygroup.tables import (
+    Channel,
+    CourseRow,
+    ItemStatus,
+    MemberRow,
+    SessionRow,
+    action_items,
+    members,
+    reminders,
+)
+
+if TYPE_CHECKING:
+    from studygroup.tables import Reader
 
 
 @dataclass
@@ -33,24 +36,26 @@ class Draft:
 
 
 def drafts(
-    session: Session, course: Course, doc: dict[str, Any], only: Member | None
+    db: Reader, course: CourseRow, doc: dict[str, Any], only: MemberRow | None
 ) -> tuple[list[Draft], list[str]]:
-    # (one query for the members and one for their items, whatever the group's size)
-    """One draft per active member with an email (or just `only`); and who has no email."""
-    query = select(Member).where(Member.active.is_(True)).order_by(Member.name_key)
+    """One draft per active member with an email (or just `only`); and who has no email.
+    One query for the members and one for their items, whatever the group's size."""
+    query = select(members).where(members.c.active.is_(True)).order_by(members.c.name_key)
     if only is not None:
-        query = select(Member).where(Member.id == only.id)
-    people = list(session.scalars(query))
-    ids = [m.id for m in people]
+        query = select(members).where(members.c.id == only.id)
+    people = db.execute(query).all()
     items: dict[int, list[dict[str, Any]]] = {}
-    if ids:
-        for item in session.scalars(
-            select(ActionItem)
-            .where(ActionItem.course_id == course.id, ActionItem.status == ItemStatus.OPEN,
-                   ActionItem.owner_id.in_(ids))
-            .order_by(ActionItem.id)
+    if people:
+        owner_ids = [m.id for m in people] if only is not None else None
+        for item in db.execute(
+            select(action_items.c.id, action_items.c.text, action_items.c.times_carried,
+                   action_items.c.owner_id)
+            .where(action_items.c.course_id == course.id,
+                   action_items.c.status == ItemStatus.OPEN,
+                   action_items.c.owner_id.is_not(None)
+                   if owner_ids is None else action_items.c.owner_id.in_(owner_ids))
+            .order_by(action_items.c.id)
         ):
-            assert item.owner_id is not None
             items.setdefault(item.owner_id, []).append(
                 {"id": item.id, "text": item.text, "carried": item.times_carried})
     doc = doc | {"group_items": [i for i in doc["action_items"] if i["owner"] is None]}
@@ -68,28 +73,28 @@ def drafts(
     return out, missing
 
 
-def sent_targets(session: Session, target: StudySession, channel: Channel) -> set[str]:
-    return set(session.scalars(
-        select(Reminder.target).where(Reminder.session_id == target.id,
-                                      Reminder.channel == channel)
-    ))
+def sent_targets(db: Reader, target: SessionRow, channel: Channel) -> set[str]:
+    return set(db.execute(
+        select(reminders.c.target).where(reminders.c.session_id == target.id,
+                                         reminders.c.channel == channel)
+    ).scalars())
 
 
 def log_sent(
-    session: Session, target: StudySession, member_id: int | None, channel: Channel,
+    db: Reader, session_id: int, member_id: int | None, channel: Channel,
     where: str, subject: str | None, message_id: str | None,
 ) -> None:
     """Record a delivery (a forced resend updates the existing row)."""
-    row = session.scalar(select(Reminder).where(
-        Reminder.session_id == target.id, Reminder.channel == channel, Reminder.target == where))
-    if row is None:
-        row = Reminder(session_id=target.id, channel=channel, target=where)
-        session.add(row)
-    row.member_id = member_id
-    row.subject = subject
-    row.message_id = message_id
-    row.sent_at = utcnow()
-    session.flush()
+    values = {"member_id": member_id, "subject": subject, "message_id": message_id,
+              "sent_at": utcnow()}
+    done = db.execute(
+        update(reminders)
+        .where(reminders.c.session_id == session_id, reminders.c.channel == channel,
+               reminders.c.target == where)
+        .values(values))
+    if not done.rowcount:  # type: ignore[attr-defined]
+        db.execute(insert(reminders).values(session_id=session_id, channel=channel,
+                                            target=where, **values))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, crash, schedule
+from studygroup import agenda, crash, planning, schedule
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import (
     ActionItem,
@@ -159,7 +159,7 @@ def _begin(
 ) -> tuple[StudySession, Rollover, CloseSummary]:
     """The session things move to (created from the schedule if needed), and the log entry
     that groups this close or cancel's moves."""
-    following, created = schedule.ensure_after(session, course, target)
+    following, created = planning.ensure_after(session, course, target)
     rollover = Rollover(
         course_id=course.id, kind=kind, from_session_id=target.id,
         to_session_id=following.id, from_status=target.status, created_to_session=created,

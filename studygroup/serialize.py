@@ -1,14 +1,17 @@
-"""Models to plain dicts: the JSON contracts. Tables and exports are rendered from these."""
+"""Rows to plain dicts: the JSON contracts. Tables and exports are rendered from these.
+
+Each takes a Core row or an ORM instance alike (see the row shapes in tables.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from studygroup import validate
-from studygroup.models import Course, Lecture, Member
+from studygroup import timeutil, validate
+from studygroup.tables import CourseRow, LectureRow, MemberRow, SessionRow
 
 
-def course_dict(course: Course) -> dict[str, Any]:
+def course_dict(course: CourseRow) -> dict[str, Any]:
     return {
         "slug": course.slug,
         "title": course.title,
@@ -21,7 +24,7 @@ def course_dict(course: Course) -> dict[str, Any]:
     }
 
 
-def course_detail(course: Course) -> dict[str, Any]:
+def course_detail(course: CourseRow) -> dict[str, Any]:
     return course_dict(course) | {
         "url": course.url,
         "discussion": course.discussion_minutes,
@@ -30,7 +33,7 @@ def course_detail(course: Course) -> dict[str, Any]:
     }
 
 
-def lecture_dict(lecture: Lecture) -> dict[str, Any]:
+def lecture_dict(lecture: LectureRow) -> dict[str, Any]:
     return {
         "label": lecture.label,
         "title": lecture.title,
@@ -42,7 +45,7 @@ def lecture_dict(lecture: Lecture) -> dict[str, Any]:
     }
 
 
-def member_dict(member: Member) -> dict[str, Any]:
+def member_dict(member: MemberRow) -> dict[str, Any]:
     return {
         "name": member.name,
         "email": member.email,
@@ -52,8 +55,39 @@ def member_dict(member: Member) -> dict[str, Any]:
     }
 
 
-def member_detail(member: Member) -> dict[str, Any]:
+def member_detail(member: MemberRow) -> dict[str, Any]:
     return member_dict(member) | {
         "joined": member.joined_on.isoformat(),
         "archived_at": member.archived_at.isoformat() if member.archived_at else None,
+    }
+
+
+def session_dict(course: CourseRow, current: SessionRow) -> dict[str, Any]:
+    local = timeutil.local(current.starts_at, course.timezone)
+    return {
+        "course": course.slug,
+        "number": current.number,
+        "status": current.status.value,
+        "minutes": current.minutes,
+        "timezone": course.timezone,
+        "starts_at": current.starts_at.isoformat(),
+        "local_start": local.isoformat(),
+        "notes": current.notes,
+    }
+
+
+def talk_dict(talk: Any, presenter: str, numbers: dict[int, int]) -> dict[str, Any]:
+    """A talk (row or instance) with its presenter's name; `numbers` maps session ids to
+    session numbers."""
+    return {
+        "id": talk.id,
+        "title": talk.title,
+        "presenter": presenter,
+        "minutes": talk.minutes,
+        "status": talk.status.value,
+        "session": numbers.get(talk.session_id) if talk.session_id else None,
+        "postponed": talk.times_postponed,
+        "postponed_from": numbers.get(talk.postponed_from_id) if talk.postponed_from_id else None,
+        "url": talk.url,
+        "requested": talk.requested_on.isoformat(),
     }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from sqlalchemy import (
     Boolean,
@@ -35,6 +35,14 @@ from sqlalchemy import (
 )
 
 from studygroup.sqltypes import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    # Read functions take either: a Core connection (read commands) or an ORM session (write
+    # commands, which flushes pending changes first); both execute Core statements.
+    Reader: TypeAlias = Connection | Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -118,6 +126,10 @@ class Channel(enum.StrEnum):
 class PollStatus(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+
+
+# talks still to be given
+OPEN_TALK_STATUSES = (TalkStatus.QUEUED, TalkStatus.SCHEDULED, TalkStatus.POSTPONED)
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -479,6 +491,25 @@ class SessionRow(Protocol):
     def closed_at(self) -> datetime | None: ...
 
 
+class LectureRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def kind(self) -> LectureKind: ...
+    @property
+    def optional(self) -> bool: ...
+    @property
+    def skipped(self) -> bool: ...
+    @property
+    def video_minutes(self) -> int | None: ...
+    @property
+    def url(self) -> str | None: ...
+
+
 class MemberRow(Protocol):
     @property
     def id(self) -> int: ...
@@ -489,7 +520,11 @@ class MemberRow(Protocol):
     @property
     def timezone(self) -> str | None: ...
     @property
+    def handle(self) -> str | None: ...
+    @property
     def active(self) -> bool: ...
     @property
     def joined_on(self) -> date: ...
+    @property
+    def archived_at(self) -> datetime | None: ...
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, schedule, validate
+from studygroup import agenda, planning, schedule, validate
 from studygroup.errors import Conflict, NotFound
 from studygroup.models import (
     AgendaEntry,
@@ -18,8 +18,7 @@ from studygroup.models import (
     Talk,
     TalkStatus,
 )
-
-OPEN_STATUSES = (TalkStatus.QUEUED, TalkStatus.SCHEDULED, TalkStatus.POSTPONED)
+from studygroup.tables import OPEN_TALK_STATUSES
 
 
 def get_talk(session: Session, course: Course, talk_id: int) -> Talk:
@@ -71,22 +70,8 @@ def _require_planned(target: StudySession) -> None:
 
 
 def _require_open(talk: Talk) -> None:
-    if talk.status not in OPEN_STATUSES:
+    if talk.status not in OPEN_TALK_STATUSES:
         raise Conflict(f"talk {talk.id} is {talk.status.value}")
-
-
-def list_talks(session: Session, course: Course, queue_only: bool, include_all: bool) -> list[Talk]:
-    query = (
-        select(Talk)
-        .where(Talk.course_id == course.id)
-        .options(selectinload(Talk.presenter))
-        .order_by(Talk.requested_on, Talk.created_at, Talk.id)
-    )
-    if queue_only:
-        query = query.where(Talk.status == TalkStatus.QUEUED)
-    elif not include_all:
-        query = query.where(Talk.status.in_(OPEN_STATUSES))
-    return list(session.scalars(query))
 
 
 def schedule_talk(session: Session, course: Course, talk: Talk, target: StudySession) -> None:
@@ -146,7 +131,7 @@ def postpone(session: Session, course: Course, talk: Talk) -> StudySession:
     current = talk_session(session, course, talk)
     if current is None:
         raise Conflict(f"talk {talk.id} is queued, not on a session; nothing to postpone")
-    following, _ = schedule.ensure_after(session, course, current)
+    following, _ = planning.ensure_after(session, course, current)
     if talk.postponed_from_id is None:
         talk.postponed_from_id = current.id
     talk.session_id = following.id

@@ -97,6 +97,38 @@ def test_a_command_at_head_does_not_import_alembic(run: CLI, db: str, sqlite_onl
     assert loaded == ["LOADED ['sqlalchemy']"]
 
 
+READ_COMMANDS = [["agenda"], ["agenda", "--json"], ["item", "list", "--open"], ["stats"],
+                 ["export", "agenda"], ["export", "ics"], ["remind"], ["talk", "list"],
+                 ["session", "list", "--all"], ["attendance", "last"]]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    target = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    subprocess.run([SCRIPT, "--db", target, "demo"], check=True, capture_output=True)
+    return target
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
+def test_read_commands_never_load_the_orm(args: list[str], demo_db: str) -> None:
+    """The hot read commands query Core tables only: importing sqlalchemy.orm and setting up
+    the mappers would cost more than their queries (see bench/ and the README)."""
+    target = demo_db
+    code = (
+        "import sys\n"
+        "from studygroup.cli import main\n"
+        f"sys.argv = {['studygroup', '--db', target, *args]!r}\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "orm = sorted(m for m in sys.modules if m.startswith(('sqlalchemy.orm', 'alembic')))\n"
+        "print('LOADED', orm, 'models' in sys.modules or 'studygroup.models' in sys.modules,"
+        " file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip(), "the command printed nothing"
+    assert "LOADED [] False" in result.stderr, result.stderr
+
+
 def test_installed_console_script_runs(tmp_path: Path) -> None:
     target = tmp_path / "sg.db"
     env = {**os.environ, "STUDYGROUP_DB": str(target)}

@@ -135,7 +135,7 @@ class DefaultGroup(click.Group):
 
 def split_ref(words: tuple[str, ...]) -> tuple[str | None, list[str]]:
     """[REF] NAME...: the first word is a session reference when it looks like one."""
-    from studygroup.schedule import is_ref
+    from studygroup.lookup import is_ref
 
     if words and is_ref(words[0]):
         return words[0], list(words[1:])

@@ -51,7 +51,7 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
     Example:
       studygroup attend 3 Ada Grace --absent Alan
     """
-    from studygroup import attendance, schedule
+    from studygroup import attendance, planning
     from studygroup.members import find_members
     from studygroup.models import AttendanceStatus
 
@@ -59,7 +59,7 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
     if not names and not absent and not excused:
         raise click.UsageError("name at least one member")
     with app.write() as db:
-        course, target = schedule.pick(db, course_slug, ref)
+        course, target = planning.pick(db, course_slug, ref)
         count = attendance.record(db, target, {
             AttendanceStatus.PRESENT: find_members(db, names),
             AttendanceStatus.ABSENT: find_members(db, list(absent)),
@@ -89,7 +89,7 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     Example:
       studygroup attend import participants_8123.csv --min-minutes 15 --dry-run
     """
-    from studygroup import attendance, schedule
+    from studygroup import attendance, planning
 
     ref, rest = split_ref(words)
     if len(rest) != 1:
@@ -97,7 +97,7 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     path = Path(rest[0])
     database = app.read_session if dry_run else app.write
     with database() as db:
-        course, target = schedule.pick(db, course_slug, ref)
+        course, target = planning.pick(db, course_slug, ref)
         report = attendance.import_attendance(
             db, target, path, min_minutes, add_unknown, dry_run, date.today())
         number = target.number
@@ -136,15 +136,13 @@ def attendance(app: App, ref: str | None, course_slug: str | None, as_json: bool
     Example:
       studygroup attendance last --json
     """
-    from studygroup import attendance as attendance_mod
-    from studygroup import schedule
-    from studygroup.courses import pick_course
+    from studygroup import lookup, views
 
-    with app.read_session() as db:
-        course = pick_course(db, course_slug)
-        target = (schedule.find_session(db, course, ref) if ref
-                  else attendance_mod.default_session(db, course))
-        view = attendance_mod.attendance_view(db, target)
+    with app.read() as db:
+        course = lookup.pick_course(db, course_slug)
+        target = (lookup.find_session(db, course, ref) if ref
+                  else views.default_attendance_session(db, course))
+        view = views.attendance_view(db, target)
     if as_json:
         emit_json(view)
         return

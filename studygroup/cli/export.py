@@ -48,13 +48,12 @@ def export_agenda(app: App, ref: str | None, output: Path | None,
     Example:
       studygroup export agenda next -o agenda.md
     """
-    from studygroup import exports, schedule
-    from studygroup.courses import pick_course
+    from studygroup import exports, lookup
     from studygroup.render.markdown import agenda_markdown
 
-    with app.read_session() as db:
-        course = pick_course(db, course_slug)
-        doc = exports.agenda_document(db, course, schedule.find_session(db, course, ref))
+    with app.read() as db:
+        course, target = lookup.pick(db, course_slug, ref)
+        doc = exports.agenda_document(db, course, target)
     _write(output, agenda_markdown(doc).encode())
 
 
@@ -70,10 +69,9 @@ def export_ics(app: App, output: Path | None, course_slug: str | None) -> None:
     Example:
       studygroup export ics --course fsdl -o fsdl.ics
     """
-    from studygroup import exports
-    from studygroup.courses import pick_course
+    from studygroup import exports, lookup
     from studygroup.render.ics import calendar_ics
 
-    with app.read_session() as db:
-        doc = exports.calendar_document(db, pick_course(db, course_slug))
+    with app.read() as db:
+        doc = exports.calendar_document(db, lookup.pick_course(db, course_slug))
     _write(output, calendar_ics(doc))

@@ -47,14 +47,14 @@ def item_add(app: App, text: str, owner: str | None, ref: str | None,
     Example:
       studygroup item add "Read the ZeRO paper" --owner "Grace" --due 2026-12-08
     """
-    from studygroup import items, schedule
+    from studygroup import items, planning, schedule
     from studygroup.courses import pick_course
     from studygroup.members import find_member
 
     with app.write() as db:
         course = pick_course(db, course_slug)
         who = find_member(db, owner) if owner else None
-        due = schedule.find_session(db, course, ref) if ref else schedule.next_session(
+        due = planning.find_session(db, course, ref) if ref else schedule.next_session(
             db, course)
         created_in = schedule.last_held(db, course)
         added = items.add_item(db, course, text, who, due, created_in)
@@ -78,18 +78,16 @@ def item_list(app: App, which: str, owner: str | None, ref: str | None,
     Example:
       studygroup item list --open --owner ada --json
     """
-    from studygroup import items, schedule
-    from studygroup.courses import pick_course
-    from studygroup.members import find_member
-    from studygroup.models import ItemStatus
+    from studygroup import lookup, views
     from studygroup.render.text import carried_mark
+    from studygroup.tables import ItemStatus
 
-    with app.read_session() as db:
-        course = pick_course(db, course_slug)
-        who = find_member(db, owner) if owner else None
-        due = schedule.find_session(db, course, ref) if ref else None
+    with app.read() as db:
+        course = lookup.pick_course(db, course_slug)
+        who = lookup.find_member(db, owner) if owner else None
+        due = lookup.find_session(db, course, ref) if ref else None
         status = ItemStatus.OPEN if which == "open" else None
-        rows = items.list_items(db, course, status, who, due)
+        rows = views.list_items(db, course, status, who, due)
     if as_json:
         emit_json(rows)
         return

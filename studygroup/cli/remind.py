@@ -44,11 +44,10 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
       # cron, every Monday 09:00 for a Tuesday group:
       0 9 * * 1  studygroup --db ~/fsdl.db remind --send
     """
-    from studygroup import delivery, exports, reminders, schedule
+    from studygroup import delivery, exports, lookup, reminders
     from studygroup.errors import StudygroupError
-    from studygroup.members import find_member
-    from studygroup.models import Channel, StudySession
     from studygroup.render.markdown import agenda_markdown
+    from studygroup.tables import Channel
 
     if mode and outbox:
         raise click.UsageError("--send and --outbox exclude each other")
@@ -58,9 +57,9 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     settings = delivery.SmtpSettings.from_env() if channel is Channel.EMAIL and not (
         webhook_only) else None
 
-    with app.read_session() as db:
-        course, target = schedule.pick(db, course_slug, ref)
-        only = find_member(db, member_ref) if member_ref else None
+    with app.read() as db:
+        course, target = lookup.pick(db, course_slug, ref)
+        only = lookup.find_member(db, member_ref) if member_ref else None
         doc = exports.agenda_document(db, course, target)
         planned, no_email = reminders.drafts(db, course, doc, only)
         done = reminders.sent_targets(db, target, channel) if channel else set()
@@ -73,9 +72,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     def record(draft: reminders.Draft | None, where: str, message_id: str | None,
                ch: Channel) -> None:
         with app.write() as db:
-            current = db.get(StudySession, session_id)
-            assert current is not None
-            reminders.log_sent(db, current, draft.member_id if draft else None, ch, where,
+            reminders.log_sent(db, session_id, draft.member_id if draft else None, ch, where,
                                draft.subject if draft else None, message_id)
 
     sender = settings.sender if settings else "studygroup@localhost"

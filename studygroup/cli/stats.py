@@ -24,10 +24,10 @@ def stats(app: App, course_slug: str | None, as_json: bool) -> None:
     Example:
       studygroup stats --json
     """
-    from studygroup.courses import pick_course
+    from studygroup.lookup import pick_course
     from studygroup.stats import course_stats
 
-    with app.read_session() as db:
+    with app.read() as db:
         data = course_stats(db, pick_course(db, course_slug))
     if as_json:
         emit_json(data)

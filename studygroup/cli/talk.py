@@ -52,14 +52,14 @@ def talk_add(app: App, presenter: str, title: str, minutes: int, url: str | None
     Example:
       studygroup talk add "Ada Lovelace" "Training at scale" --minutes 20 --session next
     """
-    from studygroup import schedule, talks
+    from studygroup import planning, talks
     from studygroup.courses import pick_course
     from studygroup.members import find_member
 
     with app.write() as db:
         course = pick_course(db, course_slug)
         who = find_member(db, presenter)
-        target = schedule.find_session(db, course, ref) if ref else None
+        target = planning.find_session(db, course, ref) if ref else None
         added = talks.add_talk(db, course, who, title, minutes, url, target, date.today())
         where = f"session {target.number}" if target else "the queue"
         note(f"added talk {added.id} by {who.name} to {where}")
@@ -79,14 +79,11 @@ def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | 
     Example:
       studygroup talk list --queue --json
     """
-    from studygroup import agenda, talks
-    from studygroup.courses import pick_course
+    from studygroup import lookup, views
 
-    with app.read_session() as db:
-        course = pick_course(db, course_slug)
-        numbers = agenda.session_numbers(db, course)
-        rows = [agenda.talk_dict(t, numbers)
-                for t in talks.list_talks(db, course, queue_only, include_all)]
+    with app.read() as db:
+        rows = views.list_talks(db, lookup.pick_course(db, course_slug), queue_only,
+                                include_all)
     if as_json:
         emit_json(rows)
     else:
@@ -95,14 +92,14 @@ def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | 
 
 def _talk_action(app: App, course_slug: str | None, talk_id: int, action: str,
                  ref: str | None = None) -> str:
-    from studygroup import schedule, talks
+    from studygroup import planning, talks
     from studygroup.courses import pick_course
 
     with app.write() as db:
         course = pick_course(db, course_slug)
         found = talks.get_talk(db, course, talk_id)
         if action == "schedule":
-            target = schedule.find_session(db, course, ref)
+            target = planning.find_session(db, course, ref)
             talks.schedule_talk(db, course, found, target)
             return f"talk {talk_id} is scheduled for session {target.number}"
         if action == "done":

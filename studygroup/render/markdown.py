@@ -13,7 +13,8 @@ _URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 # Characters that can start an inline construct anywhere in a line: escapes, code spans,
 # emphasis, links and images, raw HTML and autolinks, entities, table pipes, strikethrough,
 # and the ':' and '@' of GFM's extended URL and email autolinks.
-_ALWAYS = frozenset("\\`*_[]<>!&|~:@")
+_ALWAYS = re.compile(r"[\\`*_\[\]<>!&|~:@]")
+_ESCAPED = r"\\\g<0>"  # a backslash before the match
 _LIST_NUMBER = re.compile(r"\d{1,9}[.)]")
 _WWW = re.compile(r"(?i)www\.")
 
@@ -34,12 +35,15 @@ def escape(text: str) -> str:
     number = _LIST_NUMBER.match(flat)
     if number:
         marks.add(number.end() - 1)
+    if flat[0] in _PUNCTUATION:
+        marks.add(0)
     out: list[str] = []
-    for index, ch in enumerate(flat):
-        if ch in _ALWAYS or index in marks or (index == 0 and ch in _PUNCTUATION):
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
+    start = 0
+    for index in sorted(marks):  # a marked character is escaped once, whatever it is
+        out.append(_ALWAYS.sub(_ESCAPED, flat[start:index]))
+        out.append("\\" + flat[index])
+        start = index + 1
+    out.append(_ALWAYS.sub(_ESCAPED, flat[start:]))
     return "".join(out)
 
 
