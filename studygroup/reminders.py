@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 
-from studygroup.render.reminder import reminder_message
+from studygroup.render.reminder import reminder_messages
 from studygroup.sqltypes import utcnow
 from studygroup.tables import (
     Channel,
@@ -40,9 +40,10 @@ def drafts(
 ) -> tuple[list[Draft], list[str]]:
     """One draft per active member with an email (or just `only`); and who has no email.
     One query for the members and one for their items, whatever the group's size."""
-    query = select(members).where(members.c.active.is_(True)).order_by(members.c.name_key)
+    who = select(members.c.id, members.c.name, members.c.email, members.c.timezone)
+    query = who.where(members.c.active.is_(True)).order_by(members.c.name_key)
     if only is not None:
-        query = select(members).where(members.c.id == only.id)
+        query = who.where(members.c.id == only.id)
     people = db.execute(query).all()
     items: dict[int, list[dict[str, Any]]] = {}
     if people:
@@ -55,21 +56,15 @@ def drafts(
                    action_items.c.owner_id.is_not(None)
                    if owner_ids is None else action_items.c.owner_id.in_(owner_ids))
             .order_by(action_items.c.id)
-        ):
+        ).all():
             items.setdefault(item.owner_id, []).append(
                 {"id": item.id, "text": item.text, "carried": item.times_carried})
-    doc = doc | {"group_items": [i for i in doc["action_items"] if i["owner"] is None]}
-    out: list[Draft] = []
-    missing: list[str] = []
-    for member in people:
-        if not member.email:
-            missing.append(member.name)
-            continue
-        subject, body = reminder_message(doc, {
-            "name": member.name, "timezone": member.timezone,
-            "items": items.get(member.id, []),
-        })
-        out.append(Draft(member.id, member.name, member.email, subject, body))
+    missing = [member.name for member in people if not member.email]
+    reached = [member for member in people if member.email]
+    messages = reminder_messages(doc, [
+        {"name": m.name, "timezone": m.timezone, "items": items.get(m.id, [])} for m in reached])
+    out = [Draft(m.id, m.name, m.email, subject, body)
+           for m, (subject, body) in zip(reached, messages, strict=True)]
     return out, missing
 
 

@@ -57,7 +57,7 @@ def course_stats(db: Reader, course: CourseRow) -> dict[str, Any]:
         for member_id, session_id, status in db.execute(
             select(attendance.c.member_id, attendance.c.session_id, attendance.c.status)
             .where(attendance.c.session_id.in_(held_ids))
-        ):
+        ).all():
             day = day_of[session_id]
             first_record[member_id] = min(day, first_record.get(member_id, day))
             if status is AttendanceStatus.PRESENT:
@@ -81,7 +81,7 @@ def course_stats(db: Reader, course: CourseRow) -> dict[str, Any]:
     for member in db.execute(
         select(members.c.id, members.c.name, members.c.joined_on)
         .where(members.c.active.is_(True)).order_by(members.c.name_key)
-    ):
+    ).all():
         joined = min(member.joined_on, first_record.get(member.id, member.joined_on))
         first = bisect_left(days, joined)  # sessions held since they joined
         eligible = held_ids[first:]

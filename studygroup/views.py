@@ -156,7 +156,7 @@ def item_rows(db: Reader, *where: Any) -> list[dict[str, Any]]:
         .outerjoin(due, action_items.c.due_session_id == due.c.id)
         .where(*where)
         .order_by(action_items.c.id)
-    )
+    ).all()  # one fetchall: iterating the result would fetch row by row
     return [{"id": item_id, "text": text, "owner": owner, "status": ItemStatus(status).value,
              "carried": carried, "due_session": number}
             for item_id, text, owner, status, carried, number in rows]

@@ -105,10 +105,9 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     finally:
         if mailer is not None:
             mailer.close()
-    if channel is None and not as_json:
-        for draft in planned:
-            click.echo(f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n"
-                       f"{draft.body}\n{'-' * 60}")
+    if channel is None and not as_json and planned:
+        click.echo("\n".join(f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n"
+                             f"{draft.body}\n{'-' * 60}" for draft in planned))
 
     if webhook:
         where = delivery.webhook_target(webhook)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +16,7 @@ def place(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+@lru_cache(maxsize=512)  # pure: a batch has one start and a handful of zones
 def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
     """'Sat 24 Aug 18:00 London — 22:30 your time (Asia/Kolkata)'."""
     start = datetime.fromisoformat(local_iso)
@@ -27,53 +30,73 @@ def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
 
 
 def reminder_message(doc: dict[str, Any], member: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) of one member's reminder; `member`: name, timezone, items."""
+    return reminder_messages(doc, [member])[0]
+
+
+def reminder_messages(doc: dict[str, Any],
+                      people: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(subject, body) for each member: what all reminders share is written once."""
     session = doc["session"]
     course_zone = session["timezone"]
-    member_zone = member.get("timezone") or course_zone
-    when = both_times(session["local_start"], course_zone, member_zone)
-    subject = f"{doc['course']['title']}: session {session['number']}, {when.split(' — ')[0]}"
-    lines = [f"Hi {member['name']},", "",
-             f"The next {doc['course']['title']} session (number {session['number']}) is on",
-             f"  {when}", f"and lasts {session['minutes']} minutes.", ""]
+    title = doc["course"]["title"]
+    watch: list[str] = []
     if doc["watch"]:
-        lines.append("Please watch beforehand:")
+        watch.append("Please watch beforehand:")
         for lecture in doc["watch"]:
             name = f"Lecture {lecture['label']}: {lecture['title']}"
             if lecture["part"]:
                 name += f" (part {lecture['part']})"
             if lecture["video_minutes"]:
                 name += f", {lecture['video_minutes']} min"
-            lines.append(f"  - {name}" + (f"  {lecture['url']}" if lecture["url"] else ""))
-        lines.append("")
-    mine = [t for t in doc["talks"] if t["presenter"] == member["name"]]
-    start = datetime.fromisoformat(session["local_start"])
-    for talk in mine:
-        offset = _minutes_from_start(doc, talk["talk_id"])
-        slot = start + timedelta(minutes=offset)
-        slot_text = both_times(slot.isoformat(), course_zone, member_zone)
-        lines.append(f"You present \"{talk['title']}\" ({talk['minutes']} min) at {slot_text}.")
-        if talk["postponed"]:
-            lines.append(f"  (It was postponed {talk['postponed']}× — it goes first this time.)")
-        lines.append("")
-    if member["items"]:
-        lines.append("Your open action items:")
-        for item in member["items"]:
-            carried = f" (carried ×{item['carried']})" if item["carried"] else ""
-            lines.append(f"  - {item['text']}{carried}")
-        lines.append("")
+            watch.append(f"  - {name}" + (f"  {lecture['url']}" if lecture["url"] else ""))
+        watch.append("")
     group_items = doc.get("group_items")
     if group_items is None:
         group_items = [i for i in doc["action_items"] if i["owner"] is None]
+    everyone: list[str] = []
     if group_items:
-        lines.append("For everyone:")
-        for item in group_items[:LISTED]:
-            carried = f" (carried ×{item['carried']})" if item["carried"] else ""
-            lines.append(f"  - {item['text']}{carried}")
+        everyone.append("For everyone:")
+        everyone.extend(_item_line(item) for item in group_items[:LISTED])
         if len(group_items) > LISTED:
-            lines.append(f"  … and {len(group_items) - LISTED} more on the agenda")
-        lines.append("")
-    lines.append("See you there!")
-    return subject, "\n".join(lines) + "\n"
+            everyone.append(f"  … and {len(group_items) - LISTED} more on the agenda")
+        everyone.append("")
+    talks_by: dict[str, list[dict[str, Any]]] = {}
+    for talk in doc["talks"]:
+        talks_by.setdefault(talk["presenter"], []).append(talk)
+    start = datetime.fromisoformat(session["local_start"])
+
+    out: list[tuple[str, str]] = []
+    for member in people:
+        member_zone = member.get("timezone") or course_zone
+        when = both_times(session["local_start"], course_zone, member_zone)
+        subject = f"{title}: session {session['number']}, {when.split(' — ')[0]}"
+        lines = [f"Hi {member['name']},", "",
+                 f"The next {title} session (number {session['number']}) is on",
+                 f"  {when}", f"and lasts {session['minutes']} minutes.", "", *watch]
+        for talk in talks_by.get(member["name"], []):
+            offset = _minutes_from_start(doc, talk["talk_id"])
+            slot = start + timedelta(minutes=offset)
+            slot_text = both_times(slot.isoformat(), course_zone, member_zone)
+            lines.append(f"You present \"{talk['title']}\" ({talk['minutes']} min) at "
+                         f"{slot_text}.")
+            if talk["postponed"]:
+                lines.append(f"  (It was postponed {talk['postponed']}× — it goes first this "
+                             "time.)")
+            lines.append("")
+        if member["items"]:
+            lines.append("Your open action items:")
+            lines.extend(_item_line(item) for item in member["items"])
+            lines.append("")
+        lines.extend(everyone)
+        lines.append("See you there!")
+        out.append((subject, "\n".join(lines) + "\n"))
+    return out
+
+
+def _item_line(item: dict[str, Any]) -> str:
+    carried = f" (carried ×{item['carried']})" if item["carried"] else ""
+    return f"  - {item['text']}{carried}"
 
 
 def _minutes_from_start(doc: dict[str, Any], talk_id: int) -> int:
