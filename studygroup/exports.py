@@ -6,7 +6,6 @@ Renderers (render/markdown.py, render/ics.py, reminders) only ever see these pla
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +81,8 @@ def agenda_document(db: Reader, course: CourseRow, target: SessionRow,
 def calendar_document(db: Reader, course: CourseRow) -> dict[str, Any]:
     """Every session of a course with a stable UID and a short agenda summary. Two queries
     (sessions, then the lecture and talk entries of all of them), whatever the length."""
+    import uuid  # only the calendar needs it
+
     every = schedule.sessions_of(db, course)
     lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []}
                                               for s in every}

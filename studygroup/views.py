@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, String, func, or_, select, type_coerce
 
 from studygroup import schedule, timeutil
 from studygroup.serialize import lecture_dict, session_dict, talk_dict
@@ -150,14 +150,16 @@ def item_rows(db: Reader, *where: Any) -> list[dict[str, Any]]:
     read with one plain query: lists of thousands of open items stay cheap."""
     due = sessions.alias("due")
     rows = db.execute(
+        # the status as its stored value (the CHECK constraint vouches for it), not an enum
         select(action_items.c.id, action_items.c.text, members.c.name,
-               action_items.c.status, action_items.c.times_carried, due.c.number)
+               type_coerce(action_items.c.status, String), action_items.c.times_carried,
+               due.c.number)
         .outerjoin(members, action_items.c.owner_id == members.c.id)
         .outerjoin(due, action_items.c.due_session_id == due.c.id)
         .where(*where)
         .order_by(action_items.c.id)
     ).all()  # one fetchall: iterating the result would fetch row by row
-    return [{"id": item_id, "text": text, "owner": owner, "status": ItemStatus(status).value,
+    return [{"id": item_id, "text": text, "owner": owner, "status": status,
              "carried": carried, "due_session": number}
             for item_id, text, owner, status, carried, number in rows]
 

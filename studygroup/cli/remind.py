@@ -44,7 +44,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
       # cron, every Monday 09:00 for a Tuesday group:
       0 9 * * 1  studygroup --db ~/fsdl.db remind --send
     """
-    from studygroup import delivery, exports, lookup, reminders
+    from studygroup import exports, lookup, reminders
     from studygroup.errors import StudygroupError
     from studygroup.render.markdown import agenda_markdown
     from studygroup.tables import Channel
@@ -54,6 +54,8 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     if webhook_only and not webhook:
         raise click.UsageError("--webhook-only needs --webhook URL")
     channel = Channel.EMAIL if mode == "send" else Channel.OUTBOX if outbox else None
+    if channel is not None or webhook:
+        from studygroup import delivery  # email, TLS and HTTP: only when something goes out
     settings = delivery.SmtpSettings.from_env() if channel is Channel.EMAIL and not (
         webhook_only) else None
 
