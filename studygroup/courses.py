@@ -83,13 +83,6 @@ def pick_course(session: Session, slug: str | None) -> Course:
     return entity(session, Course, lookup.pick_course(session, slug))
 
 
-def list_courses(session: Session, include_archived: bool = False) -> list[Course]:
-    query = select(Course).order_by(Course.slug)
-    if not include_archived:
-        query = query.where(Course.status != CourseStatus.ARCHIVED)
-    return list(session.scalars(query))
-
-
 def edit_course(session: Session, slug: str, fields: CourseFields) -> Course:
     course = get_course(session, slug)
     for name, value in fields.cleaned().items():

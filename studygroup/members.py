@@ -82,13 +82,6 @@ def find_members(session: Session, refs: list[str]) -> list[Member]:
     return [find_member(session, ref) for ref in refs]
 
 
-def list_members(session: Session, include_archived: bool = False) -> list[Member]:
-    query = select(Member).order_by(Member.name_key)
-    if not include_archived:
-        query = query.where(Member.active.is_(True))
-    return list(session.scalars(query))
-
-
 def edit_member(session: Session, ref: str, fields: MemberFields) -> Member:
     member = find_member(session, ref)
     values = fields.cleaned()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from studygroup import schedule, timeutil, views
-from studygroup.models import Course, Lecture, SessionStatus
+from studygroup.tables import CourseRow, LectureRow, SessionStatus
+
+if TYPE_CHECKING:
+    from studygroup.tables import Reader
 
 
 def sessions_needed(minutes: list[int], pace: int) -> int:
@@ -23,10 +24,10 @@ def sessions_needed(minutes: list[int], pace: int) -> int:
     return count
 
 
-def course_progress(session: Session, course: Course, with_optional: bool) -> dict[str, Any]:
-    lectures = list(session.scalars(
-        select(Lecture).where(Lecture.course_id == course.id).order_by(Lecture.position)))
-    history = views.lecture_history(session, course)
+def course_progress(db: Reader, course: CourseRow, lectures: Sequence[LectureRow],
+                    with_optional: bool) -> dict[str, Any]:
+    """Covered and remaining lectures (`lectures`: the course's, in order) and a forecast."""
+    history = views.lecture_history(db, course)
     counts = {"required": {"covered": 0, "remaining": 0},
               "optional": {"covered": 0, "remaining": 0}}
     remaining_units: list[int] = []
@@ -44,7 +45,7 @@ def course_progress(session: Session, course: Course, with_optional: bool) -> di
         remaining_minutes += sum(
             u.minutes for u in left if lecture.video_minutes is not None)
     needed = sessions_needed(remaining_units, course.pace_minutes)
-    forecast = _forecast_date(session, course, needed)
+    forecast = _forecast_date(db, course, needed)
     return {
         "lectures": counts,
         "remaining_video_minutes": remaining_minutes,
@@ -55,12 +56,12 @@ def course_progress(session: Session, course: Course, with_optional: bool) -> di
     }
 
 
-def _forecast_date(session: Session, course: Course, needed: int) -> date | None:
+def _forecast_date(db: Reader, course: CourseRow, needed: int) -> date | None:
     """The local date of the last of `needed` sessions: the planned sessions first (so weeks
     already cancelled are skipped), then weekly slots after the latest session."""
     if needed == 0:
         return None
-    every = schedule.sessions_of(session, course)
+    every = schedule.sessions_of(db, course)
     dates = [schedule.local_date(course, s) for s in every
              if s.status is SessionStatus.PLANNED][:needed]
     if every:

@@ -22,6 +22,7 @@ from studygroup.tables import (
     OPEN_TALK_STATUSES,
     AttendanceStatus,
     CourseRow,
+    CourseStatus,
     EntryKind,
     ItemStatus,
     LectureRow,
@@ -32,6 +33,7 @@ from studygroup.tables import (
     action_items,
     agenda_entries,
     attendance,
+    courses,
     lectures,
     members,
     poll_options,
@@ -129,6 +131,20 @@ def lectures_of(db: Reader, course: CourseRow) -> list[Row[Any]]:
     return list(db.execute(
         select(lectures).where(lectures.c.course_id == course.id)
         .order_by(lectures.c.position)))
+
+
+def list_courses(db: Reader, include_archived: bool = False) -> list[Row[Any]]:
+    query = select(courses).order_by(courses.c.slug)
+    if not include_archived:
+        query = query.where(courses.c.status != CourseStatus.ARCHIVED)
+    return list(db.execute(query))
+
+
+def list_members(db: Reader, include_archived: bool = False) -> list[Row[Any]]:
+    query = select(members).order_by(members.c.name_key)
+    if not include_archived:
+        query = query.where(members.c.active.is_(True))
+    return list(db.execute(query))
 
 
 def fcfs(talk: Any) -> tuple[Any, ...]:

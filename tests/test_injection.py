@@ -3,6 +3,7 @@ passwords never appear in output."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -20,8 +21,18 @@ anything = st.text(alphabet=st.one_of(
     st.characters(blacklist_categories=("Cs",))), min_size=1, max_size=50)
 
 
+def raw_value(ics: bytes, name: str) -> str:
+    """One property's TEXT value: unfolded, then unescaped as RFC 5545 says."""
+    unfolded = ics.decode().replace("\r\n ", "").replace("\r\n\t", "")
+    found = [line for line in unfolded.split("\r\n") if line.startswith(name + ":")]
+    assert len(found) == 1, found
+    return re.sub(r"\\([\\;,nN])",
+                  lambda m: "\n" if m.group(1) in "nN" else m.group(1), found[0][len(name) + 1:])
+
+
 @settings(max_examples=150, deadline=None)
 @given(title=anything, summary=anything, description=anything)
+@example(title="T", summary="a\\Nb", description="c\\nd\\")  # a literal backslash-N
 def test_ics_fields_cannot_add_properties_or_events(title: str, summary: str,
                                                     description: str) -> None:
     start = datetime(2026, 11, 3, 18, tzinfo=UTC)
@@ -30,7 +41,8 @@ def test_ics_fields_cannot_add_properties_or_events(title: str, summary: str,
                        "starts_at": start, "ends_at": start + timedelta(minutes=90),
                        "timezone": "Europe/London", "summary": summary,
                        "description": description}]}
-    parsed = Calendar.from_ical(calendar_ics(doc))
+    ics = calendar_ics(doc)
+    parsed = Calendar.from_ical(ics)
     events = list(parsed.walk("VEVENT"))
     assert len(events) == 1
     event = events[0]
@@ -39,8 +51,9 @@ def test_ics_fields_cannot_add_properties_or_events(title: str, summary: str,
     def lines(text: str) -> str:
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
-    assert str(event["SUMMARY"]) == lines(summary)
-    assert str(event["DESCRIPTION"]) == lines(description)
+    # the values as RFC 5545 reads them (icalendar's parser mangles a literal backslash-N)
+    assert raw_value(ics, "SUMMARY") == lines(summary)
+    assert raw_value(ics, "DESCRIPTION") == lines(description)
     assert set(parsed) == {"PRODID", "VERSION", "CALSCALE", "X-WR-CALNAME", "X-WR-TIMEZONE"}
     assert "\n" not in str(parsed["X-WR-CALNAME"]) and "\r" not in str(parsed["X-WR-CALNAME"])
 

@@ -122,11 +122,11 @@ def course_list(app: App, include_all: bool, as_json: bool) -> None:
     Example:
       studygroup course list --json
     """
-    from studygroup.courses import list_courses
     from studygroup.serialize import course_dict
+    from studygroup.views import list_courses
 
-    with app.read_session() as session:
-        rows = [course_dict(c) for c in list_courses(session, include_all)]
+    with app.read() as db:
+        rows = [course_dict(c) for c in list_courses(db, include_all)]
     if as_json:
         emit_json(rows)
     else:
@@ -149,15 +149,17 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
       studygroup course show fsdl
       studygroup course show fsdl --with-optional --json
     """
-    from studygroup.courses import get_course, list_lectures
+    from studygroup.lookup import get_course
     from studygroup.progress import course_progress
     from studygroup.serialize import course_detail, lecture_dict
+    from studygroup.views import lectures_of
 
-    with app.read_session() as session:
-        found = get_course(session, slug)
+    with app.read() as db:
+        found = get_course(db, slug)
         data = course_detail(found)
-        data["lectures"] = [lecture_dict(lec) for lec in list_lectures(session, found)]
-        data["progress"] = course_progress(session, found, with_optional)
+        course_lectures = lectures_of(db, found)
+        data["lectures"] = [lecture_dict(lec) for lec in course_lectures]
+        data["progress"] = course_progress(db, found, course_lectures, with_optional)
         data["forecast_end"] = data["progress"]["forecast_end"]
     if as_json:
         emit_json(data)

@@ -48,8 +48,8 @@ def demo(app: App, force: bool) -> None:
     try:
         with database.write() as db:
             course, following = build_demo(db, date.today())
-        with database.read_session() as db:
-            doc = exports.agenda_document(db, course, following)
+        with database.read() as connection:  # the ORM instances read as rows, detached
+            doc = exports.agenda_document(connection, course, following)
     finally:
         database.dispose()
     note(f"demo group written to {path}; try: studygroup --db {path} agenda")

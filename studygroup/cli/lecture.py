@@ -71,12 +71,12 @@ def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
     Example:
       studygroup lecture list fsdl --json
     """
-    from studygroup.courses import get_course, list_lectures
+    from studygroup.lookup import get_course
     from studygroup.serialize import lecture_dict
+    from studygroup.views import lectures_of
 
-    with app.read_session() as session:
-        found = get_course(session, course_slug)
-        rows = [lecture_dict(lec) for lec in list_lectures(session, found)]
+    with app.read() as db:
+        rows = [lecture_dict(lec) for lec in lectures_of(db, get_course(db, course_slug))]
     if as_json:
         emit_json(rows)
     else:

@@ -90,11 +90,11 @@ def member_list(app: App, include_all: bool, as_json: bool) -> None:
     Example:
       studygroup member list --all --json
     """
-    from studygroup.members import list_members
     from studygroup.serialize import member_dict
+    from studygroup.views import list_members
 
-    with app.read_session() as session:
-        rows = [member_dict(m) for m in list_members(session, include_all)]
+    with app.read() as db:
+        rows = [member_dict(m) for m in list_members(db, include_all)]
     if as_json:
         emit_json(rows)
     else:
@@ -112,11 +112,11 @@ def member_show(app: App, name: str, as_json: bool) -> None:
     Example:
       studygroup member show ada
     """
-    from studygroup.members import find_member
+    from studygroup.lookup import find_member
     from studygroup.serialize import member_detail
 
-    with app.read_session() as session:
-        data = member_detail(find_member(session, name))
+    with app.read() as db:
+        data = member_detail(find_member(db, name))
     if as_json:
         emit_json(data)
     else:

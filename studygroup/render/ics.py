@@ -7,14 +7,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 
+def escape_text(text: str) -> str:
+    """RFC 5545 TEXT escaping. (icalendar's own first turns a literal backslash-N into a line
+    break, so a title containing "\\N" would change.)"""
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
+
+
 def calendar_ics(doc: dict[str, Any], now: datetime | None = None) -> bytes:
     from icalendar import Calendar, Event, vText
+
+    class Text(vText):
+        def to_ical(self) -> bytes:
+            return escape_text(str(self)).encode()
 
     calendar = Calendar()
     calendar.add("prodid", "-//studygroup//studygroup//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", vText(doc["course"]["title"]))
+    calendar.add("x-wr-calname", Text(doc["course"]["title"]))
     calendar.add("x-wr-timezone", doc["course"]["timezone"])
     stamp = now or datetime.now(UTC)
     zone = ZoneInfo(doc["course"]["timezone"])
@@ -26,9 +37,9 @@ def calendar_ics(doc: dict[str, Any], now: datetime | None = None) -> bytes:
         start = item["starts_at"].astimezone(zone)
         event.add("dtstart", start)
         event.add("dtend", item["ends_at"].astimezone(zone))
-        event.add("summary", item["summary"])
+        event.add("summary", Text(item["summary"]))
         if item["description"]:
-            event.add("description", item["description"])
+            event.add("description", Text(item["description"]))
         if doc["course"].get("url"):
             event.add("url", doc["course"]["url"])
         if item["status"] == "cancelled":
