@@ -25,8 +25,8 @@ def cell(value: Any) -> str:
 
 def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
     """columns: (key, heading) pairs. Every cell is left-aligned text with its outer blanks
-    stripped; lines are stripped of trailing blanks."""
-    headings = [heading.strip() for _, heading in columns]
+    stripped (headings are not); lines are stripped of trailing blanks."""
+    headings = [heading for _, heading in columns]
     body = [[cell(row.get(key)).strip() for key, _ in columns] for row in rows]
     widths = [len(heading) + PADDING for heading in headings]
     for index, values in enumerate(zip(*body, strict=True)):
