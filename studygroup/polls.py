@@ -273,20 +273,3 @@ def close_poll(
         poll.created_course_id = course.id
     session.flush()
     return winner, course
-
-
-def open_poll_for(session: Session, course: Course) -> dict[str, Any] | None:
-    """The open poll to show on a course's agenda: its own, or one for everyone."""
-    poll = session.scalar(
-        select(Poll)
-        .where(Poll.status == PollStatus.OPEN,
-               (Poll.course_id == course.id) | Poll.course_id.is_(None))
-        .order_by(Poll.id.desc())
-        .options(selectinload(Poll.options))
-        .limit(1)
-    )
-    if poll is None or not poll.options:
-        return None
-    return {"id": poll.id, "title": poll.title,
-            "options": [o.title for o in sorted(poll.options, key=lambda o: o.position)],
-            "closes": poll.closes_on.isoformat() if poll.closes_on else None}
