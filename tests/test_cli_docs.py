@@ -62,14 +62,15 @@ def test_help_in_a_subprocess_does_not_import_sqlalchemy() -> None:
     assert "LOADED []" in result.stderr
 
 
-def _modules_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
+def _modules_after(argv: list[str], env: dict[str, str],
+                   watch: tuple[str, ...] = ("sqlalchemy", "alembic")) -> tuple[str, list[str]]:
+    """Run the CLI in a fresh interpreter; its stdout, and which of `watch` it imported."""
     code = (
         "import sys\n"
         "from studygroup.cli import main\n"
         f"sys.argv = {argv!r}\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'})\n"
-        "print('LOADED', heavy, file=sys.stderr)\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print('LOADED', sorted(set(sys.modules) & {set(watch)!r}), file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, **env}, check=True)
@@ -113,20 +114,10 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_read_commands_never_load_the_orm(args: list[str], demo_db: str) -> None:
     """The hot read commands query Core tables only: importing sqlalchemy.orm and setting up
     the mappers would cost more than their queries (see bench/ and the README)."""
-    target = demo_db
-    code = (
-        "import sys\n"
-        "from studygroup.cli import main\n"
-        f"sys.argv = {['studygroup', '--db', target, *args]!r}\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "orm = sorted(m for m in sys.modules if m.startswith(('sqlalchemy.orm', 'alembic')))\n"
-        "print('LOADED', orm, 'models' in sys.modules or 'studygroup.models' in sys.modules,"
-        " file=sys.stderr)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip(), "the command printed nothing"
-    assert "LOADED [] False" in result.stderr, result.stderr
+    out, loaded = _modules_after(["studygroup", "--db", demo_db, *args], {},
+                                 ("sqlalchemy.orm", "alembic", "studygroup.models"))
+    assert out.strip(), "the command printed nothing"
+    assert loaded == ["LOADED []"]
 
 
 def test_installed_console_script_runs(tmp_path: Path) -> None:
