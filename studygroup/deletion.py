@@ -29,17 +29,21 @@ def _count(session: Session, model: type[Base], *where: ColumnElement[bool]) -> 
     return count or 0
 
 
-def _describe(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+def _describe(counts: dict[tuple[str, str], int]) -> str:
+    """'1 talk, 3 action items': keys are (singular, plural)."""
+    return ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n)
 
 
 def delete_member(session: Session, member: Member) -> None:
     history = {
-        "attendance records": _count(session, Attendance, Attendance.member_id == member.id),
-        "talks": _count(session, Talk, Talk.presenter_id == member.id),
-        "action items": _count(session, ActionItem, ActionItem.owner_id == member.id),
-        "poll ballots": _count(session, Ballot, Ballot.member_id == member.id),
-        "reminders sent": _count(session, Reminder, Reminder.member_id == member.id),
+        ("attendance record", "attendance records"):
+            _count(session, Attendance, Attendance.member_id == member.id),
+        ("talk", "talks"): _count(session, Talk, Talk.presenter_id == member.id),
+        ("action item", "action items"):
+            _count(session, ActionItem, ActionItem.owner_id == member.id),
+        ("poll ballot", "poll ballots"): _count(session, Ballot, Ballot.member_id == member.id),
+        ("reminder sent", "reminders sent"):
+            _count(session, Reminder, Reminder.member_id == member.id),
     }
     if any(history.values()):
         raise Conflict(f"{member.name} has history ({_describe(history)}); "
@@ -69,11 +73,13 @@ def delete_lecture(session: Session, course: Course, lecture: Lecture) -> None:
 
 def delete_course(session: Session, course: Course) -> None:
     history = {
-        "sessions": _count(session, StudySession, StudySession.course_id == course.id),
-        "talks": _count(session, Talk, Talk.course_id == course.id),
-        "action items": _count(session, ActionItem, ActionItem.course_id == course.id),
-        "polls": _count(session, Poll, (Poll.course_id == course.id)
-                        | (Poll.created_course_id == course.id)),
+        ("session", "sessions"):
+            _count(session, StudySession, StudySession.course_id == course.id),
+        ("talk", "talks"): _count(session, Talk, Talk.course_id == course.id),
+        ("action item", "action items"):
+            _count(session, ActionItem, ActionItem.course_id == course.id),
+        ("poll", "polls"): _count(session, Poll, (Poll.course_id == course.id)
+                                  | (Poll.created_course_id == course.id)),
     }
     if any(history.values()):
         raise Conflict(f"course {course.slug} has history ({_describe(history)}); "

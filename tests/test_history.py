@@ -62,14 +62,14 @@ def test_hard_delete_refuses_while_history_depends_on_the_row(
 ) -> None:
     before = snapshot()
     assert group("member", "delete", "Ada", "--force", input="y\n", code=1).stderr.endswith(
-        "Error: Ada has history (1 attendance records, 1 talks, 1 action items); archive "
+        "Error: Ada has history (1 attendance record, 1 talk, 1 action item); archive "
         "them instead with 'studygroup member archive'\n")
     assert group("lecture", "delete", "c", "1", "--force", input="y\n",
                  code=1).stderr.endswith(
         "Error: lecture 1 is part of 1 past agenda entry; skip it instead with "
         "'studygroup lecture skip'\n")
     assert group("course", "delete", "c", "--force", input="y\n", code=1).stderr.endswith(
-        "Error: course c has history (2 sessions, 1 talks, 1 action items); archive it "
+        "Error: course c has history (2 sessions, 1 talk, 1 action item); archive it "
         "instead with 'studygroup course edit c --status archived'\n")
     assert snapshot() == before
 

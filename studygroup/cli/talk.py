@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +20,11 @@ from studygroup.cli.app import (
     pass_app,
 )
 from studygroup.cli.complete import member_names
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from studygroup.models import Course, Talk
 
 TALK_COLUMNS = [("id", "id"), ("title", "title"), ("presenter", "presenter"),
                 ("minutes", "min"), ("status", "status"), ("session", "session"),
@@ -90,27 +98,16 @@ def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | 
         emit_table(rows, TALK_COLUMNS, "no talks")
 
 
-def _talk_action(app: App, course_slug: str | None, talk_id: int, action: str,
-                 ref: str | None = None) -> str:
-    from studygroup import planning, talks
+@contextmanager
+def _changing(app: App, course_slug: str | None,
+              talk_id: int) -> Iterator[tuple[Session, Course, Talk]]:
+    """One write transaction with the course and the talk to change."""
     from studygroup.courses import pick_course
+    from studygroup.talks import get_talk
 
     with app.write() as db:
         course = pick_course(db, course_slug)
-        found = talks.get_talk(db, course, talk_id)
-        if action == "schedule":
-            target = planning.find_session(db, course, ref)
-            talks.schedule_talk(db, course, found, target)
-            return f"talk {talk_id} is scheduled for session {target.number}"
-        if action == "done":
-            given = talks.mark_done(db, course, found)
-            return f"talk {talk_id} is done (session {given.number})"
-        if action == "postpone":
-            following = talks.postpone(db, course, found)
-            return (f"talk {talk_id} moved to session {following.number} "
-                    f"(postponed ×{found.times_postponed})")
-        talks.withdraw(db, course, found)
-        return f"talk {talk_id} is withdrawn; it stays on record"
+        yield db, course, get_talk(db, course, talk_id)
 
 
 @talk.command("schedule")
@@ -125,7 +122,12 @@ def talk_schedule(app: App, talk_id: int, ref: str, course_slug: str | None) -> 
     Example:
       studygroup talk schedule 7 --session 2026-12-08
     """
-    note(_talk_action(app, course_slug, talk_id, "schedule", ref))
+    from studygroup import planning, talks
+
+    with _changing(app, course_slug, talk_id) as (db, course, found):
+        target = planning.find_session(db, course, ref)
+        talks.schedule_talk(db, course, found, target)
+    note(f"talk {talk_id} is scheduled for session {target.number}")
 
 
 @talk.command("done")
@@ -139,7 +141,11 @@ def talk_done(app: App, talk_id: int, course_slug: str | None) -> None:
     Example:
       studygroup talk done 7
     """
-    note(_talk_action(app, course_slug, talk_id, "done"))
+    from studygroup import talks
+
+    with _changing(app, course_slug, talk_id) as (db, course, found):
+        given = talks.mark_done(db, course, found)
+    note(f"talk {talk_id} is done (session {given.number})")
 
 
 @talk.command("postpone")
@@ -153,7 +159,12 @@ def talk_postpone(app: App, talk_id: int, course_slug: str | None) -> None:
     Example:
       studygroup talk postpone 7
     """
-    note(_talk_action(app, course_slug, talk_id, "postpone"))
+    from studygroup import talks
+
+    with _changing(app, course_slug, talk_id) as (db, course, found):
+        following = talks.postpone(db, course, found)
+    note(f"talk {talk_id} moved to session {following.number} "
+         f"(postponed ×{found.times_postponed})")
 
 
 @talk.command("withdraw")
@@ -167,4 +178,8 @@ def talk_withdraw(app: App, talk_id: int, course_slug: str | None) -> None:
     Example:
       studygroup talk withdraw 7
     """
-    note(_talk_action(app, course_slug, talk_id, "withdraw"))
+    from studygroup import talks
+
+    with _changing(app, course_slug, talk_id) as (db, course, found):
+        talks.withdraw(db, course, found)
+    note(f"talk {talk_id} is withdrawn; it stays on record")
