@@ -15,10 +15,16 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from studygroup.errors import Invalid
 from studygroup.location import mask
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from studygroup.reminders import Draft
 
 ENV = "STUDYGROUP_SMTP_"
 
@@ -115,6 +121,31 @@ def _safe(exc: BaseException, secret: str | None = None) -> str:
 
 def describe_error(exc: BaseException, secret: str | None = None) -> str:
     return _safe(exc, secret)
+
+
+@contextlib.contextmanager
+def email_transport(settings: SmtpSettings | None, outbox: Path | None, session_number: int,
+                    connect: bool) -> Iterator[Callable[[Draft], str]]:
+    """How one batch of reminders goes out: one .eml file each into `outbox`, else SMTP over
+    one connection, opened only when `connect` (something is still to be sent). The callable
+    sends one draft and returns its Message-ID."""
+    sender = settings.sender if settings else "studygroup@localhost"
+    mailer = Mailer(settings) if settings is not None and outbox is None and connect else None
+
+    def send(draft: Draft) -> str:
+        message = build_email(sender, draft.name, draft.email, draft.subject, draft.body)
+        if outbox is not None:
+            write_eml(outbox, f"session-{session_number}-{draft.member_id}.eml", message)
+        else:
+            assert mailer is not None, "nothing was to be sent over SMTP"
+            mailer.send(message)
+        return str(message["Message-ID"])
+
+    if mailer is None:
+        yield send
+        return
+    with mailer:
+        yield send
 
 
 def write_eml(directory: Path, filename: str, message: EmailMessage) -> Path:

@@ -107,6 +107,14 @@ class Delivery:
     describe: Callable[[BaseException], str]
 
 
+def _never(*_: object) -> Any:
+    raise AssertionError("a dry run delivers nothing")
+
+
+DRY_RUN = Delivery(channel=None, already=set(), force=False, target_of=_never,
+                   transport=_never, record=_never, describe=_never)
+
+
 def deliver(batch: list[Draft], how: Delivery) -> tuple[list[dict[str, Any]], list[str]]:
     """Send each draft; one recipient's failure never stops the others. Returns an outcome
     per draft and the list of failures ('Name (reason)')."""

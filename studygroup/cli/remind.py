@@ -77,36 +77,20 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
             reminders.log_sent(db, session_id, draft.member_id if draft else None, ch, where,
                                draft.subject if draft else None, message_id)
 
-    sender = settings.sender if settings else "studygroup@localhost"
-
-    def transport(draft: reminders.Draft) -> str | None:
-        message = delivery.build_email(sender, draft.name, draft.email, draft.subject,
-                                       draft.body)
-        if channel is Channel.OUTBOX:
-            assert outbox is not None
-            delivery.write_eml(outbox, f"session-{number}-{draft.member_id}.eml", message)
-        else:
-            assert mailer is not None
-            mailer.send(message)
-        return str(message["Message-ID"])
-
-    how = reminders.Delivery(
-        channel=channel, already=done, force=force,
-        target_of=lambda d: d.email if channel is Channel.EMAIL else f"{d.member_id}.eml",
-        transport=transport,
-        record=lambda d, where, mid: record(d, where, mid, channel),  # type: ignore[arg-type]
-        describe=lambda exc: delivery.describe_error(exc, settings.password if settings
-                                                     else None),
-    )
-    pending = channel is Channel.EMAIL and any(force or d.email not in done for d in planned)
-    mailer = delivery.Mailer(settings) if settings and pending else None
-    if mailer is not None:
-        mailer.__enter__()
-    try:
-        results, failed = reminders.deliver(planned, how)
-    finally:
-        if mailer is not None:
-            mailer.close()
+    if channel is None:
+        results, failed = reminders.deliver(planned, reminders.DRY_RUN)
+    else:
+        pending = any(force or d.email not in done for d in planned)
+        with delivery.email_transport(settings, outbox, number, pending) as transport:
+            results, failed = reminders.deliver(planned, reminders.Delivery(
+                channel=channel, already=done, force=force,
+                target_of=lambda d: d.email if channel is Channel.EMAIL
+                else f"{d.member_id}.eml",
+                transport=transport,
+                record=lambda d, where, mid: record(d, where, mid, channel),
+                describe=lambda exc: delivery.describe_error(
+                    exc, settings.password if settings else None),
+            ))
     if channel is None and not as_json and planned:
         click.echo("\n".join(f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n"
                              f"{draft.body}\n{'-' * 60}" for draft in planned))
