@@ -31,6 +31,9 @@ def escape(text: str) -> str:
     flat = " ".join(text.split())
     if not flat:
         return ""
+    if (flat[0] not in _PUNCTUATION and not _ALWAYS.search(flat) and not _WWW.search(flat)
+            and not _LIST_NUMBER.match(flat)):
+        return flat  # the common case: nothing to escape
     marks = {m.end() - 1 for m in _WWW.finditer(flat)}
     number = _LIST_NUMBER.match(flat)
     if number:
