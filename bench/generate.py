@@ -54,7 +54,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
     per_course = n["sessions"] // n["courses"]
     first_day = today - timedelta(weeks=n["sessions"] - 40)
     counts: dict[str, int] = {}
-    with database.write() as session:
+    with database.write_session() as session:
         conn = session.connection()
 
         def bulk(table: Table, rows: list[dict[str, Any]]) -> None:

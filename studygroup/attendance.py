@@ -11,36 +11,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
 
 from studygroup import crash, lookup
-from studygroup import members as members_mod
 from studygroup.csvio import RowError, read_text
 from studygroup.errors import Conflict, Invalid
-from studygroup.models import (
-    Attendance,
+from studygroup.sqltypes import utcnow
+from studygroup.tables import (
     AttendanceSource,
     AttendanceStatus,
-    Member,
+    MemberRow,
+    SessionRow,
     SessionStatus,
-    StudySession,
-    table_of,
+    attendance,
+    members,
 )
-from studygroup.sqltypes import utcnow
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Sequence
+
+    from sqlalchemy import Connection
+
+    from studygroup.tables import Reader
 
 
-def _require_recordable(target: StudySession) -> None:
+def _require_recordable(target: SessionRow) -> None:
     if target.status is SessionStatus.CANCELLED:
         raise Conflict(f"session {target.number} was cancelled; uncancel it to record attendance")
 
 
 def record(
-    session: Session,
-    target: StudySession,
-    statuses: dict[AttendanceStatus, list[Member]],
+    db: Reader,
+    target: SessionRow,
+    statuses: dict[AttendanceStatus, Sequence[MemberRow]],
     source: AttendanceSource = AttendanceSource.MANUAL,
     minutes: dict[int, int | None] | None = None,
 ) -> int:
@@ -58,9 +60,9 @@ def record(
             names[member.id] = member.name
     if not wanted:
         return 0
-    table = table_of(Attendance)
+    table = attendance
     existing = {
-        member_id: old for member_id, old in session.execute(
+        member_id: old for member_id, old in db.execute(
             select(table.c.member_id, table.c.minutes).where(
                 table.c.session_id == target.id, table.c.member_id.in_(list(wanted))))
     }
@@ -75,7 +77,7 @@ def record(
     updates = [row(m, s) for m, s in wanted.items() if m in existing]
     inserts = [row(m, s) for m, s in wanted.items() if m not in existing]
     if updates:  # one statement for all, however many members
-        session.execute(
+        db.execute(
             update(table)
             .where(table.c.session_id == target.id, table.c.member_id == bindparam("b_member"))
             .values(status=bindparam("status"), source=bindparam("source"),
@@ -83,7 +85,7 @@ def record(
             updates,
         )
     if inserts:
-        session.execute(insert(table), [
+        db.execute(insert(table), [
             {"session_id": target.id, "member_id": r["b_member"], "status": r["status"],
              "source": r["source"], "minutes": r["minutes"], "recorded_at": r["recorded_at"]}
             for r in inserts
@@ -216,8 +218,8 @@ def _parse_plain(path: Path, text: str) -> list[Participant]:
 @dataclass
 class ImportReport:
     kind: str
-    matched: list[tuple[Participant, Member, str]] = field(default_factory=list)  # how matched
-    too_short: list[tuple[Participant, Member | None]] = field(default_factory=list)
+    matched: list[tuple[Participant, MemberRow, str]] = field(default_factory=list)  # how
+    too_short: list[tuple[Participant, MemberRow | None]] = field(default_factory=list)
     unknown: list[Participant] = field(default_factory=list)
     added: list[Participant] = field(default_factory=list)
     recorded: int = 0
@@ -241,18 +243,18 @@ class ImportReport:
 
 
 def match_participants(
-    session: Session, people: list[Participant]
-) -> tuple[list[tuple[Participant, Member, str]], list[Participant]]:
+    db: Reader, people: list[Participant]
+) -> tuple[list[tuple[Participant, MemberRow, str]], list[Participant]]:
     """By email first, then by exact name (any case); one query each."""
     emails = [p.email for p in people if p.email]
-    by_email = {
-        m.email: m for m in session.scalars(select(Member).where(Member.email.in_(emails)))
+    by_email: dict[str, MemberRow] = {
+        m.email: m for m in db.execute(select(members).where(members.c.email.in_(emails)))
     } if emails else {}
     keys = {lookup.name_key(n) for p in people for n in p.names()}
-    by_name = {
-        m.name_key: m for m in session.scalars(select(Member).where(Member.name_key.in_(keys)))
+    by_name: dict[str, MemberRow] = {
+        m.name_key: m for m in db.execute(select(members).where(members.c.name_key.in_(keys)))
     } if keys else {}
-    matched: list[tuple[Participant, Member, str]] = []
+    matched: list[tuple[Participant, MemberRow, str]] = []
     unknown: list[Participant] = []
     for person in people:
         member = by_email.get(person.email) if person.email else None
@@ -269,8 +271,8 @@ def match_participants(
 
 
 def import_attendance(
-    session: Session,
-    target: StudySession,
+    db: Connection,
+    target: SessionRow,
     path: Path,
     min_minutes: int,
     add_unknown: bool,
@@ -280,7 +282,7 @@ def import_attendance(
     _require_recordable(target)
     kind, people = parse_participants(path)
     report = ImportReport(kind=kind)
-    matched, unknown = match_participants(session, people)
+    matched, unknown = match_participants(db, people)
     seen: dict[int, Participant] = {}
     for person, member, how in matched:
         if person.minutes is not None and person.minutes < min_minutes:
@@ -302,19 +304,25 @@ def import_attendance(
             report.unknown.append(person)
     if dry_run:
         return report
-    new_members: list[Member] = []
-    for person in report.added:
-        try:
-            new_members.append(members_mod.add_member(
-                session, person.name, members_mod.MemberFields(email=person.email or ""), today
-            ))
-        except (Invalid, Conflict) as exc:
-            raise RowError(str(path), person.line, str(exc)) from None
+    new_members: list[MemberRow] = []
+    if report.added:  # --add-unknown: members are made through the ORM, in this transaction
+        from studygroup import members as members_mod
+        from studygroup.db import session_on
+
+        with session_on(db) as session:
+            for person in report.added:
+                try:
+                    new_members.append(members_mod.add_member(
+                        session, person.name, members_mod.MemberFields(email=person.email or ""),
+                        today))
+                except (Invalid, Conflict) as exc:
+                    raise RowError(str(path), person.line, str(exc)) from None
+            session.flush()
     present = [m for _, m, _ in report.matched] + new_members
     minutes = {m.id: p.minutes for p, m, _ in report.matched}
     minutes.update({m.id: p.minutes for p, m in zip(report.added, new_members, strict=True)})
     crash.point("import-before-record")
     report.recorded = record(
-        session, target, {AttendanceStatus.PRESENT: present}, AttendanceSource.IMPORT, minutes
+        db, target, {AttendanceStatus.PRESENT: present}, AttendanceSource.IMPORT, minutes
     )
     return report

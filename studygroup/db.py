@@ -76,6 +76,25 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
 
 
 @contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction on a Core connection (BEGIN IMMEDIATE on SQLite, the writers' lock
+    on PostgreSQL): committed when the block ends, rolled back on any exception."""
+    with engine.execution_options(studygroup_write=True).connect() as connection, \
+            connection.begin():
+        yield connection
+        crash.point("before-commit")
+
+
+def session_on(connection: Connection) -> Session:
+    """An ORM session inside a Core write transaction, for the odd step that needs the ORM:
+    it flushes into the connection's transaction and never commits or closes it."""
+    from sqlalchemy.orm import Session
+
+    return Session(bind=connection, expire_on_commit=False, autoflush=True,
+                   join_transaction_mode="rollback_only")
+
+
+@contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """A read-only transaction on a Core connection: what the read commands use, so that they
     never import or set up the ORM."""
@@ -175,20 +194,32 @@ class Database:
             require_current(session.connection(), self.location)
             yield session
 
+    def _ensure_schema(self, connection: Connection) -> None:
+        """A missing database is created at head inside the write transaction."""
+        state, _ = schema_state(connection)
+        if state is SchemaState.MISSING:
+            from studygroup import migrate
+
+            migrate.upgrade_connection(connection)
+        else:
+            require_current(connection, self.location)
+
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction; a missing database is created at head inside it."""
+    def write(self) -> Iterator[Connection]:
+        """A write transaction on a Core connection (bulk writes that need no ORM)."""
+        if self.location.path is not None:
+            prepare_sqlite_file(self.location.path)
+        with writing(self.engine) as connection:
+            self._ensure_schema(connection)
+            yield connection
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A write transaction through the ORM unit of work."""
         if self.location.path is not None:
             prepare_sqlite_file(self.location.path)
         with transaction(self.engine, write=True) as session:
-            connection = session.connection()
-            state, _ = schema_state(connection)
-            if state is SchemaState.MISSING:
-                from studygroup import migrate
-
-                migrate.upgrade_connection(connection)
-            else:
-                require_current(connection, self.location)
+            self._ensure_schema(session.connection())
             yield session
 
     def dispose(self) -> None:

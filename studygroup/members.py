@@ -78,10 +78,6 @@ def find_member(session: Session, ref: str, *, include_archived: bool = True) ->
                   lookup.find_member(session, ref, include_archived=include_archived))
 
 
-def find_members(session: Session, refs: list[str]) -> list[Member]:
-    return [find_member(session, ref) for ref in refs]
-
-
 def edit_member(session: Session, ref: str, fields: MemberFields) -> Member:
     member = find_member(session, ref)
     values = fields.cleaned()

@@ -120,6 +120,20 @@ def test_read_commands_never_load_the_orm(args: list[str], demo_db: str) -> None
     assert loaded == ["LOADED []"]
 
 
+def test_recording_attendance_never_loads_the_orm(demo_db: str, tmp_path: Path) -> None:
+    """Attendance is recorded with Core statements only (bulk insert and update)."""
+    report = tmp_path / "zoom.csv"
+    report.write_text("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
+                      "Ada Lovelace,ada@example.org,,,50\nAlan T (Alan Turing),,,,40\n")
+    for args in (["attend", "next", "Ada", "--absent", "Alan"],
+                 ["attend", "import", "next", str(report)]):
+        _, loaded = _modules_after(["studygroup", "--db", demo_db, *args], {},
+                                   ("sqlalchemy.orm", "alembic", "studygroup.models"))
+        assert loaded == ["LOADED []"], args
+    out, _ = _modules_after(["studygroup", "--db", demo_db, "attendance", "next", "--json"], {})
+    assert json.loads(out)["present"] == ["Ada Lovelace", "Alan Turing"]
+
+
 def test_installed_console_script_runs(tmp_path: Path) -> None:
     target = tmp_path / "sg.db"
     env = {**os.environ, "STUDYGROUP_DB": str(target)}

@@ -83,7 +83,7 @@ def agenda_plan(app: App, ref: str | None, reset: bool, course_slug: str | None)
     from studygroup import agenda as agenda_mod
     from studygroup import planning
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         agenda_mod.replan(db, course, target, reset)
         note(f"re-planned session {target.number}")
@@ -107,7 +107,7 @@ def agenda_add_lecture(app: App, label: str, part: int | None, ref: str | None,
     from studygroup import planning
     from studygroup.courses import get_lecture
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         agenda_mod.add_lecture(db, course, target, get_lecture(db, course, label), part)
         note(f"lecture {label} is on session {target.number}'s agenda")
@@ -128,7 +128,7 @@ def agenda_remove(app: App, position: int, ref: str | None, course_slug: str | N
     from studygroup import agenda as agenda_mod
     from studygroup import planning
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         note(agenda_mod.remove_entry(db, course, target, position))
 
@@ -151,7 +151,7 @@ def agenda_move(app: App, position: int, to: int, ref: str | None,
     from studygroup import agenda as agenda_mod
     from studygroup import planning
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         agenda_mod.move_entry(db, course, target, position, to)
         note(f"moved entry {position} to {to}")
@@ -174,7 +174,7 @@ def agenda_minutes(app: App, position: int, minutes: int, ref: str | None,
     from studygroup import agenda as agenda_mod
     from studygroup import planning
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         agenda_mod.set_minutes(db, course, target, position, minutes)
         note(f"entry {position} now takes {minutes} minutes")

@@ -55,10 +55,21 @@ class App:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        new = not self.database.exists()
-        with self.database.write() as session:
+    def write(self) -> Iterator[Connection]:
+        """A Core write transaction: bulk writes that need nothing from the ORM."""
+        with self._saying_if_new(), self.database.write() as connection:
+            yield connection
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A write transaction through the ORM unit of work."""
+        with self._saying_if_new(), self.database.write_session() as session:
             yield session
+
+    @contextmanager
+    def _saying_if_new(self) -> Iterator[None]:
+        new = not self.database.exists()
+        yield
         if new:  # say so: a mistyped --db path should not go unnoticed
             note(f"created a new studygroup database at {self.location.display()}")
 

@@ -51,19 +51,19 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
     Example:
       studygroup attend 3 Ada Grace --absent Alan
     """
-    from studygroup import attendance, planning
-    from studygroup.members import find_members
-    from studygroup.models import AttendanceStatus
+    from studygroup import attendance, lookup
+    from studygroup.tables import AttendanceStatus
 
     ref, names = split_ref(words)
     if not names and not absent and not excused:
         raise click.UsageError("name at least one member")
     with app.write() as db:
-        course, target = planning.pick(db, course_slug, ref)
+        course, target = lookup.pick(db, course_slug, ref)
         count = attendance.record(db, target, {
-            AttendanceStatus.PRESENT: find_members(db, names),
-            AttendanceStatus.ABSENT: find_members(db, list(absent)),
-            AttendanceStatus.EXCUSED: find_members(db, list(excused)),
+            status: [lookup.find_member(db, name) for name in given]
+            for status, given in ((AttendanceStatus.PRESENT, names),
+                                  (AttendanceStatus.ABSENT, absent),
+                                  (AttendanceStatus.EXCUSED, excused))
         })
         note(f"recorded {count} member(s) for session {target.number}")
 
@@ -89,15 +89,14 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     Example:
       studygroup attend import participants_8123.csv --min-minutes 15 --dry-run
     """
-    from studygroup import attendance, planning
+    from studygroup import attendance, lookup
 
     ref, rest = split_ref(words)
     if len(rest) != 1:
         raise click.UsageError("give one CSV file, optionally after a session REF")
     path = Path(rest[0])
-    database = app.read_session if dry_run else app.write
-    with database() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.read() if dry_run else app.write() as db:
+        course, target = lookup.pick(db, course_slug, ref)
         report = attendance.import_attendance(
             db, target, path, min_minutes, add_unknown, dry_run, date.today())
         number = target.number

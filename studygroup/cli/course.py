@@ -106,7 +106,7 @@ def course_add(
         session_minutes=minutes, pace_minutes=pace, discussion_minutes=discussion,
         intro_minutes=intro, wrapup_minutes=wrapup,
     )
-    with app.write() as session:
+    with app.write_session() as session:
         created = add_course(session, slug, fields)
         note(f"added course {created.slug}")
 
@@ -214,7 +214,7 @@ def course_edit(
     )
     if not fields.cleaned():
         raise click.UsageError("nothing to change: give at least one option")
-    with app.write() as session:
+    with app.write_session() as session:
         edit_course(session, slug, fields)
     note(f"updated course {slug}")
 
@@ -235,7 +235,7 @@ def course_delete(app: App, slug: str, force: bool) -> None:
     from studygroup.courses import get_course
     from studygroup.deletion import delete_course
 
-    with app.write() as session:
+    with app.write_session() as session:
         found = get_course(session, slug)
         confirm_delete(f"course {found.slug}", force)
         delete_course(session, found)
@@ -260,6 +260,6 @@ def course_import(app: App, slug: str, file: Path) -> None:
     """
     from studygroup.courses import get_course, import_lectures
 
-    with app.write() as session:
+    with app.write_session() as session:
         summary = import_lectures(session, get_course(session, slug), file)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated lecture(s)")

@@ -21,7 +21,7 @@ def init(app: App) -> None:
     """
     from studygroup.db import schema_revision
 
-    with app.write() as session:
+    with app.write_session() as session:
         revision = schema_revision(session.connection())
     note(f"database ready at {app.location.display()} (schema {revision})")
 

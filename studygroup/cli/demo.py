@@ -46,7 +46,7 @@ def demo(app: App, force: bool) -> None:
             extra.unlink(missing_ok=True)
     database = Database(location)
     try:
-        with database.write() as db:
+        with database.write_session() as db:
             course, following = build_demo(db, date.today())
         with database.read() as connection:  # the ORM instances read as rows, detached
             doc = exports.agenda_document(connection, course, following)

@@ -51,7 +51,7 @@ def item_add(app: App, text: str, owner: str | None, ref: str | None,
     from studygroup.courses import pick_course
     from studygroup.members import find_member
 
-    with app.write() as db:
+    with app.write_session() as db:
         course = pick_course(db, course_slug)
         who = find_member(db, owner) if owner else None
         due = planning.find_session(db, course, ref) if ref else schedule.next_session(
@@ -102,7 +102,7 @@ def _close(app: App, course_slug: str | None, ids: tuple[int, ...], status: str)
     from studygroup.courses import pick_course
     from studygroup.models import ItemStatus
 
-    with app.write() as db:
+    with app.write_session() as db:
         course = pick_course(db, course_slug)
         if status == "open":
             items.reopen_items(db, course, list(ids))
@@ -169,7 +169,7 @@ def item_assign(app: App, item_id: int, name: str, course_slug: str | None) -> N
     from studygroup.courses import pick_course
     from studygroup.members import find_member
 
-    with app.write() as db:
+    with app.write_session() as db:
         course = pick_course(db, course_slug)
         who = None if name.strip().lower() == "everyone" else find_member(db, name)
         items.assign(db, course, item_id, who)
@@ -191,6 +191,6 @@ def item_edit(app: App, item_id: int, text: str, course_slug: str | None) -> Non
     from studygroup import items
     from studygroup.courses import pick_course
 
-    with app.write() as db:
+    with app.write_session() as db:
         items.edit(db, pick_course(db, course_slug), item_id, text)
     note(f"item {item_id} updated")

@@ -55,7 +55,7 @@ def lecture_add(
     fields = LectureFields(
         title=title, kind=LectureKind(kind), video_minutes=minutes, optional=optional, url=url
     )
-    with app.write() as session:
+    with app.write_session() as session:
         add_lecture(session, get_course(session, course_slug), label, fields)
     note(f"added lecture {label} to {course_slug}")
 
@@ -114,7 +114,7 @@ def lecture_edit(
     )
     if not fields.cleaned() and not no_minutes:
         raise click.UsageError("nothing to change: give at least one option")
-    with app.write() as session:
+    with app.write_session() as session:
         edit_lecture(session, get_course(session, course_slug), label, fields)
     note(f"updated lecture {label}")
 
@@ -122,7 +122,7 @@ def lecture_edit(
 def _set_skipped(app: App, course_slug: str, label: str, skipped: bool) -> None:
     from studygroup.courses import get_course, set_skipped
 
-    with app.write() as session:
+    with app.write_session() as session:
         set_skipped(session, get_course(session, course_slug), label, skipped)
 
 
@@ -143,7 +143,7 @@ def lecture_delete(app: App, course_slug: str, label: str, force: bool) -> None:
     from studygroup.courses import get_course, get_lecture
     from studygroup.deletion import delete_lecture
 
-    with app.write() as session:
+    with app.write_session() as session:
         course = get_course(session, course_slug)
         found = get_lecture(session, course, label)
         confirm_delete(f"lecture {found.label} of {course.slug}", force)

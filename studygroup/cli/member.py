@@ -71,7 +71,7 @@ def member_add(
     """
     from studygroup.members import MemberFields, add_member
 
-    with app.write() as session:
+    with app.write_session() as session:
         added = add_member(
             session, name, MemberFields(email=email, handle=handle, timezone=timezone),
             joined or date.today(),
@@ -145,7 +145,7 @@ def member_edit(
     fields = MemberFields(name=new_name, email=email, handle=handle, timezone=timezone)
     if not fields.cleaned() and not any(v == "" for v in (email, handle, timezone)):
         raise click.UsageError("nothing to change: give at least one option")
-    with app.write() as session:
+    with app.write_session() as session:
         changed = edit_member(session, name, fields)
         note(f"updated member {changed.name}")
 
@@ -162,7 +162,7 @@ def member_archive(app: App, name: str) -> None:
     """
     from studygroup.members import archive_member
 
-    with app.write() as session:
+    with app.write_session() as session:
         archived = archive_member(session, name)
         note(f"archived {archived.name}; their history is kept ('member restore' undoes this)")
 
@@ -179,7 +179,7 @@ def member_restore(app: App, name: str) -> None:
     """
     from studygroup.members import restore_member
 
-    with app.write() as session:
+    with app.write_session() as session:
         restored = restore_member(session, name)
         note(f"{restored.name} is active again")
 
@@ -200,7 +200,7 @@ def member_delete(app: App, name: str, force: bool) -> None:
     from studygroup.deletion import delete_member
     from studygroup.members import find_member
 
-    with app.write() as session:
+    with app.write_session() as session:
         found = find_member(session, name)
         shown = found.name
         confirm_delete(f"member {shown}", force)
@@ -224,6 +224,6 @@ def member_import(app: App, file: Path) -> None:
     """
     from studygroup.members import import_members
 
-    with app.write() as session:
+    with app.write_session() as session:
         summary = import_members(session, file, date.today())
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated member(s)")

@@ -51,7 +51,7 @@ def poll_create(app: App, title: str, closes: date | None, course_slug: str | No
     from studygroup.courses import get_course
     from studygroup.polls import create_poll
 
-    with app.write() as db:
+    with app.write_session() as db:
         course = get_course(db, course_slug) if course_slug else None
         created = create_poll(db, title, closes, course)
         note(f"created poll {created.id}; add options with 'studygroup poll add-option "
@@ -77,7 +77,7 @@ def poll_add_option(app: App, poll_id: int, title: str, url: str | None,
     from studygroup.polls import add_option, get_poll
 
     syllabus = parse_syllabus(lectures) if lectures else None
-    with app.write() as db:
+    with app.write_session() as db:
         option = add_option(db, get_poll(db, poll_id), title, url, syllabus)
         note(f"option {option.position}: {option.title}"
              + (f" ({len(syllabus)} lectures)" if syllabus else ""))
@@ -149,7 +149,7 @@ def poll_vote(app: App, poll_id: int, member_ref: str, options: tuple[str, ...])
     from studygroup.members import find_member
     from studygroup.polls import get_poll, vote
 
-    with app.write() as db:
+    with app.write_session() as db:
         found = get_poll(db, poll_id)
         who = find_member(db, member_ref)
         vote(db, found, who, list(options), date.today())
@@ -223,7 +223,7 @@ def poll_close(app: App, poll_id: int, slug: str | None, weekday: int | None,
         new_course = (slug, CourseFields(weekday=weekday, start_time=start, timezone=timezone))
     elif weekday is not None or start is not None or timezone is not None:
         raise click.UsageError("--weekday, --time and --tz go with --create-course")
-    with app.write() as db:
+    with app.write_session() as db:
         winner, course = close_poll(db, get_poll(db, poll_id), new_course)
         note(f"poll {poll_id} closed; the winner is {winner.title}"
              + (f"; created course {course.slug}" if course else ""))

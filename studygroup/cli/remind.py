@@ -73,7 +73,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
 
     def record(draft: reminders.Draft | None, where: str, message_id: str | None,
                ch: Channel) -> None:
-        with app.write() as db:
+        with app.write_session() as db:
             reminders.log_sent(db, session_id, draft.member_id if draft else None, ch, where,
                                draft.subject if draft else None, message_id)
 

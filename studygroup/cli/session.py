@@ -61,7 +61,7 @@ def session_plan(app: App, weeks: int, start: date | None, course_slug: str | No
     from studygroup.courses import pick_course
     from studygroup.serialize import session_dict
 
-    with app.write() as db:
+    with app.write_session() as db:
         course = pick_course(db, course_slug)
         created = planning.plan_sessions(db, course, weeks, start)
         agenda.replan_course(db, course)
@@ -141,7 +141,7 @@ def session_move(app: App, ref: str | None, when: datetime, course_slug: str | N
     """
     from studygroup import agenda, planning
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         planning.move_session(db, course, target, when)
         agenda.replan_course(db, course)
@@ -164,7 +164,7 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
     from studygroup import planning, rollover
     from studygroup.render.text import close_text
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         result = rollover.cancel_session(db, course, target).as_dict()
     if as_json:
@@ -186,7 +186,7 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
     """
     from studygroup import planning, rollover
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         rollover.uncancel_session(db, course, target)
         note(f"session {target.number} is planned again")
@@ -221,7 +221,7 @@ def session_close(app: App, ref: str | None, covered: tuple[str, ...],
     from studygroup import planning, rollover
     from studygroup.render.text import close_text
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         result = rollover.close_session(
             db, course, target, list(covered) if covered else None, list(not_covered),
@@ -247,7 +247,7 @@ def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
     """
     from studygroup import planning, rollover
 
-    with app.write() as db:
+    with app.write_session() as db:
         course, target = planning.pick(db, course_slug, ref)
         rollover.reopen_session(db, course, target)
         note(f"session {target.number} is open again; everything it moved is back")

@@ -64,7 +64,7 @@ def talk_add(app: App, presenter: str, title: str, minutes: int, url: str | None
     from studygroup.courses import pick_course
     from studygroup.members import find_member
 
-    with app.write() as db:
+    with app.write_session() as db:
         course = pick_course(db, course_slug)
         who = find_member(db, presenter)
         target = planning.find_session(db, course, ref) if ref else None
@@ -105,7 +105,7 @@ def _changing(app: App, course_slug: str | None,
     from studygroup.courses import pick_course
     from studygroup.talks import get_talk
 
-    with app.write() as db:
+    with app.write_session() as db:
         course = pick_course(db, course_slug)
         yield db, course, get_talk(db, course, talk_id)
 
