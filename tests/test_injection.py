@@ -4,6 +4,7 @@ passwords never appear in output."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -61,8 +62,16 @@ def test_ics_fields_cannot_add_properties_or_events(title: str, summary: str,
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
+def admitted_or_breaking(text: str) -> bool:
+    """What can reach an email header: text validation admits no control characters, and a
+    line break (the injection attempt) must be refused by the email policy as well. (Other
+    controls never get in: the stdlib leaves e.g. ' \\x1f\\x80' as a raw encoded word.)"""
+    return all(ch in LINE_BREAKS or unicodedata.category(ch) != "Cc" for ch in text)
+
+
 @settings(max_examples=150, deadline=None)
-@given(name=anything, subject=anything, body=anything)
+@given(name=anything.filter(admitted_or_breaking), subject=anything.filter(admitted_or_breaking),
+       body=anything)
 @example(name="; é", subject="0", body="0")  # once re-parsed as an address group: To lost
 @example(name='Eve | *bold* "x" <y>', subject="Bcc: all", body="0")
 def test_email_headers_hold_exactly_what_was_given(name: str, subject: str, body: str) -> None:
