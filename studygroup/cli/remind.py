@@ -46,7 +46,6 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     """
     from studygroup import exports, lookup, reminders
     from studygroup.errors import StudygroupError
-    from studygroup.render.markdown import agenda_markdown
     from studygroup.tables import Channel
 
     if mode and outbox:
@@ -96,6 +95,8 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
                              f"{draft.body}\n{'-' * 60}" for draft in planned))
 
     if webhook:
+        from studygroup.render.markdown import agenda_markdown
+
         where = delivery.webhook_target(webhook)
         hook: dict[str, Any] = {"webhook": where}
         results.append(hook)
