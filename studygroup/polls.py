@@ -8,10 +8,7 @@ the one added last. The same rule decides an exact 50/50 final round.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -29,7 +26,9 @@ from studygroup.models import (
     PollStatus,
     Ranking,
 )
+from studygroup.runoff import instant_runoff
 from studygroup.sqltypes import utcnow
+from studygroup.views import ballots_of
 
 
 def get_poll(session: Session, poll_id: int) -> Poll:
@@ -140,117 +139,13 @@ def vote(session: Session, poll: Poll, member: Member, refs: list[str], today: d
     return ballot
 
 
-def ballots_of(session: Session, poll: Poll) -> list[list[int]]:
-    rows = session.execute(
-        select(Ranking.ballot_id, Ranking.option_id)
-        .join(Ballot, Ranking.ballot_id == Ballot.id)
-        .where(Ballot.poll_id == poll.id)
-        .order_by(Ranking.ballot_id, Ranking.rank)
-    )
-    out: dict[int, list[int]] = {}
-    for ballot_id, option_id in rows:
-        out.setdefault(ballot_id, []).append(option_id)
-    return list(out.values())
-
-
-@dataclass
-class Runoff:
-    winner: int | None
-    rounds: list[dict[str, Any]]
-    first: Counter[int]
-    mentions: Counter[int]
-
-
-def instant_runoff(options: list[int], ballots: list[list[int]]) -> Runoff:
-    """Instant-runoff over option ids (in the order they were added)."""
-    first: Counter[int] = Counter(b[0] for b in ballots if b)
-    mentions: Counter[int] = Counter(o for b in ballots for o in set(b))
-    order = {option: index for index, option in enumerate(options)}
-
-    def weakest(candidates: list[int]) -> int:
-        return min(candidates, key=lambda o: (first[o], mentions[o], -order[o]))
-
-    remaining = list(options)
-    rounds: list[dict[str, Any]] = []
-    if not ballots or not remaining:
-        return Runoff(None, rounds, first, mentions)
-    while True:
-        counts: Counter[int] = Counter({o: 0 for o in remaining})
-        exhausted = 0
-        for ballot in ballots:
-            top = next((o for o in ballot if o in counts), None)
-            if top is None:
-                exhausted += 1
-            else:
-                counts[top] += 1
-        live = sum(counts.values())
-        record: dict[str, Any] = {"round": len(rounds) + 1, "counts": dict(counts),
-                                  "exhausted": exhausted, "eliminated": None, "winner": None}
-        rounds.append(record)
-        leader = max(remaining, key=lambda o: (counts[o], first[o], mentions[o], -order[o]))
-        if len(remaining) == 1 or (live and counts[leader] * 2 > live):
-            record["winner"] = leader
-            return Runoff(leader, rounds, first, mentions)
-        fewest = min(counts[o] for o in remaining)
-        out = weakest([o for o in remaining if counts[o] == fewest])
-        record["eliminated"] = out
-        remaining.remove(out)
-
-
-def result_view(session: Session, poll: Poll, min_members: int) -> dict[str, Any]:
-    options = sorted(poll.options, key=lambda o: o.position)
-    titles = {o.id: o.title for o in options}
-    ballots = ballots_of(session, poll)
-    runoff = instant_runoff([o.id for o in options], ballots)
-    return {
-        "poll": poll.id,
-        "title": poll.title,
-        "status": poll.status.value,
-        "ballots": len(ballots),
-        "winner": titles[runoff.winner] if runoff.winner else None,
-        "rounds": [
-            {"round": r["round"],
-             "counts": {titles[o]: n for o, n in r["counts"].items()},
-             "exhausted": r["exhausted"],
-             "eliminated": titles[r["eliminated"]] if r["eliminated"] else None,
-             "winner": titles[r["winner"]] if r["winner"] else None}
-            for r in runoff.rounds
-        ],
-        "first_preferences": {titles[o.id]: runoff.first[o.id] for o in options},
-        "min_members": min_members,
-        "parallel_groups": [
-            {"option": o.title, "first_preferences": runoff.first[o.id],
-             "ranked_by": runoff.mentions[o.id], "winner": o.id == runoff.winner}
-            for o in options if runoff.first[o.id] >= min_members
-        ],
-    }
-
-
-def poll_dict(poll: Poll, ballots: int | None = None) -> dict[str, Any]:
-    return {
-        "id": poll.id,
-        "title": poll.title,
-        "status": poll.status.value,
-        "closes": poll.closes_on.isoformat() if poll.closes_on else None,
-        "options": [{"number": o.position, "title": o.title, "url": o.url,
-                     "lectures": len(o.lectures), "won": o.won}
-                    for o in sorted(poll.options, key=lambda o: o.position)],
-        "ballots": ballots,
-    }
-
-
-def ballot_count(session: Session, poll: Poll) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id)) or 0
-
-
 def close_poll(
     session: Session, poll: Poll, new_course: tuple[str, CourseFields] | None
 ) -> tuple[PollOption, Course | None]:
     """Close the poll; with new_course, the winner becomes a course (its syllabus imported)."""
     _require_open(poll)
     runoff = instant_runoff([o.id for o in sorted(poll.options, key=lambda o: o.position)],
-                            ballots_of(session, poll))
+                            ballots_of(session, poll.id))
     if runoff.winner is None:
         raise Conflict(f"poll {poll.id} has no votes yet; nothing decides a winner")
     winner = next(o for o in poll.options if o.id == runoff.winner)

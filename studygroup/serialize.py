@@ -91,3 +91,16 @@ def talk_dict(talk: Any, presenter: str, numbers: dict[int, int]) -> dict[str, A
         "url": talk.url,
         "requested": talk.requested_on.isoformat(),
     }
+
+
+def poll_dict(poll: Any, options: list[Any], ballots: int) -> dict[str, Any]:
+    """A poll with its options (rows with a `lectures` count) and how many have voted."""
+    return {
+        "id": poll.id,
+        "title": poll.title,
+        "status": poll.status.value,
+        "closes": poll.closes_on.isoformat() if poll.closes_on else None,
+        "options": [{"number": o.position, "title": o.title, "url": o.url,
+                     "lectures": o.lectures, "won": o.won} for o in options],
+        "ballots": ballots,
+    }

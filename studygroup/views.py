@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Row, String, func, or_, select, type_coerce
 
 from studygroup import schedule, timeutil
-from studygroup.serialize import lecture_dict, session_dict, talk_dict
+from studygroup.errors import NotFound
+from studygroup.serialize import lecture_dict, poll_dict, session_dict, talk_dict
 from studygroup.tables import (
     OPEN_TALK_STATUSES,
     AttendanceStatus,
@@ -36,7 +37,10 @@ from studygroup.tables import (
     courses,
     lectures,
     members,
+    poll_ballots,
+    poll_option_lectures,
     poll_options,
+    poll_rankings,
     polls,
     sessions,
     talks,
@@ -387,4 +391,87 @@ def agenda_view(db: Reader, course: CourseRow, target: SessionRow,
         "optional_lectures": [lecture_dict(lec) for lec in optional],
         "action_items": open_items_for(db, course, target),
         "not_fitting": not_fitting,
+    }
+
+
+# -- polls ---------------------------------------------------------------------------------------
+
+
+def _poll_options(db: Reader, poll_ids: list[int]) -> dict[int, list[Row[Any]]]:
+    """Each poll's options in order, with the size of each option's syllabus."""
+    syllabus = (select(func.count()).where(poll_option_lectures.c.option_id == poll_options.c.id)
+                .scalar_subquery())
+    out: dict[int, list[Row[Any]]] = {poll_id: [] for poll_id in poll_ids}
+    for option in db.execute(
+        select(poll_options, syllabus.label("lectures"))
+        .where(poll_options.c.poll_id.in_(poll_ids))
+        .order_by(poll_options.c.poll_id, poll_options.c.position)
+    ):
+        out[option.poll_id].append(option)
+    return out
+
+
+def list_polls(db: Reader, poll_id: int | None = None) -> list[dict[str, Any]]:
+    """`poll list` (or one poll for `poll show`): options and ballot counts, in three
+    statements however many polls there are."""
+    query = select(polls).order_by(polls.c.id)
+    if poll_id is not None:
+        query = query.where(polls.c.id == poll_id)
+    found = db.execute(query).all()
+    if poll_id is not None and not found:
+        raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
+    ids = [p.id for p in found]
+    options = _poll_options(db, ids)
+    ballots: dict[int, int] = dict(db.execute(
+        select(poll_ballots.c.poll_id, func.count()).where(poll_ballots.c.poll_id.in_(ids))
+        .group_by(poll_ballots.c.poll_id)).all())
+    return [poll_dict(p, options[p.id], ballots.get(p.id, 0)) for p in found]
+
+
+def ballots_of(db: Reader, poll_id: int) -> list[list[int]]:
+    """Every ballot of a poll as its option ids, best first."""
+    out: dict[int, list[int]] = {}
+    for ballot_id, option_id in db.execute(
+        select(poll_rankings.c.ballot_id, poll_rankings.c.option_id)
+        .join(poll_ballots, poll_rankings.c.ballot_id == poll_ballots.c.id)
+        .where(poll_ballots.c.poll_id == poll_id)
+        .order_by(poll_rankings.c.ballot_id, poll_rankings.c.rank)
+    ):
+        out.setdefault(ballot_id, []).append(option_id)
+    return list(out.values())
+
+
+def poll_result(db: Reader, poll_id: int, min_members: int) -> dict[str, Any]:
+    """`poll result`: the instant-runoff rounds and winner, first preferences, and the options
+    with enough first preferences for a parallel sub-group."""
+    from studygroup.runoff import instant_runoff
+
+    poll = db.execute(select(polls).where(polls.c.id == poll_id)).first()
+    if poll is None:
+        raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
+    options = _poll_options(db, [poll.id])[poll.id]
+    titles = {o.id: o.title for o in options}
+    ballots = ballots_of(db, poll.id)
+    runoff = instant_runoff([o.id for o in options], ballots)
+    return {
+        "poll": poll.id,
+        "title": poll.title,
+        "status": poll.status.value,
+        "ballots": len(ballots),
+        "winner": titles[runoff.winner] if runoff.winner else None,
+        "rounds": [
+            {"round": r["round"],
+             "counts": {titles[o]: n for o, n in r["counts"].items()},
+             "exhausted": r["exhausted"],
+             "eliminated": titles[r["eliminated"]] if r["eliminated"] else None,
+             "winner": titles[r["winner"]] if r["winner"] else None}
+            for r in runoff.rounds
+        ],
+        "first_preferences": {titles[o.id]: runoff.first[o.id] for o in options},
+        "min_members": min_members,
+        "parallel_groups": [
+            {"option": o.title, "first_preferences": runoff.first[o.id],
+             "ranked_by": runoff.mentions[o.id], "winner": o.id == runoff.winner}
+            for o in options if runoff.first[o.id] >= min_members
+        ],
     }

@@ -100,7 +100,8 @@ def test_a_command_at_head_does_not_import_alembic(run: CLI, db: str, sqlite_onl
 
 READ_COMMANDS = [["agenda"], ["agenda", "--json"], ["item", "list", "--open"], ["stats"],
                  ["export", "agenda"], ["export", "ics"], ["remind"], ["talk", "list"],
-                 ["session", "list", "--all"], ["attendance", "last"]]
+                 ["session", "list", "--all"], ["attendance", "last"], ["poll", "list", "--json"],
+                 ["course", "show", "fsdl"], ["member", "list"], ["lecture", "list", "fsdl"]]
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 
-from studygroup.polls import instant_runoff
+from studygroup.runoff import instant_runoff
 from tests.conftest import CLI
 
 
@@ -146,3 +147,34 @@ def test_closing_without_votes_is_refused(poll: CLI) -> None:
         "Error: poll 1 has no votes yet; nothing decides a winner\n")
     assert poll("poll", "close", "1", "--weekday", "mon", code=2).stderr.endswith(
         "Error: --weekday, --time and --tz go with --create-course\n")
+
+
+def test_poll_list_reads_in_a_fixed_number_of_statements(poll: CLI) -> None:
+    """Options, syllabus sizes and ballot counts come in one statement each, however many
+    polls there are (no query per poll or per option)."""
+    counted: list[str] = []
+
+    def count(*args: object) -> None:
+        counted.append(str(args[2]))
+
+    def statements() -> int:
+        counted.clear()
+        event.listen(Engine, "before_cursor_execute", count)
+        try:
+            listed = poll.json("poll", "list")
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
+        assert [p["ballots"] for p in listed] == [1] * len(listed)
+        return len(counted)
+
+    poll("poll", "vote", "1", "Ada", "2")
+    one = statements()
+    for n in (2, 3, 4):
+        poll("poll", "create", f"Poll {n}")
+        poll("poll", "add-option", str(n), "A")
+        poll("poll", "add-option", str(n), "B")
+        poll("poll", "vote", str(n), "Bob", "B", "A")
+    assert statements() == one
+    listed = poll.json("poll", "list")
+    assert [len(p["options"]) for p in listed] == [3, 2, 2, 2]
+    assert listed[0]["options"][2]["lectures"] == 2

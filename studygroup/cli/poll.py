@@ -93,10 +93,10 @@ def poll_list(app: App, as_json: bool) -> None:
     Example:
       studygroup poll list --json
     """
-    from studygroup.polls import ballot_count, list_polls, poll_dict
+    from studygroup.views import list_polls
 
-    with app.read_session() as db:
-        rows = [poll_dict(p, ballot_count(db, p)) for p in list_polls(db)]
+    with app.read() as db:
+        rows = list_polls(db)
     if as_json:
         emit_json(rows)
         return
@@ -118,11 +118,10 @@ def poll_show(app: App, poll_id: int, as_json: bool) -> None:
     Example:
       studygroup poll show 1
     """
-    from studygroup.polls import ballot_count, get_poll, poll_dict
+    from studygroup.views import list_polls
 
-    with app.read_session() as db:
-        found = get_poll(db, poll_id)
-        data = poll_dict(found, ballot_count(db, found))
+    with app.read() as db:
+        data = list_polls(db, poll_id)[0]
     if as_json:
         emit_json(data)
         return
@@ -173,10 +172,10 @@ def poll_result(app: App, poll_id: int, min_members: int, as_json: bool) -> None
     Example:
       studygroup poll result 1 --min-members 4
     """
-    from studygroup.polls import get_poll, result_view
+    from studygroup.views import poll_result
 
-    with app.read_session() as db:
-        data = result_view(db, get_poll(db, poll_id), min_members)
+    with app.read() as db:
+        data = poll_result(db, poll_id, min_members)
     if as_json:
         emit_json(data)
         return
