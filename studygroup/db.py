@@ -63,16 +63,16 @@ def _configure_postgresql(engine: Engine) -> None:
 
 
 @contextmanager
-def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
+def writing_session(engine: Engine) -> Iterator[Session]:
+    """A write transaction through the ORM unit of work (the same lock as writing()):
+    flushed and committed when the block ends, rolled back on any exception."""
     from sqlalchemy.orm import Session  # only the ORM path pays for importing the ORM
 
-    bind = engine.execution_options(studygroup_write=True) if write else engine
+    bind = engine.execution_options(studygroup_write=True)
     with Session(bind, expire_on_commit=False, autoflush=True) as session, session.begin():
         yield session
-        if write:
-            session.flush()
-            crash.point("before-commit")
+        session.flush()
+        crash.point("before-commit")
 
 
 @contextmanager
@@ -186,14 +186,6 @@ class Database:
             require_current(connection, self.location)
             yield connection
 
-    @contextmanager
-    def read_session(self) -> Iterator[Session]:
-        """A read transaction through the ORM, for reads that walk the object graph."""
-        self._require_file()
-        with transaction(self.engine, write=False) as session:
-            require_current(session.connection(), self.location)
-            yield session
-
     def _ensure_schema(self, connection: Connection) -> None:
         """A missing database is created at head inside the write transaction."""
         state, _ = schema_state(connection)
@@ -218,7 +210,7 @@ class Database:
         """A write transaction through the ORM unit of work."""
         if self.location.path is not None:
             prepare_sqlite_file(self.location.path)
-        with transaction(self.engine, write=True) as session:
+        with writing_session(self.engine) as session:
             self._ensure_schema(session.connection())
             yield session
 

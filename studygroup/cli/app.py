@@ -49,12 +49,6 @@ class App:
             yield connection
 
     @contextmanager
-    def read_session(self) -> Iterator[Session]:
-        """A read transaction through the ORM."""
-        with self.database.read_session() as session:
-            yield session
-
-    @contextmanager
     def write(self) -> Iterator[Connection]:
         """A Core write transaction: bulk writes that need nothing from the ORM."""
         with self._saying_if_new(), self.database.write() as connection:

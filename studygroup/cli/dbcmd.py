@@ -72,13 +72,13 @@ def db_current(app: App, as_json: bool) -> None:
     Example:
       studygroup db current --json
     """
-    from studygroup.db import schema_revision, transaction
+    from studygroup.db import reading, schema_revision
     from studygroup.schema import HEAD_REVISION
 
     revision = None
     if app.database.exists():
-        with transaction(app.database.engine, write=False) as session:
-            revision = schema_revision(session.connection())
+        with reading(app.database.engine) as connection:
+            revision = schema_revision(connection)
     status = (
         "missing" if revision is None else "current" if revision == HEAD_REVISION else "outdated"
     )
