@@ -87,7 +87,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 def session_on(connection: Connection) -> Session:
     """An ORM session inside a Core write transaction, for the odd step that needs the ORM:
-    it flushes into the connection's transaction and never commits or closes it."""
+    it flushes into the connection's transaction and never commits it (the command does, or
+    rolls everything back)."""
     from sqlalchemy.orm import Session
 
     return Session(bind=connection, expire_on_commit=False, autoflush=True,
