@@ -48,7 +48,7 @@ def drafts(
     items: dict[int, list[dict[str, Any]]] = {}
     if people:
         owner_ids = [m.id for m in people] if only is not None else None
-        for item in db.execute(
+        for item_id, text, carried, owner_id in db.execute(
             select(action_items.c.id, action_items.c.text, action_items.c.times_carried,
                    action_items.c.owner_id)
             .where(action_items.c.course_id == course.id,
@@ -57,8 +57,8 @@ def drafts(
                    if owner_ids is None else action_items.c.owner_id.in_(owner_ids))
             .order_by(action_items.c.id)
         ).all():
-            items.setdefault(item.owner_id, []).append(
-                {"id": item.id, "text": item.text, "carried": item.times_carried})
+            items.setdefault(owner_id, []).append(
+                {"id": item_id, "text": text, "carried": carried})
     missing = [member.name for member in people if not member.email]
     reached = [member for member in people if member.email]
     messages = reminder_messages(doc, [
