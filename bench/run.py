@@ -4,10 +4,11 @@
     python bench/generate.py bench/out/small.db --scale 0.1
     python bench/run.py                     # both sizes; table on stdout, JSON in bench/out/
 
-Each command runs once to warm up (bytecode caches, OS file cache), then --runs times (median
-reported, at least 5), on the large and the small database in turn, interleaved with its
-floor: `python -c "import click"` or `python -c "import sqlalchemy.orm"`. Every figure is a
-ratio to the floor timed in the same rounds, since absolute times drift on shared machines.
+Each command runs once to warm up (bytecode caches, OS file cache), then --runs times
+(median reported; at least 5, default 9), on the large and the small database in turn,
+interleaved with its floor: `python -c "import click"` or `python -c "import sqlalchemy.orm"`.
+Every figure is a ratio to the floor timed in the same rounds, since absolute times drift on
+shared machines.
 
 Each process gives its wall-clock time and its CPU time (user + system, from os.wait4, with
 its peak RSS). Both ratios are printed; targets and growth are judged on CPU time, which is
@@ -152,7 +153,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", type=Path, default=OUT / "large.db")
     parser.add_argument("--small", type=Path, default=OUT / "small.db")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9,
+                        help="timed runs per case (at least 5; default 9)")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5")

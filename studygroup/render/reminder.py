@@ -65,15 +65,19 @@ def reminder_messages(doc: dict[str, Any],
     for talk in doc["talks"]:
         talks_by.setdefault(talk["presenter"], []).append(talk)
     start = datetime.fromisoformat(session["local_start"])
+    # the same for everyone: the subject (in the course's zone), and the blocks after the time
+    subject = (f"{title}: session {session['number']}, "
+               f"{both_times(session['local_start'], course_zone, course_zone)}")
+    heading = f"The next {title} session (number {session['number']}) is on\n  "
+    after_time = f"\nand lasts {session['minutes']} minutes.\n\n" + "".join(
+        f"{line}\n" for line in watch)
+    closing = "".join(f"{line}\n" for line in everyone) + "See you there!\n"
 
     out: list[tuple[str, str]] = []
     for member in people:
         member_zone = member.get("timezone") or course_zone
         when = both_times(session["local_start"], course_zone, member_zone)
-        subject = f"{title}: session {session['number']}, {when.split(' — ')[0]}"
-        lines = [f"Hi {member['name']},", "",
-                 f"The next {title} session (number {session['number']}) is on",
-                 f"  {when}", f"and lasts {session['minutes']} minutes.", "", *watch]
+        lines: list[str] = []
         for talk in talks_by.get(member["name"], []):
             offset = _minutes_from_start(doc, talk["talk_id"])
             slot = start + timedelta(minutes=offset)
@@ -88,9 +92,8 @@ def reminder_messages(doc: dict[str, Any],
             lines.append("Your open action items:")
             lines.extend(_item_line(item) for item in member["items"])
             lines.append("")
-        lines.extend(everyone)
-        lines.append("See you there!")
-        out.append((subject, "\n".join(lines) + "\n"))
+        own = "".join(f"{line}\n" for line in lines)
+        out.append((subject, f"Hi {member['name']},\n\n{heading}{when}{after_time}{own}{closing}"))
     return out
 
 
