@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import planning, schedule
+from studygroup import planning, schedule, tables
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.models import (
     ActionItem,
@@ -28,7 +28,6 @@ from studygroup.models import (
     StudySession,
     Talk,
     TalkStatus,
-    table_of,
 )
 from studygroup.tables import LectureRow, SessionRow
 from studygroup.views import (
@@ -71,7 +70,7 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
     # the derived (unpinned) entries go in one statement; the planner writes them anew
     stale = [e for group in entries.values() for e in group if not e.pinned]
     if stale:
-        entries_table = table_of(AgendaEntry)
+        entries_table = tables.agenda_entries
         session.execute(delete(entries_table).where(
             entries_table.c.id.in_([e.id for e in stale])))
         for entry in stale:
@@ -125,7 +124,7 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
             new_rows,
         )
     if new_rows:  # every planned entry of every session, in one statement
-        session.execute(insert(table_of(AgendaEntry)), new_rows)
+        session.execute(insert(tables.agenda_entries), new_rows)
     session.flush()
 
 

@@ -8,9 +8,8 @@ import everything it needs from here.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, relationship
 
 from studygroup import tables
@@ -32,7 +31,7 @@ from studygroup.tables import (
 __all__ = [
     "AttendanceSource", "AttendanceStatus", "Channel", "CourseStatus", "EntryKind", "ItemStatus",
     "LectureKind", "MoveKind", "PollStatus", "RolloverKind", "SessionStatus", "TalkStatus",
-    "Base", "table_of", "entity", "Course", "Lecture", "Member", "StudySession", "AgendaEntry",
+    "Base", "entity", "Course", "Lecture", "Member", "StudySession", "AgendaEntry",
     "Talk",
     "Attendance", "ActionItem", "Rollover", "RolloverMove", "Reminder", "Poll", "PollOption",
     "PollOptionLecture", "Ballot", "Ranking",
@@ -41,11 +40,6 @@ __all__ = [
 
 class Base(DeclarativeBase):
     metadata = tables.metadata
-
-
-def table_of(model: type[Base]) -> Table:
-    """A model's Table, for set-based Core statements (bulk inserts and updates)."""
-    return cast(Table, model.__table__)
 
 
 class Course(Base):

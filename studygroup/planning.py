@@ -25,22 +25,19 @@ def pick(session: Session, course_slug: str | None, ref: str | None) -> tuple[Co
     return entity(session, Course, course_row), entity(session, StudySession, target_row)
 
 
-def sessions_of(session: Session, course: Course) -> list[StudySession]:
-    return list(session.scalars(
-        select(StudySession).where(StudySession.course_id == course.id)
-        .order_by(StudySession.starts_at, StudySession.number)))
-
-
 def _slot_instant(course: Course, day: date) -> datetime:
     return timeutil.instant(day, course.start_time, course.timezone)
 
 
 def _renumber(session: Session, course: Course) -> None:
     """Number the course's sessions 1, 2, ... in time order; refuse to renumber held ones."""
-    ordered = sessions_of(session, course)
-    changes = [(s, n) for n, s in enumerate(ordered, start=1) if s.number != n]
-    if not changes:
+    ordered = schedule.sessions_of(session, course)
+    renumbered = {s.id: n for n, s in enumerate(ordered, start=1) if s.number != n}
+    if not renumbered:
         return
+    loaded = {s.id: s for s in session.scalars(
+        select(StudySession).where(StudySession.id.in_(list(renumbered))))}
+    changes = [(loaded[sid], n) for sid, n in renumbered.items()]
     for current, _number in changes:
         if current.status is not SessionStatus.PLANNED:
             raise Conflict(

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, crash, planning, schedule
+from studygroup import agenda, crash, planning, schedule, tables
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import (
     ActionItem,
@@ -31,7 +31,6 @@ from studygroup.models import (
     StudySession,
     Talk,
     TalkStatus,
-    table_of,
 )
 from studygroup.sqltypes import utcnow
 
@@ -138,9 +137,7 @@ def close_session(
         talk.session_id = following.id
         talk.status = TalkStatus.POSTPONED
         talk.times_postponed += 1
-        summary.talks_postponed.append({"id": talk.id, "title": talk.title,
-                                        "presenter": talk.presenter.name,
-                                        "postponed": talk.times_postponed})
+        summary.talks_postponed.append(_postponed(talk))
 
     _log_moves(session, moves)
     summary.items_carried = _carry_items(session, course, target, following, rollover,
@@ -182,9 +179,15 @@ def _move(rollover: Rollover, kind: MoveKind, **values: Any) -> dict[str, Any]:
         column: values.get(column) for column in MOVE_COLUMNS}
 
 
+def _postponed(talk: Talk) -> dict[str, Any]:
+    """A talk as the close/cancel summary lists it."""
+    return {"id": talk.id, "title": talk.title, "presenter": talk.presenter.name,
+            "postponed": talk.times_postponed}
+
+
 def _log_moves(session: Session, moves: list[dict[str, Any]]) -> None:
     if moves:
-        session.execute(insert(table_of(RolloverMove)), moves)
+        session.execute(insert(tables.rollover_moves), moves)
 
 
 def _talk_move(rollover: Rollover, talk: Talk) -> dict[str, Any]:
@@ -213,7 +216,7 @@ def _carry_items(
     if not rows:
         return []
     # the log rows are copied inside the database: INSERT ... SELECT, no per-item parameters
-    moves = table_of(RolloverMove)
+    moves = tables.rollover_moves
     session.execute(insert(moves).from_select(
         ["rollover_id", "kind", "item_id", "before_session_id", "before_count"],
         select(literal(rollover.id), literal(MoveKind.ITEM.value), ActionItem.id,
@@ -273,7 +276,7 @@ def _undo(session: Session, course: Course, rollover: Rollover) -> StudySession 
                     AgendaEntry.session_id == rollover.from_session_id)):
                 entry.done = talk.status is TalkStatus.DONE
     if item_ids:
-        table = table_of(ActionItem)
+        table = tables.action_items
         session.execute(
             update(table).where(table.c.id == bindparam("b_id")).values(
                 due_session_id=bindparam("b_due"), times_carried=bindparam("b_count")),
@@ -362,9 +365,7 @@ def cancel_session(session: Session, course: Course, target: StudySession) -> Cl
                 selectinload(Talk.presenter))):
         moves.append(_talk_move(rollover, talk))
         talk.session_id = following.id
-        summary.talks_postponed.append({"id": talk.id, "title": talk.title,
-                                        "presenter": talk.presenter.name,
-                                        "postponed": talk.times_postponed})
+        summary.talks_postponed.append(_postponed(talk))
     _log_moves(session, moves)
     summary.items_carried = _carry_items(session, course, target, following, rollover,
                                          count=False)

@@ -41,12 +41,6 @@ def text(value: str, what: str = "text", max_len: int = MAX_TEXT) -> str:
     return cleaned
 
 
-def optional_text(value: str | None, what: str, max_len: int = MAX_TEXT) -> str | None:
-    if value is None or value.strip() == "":
-        return None
-    return text(value, what, max_len)
-
-
 def slug(value: str) -> str:
     cleaned = value.strip()
     if not _SLUG.fullmatch(cleaned):

@@ -29,11 +29,6 @@ def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
     return f"{text} — {day}{there:%H:%M} your time ({member_zone})"
 
 
-def reminder_message(doc: dict[str, Any], member: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) of one member's reminder; `member`: name, timezone, items."""
-    return reminder_messages(doc, [member])[0]
-
-
 def reminder_messages(doc: dict[str, Any],
                       people: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
     """(subject, body) for each member: what all reminders share is written once."""
