@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from studygroup import crash, lookup
-from studygroup.csvio import RowError, read_text
+from studygroup import crash, lookup, validate
+from studygroup.csvio import MAX_ROWS, RowError, read_text, too_many_rows
 from studygroup.errors import Conflict, Invalid
 from studygroup.sqltypes import utcnow
 from studygroup.tables import (
@@ -117,9 +117,12 @@ class Participant:
         return found
 
 
-def parse_participants(path: Path) -> tuple[str, list[Participant]]:
+def parse_participants(path: Path, max_rows: int = MAX_ROWS
+                       ) -> tuple[str, list[Participant]]:
     """('zoom' | 'plain', participants), the same person's joins merged with minutes summed."""
     text = read_text(path)
+    if text.count("\n") > max_rows + 50:  # + a meeting-details block and a header
+        raise too_many_rows(path, max_rows)
     lines = text.splitlines(keepends=True)
     header_index = next(
         (i for i, line in enumerate(lines) if ZOOM_NAME in line.lower()), None
@@ -146,8 +149,6 @@ def _records(path: Path, text: str, first_line: int) -> list[tuple[int, list[str
 
 
 def _clean_name(path: Path, line: int, raw: str) -> str:
-    from studygroup import validate
-
     try:
         return validate.text(raw, "name")
     except Invalid as exc:
@@ -155,8 +156,6 @@ def _clean_name(path: Path, line: int, raw: str) -> str:
 
 
 def _clean_email(path: Path, line: int, raw: str) -> str | None:
-    from studygroup import validate
-
     try:
         return validate.email(raw)
     except Invalid as exc:
@@ -192,11 +191,14 @@ def _parse_zoom(path: Path, lines: list[str], header_index: int) -> list[Partici
 
         name = _clean_name(path, line, get(ZOOM_NAME))
         duration = get(ZOOM_DURATION)
-        if not duration.isdigit() or int(duration) > 24 * 60:
-            raise RowError(str(path), line, f"invalid duration {duration!r}: use whole minutes")
+        try:
+            minutes = validate.integer(duration, "duration", 0, 24 * 60)
+        except Invalid:
+            raise RowError(str(path), line,
+                           f"invalid duration {duration[:40]!r}: use whole minutes") from None
         people.append(Participant(
             name=name, email=_clean_email(path, line, get(ZOOM_EMAIL)),
-            minutes=int(duration), line=line,
+            minutes=minutes, line=line,
         ))
     return _merge(people)
 
@@ -278,9 +280,10 @@ def import_attendance(
     add_unknown: bool,
     dry_run: bool,
     today: date,
+    max_rows: int = MAX_ROWS,
 ) -> ImportReport:
     _require_recordable(target)
-    kind, people = parse_participants(path)
+    kind, people = parse_participants(path, max_rows)
     report = ImportReport(kind=kind)
     matched, unknown = match_participants(db, people)
     seen: dict[int, Participant] = {}

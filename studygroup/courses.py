@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studygroup import lookup, validate
-from studygroup.csvio import RowError, read_rows
+from studygroup.csvio import MAX_ROWS, RowError, read_rows
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.models import Course, CourseStatus, Lecture, LectureKind, entity
 
@@ -197,9 +197,10 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
 
 
-def parse_syllabus(path: Path) -> list[tuple[str, LectureFields]]:
+def parse_syllabus(path: Path, max_rows: int = MAX_ROWS) -> list[tuple[str, LectureFields]]:
     """A syllabus CSV (label,title,kind,minutes,optional,url), every row validated."""
-    _, rows = read_rows(path, required=("label", "title"), optional=LECTURE_COLUMNS)
+    _, rows = read_rows(path, required=("label", "title"), optional=LECTURE_COLUMNS,
+                        max_rows=max_rows)
     parsed: list[tuple[str, LectureFields]] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -215,9 +216,8 @@ def parse_syllabus(path: Path) -> list[tuple[str, LectureFields]]:
             minutes_text = row.get("minutes").strip()
             minutes: int | None = None
             if minutes_text:
-                if not minutes_text.isdigit():
-                    raise Invalid(f"invalid minutes {minutes_text!r}: use a whole number")
-                minutes = validate.minutes(int(minutes_text), "video minutes")
+                minutes = validate.minutes(
+                    validate.integer(minutes_text, "minutes"), "video minutes")
             fields = LectureFields(
                 title=validate.text(row.get("title"), "lecture title"),
                 kind=kind,
@@ -237,12 +237,13 @@ def parse_syllabus(path: Path) -> list[tuple[str, LectureFields]]:
     return parsed
 
 
-def import_lectures(session: Session, course: Course, path: Path) -> ImportSummary:
+def import_lectures(session: Session, course: Course, path: Path,
+                    max_rows: int = MAX_ROWS) -> ImportSummary:
     """Add or update lectures from a CSV syllabus; all rows or none.
 
     New labels are appended in file order; a label already in the course is updated in place.
     """
-    return apply_syllabus(session, course, parse_syllabus(path))
+    return apply_syllabus(session, course, parse_syllabus(path, max_rows))
 
 
 def apply_syllabus(

@@ -12,6 +12,14 @@ from studygroup.errors import Invalid
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_FIELD = 10_000
+# rows an import reads unless --max-rows says otherwise: far more than any group has, and a
+# bound on how long one command can hold the write lock
+MAX_ROWS = 100_000
+
+
+def too_many_rows(path: Path, max_rows: int) -> Invalid:
+    return Invalid(f"{path} has more than {max_rows:,} rows; split it, or pass --max-rows N "
+                   "if that many are meant")
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ def read_rows(
     optional: Iterable[str] = (),
     *,
     allow_extra: bool = False,
+    max_rows: int = MAX_ROWS,
 ) -> tuple[list[str], list[Row]]:
     """The header (normalised to lowercase) and the non-blank rows, each with its line number."""
     text = read_text(path)
@@ -93,6 +102,8 @@ def read_rows(
                 raise RowError(str(path), line, f"a field is longer than {MAX_FIELD} characters")
             values = {header[i]: record[i] for i in range(len(record))}
             rows.append(Row(line=line, values=values))
+            if len(rows) > max_rows:
+                raise too_many_rows(path, max_rows)
     except csv.Error as exc:
         raise Invalid(f"{path} line {reader.line_num}: {exc}") from None
     return header, rows

@@ -6,9 +6,13 @@ SQLite connection settings live here and nowhere else.
 from __future__ import annotations
 
 import enum
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
@@ -22,21 +26,45 @@ if TYPE_CHECKING:
 
 
 BUSY_TIMEOUT_MS = 60_000
+BUSY_TIMEOUT_ENV = "STUDYGROUP_BUSY_TIMEOUT_MS"  # how long a SQLite command waits for the lock
+
+
+def busy_timeout_ms() -> int:
+    """How long a command waits for another's write lock before giving up (SQLite), from
+    $STUDYGROUP_BUSY_TIMEOUT_MS (0 to 3,600,000), default 60 s."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= 7 and int(raw) <= 3_600_000:
+        return int(raw)
+    return BUSY_TIMEOUT_MS
 # One advisory lock key serialises writers on PostgreSQL the way BEGIN IMMEDIATE does on SQLite.
 PG_WRITE_LOCK = 0x5747_0001
+# Reminder runs of one session wait for each other (two-key advisory locks: this, session id).
+PG_REMIND_LOCK = 0x5747_0002
 
 
-def make_engine(location: Location) -> Engine:
+def make_engine(location: Location, read_only: bool = False) -> Engine:
     if location.is_sqlite:
-        engine = create_engine(location.url)
-        _configure_sqlite(engine)
+        if read_only:
+            # read-only media: SQLite cannot create the -wal/-shm files a WAL database needs,
+            # and nobody can write there, so the file is opened as immutable
+            assert location.path is not None
+            uri = sqlite_uri(location.path, "mode=ro&immutable=1")
+            engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+                uri, uri=True, check_same_thread=False))
+        else:
+            engine = create_engine(location.url)
+        _configure_sqlite(engine, read_only)
     else:
         engine = create_engine(location.url, pool_pre_ping=False)
         _configure_postgresql(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def sqlite_uri(path: Path, query: str) -> str:
+    return f"file:{quote(str(path))}?{query}"
+
+
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Turn the driver's own transaction handling off (it would BEGIN lazily and
@@ -44,9 +72,10 @@ def _configure_sqlite(engine: Engine) -> None:
         # concurrency); we emit BEGIN ourselves below. `autocommit` is 3.12+ only.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -107,6 +136,103 @@ class SchemaState(enum.Enum):
     MISSING = "missing"
     CURRENT = "current"
     OTHER = "other"
+    FOREIGN = "foreign"  # tables, but none of them studygroup's revision stamp
+
+
+class FileState(enum.Enum):
+    ABSENT = "absent"
+    EMPTY = "empty"  # no tables yet: studygroup may create its schema here
+    STUDYGROUP = "studygroup"
+    FOREIGN = "foreign"
+    NOT_SQLITE = "not sqlite"
+    DAMAGED = "damaged"
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def inspect_sqlite_file(path: Path, read_only: bool = False) -> tuple[FileState, str]:
+    """What a SQLite path holds, read without changing it (no WAL switch, no lock taken for
+    long): checked before studygroup's own connection settings touch a file that may be
+    another application's, not a database at all, or damaged. Returns the state and a detail
+    (the tables found, or the error)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return FileState.ABSENT, ""
+    except OSError as exc:
+        return FileState.DAMAGED, exc.strerror or str(exc)
+    if not _is_regular(stat.st_mode):
+        return FileState.NOT_SQLITE, "not a regular file"
+    if stat.st_size == 0:
+        return FileState.EMPTY, ""
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        return FileState.DAMAGED, exc.strerror or str(exc)
+    if magic != SQLITE_MAGIC:
+        return FileState.NOT_SQLITE, "no SQLite header"
+    query = "mode=ro&immutable=1" if read_only else "mode=ro"
+    try:
+        conn = sqlite3.connect(sqlite_uri(path, query), uri=True)
+        try:
+            names = [row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return FileState.DAMAGED, str(exc)
+    if "alembic_version" in names:
+        return FileState.STUDYGROUP, ""
+    if names:
+        return FileState.FOREIGN, ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+    return FileState.EMPTY, ""
+
+
+def _is_regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def writable(path: Path) -> bool:
+    """Whether SQLite can write the file and create its -wal/-shm files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def table_names(connection: Connection) -> list[str]:
+    if connection.dialect.name == "sqlite":
+        sql = ("SELECT name FROM sqlite_master WHERE type = 'table' "
+               "AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 6")
+    else:
+        sql = ("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+               "ORDER BY tablename LIMIT 6")
+    return list(connection.exec_driver_sql(sql).scalars())
+
+
+def foreign_error(location: Location, tables: str) -> SchemaError:
+    return SchemaError(
+        f"{location.display()} belongs to another application (tables: {tables}), not to "
+        "studygroup: choose another database, or run 'studygroup init --adopt' to add "
+        "studygroup's tables to it"
+    )
+
+
+def is_studygroup_revision(revision: str | None) -> bool:
+    """studygroup's revisions are dated, YYYYMMDD_NN: another application's Alembic
+    revision is not mistaken for one from a newer studygroup."""
+    import re
+
+    return revision is not None and re.fullmatch(r"\d{8}_\d{2}", revision) is not None
+
+
+def newer_error(location: Location, revision: str | None) -> SchemaError:
+    return SchemaError(
+        f"the database at {location.display()} was written by a newer studygroup "
+        f"(revision {revision}); upgrade studygroup"
+    )
 
 
 def schema_revision(connection: Connection) -> str | None:
@@ -125,8 +251,13 @@ def schema_revision(connection: Connection) -> str | None:
 
 
 def schema_state(connection: Connection) -> tuple[SchemaState, str | None]:
+    """The schema's state and its revision (for FOREIGN: the tables found instead)."""
     revision = schema_revision(connection)
     if revision is None:
+        tables = [name for name in table_names(connection) if name != "alembic_version"]
+        if tables:
+            return SchemaState.FOREIGN, ", ".join(tables[:5]) + (
+                " ..." if len(tables) > 5 else "")
         return SchemaState.MISSING, None
     if revision == HEAD_REVISION:
         return SchemaState.CURRENT, revision
@@ -142,6 +273,8 @@ def require_current(connection: Connection, location: Location) -> None:
         raise SchemaError(
             f"no studygroup database at {location.display()} yet: run 'studygroup init'"
         )
+    if state is SchemaState.FOREIGN:
+        raise foreign_error(location, revision or "")
     from studygroup import migrate  # imports Alembic only on this rare path
 
     if migrate.is_known_revision(revision):
@@ -149,35 +282,63 @@ def require_current(connection: Connection, location: Location) -> None:
             f"the database at {location.display()} is at schema {revision}, behind this "
             f"version of studygroup ({HEAD_REVISION}): run 'studygroup db upgrade'"
         )
-    raise SchemaError(
-        f"the database at {location.display()} is at schema {revision}, newer than this "
-        f"version of studygroup knows: upgrade studygroup"
-    )
+    if is_studygroup_revision(revision):
+        raise newer_error(location, revision)
+    raise foreign_error(location, f"alembic_version at {revision}")
 
 
 class Database:
-    """A located database with its engine, opened lazily."""
+    """A located database with its engine, opened lazily.
 
-    def __init__(self, location: Location) -> None:
+    Before studygroup's connection settings touch a SQLite file (they switch it to WAL), the
+    file is inspected read-only: another application's database, a file that is not SQLite,
+    or a damaged one is refused with one line, and read-only media are read as immutable.
+    `adopt` lets `init --adopt` add studygroup's tables to another application's file."""
+
+    def __init__(self, location: Location, adopt: bool = False) -> None:
         self.location = location
+        self.adopt = adopt
         self._engine: Engine | None = None
+
+    @property
+    def read_only(self) -> bool:
+        path = self.location.path
+        return path is not None and path.exists() and not writable(path)
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.location)
+            self._engine = make_engine(self.location, read_only=self.read_only)
         return self._engine
 
     def exists(self) -> bool:
         path = self.location.path
         return path is None or (path.exists() and path.stat().st_size > 0)
 
+    def check_file(self, write: bool) -> FileState | None:
+        """Refuse a SQLite file studygroup must not use (see the class); None on PostgreSQL."""
+        path = self.location.path
+        if path is None:
+            return None
+        state, detail = inspect_sqlite_file(path, read_only=self.read_only)
+        shown = self.location.display()
+        if state is FileState.NOT_SQLITE:
+            raise SchemaError(f"{shown} is not a studygroup database ({detail}): check --db "
+                              "or STUDYGROUP_DB")
+        if state is FileState.DAMAGED:
+            raise SchemaError(f"the database at {shown} is damaged or unreadable ({detail}): "
+                              "restore it from a backup")
+        if state is FileState.FOREIGN and not self.adopt:
+            raise foreign_error(self.location, detail)
+        if state in (FileState.ABSENT, FileState.EMPTY) and not write:
+            raise SchemaError(f"no studygroup database at {shown} yet: run 'studygroup init'")
+        if write and state not in (FileState.ABSENT,) and self.read_only:
+            raise SchemaError(f"the database at {shown} is read-only: copy it somewhere "
+                              "writable to change it (reading it works)")
+        return state
+
     def _require_file(self) -> None:
-        if not self.exists():
-            raise SchemaError(
-                f"no studygroup database at {self.location.display()} yet: "
-                "run 'studygroup init'"
-            )
+        self.check_file(write=False)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -189,19 +350,25 @@ class Database:
 
     def _ensure_schema(self, connection: Connection) -> None:
         """A missing database is created at head inside the write transaction."""
-        state, _ = schema_state(connection)
-        if state is SchemaState.MISSING:
+        state, detail = schema_state(connection)
+        if state is SchemaState.MISSING or (state is SchemaState.FOREIGN and self.adopt):
             from studygroup import migrate
 
             migrate.upgrade_connection(connection)
+        elif state is SchemaState.FOREIGN:
+            raise foreign_error(self.location, detail or "")
         else:
             require_current(connection, self.location)
+
+    def _prepare_write(self) -> None:
+        self.check_file(write=True)
+        if self.location.path is not None:
+            prepare_sqlite_file(self.location.path)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction on a Core connection (bulk writes that need no ORM)."""
-        if self.location.path is not None:
-            prepare_sqlite_file(self.location.path)
+        self._prepare_write()
         with writing(self.engine) as connection:
             self._ensure_schema(connection)
             yield connection
@@ -209,11 +376,39 @@ class Database:
     @contextmanager
     def write_session(self) -> Iterator[Session]:
         """A write transaction through the ORM unit of work."""
-        if self.location.path is not None:
-            prepare_sqlite_file(self.location.path)
+        self._prepare_write()
         with writing_session(self.engine) as session:
             self._ensure_schema(session.connection())
             yield session
+
+    @contextmanager
+    def run_lock(self, session_id: int) -> Iterator[None]:
+        """Serialise runs that deliver reminders for a session, for as long as they send:
+        a second run waits, then finds everything the first one sent in the log. Released
+        by the operating system or the server if the process dies. SQLite: an exclusive
+        flock() on the database file (independent of SQLite's own POSIX locks, which it
+        never touches); PostgreSQL: a session-level advisory lock keyed by the session."""
+        path = self.location.path
+        if path is not None:
+            import fcntl
+
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # closing releases the lock
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql(
+                f"SELECT pg_advisory_lock({PG_REMIND_LOCK}, {int(session_id)})")
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(
+                    f"SELECT pg_advisory_unlock({PG_REMIND_LOCK}, {int(session_id)})")
+                connection.commit()
 
     def dispose(self) -> None:
         if self._engine is not None:

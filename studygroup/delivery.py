@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from studygroup import validate
 from studygroup.errors import Invalid
 from studygroup.location import mask
+from studygroup.validate import ENCODED_WORD
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -48,19 +50,27 @@ class SmtpSettings:
         if not sender:
             raise Invalid(f"set {ENV}FROM to the address reminders come from")
         port_text = env.get(ENV + "PORT", "587").strip()
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise Invalid(f"{ENV}PORT must be a port number, not {port_text!r}")
+        try:
+            port = validate.integer(port_text, f"{ENV}PORT", 1, 65535)
+        except Invalid:
+            raise Invalid(f"{ENV}PORT must be a port number, not {port_text[:20]!r}") from None
         starttls = env.get(ENV + "STARTTLS", "1").strip()
         if starttls not in ("0", "1"):
             raise Invalid(f"{ENV}STARTTLS must be 1 (verified TLS, the default) or 0")
-        return cls(host=host, port=int(port_text), user=env.get(ENV + "USER") or None,
+        return cls(host=host, port=port, user=env.get(ENV + "USER") or None,
                    password=env.get(ENV + "PASSWORD") or None, sender=sender,
                    starttls=starttls == "1")
 
 
 def build_email(sender: str, name: str, address: str, subject: str, body: str) -> EmailMessage:
-    """Names and subjects were validated on input (no CR/LF), and the default policy refuses
-    header injection anyway."""
+    """Names and subjects were validated on input (no CR/LF, no encoded words). Header text
+    that still looks like an RFC 2047 encoded word is refused here too: the email library
+    decodes such words when it writes the header, so a stored name could otherwise carry a
+    line break and a Bcc: into the message."""
+    for what, value in (("name", name), ("subject", subject)):
+        if ENCODED_WORD.search(value):
+            raise Invalid(f"the {what} contains an encoded word ('=?...?='); "
+                          "rename it to send this reminder")
     message = EmailMessage()
     message["From"] = sender
     # an Address object, not a formatted string: the policy quotes or encodes the display name
@@ -84,6 +94,9 @@ class Mailer:
     def __enter__(self) -> Mailer:
         s = self.settings
         try:
+            if s.user and not (s.user + (s.password or "")).isascii():
+                raise Invalid(f"{ENV}USER and {ENV}PASSWORD must be ASCII (SMTP login "
+                              "sends them as ASCII); ask your provider for an app password")
             if s.port == 465:
                 self.client = smtplib.SMTP_SSL(s.host, s.port, timeout=30, context=self.context)
             else:
@@ -92,7 +105,10 @@ class Mailer:
                     self.client.starttls(context=self.context)
             if s.user:
                 self.client.login(s.user, s.password or "")
-        except (OSError, smtplib.SMTPException) as exc:
+        except Invalid:
+            self.close()
+            raise
+        except (OSError, smtplib.SMTPException, UnicodeError) as exc:
             self.close()
             raise Invalid(f"cannot use the SMTP server {s.host}:{s.port}: "
                           f"{_safe(exc, s.password)}") from None
@@ -123,19 +139,35 @@ def describe_error(exc: BaseException, secret: str | None = None) -> str:
     return _safe(exc, secret)
 
 
-@contextlib.contextmanager
-def email_transport(settings: SmtpSettings | None, outbox: Path | None, session_number: int,
-                    connect: bool) -> Iterator[Callable[[Draft], str]]:
-    """How one batch of reminders goes out: one .eml file each into `outbox`, else SMTP over
-    one connection, opened only when `connect` (something is still to be sent). The callable
-    sends one draft and returns its Message-ID."""
-    sender = settings.sender if settings else "studygroup@localhost"
-    mailer = Mailer(settings) if settings is not None and outbox is None and connect else None
+MAX_TARGET = 300  # the reminder log's target column
 
-    def send(draft: Draft) -> str:
+
+def outbox_target(path: Path) -> str:
+    """What the log keeps for an .eml file: its absolute path (so another outbox directory is
+    another delivery), or a fingerprint of it if the path is too long for the column."""
+    shown = str(path)
+    if len(shown) <= MAX_TARGET:
+        return shown
+    return f"…/{path.name}#{hashlib.sha256(shown.encode()).hexdigest()[:16]}"
+
+
+@contextlib.contextmanager
+def email_transport(settings: SmtpSettings | None, outbox: Path | None,
+                    drafts: dict[str, Draft], files: dict[str, Path]
+                    ) -> Iterator[Callable[[str], str]]:
+    """How one batch of reminders goes out, by log target: one .eml file each into `outbox`
+    (target -> file in `files`), else SMTP over one connection, opened when the batch starts.
+    The callable sends one target's draft and returns its Message-ID."""
+    from studygroup.files import write_file
+
+    sender = settings.sender if settings else "studygroup@localhost"
+    mailer = Mailer(settings) if settings is not None and outbox is None else None
+
+    def send(target: str) -> str:
+        draft = drafts[target]
         message = build_email(sender, draft.name, draft.email, draft.subject, draft.body)
         if outbox is not None:
-            write_eml(outbox, f"session-{session_number}-{draft.member_id}.eml", message)
+            write_file(files[target], bytes(message))
         else:
             assert mailer is not None, "nothing was to be sent over SMTP"
             mailer.send(message)
@@ -148,22 +180,49 @@ def email_transport(settings: SmtpSettings | None, outbox: Path | None, session_
         yield send
 
 
-def write_eml(directory: Path, filename: str, message: EmailMessage) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / filename
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(bytes(message))
-    os.replace(tmp, path)
-    return path
-
-
 def webhook_target(url: str) -> str:
     """What the reminder log keeps for a webhook: never the secret URL, only a fingerprint."""
     parts = urlsplit(url)
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]
     return f"{parts.scheme}://{parts.hostname}/…#{digest}"
+
+
+def resolve_webhook(value: str, environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """The webhook URL from `env:NAME` (an environment variable), `@FILE` (the file's first
+    line) or the URL itself; and how to name it in messages without its secret. A URL given
+    directly on the command line can be read by any local user while the command runs, so
+    `env:` and `@` are the documented ways."""
+    env = os.environ if environ is None else environ
+    if value.startswith("env:"):
+        name = value[4:]
+        shown = f"env:{name}"
+        url = env.get(name, "")
+        if not url.strip():
+            raise Invalid(f"the webhook variable {name} is not set (from --webhook {shown})")
+    elif value.startswith("@"):
+        shown = value
+        path = Path(value[1:]).expanduser()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise Invalid(f"no such file: {path} (from --webhook {shown})") from None
+        except (OSError, UnicodeError) as exc:
+            raise Invalid(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+                          ) from None
+        url = lines[0] if lines else ""
+    else:
+        shown, url = "the webhook URL", value
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host \
+            or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise Invalid(f"{shown} is not a valid webhook URL: use https://... "
+                      "(or http:// for a local relay)")
+    return url, shown
 
 
 def webhook_payload(url: str, markdown: str) -> dict[str, str]:
@@ -174,8 +233,6 @@ def webhook_payload(url: str, markdown: str) -> dict[str, str]:
 
 
 def post_webhook(url: str, markdown: str, timeout: float = 15) -> None:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise Invalid("the webhook URL must start with https:// (or http:// for a local relay)")
     data = json.dumps(webhook_payload(url, markdown)).encode()
     request = urllib.request.Request(url, data=data, method="POST",
                                      headers={"Content-Type": "application/json"})
@@ -185,6 +242,7 @@ def post_webhook(url: str, markdown: str, timeout: float = 15) -> None:
                 raise Invalid(f"the webhook answered HTTP {response.status}")
     except urllib.error.HTTPError as exc:
         raise Invalid(f"the webhook answered HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise Invalid(f"cannot reach the webhook at {webhook_target(url)}: {reason}") from None
+        raise Invalid(f"cannot reach the webhook at {webhook_target(url)}: "
+                      f"{mask(str(reason))}") from None

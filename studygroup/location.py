@@ -14,10 +14,19 @@ ENV_VAR = "STUDYGROUP_DB"
 FILENAME = "studygroup.db"
 
 _URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<netloc>[^/?#\s]*)(?P<rest>\S*)")
+# query parameters that carry credentials (libpq's ?password=, Zoom's ?pwd=, API tokens)
+_SECRET_PARAM = re.compile(
+    r"(?i)(?P<key>(?:^|[?&;])(?:password|passwd|pass|pwd|token|access_token|secret|key|"
+    r"api_key|apikey|sig|signature|auth|sslpassword)=)(?P<value>[^&;#\s]*)")
+# a path segment that looks like a token (Slack's and Discord's webhook secrets are such
+# segments): 20 or more letters, digits, '_' or '-', with a digit or a capital letter
+_TOKEN_SEGMENT = re.compile(r"(?<=/)(?=[a-z_-]*[A-Z0-9])[A-Za-z0-9_-]{20,}(?=/|$|\?|#)")
 
 
 def mask(text: str) -> str:
-    """Hide the password in a URL: postgresql://ann:secret@h/db -> postgresql://ann:***@h/db."""
+    """Hide the secrets in any URL inside `text`: the password in its userinfo
+    (postgresql://ann:secret@h/db -> postgresql://ann:***@h/db), credential query parameters
+    (?password=***), and token-like path segments (a webhook's /services/T0/B0/***)."""
 
     def hide(match: re.Match[str]) -> str:
         netloc = match["netloc"]
@@ -25,7 +34,11 @@ def mask(text: str) -> str:
         if at and ":" in userinfo:
             user = userinfo.split(":", 1)[0]
             netloc = f"{user}:***@{host}"
-        return match["scheme"] + netloc + match["rest"]
+        path, mark, query = match["rest"].partition("?")
+        path = _TOKEN_SEGMENT.sub("***", path)
+        if mark:
+            query = _SECRET_PARAM.sub(lambda m: m["key"] + "***", "?" + query)[1:]
+        return match["scheme"] + netloc + path + mark + query
 
     return _URL.sub(hide, text)
 

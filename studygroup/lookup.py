@@ -30,7 +30,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def is_ref(text: str) -> bool:
     """Whether a command-line word is a session reference (and not, say, a member's name)."""
     value = text.strip().lower()
-    return value in ("next", "last") or value.isdigit() or bool(_DATE.fullmatch(value))
+    return value in ("next", "last") or validate.is_integer(value) \
+        or bool(_DATE.fullmatch(value))
 
 
 def name_key(name: str) -> str:
@@ -83,11 +84,12 @@ def find_session(db: Reader, course: CourseRow, ref: str | None) -> Row[Any]:
         if found is None:
             raise NotFound(f"{course.slug} has no held session yet")
         return found
-    if text.isdigit():
+    if validate.is_integer(text):
+        number = validate.integer(text, "session number", 1)
         found = db.execute(select(sessions).where(
-            sessions.c.course_id == course.id, sessions.c.number == int(text))).first()
+            sessions.c.course_id == course.id, sessions.c.number == number)).first()
         if found is None:
-            raise NotFound(f"{course.slug} has no session {int(text)}")
+            raise NotFound(f"{course.slug} has no session {number}")
         return found
     if _DATE.fullmatch(text):
         day = validate.local_date(text)

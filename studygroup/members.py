@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from studygroup import crash, lookup, validate
-from studygroup.csvio import RowError, read_rows
+from studygroup import crash, lookup, tables, validate
+from studygroup.csvio import MAX_ROWS, RowError, read_rows
 from studygroup.errors import Conflict, Invalid
 from studygroup.lookup import name_key
 from studygroup.models import Member, entity
@@ -117,45 +117,86 @@ class MemberImportSummary:
     updated: list[str] = field(default_factory=list)
 
 
-def import_members(session: Session, path: Path, today: date) -> MemberImportSummary:
+def import_members(session: Session, path: Path, today: date,
+                   max_rows: int = MAX_ROWS) -> MemberImportSummary:
     """Add or update members from CSV (name,email,handle,timezone); all rows or none.
 
     A row matches an existing member by name (any case), else by email; it is updated in place.
+    Batched: the members are read once, every row is checked in memory in file order (a row
+    sees the changes of the rows before it), then one bulk insert and one bulk update per set
+    of columns, so the statement count does not grow with the file.
     """
-    _, rows = read_rows(path, required=("name",), optional=MEMBER_COLUMNS)
+    _, rows = read_rows(path, required=("name",), optional=MEMBER_COLUMNS, max_rows=max_rows)
+    table = tables.members
+    names: dict[int, str] = {}
+    owner: dict[str, dict[Any, int]] = {"name_key": {}, "email": {}, "handle": {}}
+    held: dict[int, dict[str, Any]] = {}  # each member's unique values, as the rows change them
+    for member_id, name, key, email, handle in session.execute(
+            select(table.c.id, table.c.name, table.c.name_key, table.c.email, table.c.handle)):
+        names[member_id] = name
+        for column, value in (("name_key", key), ("email", email), ("handle", handle)):
+            if value is not None:
+                owner[column][value] = member_id
+                held.setdefault(member_id, {})[column] = value
+    messages = {"name_key": "a member named {!r} already exists",
+                "email": "the email {!r} already belongs to {}",
+                "handle": "the handle @{} already belongs to {}"}
     summary = MemberImportSummary()
     seen: dict[str, int] = {}
+    new: list[dict[str, Any]] = []  # new members get provisional ids -1, -2, ...
+    updates: dict[int, dict[str, Any]] = {}
     for row in rows:
         try:
-            fields = MemberFields(
+            values = MemberFields(
                 name=row.get("name"),
                 email=row.get("email") if "email" in row.values else None,
                 handle=row.get("handle") if "handle" in row.values else None,
                 timezone=row.get("timezone") if "timezone" in row.values else None,
-            )
-            values = fields.cleaned()
+            ).cleaned()
             key = values["name_key"]
             if key in seen:
                 raise Invalid(f"{values['name']!r} appears twice (also line {seen[key]})")
             seen[key] = row.line
-            existing = session.scalar(select(Member).where(Member.name_key == key))
+            existing = owner["name_key"].get(key)
             if existing is None and values.get("email"):
-                existing = session.scalar(select(Member).where(Member.email == values["email"]))
-            _check_unique(session, values, existing.id if existing else None)
+                existing = owner["email"].get(values["email"])
+            for column, message in messages.items():
+                value = values.get(column)
+                other = owner[column].get(value) if value is not None else None
+                if other is not None and other != existing:
+                    shown = values["name"] if column == "name_key" else value
+                    raise Conflict(message.format(shown, names[other]))
             if existing is None:
-                member = Member(joined_on=today, active=True, **values)
-                session.add(member)
+                existing = -(len(new) + 1)
+                new.append({"joined_on": today, "active": True, "email": None,
+                            "handle": None, "timezone": None, **values})
                 summary.added.append(values["name"])
             else:
-                for name, value in values.items():
-                    setattr(existing, name, value)
+                updates.setdefault(existing, {}).update(values)
                 summary.updated.append(values["name"])
-            session.flush()
-            if len(summary.added) + len(summary.updated) == 2:
-                crash.point("member-import-mid")
-        except Invalid as exc:
+                for column, old in held.get(existing, {}).items():
+                    if column in values and owner[column].get(old) == existing:
+                        del owner[column][old]  # the member's old value is free again
+            names[existing] = values["name"]
+            mine = held.setdefault(existing, {})
+            for column in owner:
+                if column in values:
+                    mine.pop(column, None)
+                    if values[column] is not None:
+                        owner[column][values[column]] = existing
+                        mine[column] = values[column]
+        except (Invalid, Conflict) as exc:
             raise RowError(str(path), row.line, str(exc)) from None
-        except Conflict as exc:
-            raise RowError(str(path), row.line, str(exc)) from None
+    if new:
+        session.execute(insert(table), new)
+    crash.point("member-import-mid")  # the new members are in, the updates are not yet
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for member_id, values in updates.items():
+        columns = tuple(sorted(values))
+        by_columns.setdefault(columns, []).append(
+            {"b_id": member_id, **{f"b_{c}": values[c] for c in columns}})
+    for columns, batch in by_columns.items():
+        session.execute(
+            update(table).where(table.c.id == bindparam("b_id"))
+            .values({c: bindparam(f"b_{c}") for c in columns}), batch)
     return summary
-

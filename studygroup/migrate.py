@@ -17,7 +17,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from studygroup import crash
-from studygroup.db import Database, schema_revision
+from studygroup.db import (
+    Database,
+    foreign_error,
+    is_studygroup_revision,
+    newer_error,
+    schema_revision,
+    sqlite_uri,
+    table_names,
+    writable,
+)
 from studygroup.errors import SchemaError, StudygroupError
 from studygroup.location import prepare_sqlite_file
 
@@ -49,10 +58,10 @@ def head(location: Path | None = None) -> str:
     return heads[0]
 
 
-def is_known_revision(revision: str | None) -> bool:
+def is_known_revision(revision: str | None, location: Path | None = None) -> bool:
     if revision is None:
         return False
-    script = ScriptDirectory.from_config(alembic_config())
+    script = ScriptDirectory.from_config(alembic_config(location=location))
     return any(rev.revision == revision for rev in script.walk_revisions())
 
 
@@ -91,27 +100,37 @@ def _new_backup_path(path: Path) -> Path:
 
 def backup_sqlite(source: Path, destination: Path) -> None:
     """Copy a live SQLite database with the backup API (cp of a WAL database can copy an empty
-    one), into a new 0600 file, and verify the copy."""
-    fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    one) into `destination`, which must not exist, and verify the copy: the backup API's own
+    result and `PRAGMA integrity_check` on the copy. (Comparing with a source that other
+    commands keep changing would refuse good backups.) The copy is written under a temporary
+    name and linked into place only when verified, so a killed backup never leaves a file
+    with a backup's name; the result is one self-contained 0600 file (no -wal/-shm)."""
+    import tempfile
+
+    fd, tmp_name = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.",
+                                    suffix=".tmp")
     os.close(fd)
+    tmp = Path(tmp_name)
     try:
-        src = sqlite3.connect(source)
+        query = "mode=ro" if writable(source) else "mode=ro&immutable=1"  # read-only media
+        src = sqlite3.connect(sqlite_uri(source, query), uri=True)
         try:
-            dst = sqlite3.connect(destination)
+            dst = sqlite3.connect(tmp)
             try:
                 src.backup(dst)
                 # a backup is one self-contained file: no -wal/-shm beside it
                 dst.execute("PRAGMA journal_mode = DELETE")
                 verify_sqlite(dst, destination)
-                _check_same_rows(src, dst)
             finally:
                 dst.close()
         finally:
             src.close()
-    except BaseException:
-        destination.unlink(missing_ok=True)
-        raise
-    os.chmod(destination, 0o600)
+        os.chmod(tmp, 0o600)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.link(tmp, destination)  # fails if the name was taken meanwhile: never overwrites
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def verify_sqlite(conn: sqlite3.Connection, path: Path) -> None:
@@ -120,54 +139,29 @@ def verify_sqlite(conn: sqlite3.Connection, path: Path) -> None:
         raise StudygroupError(f"the backup {path} failed its integrity check: {result[0][0]}")
 
 
-def _row_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    tables = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
-    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-
-
-def _check_same_rows(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
-    if _row_counts(src) != _row_counts(dst):
-        raise StudygroupError("the backup does not hold the same rows as the database")
-
-
-def restore_sqlite(backup: Path, destination: Path) -> None:
-    src = sqlite3.connect(backup)
-    try:
-        dst = sqlite3.connect(destination)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def upgrade_database(
     db: Database, target: str = "head", script_dir: Path | None = None
 ) -> UpgradeResult:
-    """`studygroup db upgrade`: back up (SQLite), migrate in one transaction, verify.
+    """`studygroup db upgrade`: migrate in one transaction, under the write lock.
+
+    The write lock (BEGIN IMMEDIATE; the advisory lock on PostgreSQL) is taken first and held
+    to the end, so no other command commits in between. On SQLite, when there is something to
+    upgrade, a verified backup is taken under that lock, beside the database. If anything
+    fails, the transaction rolls back: the database is exactly as it was, and the backup,
+    which is then not needed, is removed (nothing is ever copied back over the live file).
 
     On SQLite, foreign keys are switched off on the raw connection before the transaction
     (batch-rebuilding a parent table with them on would cascade-delete its children), checked
-    with foreign_key_check before commit, and switched on again. If anything fails the
-    transaction rolls back, and the backup is restored on top for good measure.
+    with foreign_key_check before commit, and switched on again.
     """
     path = db.location.path
-    backup: Path | None = None
+    db.check_file(write=True)
     if path is not None:
-        existed = db.exists()
         prepare_sqlite_file(path)
-        if existed:
-            backup = _new_backup_path(path)
-            backup_sqlite(path, backup)
-    engine = db.engine
+    wanted = head(script_dir) if target == "head" else target
+    backup: Path | None = None
     try:
-        with engine.connect() as connection:
+        with db.engine.connect() as connection:
             raw = connection.connection.dbapi_connection if path is not None else None
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = OFF")
@@ -175,23 +169,34 @@ def upgrade_database(
                 connection.execution_options(studygroup_write=True)
                 with connection.begin():
                     before = schema_revision(connection)
-                    upgrade_connection(connection, target, script_dir)
-                    if raw is not None:
-                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-                        if broken:
-                            raise SchemaError(
-                                f"the upgrade would break {len(broken)} foreign key(s), "
-                                f"first in table {broken[0][0]}; nothing was changed"
-                            )
+                    if before is not None and not is_known_revision(before, script_dir):
+                        if not is_studygroup_revision(before):
+                            raise foreign_error(db.location, f"alembic_version at {before}")
+                        raise newer_error(db.location, before)
+                    others = [name for name in table_names(connection)
+                              if name != "alembic_version"] if before is None else []
+                    if others and not db.adopt:
+                        raise foreign_error(db.location, ", ".join(others))
+                    if before != wanted:
+                        if path is not None and before is not None:
+                            backup = _new_backup_path(path)
+                            backup_sqlite(path, backup)
+                        upgrade_connection(connection, target, script_dir)
+                        if raw is not None:
+                            broken = connection.exec_driver_sql(
+                                "PRAGMA foreign_key_check").all()
+                            if broken:
+                                raise SchemaError(
+                                    f"the upgrade would break {len(broken)} foreign key(s), "
+                                    f"first in table {broken[0][0]}; nothing was changed"
+                                )
                     after = schema_revision(connection)
                     crash.point("upgrade-before-commit")
             finally:
                 if raw is not None:
                     raw.execute("PRAGMA foreign_keys = ON")
-    except Exception:
-        if backup is not None and path is not None:
-            engine.dispose()
-            restore_sqlite(backup, path)
+    except BaseException:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
         raise
     return UpgradeResult(before=before, after=after, backup=backup)
-

@@ -245,7 +245,8 @@ class Reminder(Base):
     target: Mapped[str]
     subject: Mapped[str | None]
     message_id: Mapped[str | None]
-    sent_at: Mapped[datetime]
+    claimed_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
 
 
 class Poll(Base):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studygroup import lookup, schedule, timeutil
+from studygroup import lookup, schedule, timeutil, validate
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import Course, SessionStatus, StudySession, entity
 
@@ -55,6 +55,7 @@ def _renumber(session: Session, course: Course) -> None:
 
 def new_session(session: Session, course: Course, day: date) -> StudySession:
     """A planned session on a local date at the course's time (numbered in time order)."""
+    validate.require_in_range(day, "session date")
     number = (
         session.scalar(
             select(func.max(StudySession.number)).where(StudySession.course_id == course.id)
@@ -102,6 +103,7 @@ def plan_sessions(
         raise Invalid(f"weeks must be between 1 and 520, not {weeks}")
     first = timeutil.next_weekday(start or timeutil.today(course.timezone), course.weekday)
     slots = [first + timedelta(weeks=i) for i in range(weeks)]
+    validate.require_in_range(slots[-1], "session date")
     window_start = _slot_instant(course, slots[0] - timedelta(days=4))
     window_end = _slot_instant(course, slots[-1] + timedelta(days=4))
     existing = [

@@ -94,11 +94,12 @@ def list_polls(session: Session) -> list[Poll]:
 def find_option(poll: Poll, ref: str) -> PollOption:
     """An option by its number, its title (any case), or a unique title prefix."""
     text = ref.strip()
-    if text.isdigit():
+    if validate.is_integer(text):
+        number = validate.integer(text, "option number", 1)
         for option in poll.options:
-            if option.position == int(text):
+            if option.position == number:
                 return option
-        raise NotFound(f"poll {poll.id} has no option {text}")
+        raise NotFound(f"poll {poll.id} has no option {number}")
     key = text.casefold()
     exact = [o for o in poll.options if o.title.casefold() == key]
     if exact:

@@ -3,12 +3,17 @@ that makes sure nothing is sent twice."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
+from studygroup import crash
 from studygroup.render.reminder import reminder_messages
 from studygroup.sqltypes import utcnow
 from studygroup.tables import (
@@ -16,7 +21,6 @@ from studygroup.tables import (
     CourseRow,
     ItemStatus,
     MemberRow,
-    SessionRow,
     action_items,
     members,
     reminders,
@@ -68,76 +72,188 @@ def drafts(
     return out, missing
 
 
-def sent_targets(db: Reader, target: SessionRow, channel: Channel) -> set[str]:
-    return set(db.execute(
-        select(reminders.c.target).where(reminders.c.session_id == target.id,
-                                         reminders.c.channel == channel)
-    ).scalars())
+class LogState(enum.Enum):
+    SENT = "sent"
+    UNCONFIRMED = "unconfirmed"  # claimed, and the run ended before it confirmed the send
 
 
-def log_sent(
-    db: Reader, session_id: int, member_id: int | None, channel: Channel,
-    where: str, subject: str | None, message_id: str | None,
-) -> None:
-    """Record a delivery (a forced resend updates the existing row)."""
-    values = {"member_id": member_id, "subject": subject, "message_id": message_id,
-              "sent_at": utcnow()}
-    done = db.execute(
-        update(reminders)
-        .where(reminders.c.session_id == session_id, reminders.c.channel == channel,
-               reminders.c.target == where)
-        .values(values))
-    if not done.rowcount:  # type: ignore[attr-defined]
-        db.execute(insert(reminders).values(session_id=session_id, channel=channel,
-                                            target=where, **values))
+def log_states(db: Reader, session_id: int, channel: Channel) -> dict[str, LogState]:
+    """What the reminder log holds for a session and channel, by target."""
+    return {
+        target: LogState.SENT if sent_at is not None else LogState.UNCONFIRMED
+        for target, sent_at in db.execute(
+            select(reminders.c.target, reminders.c.sent_at).where(
+                reminders.c.session_id == session_id, reminders.c.channel == channel))
+    }
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One delivery this run has claimed: sent at most once, by whoever claimed it."""
+
+    target: str
+    member_id: int | None
+    subject: str | None
+    previous_sent_at: datetime | None  # a --force resend: when it was last confirmed
+
+
+def claim(db: Reader, session_id: int, channel: Channel,
+          wanted: list[tuple[str, int | None, str | None]], force: bool) -> list[Claim]:
+    """Claim the deliveries in `wanted` (target, member id, subject) that nobody has sent or
+    claimed yet (all of them with `force`), in the caller's write transaction, which must
+    commit before anything is sent. Runs are serialised by the write lock: a second run sees
+    the first one's claims and leaves them alone."""
+    existing = {row.target: row for row in db.execute(
+        select(reminders.c.target, reminders.c.sent_at).where(
+            reminders.c.session_id == session_id, reminders.c.channel == channel))}
+    now = utcnow()
+    claimed: list[Claim] = []
+    fresh: list[dict[str, Any]] = []
+    again: list[dict[str, Any]] = []
+    for target, member_id, subject in wanted:
+        row = existing.get(target)
+        if row is None:
+            fresh.append({"session_id": session_id, "channel": channel, "target": target,
+                          "member_id": member_id, "subject": subject, "claimed_at": now,
+                          "sent_at": None, "message_id": None})
+        elif force:
+            again.append({"b_target": target, "b_member": member_id, "b_subject": subject})
+        else:
+            continue
+        claimed.append(Claim(target, member_id, subject, row.sent_at if row else None))
+    if fresh:
+        db.execute(insert(reminders), fresh)
+    if again:
+        db.execute(
+            update(reminders)
+            .where(reminders.c.session_id == session_id, reminders.c.channel == channel,
+                   reminders.c.target == bindparam("b_target"))
+            .values(member_id=bindparam("b_member"), subject=bindparam("b_subject"),
+                    claimed_at=now, sent_at=None, message_id=None),
+            again)
+    return claimed
+
+
+def confirm(db: Reader, session_id: int, channel: Channel,
+            sent: list[tuple[str, str | None]]) -> None:
+    """Mark claimed deliveries (target, message id) as sent."""
+    if sent:
+        db.execute(
+            update(reminders)
+            .where(reminders.c.session_id == session_id, reminders.c.channel == channel,
+                   reminders.c.target == bindparam("b_target"))
+            .values(sent_at=utcnow(), message_id=bindparam("b_message_id")),
+            [{"b_target": target, "b_message_id": mid} for target, mid in sent])
+
+
+def release(db: Reader, session_id: int, channel: Channel, failed: list[Claim]) -> None:
+    """Give back the claims of deliveries that certainly did not go out (the server refused
+    them), so that a later run tries them again; a forced resend that failed keeps its
+    earlier confirmation."""
+    where = (reminders.c.session_id == session_id, reminders.c.channel == channel,
+             reminders.c.target == bindparam("b_target"))
+    gone = [{"b_target": c.target} for c in failed if c.previous_sent_at is None]
+    kept = [{"b_target": c.target, "b_sent": c.previous_sent_at}
+            for c in failed if c.previous_sent_at is not None]
+    if gone:
+        db.execute(delete(reminders).where(*where), gone)
+    if kept:
+        db.execute(update(reminders).where(*where).values(sent_at=bindparam("b_sent")), kept)
 
 
 @dataclass
-class Delivery:
-    """How one batch is delivered. `transport(draft)` sends or writes one reminder and returns
-    the log target and message id; `record(draft, target, message_id)` logs it (in its own
-    transaction, owned by the caller, so a crash never forgets what was already sent)."""
+class Outcome:
+    """What happened to one delivery in a run."""
 
-    channel: Channel | None  # None: a dry run
-    already: set[str]
-    force: bool
-    target_of: Callable[[Draft], str]
-    transport: Callable[[Draft], str | None]
-    record: Callable[[Draft, str, str | None], None]
-    describe: Callable[[BaseException], str]
+    target: str
+    status: str  # would send, sent, written, posted, already sent, unconfirmed, failed
+    error: str | None = None
 
 
-def _never(*_: object) -> Any:
-    raise AssertionError("a dry run delivers nothing")
+class Journal(Protocol):
+    """The reminder log's transactions, owned by the caller (the command): each runs and
+    commits on its own, because a send can never be rolled back."""
+
+    def __call__(self, work: Callable[[Reader], None]) -> None: ...
 
 
-DRY_RUN = Delivery(channel=None, already=set(), force=False, target_of=_never,
-                   transport=_never, record=_never, describe=_never)
+Transport = Callable[[], AbstractContextManager[Callable[[str], str | None]]]
 
 
-def deliver(batch: list[Draft], how: Delivery) -> tuple[list[dict[str, Any]], list[str]]:
-    """Send each draft; one recipient's failure never stops the others. Returns an outcome
-    per draft and the list of failures ('Name (reason)')."""
-    results: list[dict[str, Any]] = []
-    failed: list[str] = []
-    for draft in batch:
-        outcome: dict[str, Any] = {"member": draft.name, "email": draft.email,
-                                   "subject": draft.subject}
-        results.append(outcome)
-        if how.channel is None:
-            outcome["status"] = "would send"
-            continue
-        where = how.target_of(draft)
-        if where in how.already and not how.force:
-            outcome["status"] = "already sent"
-            continue
+def deliver(
+    journal: Journal, session_id: int, channel: Channel,
+    wanted: list[tuple[str, int | None, str | None]], force: bool,
+    transport: Transport, describe: Callable[[BaseException], str],
+) -> dict[str, Outcome]:
+    """Deliver each wanted (target, member id, subject), at most once across runs:
+
+    1. claim them all in one committed transaction (nothing is sent if that fails), and only
+       then open the transport (an SMTP connection; if that fails, the claims are given back);
+    2. send each claimed one; a recipient whose send fails never stops the others, and its
+       claim is given back so a later run tries again;
+    3. confirm each send in its own transaction as it happens; if the log cannot be written
+       (say another process holds the lock too long), sending goes on, the confirmations are
+       tried once more at the end, and whatever still cannot be confirmed stays claimed:
+       reported as unconfirmed, never sent again without --force.
+
+    A crash between a send and its confirmation leaves the claim: reported as unconfirmed
+    by the next run, never a silent duplicate. The guarantee is at most once, or reported as
+    unconfirmed."""
+    outcomes: dict[str, Outcome] = {}
+    state: dict[str, list[Claim]] = {"claims": []}
+
+    def take(db: Reader) -> None:
+        state["claims"] = claim(db, session_id, channel, wanted, force)
+        already = log_states(db, session_id, channel)
+        for target, _member, _subject in wanted:
+            seen = already.get(target)
+            if seen is LogState.SENT:
+                outcomes[target] = Outcome(target, "already sent")
+            elif seen is LogState.UNCONFIRMED:
+                outcomes[target] = Outcome(target, "unconfirmed")
+
+    journal(take)
+    claims = state["claims"]
+    if not claims:
+        return outcomes
+    pending: list[tuple[str, str | None]] = []
+    refused: list[Claim] = []
+    log_works = True
+    done = "sent" if channel is Channel.EMAIL else "written" if channel is Channel.OUTBOX \
+        else "posted"
+    with ExitStack() as stack:
         try:
-            message_id = how.transport(draft)
-        except Exception as exc:  # isolate one recipient's failure from the others
-            outcome["status"] = "failed"
-            outcome["error"] = how.describe(exc)
-            failed.append(f"{draft.name} ({outcome['error']})")
-            continue
-        how.record(draft, where, message_id)
-        outcome["status"] = "sent" if how.channel is Channel.EMAIL else "written"
-    return results, failed
+            send = stack.enter_context(transport())
+        except BaseException:
+            journal(partial(release, session_id=session_id, channel=channel,
+                            failed=claims))
+            raise
+        for item in claims:
+            try:
+                message_id = send(item.target)
+            except Exception as exc:  # isolate one recipient's failure from the others
+                outcomes[item.target] = Outcome(item.target, "failed", describe(exc))
+                refused.append(item)
+                continue
+            crash.point("remind-after-send")
+            outcomes[item.target] = Outcome(item.target, done)
+            pending.append((item.target, message_id))
+            if log_works:
+                try:
+                    journal(partial(confirm, session_id=session_id, channel=channel,
+                                    sent=list(pending)))
+                    pending = []
+                except Exception:  # the log is busy or broken: keep sending, confirm later
+                    log_works = False
+
+    def settle(db: Reader) -> None:
+        confirm(db, session_id, channel, pending)
+        release(db, session_id, channel, refused)
+
+    try:
+        journal(settle)
+    except Exception as exc:
+        for target, _ in pending:
+            outcomes[target] = Outcome(target, done + ", unconfirmed",
+                                       f"the log could not record it: {describe(exc)}")
+    return outcomes

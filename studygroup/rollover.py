@@ -332,6 +332,7 @@ def reopen_session(session: Session, course: Course, target: StudySession) -> Ro
 
 
 def _require_untouched_since(session: Session, rollover: Rollover) -> None:
+    _require_moves_as_left(session, rollover)
     if rollover.to_session_id is None:
         return
     into = session.get(StudySession, rollover.to_session_id)
@@ -348,6 +349,65 @@ def _require_untouched_since(session: Session, rollover: Rollover) -> None:
     if later is not None and into is not None:
         done = "closed" if later.kind is RolloverKind.CLOSE else "cancelled"
         raise Conflict(f"session {into.number} has been {done} since; undo that first")
+
+
+def _require_moves_as_left(session: Session, rollover: Rollover) -> None:
+    """Refuse to undo a close or cancel when a later command changed a talk or an item it
+    moved (a talk withdrawn or marked done, an item done, dropped or moved again): putting
+    the logged 'before' state back would silently undo that later change. Names the changes.
+    What the close left is derived from the log: a talk it marked done is done at the closed
+    session; a postponed one sits at the next session, counted once more; a carried item is
+    open at the next session (counted once more on a close, not on a cancel)."""
+    closing = rollover.kind is RolloverKind.CLOSE
+    moves = tables.rollover_moves
+    talk, item = tables.talks, tables.action_items
+    changed: list[str] = []
+    for move in session.execute(
+        select(moves.c.before_status, moves.c.before_count, moves.c.before_postponed_from_id,
+               talk.c.id, talk.c.status, talk.c.session_id, talk.c.times_postponed,
+               talk.c.postponed_from_id)
+        .join(talk, talk.c.id == moves.c.talk_id)
+        .where(moves.c.rollover_id == rollover.id, moves.c.kind == MoveKind.TALK)
+        .order_by(talk.c.id)
+    ).all():
+        if closing and move.status is TalkStatus.DONE and move.session_id == \
+                rollover.from_session_id and move.before_status != TalkStatus.DONE.value:
+            continue  # marked done by this close, and still so
+        if closing:
+            expected = (TalkStatus.POSTPONED, rollover.to_session_id,
+                        (move.before_count or 0) + 1,
+                        move.before_postponed_from_id or rollover.from_session_id)
+        else:
+            expected = (TalkStatus(move.before_status), rollover.to_session_id,
+                        move.before_count or 0, move.before_postponed_from_id)
+        actual = (move.status, move.session_id, move.times_postponed, move.postponed_from_id)
+        if actual != expected:
+            what = (f"is {move.status.value}" if move.status != expected[0]
+                    else "was moved since")
+            changed.append(f"talk {move.id} {what}")
+    step = 1 if closing else 0
+    for row in session.execute(
+        select(moves.c.before_count, item.c.id, item.c.status, item.c.due_session_id,
+               item.c.times_carried)
+        .join(item, item.c.id == moves.c.item_id)
+        .where(moves.c.rollover_id == rollover.id, moves.c.kind == MoveKind.ITEM,
+               (item.c.status != ItemStatus.OPEN)
+               | (item.c.due_session_id != rollover.to_session_id)
+               | (item.c.times_carried != moves.c.before_count + step))
+        .order_by(item.c.id).limit(6)
+    ).all():
+        what = (f"is {row.status.value}" if row.status is not ItemStatus.OPEN
+                else "was moved since")
+        changed.append(f"item {row.id} {what}")
+    if changed:
+        shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+        source = session.get(StudySession, rollover.from_session_id)
+        number = source.number if source is not None else rollover.from_session_id
+        undo = "reopening" if closing else "uncancelling"
+        raise Conflict(
+            f"{undo} session {number} would undo later changes ({shown}); "
+            "change those back first"
+        )
 
 
 def cancel_session(session: Session, course: Course, target: StudySession) -> CloseSummary:

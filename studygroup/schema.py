@@ -3,4 +3,4 @@
 Kept here (not read from migrations/) so that commands on a current database never import Alembic.
 """
 
-HEAD_REVISION = "20261122_02"
+HEAD_REVISION = "20261123_01"

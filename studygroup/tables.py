@@ -358,16 +358,19 @@ rollover_moves = Table(
 )
 
 reminders = Table(
-    "reminders", metadata,  # a reminder that was sent, so that it is never sent twice
+    # a reminder claimed before it is sent and confirmed after, so it is never sent twice
+    "reminders", metadata,
     _id(),
     _fk("session_id", "sessions.id", "RESTRICT"),
     _fk("member_id", "members.id", "RESTRICT", nullable=True),
     Column("channel", _enum(Channel, "reminder_channel"), nullable=False),
-    # The address (email), file name (outbox) or a masked URL (webhook).
+    # The address (email), the .eml file's path (outbox) or a masked URL (webhook).
     Column("target", String(300), nullable=False),
     Column("subject", String(300)),
     Column("message_id", String(300)),
-    Column("sent_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("claimed_at", UTCDateTime, nullable=False, default=utcnow),
+    # NULL: claimed but not confirmed sent (the run was interrupted, or is still going)
+    Column("sent_at", UTCDateTime),
     UniqueConstraint("session_id", "channel", "target"),
     Index(None, "member_id"),
 )

@@ -25,14 +25,33 @@ MAX_MINUTES = 10_000
 
 
 def _has_control(value: str) -> bool:
-    # Cc: C0/C1 controls (CR, LF, NUL, ESC...); Zl/Zp: Unicode line/paragraph separators.
-    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value)
+    # Cc: C0/C1 controls (CR, LF, NUL, ESC...); Zl/Zp: Unicode line/paragraph separators;
+    # Cs: lone surrogates (undecodable bytes from the command line or a file).
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") for ch in value)
+
+
+# RFC 2047 encoded words: an email library decodes them when it folds a header, so a name
+# like 'x =?utf-8?b?...?=' could carry a line break and a Bcc: into a reminder.
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+# characters that change how the text around them is shown without showing themselves:
+# bidirectional overrides/isolates/marks, and zero-width spaces/joiners
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2060\u2066\u2067\u2068\u2069\u061c\ufeff")
 
 
 def text(value: str, what: str = "text", max_len: int = MAX_TEXT) -> str:
-    """A single-line, non-empty, printable string (names, titles, notes)."""
+    """A single-line, non-empty, printable string (names, titles, notes), NFC-normalised.
+
+    This is the one gate for text that goes out to members (email headers, chat, calendars):
+    no control characters, no invisible direction or zero-width characters, and no RFC 2047
+    encoded words."""
     if _has_control(value):
         raise Invalid(f"{what} must not contain control characters or line breaks")
+    if any(ch in _INVISIBLE for ch in value):
+        raise Invalid(f"{what} must not contain invisible direction or zero-width characters")
+    value = unicodedata.normalize("NFC", value)
+    if ENCODED_WORD.search(value):
+        raise Invalid(f"{what} must not contain an encoded word ('=?...?=')")
     cleaned = value.strip()
     if not cleaned:
         raise Invalid(f"{what} must not be empty")
@@ -72,19 +91,40 @@ def email(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
     cleaned = value.strip()
-    if _has_control(cleaned) or len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned):
+    if _has_control(cleaned) or len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned) \
+            or not deliverable(cleaned):
         raise Invalid(f"invalid email address {value!r}")
     return cleaned.lower()
+
+
+def deliverable(address: str) -> bool:
+    """Whether the email library that sends reminders takes the address exactly as written
+    (the same parser as the send: 'a;b@x.com' or 'a(c)@x.com' would fail or change there)."""
+    from email.headerregistry import Address
+
+    try:
+        return Address(addr_spec=address).addr_spec == address
+    except Exception:  # the parser raises several types (ValueError, HeaderParseError...)
+        return False
 
 
 def url(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
     cleaned = value.strip()
-    if _has_control(cleaned) or " " in cleaned or len(cleaned) > MAX_LONG_TEXT:
+    if _has_control(cleaned) or any(ch.isspace() for ch in cleaned) \
+            or len(cleaned) > MAX_LONG_TEXT:
         raise Invalid(f"invalid URL {value!r}")
     if not (cleaned.startswith("https://") or cleaned.startswith("http://")):
         raise Invalid(f"invalid URL {value!r}: it must start with http:// or https://")
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(cleaned).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise Invalid(f"invalid URL {value!r}: it has no host")
     return cleaned
 
 
@@ -143,6 +183,41 @@ def local_datetime(value: str) -> datetime:
     if len(parts) != 2:
         raise Invalid(f"invalid date and time {value!r}: use 'YYYY-MM-DD HH:MM'")
     return datetime.combine(local_date(parts[0]), hhmm(parts[1]))
+
+
+def require_in_range(day: date, what: str = "date") -> date:
+    """Dates studygroup computes (a plan's last week, a move) stay in the documented range."""
+    if not EARLIEST <= day <= LATEST:
+        raise Invalid(f"{what} {day.isoformat()} is out of range ({EARLIEST} to {LATEST})")
+    return day
+
+
+# SQL INTEGER (32-bit signed on PostgreSQL): every id, number and count fits in it
+MAX_INT = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def integer(value: str, what: str = "number", low: int = 0, high: int = MAX_INT) -> int:
+    """A whole number written in ASCII digits, within [low, high]. One parser for every number
+    read from text (REFs, CSV cells, poll options, settings): str.isdigit() admits '²' and
+    int() would then fail, and an unbounded value overflows the database's integer."""
+    cleaned = value.strip()
+    if not _DIGITS.fullmatch(cleaned):
+        if cleaned.isascii() and cleaned.isdigit():
+            raise Invalid(f"{what} must be between {low} and {high}, not {cleaned[:20]}"
+                          + ("..." if len(cleaned) > 20 else ""))
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        raise Invalid(f"invalid {what} {shown!r}: use a whole number")
+    number = int(cleaned)
+    if not low <= number <= high:
+        raise Invalid(f"{what} must be between {low} and {high}, not {number}")
+    return number
+
+
+def is_integer(value: str) -> bool:
+    """Whether text is written as a plain ASCII whole number (of any size)."""
+    cleaned = value.strip()
+    return cleaned.isascii() and cleaned.isdigit()
 
 
 def minutes(value: int, what: str = "minutes", allow_zero: bool = False) -> int:

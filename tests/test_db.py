@@ -64,12 +64,16 @@ def test_database_ahead_of_the_code_is_refused(
     run: CLI, db: str, engine_for: Callable[[str], sa.Engine]
 ) -> None:
     _set_revision(engine_for(db), "29991231_99")
-    for args in (("course", "list"), ("member", "add", "Ada")):
+    shown = resolve(db).display()
+    for args in (("course", "list"), ("member", "add", "Ada"), ("db", "upgrade")):
         result = run(*args, code=1)
-        assert "is at schema 29991231_99, newer than this version of studygroup knows" in (
-            result.stderr
-        )
-        assert result.stderr.count("\n") == 1
+        assert result.stderr == (
+            f"Error: the database at {shown} was written by a newer studygroup "
+            "(revision 29991231_99); upgrade studygroup\n")
+    # db current says the same instead of advising an upgrade of the database
+    assert run.json("db", "current")["status"] == "newer"
+    assert "upgrade studygroup" in run("db", "current").stdout
+    assert "db upgrade" not in run("db", "current").stdout
 
 
 def test_database_downgraded_to_base_counts_as_missing(
@@ -107,19 +111,28 @@ def test_upgrade_backs_up_first_and_keeps_every_row(
     run("member", "add", "Ada", "--email", "ada@example.org")
     result = run("db", "upgrade")
     assert f"already at {HEAD_REVISION}; nothing to do" in result.stderr
+    assert not list(Path(db).parent.glob("studygroup.db.backup-*"))  # nothing to back up
+    engine = sa.create_engine(resolve(db).url)
+    with engine.begin() as conn:
+        migrate.downgrade_connection(conn, "20261122_01")
+    engine.dispose()
+    result = run("db", "upgrade")
+    assert f"upgraded 20261122_01 -> {HEAD_REVISION}" in result.stderr
     backups = sorted(Path(db).parent.glob("studygroup.db.backup-*"))
     assert len(backups) == 1
+    assert f"backup: {backups[0]}" in result.stderr
     assert stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
     with closing(sqlite3.connect(backups[0])) as conn:
         assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("20261122_01",)]
     assert [m["name"] for m in run.json("member", "list")] == ["Ada"]
-    run("db", "upgrade")  # again within the same second: a second, distinct backup
-    backups = sorted(Path(db).parent.glob("studygroup.db.backup-*"))
-    assert len(backups) == 2  # distinct names, even within one second; no -wal/-shm beside
-    assert not [b for b in backups if b.name.endswith(("-wal", "-shm"))]
+    assert not [b for b in Path(db).parent.iterdir() if b.name.endswith(".tmp")
+                or b.name.startswith("studygroup.db.backup") and b.name.endswith(
+                    ("-wal", "-shm"))]
 
 
-def test_failed_upgrade_restores_the_database(
+def test_failed_upgrade_leaves_the_database_as_it_was_and_no_backup(
     run: CLI, db: str, tmp_path: Path, sqlite_only: None
 ) -> None:
     run("member", "add", "Ada")
@@ -152,7 +165,8 @@ def test_failed_upgrade_restores_the_database(
             (HEAD_REVISION,)
         ]
     assert len(before) > 0
-    assert len(list(Path(db).parent.glob("studygroup.db.backup-*"))) == 1
+    # the transaction rolled back under the write lock: the backup is not needed and is gone
+    assert list(Path(db).parent.glob("studygroup.db.backup-*")) == []
 
 
 def test_backup_is_a_verified_private_copy(run: CLI, tmp_path: Path, sqlite_only: None) -> None:

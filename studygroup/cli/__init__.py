@@ -66,11 +66,31 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for position, arg in enumerate(args, start=1):
+            undecodable = _undecodable(arg)
+            if undecodable:
+                raise click.UsageError(
+                    f"argument {position} is not valid UTF-8 (byte {undecodable}): "
+                    "type it again, or set your terminal to UTF-8", ctx)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         from studygroup.cli.errors import translate
 
         with translate(ctx):
             return super().invoke(ctx)
+
+
+def _undecodable(arg: str) -> str | None:
+    """The first byte of an argument that was not valid UTF-8 (Python keeps it as a lone
+    surrogate, which can be neither stored nor printed), as '0xE9'; None if there is none."""
+    for ch in arg:
+        if "\udc80" <= ch <= "\udcff":
+            return f"0x{ord(ch) - 0xDC00:02X}"
+        if "\ud800" <= ch <= "\udfff":
+            return f"U+{ord(ch):04X}"
+    return None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -50,14 +52,15 @@ class App:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A Core write transaction: bulk writes that need nothing from the ORM."""
-        with self._saying_if_new(), self.database.write() as connection:
+        """A Core write transaction: bulk writes that need nothing from the ORM. What the
+        command prints inside it is shown only once it has committed."""
+        with held_output(), self._saying_if_new(), self.database.write() as connection:
             yield connection
 
     @contextmanager
     def write_session(self) -> Iterator[Session]:
-        """A write transaction through the ORM unit of work."""
-        with self._saying_if_new(), self.database.write_session() as session:
+        """A write transaction through the ORM unit of work (output held as in write())."""
+        with held_output(), self._saying_if_new(), self.database.write_session() as session:
             yield session
 
     @contextmanager
@@ -69,6 +72,45 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+_REAL_STREAMS: list[tuple[IO[str], IO[str]]] = []
+
+
+@contextmanager
+def held_output() -> Iterator[None]:
+    """Hold what is printed (stdout and stderr) until the block ends without an error, that
+    is, until the transaction around it has committed: a command never says "added item 7"
+    and then fails to commit it. On an error, what was held is dropped and only the error is
+    shown. Nested blocks hold into the outermost one."""
+    if _REAL_STREAMS:
+        yield
+        return
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace",
+                           write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace",
+                           write_through=True)
+    _REAL_STREAMS.append((sys.stdout, sys.stderr))
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            yield
+    finally:
+        real_out, real_err = _REAL_STREAMS.pop()
+    for held, real in ((out, real_out), (err, real_err)):
+        data = held.buffer.getvalue()
+        if data:
+            real.write(data.decode("utf-8", errors="backslashreplace"))
+            real.flush()
+
+
+@contextmanager
+def unheld_output() -> Iterator[None]:
+    """Talk to the terminal directly inside a held block (a confirmation prompt)."""
+    if not _REAL_STREAMS:
+        yield
+        return
+    real_out, real_err = _REAL_STREAMS[-1]
+    with redirect_stdout(real_out), redirect_stderr(real_err):
+        yield
 
 
 def json_option(func: F) -> F:
@@ -115,8 +157,9 @@ def confirm_delete(what: str, force: bool) -> None:
 
     if not force:
         raise StudygroupError(f"deleting {what} is permanent: add --force to confirm")
-    if not click.confirm(f"Delete {what} permanently?", default=False, err=True):
-        raise StudygroupError("not deleted")
+    with unheld_output():
+        if not click.confirm(f"Delete {what} permanently?", default=False, err=True):
+            raise StudygroupError("not deleted")
 
 
 def note(message: str) -> None:

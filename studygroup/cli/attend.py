@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from studygroup.cli import params
 from studygroup.cli.app import (
     App,
     DefaultGroup,
@@ -74,11 +75,13 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
               help="Count someone present only after this many minutes on the call.")
 @click.option("--add-unknown", is_flag=True, help="Add people who are not members yet.")
 @click.option("--dry-run", is_flag=True, help="Show the matching; write nothing.")
+@params.max_rows_option
 @course_option
 @json_option
 @pass_app
 def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknown: bool,
-                  dry_run: bool, course_slug: str | None, as_json: bool) -> None:
+                  dry_run: bool, max_rows: int, course_slug: str | None,
+                  as_json: bool) -> None:
     """Import attendance from a Zoom participant report or a plain name[,email] CSV.
 
     Zoom's columns are "Name (Original Name)", "User Email", "Join Time", "Leave Time",
@@ -98,7 +101,7 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     with app.read() if dry_run else app.write() as db:
         course, target = lookup.pick(db, course_slug, ref)
         report = attendance.import_attendance(
-            db, target, path, min_minutes, add_unknown, dry_run, date.today())
+            db, target, path, min_minutes, add_unknown, dry_run, date.today(), max_rows)
         number = target.number
     data = report.as_dict() | {"session": number, "dry_run": dry_run}
     if as_json:

@@ -245,8 +245,9 @@ def course_delete(app: App, slug: str, force: bool) -> None:
 @course.command("import")
 @click.argument("slug")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@params.max_rows_option
 @pass_app
-def course_import(app: App, slug: str, file: Path) -> None:
+def course_import(app: App, slug: str, file: Path, max_rows: int) -> None:
     """Import lectures from a CSV syllabus; all rows or none.
 
     Columns: label,title,kind,minutes,optional,url (label and title required). kind is
@@ -261,5 +262,5 @@ def course_import(app: App, slug: str, file: Path) -> None:
     from studygroup.courses import get_course, import_lectures
 
     with app.write_session() as session:
-        summary = import_lectures(session, get_course(session, slug), file)
+        summary = import_lectures(session, get_course(session, slug), file, max_rows)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated lecture(s)")

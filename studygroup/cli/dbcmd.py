@@ -10,17 +10,25 @@ from studygroup.cli.app import App, emit_json, json_option, note, pass_app
 
 
 @click.command()
+@click.option("--adopt", is_flag=True,
+              help="Add studygroup's tables to a database that already holds another "
+              "application's tables (refused without this).")
 @pass_app
-def init(app: App) -> None:
+def init(app: App, adopt: bool) -> None:
     """Create the database at the latest schema (does nothing if it is already there).
+
+    A SQLite file or PostgreSQL database that holds another application's tables is refused,
+    unless --adopt says studygroup's tables may be added beside them.
 
     \b
     Example:
       studygroup init
       studygroup --db ./fsdl.db init
+      studygroup --db ./shared.db init --adopt
     """
     from studygroup.db import schema_revision
 
+    app.database.adopt = adopt
     with app.write_session() as session:
         revision = schema_revision(session.connection())
     note(f"database ready at {app.location.display()} (schema {revision})")
@@ -77,11 +85,17 @@ def db_current(app: App, as_json: bool) -> None:
 
     revision = None
     if app.database.exists():
+        app.database.check_file(write=False)
         with reading(app.database.engine) as connection:
             revision = schema_revision(connection)
     status = (
         "missing" if revision is None else "current" if revision == HEAD_REVISION else "outdated"
     )
+    if status == "outdated":
+        from studygroup import migrate
+
+        if not migrate.is_known_revision(revision):
+            status = "newer"
     if as_json:
         emit_json({"revision": revision, "head": HEAD_REVISION, "status": status})
         return
@@ -89,6 +103,9 @@ def db_current(app: App, as_json: bool) -> None:
         click.echo(f"no database yet at {app.location.display()} (head is {HEAD_REVISION})")
     elif revision == HEAD_REVISION:
         click.echo(f"{revision} (head)")
+    elif status == "newer":
+        click.echo(f"{revision} (written by a newer studygroup; this one knows up to "
+                   f"{HEAD_REVISION}: upgrade studygroup)")
     else:
         click.echo(f"{revision} (head is {HEAD_REVISION}: run 'studygroup db upgrade')")
 
@@ -98,8 +115,9 @@ def db_current(app: App, as_json: bool) -> None:
 def db_upgrade(app: App) -> None:
     """Upgrade the database to the latest schema.
 
-    On SQLite a verified backup is taken first, beside the database, and restored if the
-    upgrade fails.
+    The write lock is held from start to end. On SQLite, when there is something to upgrade,
+    a verified backup is taken first, beside the database; if the upgrade fails, its
+    transaction rolls back, the database is exactly as it was, and the backup is removed.
 
     \b
     Example:
@@ -136,7 +154,8 @@ def db_backup(app: App, file: Path) -> None:
         raise StudygroupError("db backup works on SQLite only; for PostgreSQL use pg_dump")
     if not app.database.exists():
         raise StudygroupError(f"no database at {path} to back up")
-    if file.exists():
+    app.database.check_file(write=False)
+    if file.exists() or file.is_symlink():
         raise StudygroupError(f"{file} already exists; choose a new file name")
     if not file.parent.is_dir():
         raise StudygroupError(f"no such directory: {file.parent}")

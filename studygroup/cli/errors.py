@@ -1,7 +1,13 @@
-"""The one place where exceptions become `Error: ...` lines and exit codes."""
+"""The one place where exceptions become `Error: ...` lines and exit codes.
+
+Domain errors carry their own message. Database and operating-system errors are described
+here, once, with what to do about them; URLs in them are masked. A failed command has written
+nothing: every command runs in one transaction, and files are written under a temporary name
+and renamed into place only when complete."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,22 +22,61 @@ def translate(ctx: click.Context) -> Iterator[None]:
         yield
     except StudygroupError as exc:
         raise click.ClickException(str(exc)) from None
+    except BrokenPipeError:
+        raise  # `studygroup ... | head`: Click ends quietly
+    except OSError as exc:
+        raise click.ClickException(describe_os_error(exc)) from None
+    except OverflowError:
+        raise click.ClickException(
+            "a number is too large for the database; nothing was written") from None
     except Exception as exc:
         module = type(exc).__module__
         if not module.startswith("sqlalchemy"):
             raise
-        from sqlalchemy.exc import IntegrityError, OperationalError
+        raise click.ClickException(describe_database_error(exc, ctx)) from None
 
-        app = ctx.obj
-        if isinstance(exc, OperationalError) and app is not None:
-            from studygroup.db import describe_operational_error
 
-            raise click.ClickException(
-                describe_operational_error(exc, app.location)
-            ) from None
-        if isinstance(exc, IntegrityError):
-            detail = str(exc.orig).strip().splitlines()[0]
-            raise click.ClickException(
-                f"the change conflicts with data already recorded ({detail}); nothing was written"
-            ) from None
-        raise
+def describe_os_error(exc: OSError) -> str:
+    """One line for a file that could not be read or written, and what to do."""
+    from studygroup.location import mask
+
+    where = exc.filename if exc.filename is not None else ""
+    where = mask(str(where)) if where else "a file"
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.ENOSPC:
+        return f"disk full while writing {where}: nothing was written"
+    if exc.errno == errno.EROFS:
+        return f"{where} is on a read-only file system: copy it somewhere writable"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied: {where}"
+    if exc.errno == errno.ENOENT:
+        return f"no such file or directory: {where}"
+    return f"{where}: {reason}"
+
+
+def describe_database_error(exc: Exception, ctx: click.Context) -> str:
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+
+    from studygroup.location import mask
+
+    app = ctx.obj
+    detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+    first = mask(detail[0]) if detail else type(exc).__name__
+    where = f" at {app.location.display()}" if app is not None else ""
+    lowered = first.lower()
+    if "disk is full" in lowered or "no space left" in lowered:
+        return f"disk full: the database{where} is unchanged, nothing was written"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the database{where} is read-only: copy it somewhere writable"
+    if isinstance(exc, IntegrityError):
+        return f"the change conflicts with data already recorded ({first}); nothing was written"
+    if isinstance(exc, DataError):
+        return f"a value is out of range for the database ({first}); nothing was written"
+    if isinstance(exc, OperationalError) and app is not None:
+        from studygroup.db import describe_operational_error
+
+        return describe_operational_error(exc, app.location)
+    if "not a database" in lowered or "malformed" in lowered:
+        return (f"the database{where} is damaged or not a SQLite database ({first}): "
+                "restore it from a backup")
+    return f"cannot use the database{where}: {first}"

@@ -9,16 +9,19 @@ import click
 from studygroup.cli.app import App, course_option, note, pass_app
 
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                      help="Write to this file instead of stdout.")
+                      help="Write to this file instead of stdout (a new file is 0600; the old "
+                      "one stays whole until the new one is complete).")
+FORCE = click.option("--force", is_flag=True,
+                     help="Replace a symbolic link at the output path with a regular file.")
 
 
-def _write(output: Path | None, data: bytes) -> None:
+def _write(output: Path | None, data: bytes, force: bool) -> None:
     if output is None:
         click.echo(data, nl=False)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    from studygroup.files import write_file
+
+    write_file(output, data, force=force)
     note(f"wrote {output}")
 
 
@@ -36,9 +39,10 @@ def export() -> None:
 @export.command("agenda")
 @click.argument("ref", required=False, metavar="[REF]")
 @OUTPUT
+@FORCE
 @course_option
 @pass_app
-def export_agenda(app: App, ref: str | None, output: Path | None,
+def export_agenda(app: App, ref: str | None, output: Path | None, force: bool,
                   course_slug: str | None) -> None:
     """The session's agenda as Markdown to paste into Slack or Discord, or commit to a repo:
     time (course zone and UTC), the timed agenda, lectures to watch, optional lectures,
@@ -54,14 +58,15 @@ def export_agenda(app: App, ref: str | None, output: Path | None,
     with app.read() as db:
         course, target = lookup.pick(db, course_slug, ref)
         doc = exports.agenda_document(db, course, target)
-    _write(output, agenda_markdown(doc).encode())
+    _write(output, agenda_markdown(doc).encode(), force)
 
 
 @export.command("ics")
 @OUTPUT
+@FORCE
 @course_option
 @pass_app
-def export_ics(app: App, output: Path | None, course_slug: str | None) -> None:
+def export_ics(app: App, output: Path | None, force: bool, course_slug: str | None) -> None:
     """The course's sessions as an iCalendar file. UIDs are stable, so a calendar app updates
     events instead of duplicating them; cancelled sessions are marked CANCELLED.
 
@@ -74,4 +79,4 @@ def export_ics(app: App, output: Path | None, course_slug: str | None) -> None:
 
     with app.read() as db:
         doc = exports.calendar_document(db, lookup.pick_course(db, course_slug))
-    _write(output, calendar_ics(doc))
+    _write(output, calendar_ics(doc), force)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from studygroup.cli import params
 from studygroup.cli.app import (
     App,
     course_option,
@@ -18,7 +19,7 @@ from studygroup.cli.complete import member_names
 ITEM_COLUMNS = [("id", "id"), ("text", "text"), ("owner", "owner"), ("status", "status"),
                 ("carried_text", "carried"), ("due_session", "due")]
 IDS = click.argument("item_ids", metavar="ID...", nargs=-1, required=True,
-                     type=click.IntRange(1))
+                     type=params.ID)
 
 
 @click.group()
@@ -154,7 +155,7 @@ def item_reopen(app: App, item_ids: tuple[int, ...], course_slug: str | None) ->
 
 
 @item.command("assign")
-@click.argument("item_id", metavar="ID", type=click.IntRange(1))
+@click.argument("item_id", metavar="ID", type=params.ID)
 @click.argument("name")
 @course_option
 @pass_app
@@ -177,7 +178,7 @@ def item_assign(app: App, item_id: int, name: str, course_slug: str | None) -> N
 
 
 @item.command("edit")
-@click.argument("item_id", metavar="ID", type=click.IntRange(1))
+@click.argument("item_id", metavar="ID", type=params.ID)
 @click.argument("text")
 @course_option
 @pass_app

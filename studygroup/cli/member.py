@@ -210,8 +210,9 @@ def member_delete(app: App, name: str, force: bool) -> None:
 
 @member.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@params.max_rows_option
 @pass_app
-def member_import(app: App, file: Path) -> None:
+def member_import(app: App, file: Path, max_rows: int) -> None:
     """Add or update members from a CSV file; all rows or none.
 
     Columns: name,email,handle,timezone (name required). A member who already exists (same
@@ -225,5 +226,5 @@ def member_import(app: App, file: Path) -> None:
     from studygroup.members import import_members
 
     with app.write_session() as session:
-        summary = import_members(session, file, date.today())
+        summary = import_members(session, file, date.today(), max_rows)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated member(s)")

@@ -35,3 +35,16 @@ SLUG = Validated("slug", validate.slug)
 LABEL = Validated("label", validate.label)
 MINUTES = click.IntRange(1, validate.MAX_MINUTES)
 MINUTES_OR_ZERO = click.IntRange(0, validate.MAX_MINUTES)
+# ids and counts as the database stores them (a 32-bit SQL INTEGER): a larger value is a usage
+# error here, not an overflow in the driver
+ID = click.IntRange(1, validate.MAX_INT)
+COUNT = click.IntRange(1, validate.MAX_INT)
+
+
+def max_rows_option(func: Any) -> Any:
+    from studygroup.csvio import MAX_ROWS
+
+    return click.option(
+        "--max-rows", default=MAX_ROWS, show_default=True, type=COUNT,
+        help="Refuse a file with more rows than this (a bound on how long the import holds "
+        "the write lock).")(func)

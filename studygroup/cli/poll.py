@@ -18,7 +18,7 @@ from studygroup.cli.app import (
     pass_app,
 )
 
-POLL_ID = click.argument("poll_id", metavar="POLL", type=click.IntRange(1))
+POLL_ID = click.argument("poll_id", metavar="POLL", type=params.ID)
 
 
 @click.group()
@@ -157,7 +157,7 @@ def poll_vote(app: App, poll_id: int, member_ref: str, options: tuple[str, ...])
 
 @poll.command("result")
 @POLL_ID
-@click.option("--min-members", default=3, show_default=True, type=click.IntRange(1),
+@click.option("--min-members", default=3, show_default=True, type=params.COUNT,
               help="First preferences an option needs to form a parallel sub-group.")
 @json_option
 @pass_app

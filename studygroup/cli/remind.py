@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,16 @@ from studygroup.cli.app import App, course_option, emit_json, json_option, note,
 @click.argument("ref", required=False, metavar="[REF]")
 @click.option("--send", "mode", flag_value="send", help="Send for real (SMTP, and --webhook).")
 @click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
-              help="Write one .eml file per member into this directory instead.")
-@click.option("--member", "member_ref", metavar="NAME", help="Only this member.")
-@click.option("--webhook", metavar="URL",
-              help="Also post the Markdown agenda to a Slack/Discord incoming webhook.")
+              help="Write one .eml file per member into this directory instead (0700; "
+              "files 0600).")
+@click.option("--member", "member_ref", metavar="NAME", help="Only this (active) member.")
+@click.option("--webhook", metavar="env:NAME|@FILE|URL",
+              help="Also post the Markdown agenda to a Slack/Discord incoming webhook: its URL "
+              "from an environment variable (env:SLACK_WEBHOOK) or a file's first line "
+              "(@~/.slack-hook). A URL typed here is visible to other local users.")
 @click.option("--webhook-only", is_flag=True, help="Post to the webhook; send no email.")
-@click.option("--force", is_flag=True, help="Send again what was already sent.")
+@click.option("--force", is_flag=True,
+              help="Send again what was already sent, or claimed by a run that was cut off.")
 @course_option
 @json_option
 @pass_app
@@ -29,9 +35,12 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     """Remind every active member with an email of a session (default: next): its time in
     their timezone and the course's, the lectures to watch, their talk slot, their open items.
 
-    Without --send or --outbox this is a dry run that prints what would be sent. Each reminder
-    sent is logged, so running it again sends nothing new (--force resends). One failing
-    recipient does not stop the others; the exit code is 1 if anyone failed.
+    Without --send or --outbox this is a dry run that prints what would be sent. Each
+    reminder is claimed in the log before it goes out and confirmed after, so it is sent at
+    most once, whatever runs at the same time or is cut off; a run that was cut off between
+    a send and its confirmation leaves it "unconfirmed" (reported, never resent without
+    --force). One failing recipient does not stop the others; the exit code is 1 if anyone
+    failed or is unconfirmed.
 
     SMTP settings come only from the environment: STUDYGROUP_SMTP_HOST, _PORT (587),
     _USER, _PASSWORD, _FROM, and _STARTTLS (1: verified TLS, the default; 0: plain, for a
@@ -40,7 +49,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     \b
     Example:
       studygroup remind                       # dry run
-      studygroup remind --send --webhook "$SLACK_WEBHOOK_URL"
+      studygroup remind --send --webhook env:SLACK_WEBHOOK_URL
       # cron, every Monday 09:00 for a Tuesday group:
       0 9 * * 1  studygroup --db ~/fsdl.db remind --send
     """
@@ -55,78 +64,115 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     channel = Channel.EMAIL if mode == "send" else Channel.OUTBOX if outbox else None
     if channel is not None or webhook:
         from studygroup import delivery  # email, TLS and HTTP: only when something goes out
+    hook_url, hook_name = delivery.resolve_webhook(webhook) if webhook else (None, None)
+    if webhook and not webhook.startswith(("env:", "@")):
+        note("warning: a webhook URL on the command line can be read by other local users "
+             "while this runs; pass --webhook env:NAME or --webhook @FILE instead")
     settings = delivery.SmtpSettings.from_env() if channel is Channel.EMAIL and not (
         webhook_only) else None
 
     with app.read() as db:
         course, target = lookup.pick(db, course_slug, ref)
         only = lookup.find_member(db, member_ref) if member_ref else None
+        if only is not None and not only.active:
+            raise StudygroupError(f"{only.name} is archived and gets no reminders "
+                                  f"(restore them with 'studygroup member restore')")
         doc = exports.agenda_document(db, course, target)
         planned, no_email = reminders.drafts(db, course, doc, only)
-        done = reminders.sent_targets(db, target, channel) if channel else set()
-        hooked = reminders.sent_targets(db, target, Channel.WEBHOOK) if webhook else set()
         session_id = target.id
         number = target.number
     if webhook_only:
         planned = []
 
-    def record(draft: reminders.Draft | None, where: str, message_id: str | None,
-               ch: Channel) -> None:
-        with app.write_session() as db:
-            reminders.log_sent(db, session_id, draft.member_id if draft else None, ch, where,
-                               draft.subject if draft else None, message_id)
+    def journal(work: Callable[[Any], None]) -> None:
+        with app.write() as db:
+            work(db)
+
+    results: list[dict[str, Any]] = []
+    failed: list[str] = []
+    unconfirmed: list[str] = []
+
+    def report(draft_or_hook: dict[str, Any], outcome: reminders.Outcome | None,
+               default: str) -> None:
+        entry = {**draft_or_hook, "status": outcome.status if outcome else default}
+        if outcome is not None and outcome.error:
+            entry["error"] = outcome.error
+        results.append(entry)
+        who = draft_or_hook.get("member") or "webhook"
+        if entry["status"] == "failed":
+            failed.append(f"{who} ({entry['error']})")
+        elif entry["status"].endswith("unconfirmed"):
+            unconfirmed.append(who)
 
     if channel is None:
-        results, failed = reminders.deliver(planned, reminders.DRY_RUN)
-    else:
-        pending = any(force or d.email not in done for d in planned)
-        with delivery.email_transport(settings, outbox, number, pending) as transport:
-            results, failed = reminders.deliver(planned, reminders.Delivery(
-                channel=channel, already=done, force=force,
-                target_of=lambda d: d.email if channel is Channel.EMAIL
-                else f"{d.member_id}.eml",
-                transport=transport,
-                record=lambda d, where, mid: record(d, where, mid, channel),
-                describe=lambda exc: delivery.describe_error(
-                    exc, settings.password if settings else None),
-            ))
-    if channel is None and not as_json and planned:
-        click.echo("\n".join(f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n"
-                             f"{draft.body}\n{'-' * 60}" for draft in planned))
+        for draft in planned:
+            report({"member": draft.name, "email": draft.email, "subject": draft.subject},
+                   None, "would send")
+        if not as_json and planned:
+            click.echo("\n".join(f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}"
+                                 f"\n\n{draft.body}\n{'-' * 60}" for draft in planned))
+    elif planned:
+        files: dict[str, Path] = {}
+        if outbox is not None:
+            from studygroup.files import private_dir
 
-    if webhook:
+            folder = private_dir(outbox.absolute())
+            for draft in planned:
+                path = folder / f"session-{number}-{draft.member_id}.eml"
+                files[delivery.outbox_target(path)] = path
+            by_target = dict(zip(files, planned, strict=True))
+        else:
+            by_target = {draft.email: draft for draft in planned}
+        with app.database.run_lock(session_id):
+            outcomes = reminders.deliver(
+                journal, session_id, channel,
+                [(t, d.member_id, d.subject) for t, d in by_target.items()], force,
+                lambda: delivery.email_transport(settings, outbox, by_target, files),
+                lambda exc: delivery.describe_error(
+                    exc, settings.password if settings else None))
+        for where, draft in by_target.items():
+            report({"member": draft.name, "email": draft.email, "subject": draft.subject},
+                   outcomes.get(where), "not sent")
+
+    if webhook and hook_url is not None:
         from studygroup.render.markdown import agenda_markdown
 
-        where = delivery.webhook_target(webhook)
+        where = delivery.webhook_target(hook_url)
         hook: dict[str, Any] = {"webhook": where}
-        results.append(hook)
+        markdown = agenda_markdown(doc)
         if mode != "send":
-            hook["status"] = "would post"
+            report(hook, None, "would post")
             if not as_json:
                 click.echo(f"Webhook {where} would get the Markdown agenda "
-                           f"({len(agenda_markdown(doc))} characters)")
-        elif where in hooked and not force:
-            hook["status"] = "already posted"
+                           f"({len(markdown)} characters)")
         else:
-            try:
-                delivery.post_webhook(webhook, agenda_markdown(doc))
-            except StudygroupError as exc:
-                hook["status"] = "failed"
-                hook["error"] = str(exc)
-                failed.append(f"webhook ({exc})")
-            else:
-                record(None, where, None, Channel.WEBHOOK)
-                hook["status"] = "posted"
+            def post(_target: str) -> None:
+                delivery.post_webhook(hook_url, markdown)
+
+            with app.database.run_lock(session_id):
+                posted = reminders.deliver(
+                    journal, session_id, Channel.WEBHOOK, [(where, None, None)], force,
+                    lambda: nullcontext(post), lambda exc: str(exc))
+            report(hook, posted.get(where), "not posted")
 
     if as_json:
         emit_json({"session": number, "mode": channel.value if channel else "dry-run",
                    "reminders": results, "no_email": no_email})
     counts: dict[str, int] = {}
     for outcome in results:
-        counts[outcome.get("status", "")] = counts.get(outcome.get("status", ""), 0) + 1
+        counts[outcome["status"]] = counts.get(outcome["status"], 0) + 1
     note(f"session {number}: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
          + (f"; no email for {', '.join(no_email[:10])}"
             + (f" and {len(no_email) - 10} more" if len(no_email) > 10 else "")
             if no_email else ""))
+    problems = []
     if failed:
-        raise StudygroupError("reminders failed for " + "; ".join(failed))
+        problems.append("reminders failed for " + "; ".join(failed))
+    if unconfirmed:
+        problems.append(
+            f"{len(unconfirmed)} unconfirmed ({', '.join(unconfirmed[:5])}"
+            + (" ..." if len(unconfirmed) > 5 else "")
+            + "): claimed by a run that was cut off or could not record the send, so they may "
+            "have gone out; check the mail log, and resend one with --force --member NAME")
+    if problems:
+        raise StudygroupError("; ".join(problems))

@@ -198,7 +198,7 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
               help="Only these lectures were covered (repeatable).")
 @click.option("--not-covered", multiple=True, metavar="LABEL",
               help="These lectures were not covered and move on (repeatable).")
-@click.option("--done-talk", "done_talks", multiple=True, type=int, metavar="ID",
+@click.option("--done-talk", "done_talks", multiple=True, type=params.ID, metavar="ID",
               help="Mark this talk done (repeatable); talks not done are postponed.")
 @course_option
 @json_option

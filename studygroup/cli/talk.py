@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 TALK_COLUMNS = [("id", "id"), ("title", "title"), ("presenter", "presenter"),
                 ("minutes", "min"), ("status", "status"), ("session", "session"),
                 ("postponed", "postponed")]
-TALK_ID = click.argument("talk_id", metavar="ID", type=click.IntRange(1))
+TALK_ID = click.argument("talk_id", metavar="ID", type=params.ID)
 
 
 @click.group()

@@ -17,6 +17,9 @@ _ALWAYS = re.compile(r"[\\`*_\[\]<>!&|~:@]")
 _ESCAPED = r"\\\g<0>"  # a backslash before the match
 _LIST_NUMBER = re.compile(r"\d{1,9}[.)]")
 _WWW = re.compile(r"(?i)www\.")
+# a dot inside a word ('evil.com', 'ｗｗｗ.evil.com', 'a@b.c'): linkify-style renderers (and
+# chat apps) make a link of a bare domain, so the dot is escaped; it still reads as a dot
+_INNER_DOT = re.compile(r"(?<=\S)\.(?=\S)")
 
 
 def escape(text: str) -> str:
@@ -25,16 +28,18 @@ def escape(text: str) -> str:
 
     Only what can matter is escaped, so pasted text stays readable: the characters above
     anywhere; the first character when it is punctuation (a heading, list or quote marker);
-    the '.' or ')' of a leading number (an ordered list); the '.' of 'www.' (an autolink).
+    the '.' or ')' of a leading number (an ordered list); the '.' of 'www.' and every dot
+    inside a word (an autolink, including linkify's bare domains such as 'evil.com/login').
     Line breaks become spaces, and outer whitespace (an indented code block) is dropped.
     """
     flat = " ".join(text.split())
     if not flat:
         return ""
-    if (flat[0] not in _PUNCTUATION and not _ALWAYS.search(flat) and not _WWW.search(flat)
+    if (flat[0] not in _PUNCTUATION and not _ALWAYS.search(flat) and "." not in flat
             and not _LIST_NUMBER.match(flat)):
         return flat  # the common case: nothing to escape
     marks = {m.end() - 1 for m in _WWW.finditer(flat)}
+    marks.update(m.start() for m in _INNER_DOT.finditer(flat))
     number = _LIST_NUMBER.match(flat)
     if number:
         marks.add(number.end() - 1)
