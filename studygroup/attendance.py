@@ -128,11 +128,12 @@ def parse_participants(path: Path, max_rows: int = MAX_ROWS
         (i for i, line in enumerate(lines) if ZOOM_NAME in line.lower()), None
     )
     if header_index is not None:
-        return "zoom", _parse_zoom(path, lines, header_index)
-    return "plain", _parse_plain(path, text)
+        return "zoom", _parse_zoom(path, lines, header_index, max_rows)
+    return "plain", _parse_plain(path, text, max_rows)
 
 
-def _records(path: Path, text: str, first_line: int) -> list[tuple[int, list[str]]]:
+def _records(path: Path, text: str, first_line: int,
+             max_rows: int = MAX_ROWS) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out: list[tuple[int, list[str]]] = []
     try:
@@ -143,6 +144,8 @@ def _records(path: Path, text: str, first_line: int) -> list[tuple[int, list[str
                 break
             if any(field.strip() for field in record):
                 out.append((line, record))
+                if len(out) > max_rows + 1:  # the rows and their header
+                    raise too_many_rows(path, max_rows)
     except csv.Error as exc:
         raise Invalid(f"{path} line {first_line + reader.line_num}: {exc}") from None
     return out
@@ -176,8 +179,9 @@ def _merge(people: list[Participant]) -> list[Participant]:
     return list(merged.values())
 
 
-def _parse_zoom(path: Path, lines: list[str], header_index: int) -> list[Participant]:
-    records = _records(path, "".join(lines[header_index:]), header_index)
+def _parse_zoom(path: Path, lines: list[str], header_index: int,
+                max_rows: int) -> list[Participant]:
+    records = _records(path, "".join(lines[header_index:]), header_index, max_rows)
     header = [h.strip().lower() for h in records[0][1]]
     for column in (ZOOM_NAME, ZOOM_DURATION):
         if column not in header:
@@ -203,8 +207,8 @@ def _parse_zoom(path: Path, lines: list[str], header_index: int) -> list[Partici
     return _merge(people)
 
 
-def _parse_plain(path: Path, text: str) -> list[Participant]:
-    records = _records(path, text, 0)
+def _parse_plain(path: Path, text: str, max_rows: int) -> list[Participant]:
+    records = _records(path, text, 0, max_rows)
     if records and [f.strip().lower() for f in records[0][1]][:1] == ["name"]:
         records = records[1:]
     people: list[Participant] = []

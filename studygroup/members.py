@@ -187,16 +187,19 @@ def import_members(session: Session, path: Path, today: date,
                         mine[column] = values[column]
         except (Invalid, Conflict) as exc:
             raise RowError(str(path), row.line, str(exc)) from None
-    if new:
-        session.execute(insert(table), new)
-    crash.point("member-import-mid")  # the new members are in, the updates are not yet
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    # updates first, in file order (one statement per run of rows that set the same columns):
+    # they may free an email or handle that a later row, or a new member, takes
+    runs: list[tuple[tuple[str, ...], list[dict[str, Any]]]] = []
     for member_id, values in updates.items():
         columns = tuple(sorted(values))
-        by_columns.setdefault(columns, []).append(
-            {"b_id": member_id, **{f"b_{c}": values[c] for c in columns}})
-    for columns, batch in by_columns.items():
+        if not runs or runs[-1][0] != columns:
+            runs.append((columns, []))
+        runs[-1][1].append({"b_id": member_id, **{f"b_{c}": values[c] for c in columns}})
+    for columns, batch in runs:
         session.execute(
             update(table).where(table.c.id == bindparam("b_id"))
             .values({c: bindparam(f"b_{c}") for c in columns}), batch)
+    crash.point("member-import-mid")  # the updates are in, the new members not yet
+    if new:
+        session.execute(insert(table), new)
     return summary

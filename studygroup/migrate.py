@@ -128,6 +128,7 @@ def backup_sqlite(source: Path, destination: Path) -> None:
         os.chmod(tmp, 0o600)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        crash.point("backup-before-rename")
         os.link(tmp, destination)  # fails if the name was taken meanwhile: never overwrites
     finally:
         tmp.unlink(missing_ok=True)
