@@ -55,20 +55,22 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> Path:
     parent = path.parent
     if not parent.is_dir():
         raise Invalid(f"no such directory: {parent}")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # name the target, not the temporary
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            try:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            except OSError as exc:  # name the target, not the temporary
-                raise OSError(exc.errno, exc.strerror, str(path)) from None
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
     return path
 
