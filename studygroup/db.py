@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +18,8 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
-from studygroup import crash
-from studygroup.errors import SchemaError
+from studygroup import crash, validate
+from studygroup.errors import Invalid, SchemaError
 from studygroup.location import Location, mask, prepare_sqlite_file
 from studygroup.schema import HEAD_REVISION
 
@@ -31,11 +33,12 @@ BUSY_TIMEOUT_ENV = "STUDYGROUP_BUSY_TIMEOUT_MS"  # how long a SQLite command wai
 
 def busy_timeout_ms() -> int:
     """How long a command waits for another's write lock before giving up (SQLite), from
-    $STUDYGROUP_BUSY_TIMEOUT_MS (0 to 3,600,000), default 60 s."""
-    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
-    if raw.isascii() and raw.isdigit() and len(raw) <= 7 and int(raw) <= 3_600_000:
-        return int(raw)
-    return BUSY_TIMEOUT_MS
+    $STUDYGROUP_BUSY_TIMEOUT_MS (0 to 3,600,000), default 60 s; anything else is ignored."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    try:
+        return validate.integer(raw, BUSY_TIMEOUT_ENV, 0, 3_600_000)
+    except Invalid:
+        return BUSY_TIMEOUT_MS
 # One advisory lock key serialises writers on PostgreSQL the way BEGIN IMMEDIATE does on SQLite.
 PG_WRITE_LOCK = 0x5747_0001
 # Reminder runs of one session wait for each other (two-key advisory locks: this, session id).
@@ -157,14 +160,14 @@ def inspect_sqlite_file(path: Path, read_only: bool = False) -> tuple[FileState,
     another application's, not a database at all, or damaged. Returns the state and a detail
     (the tables found, or the error)."""
     try:
-        stat = path.stat()
+        info = path.stat()
     except FileNotFoundError:
         return FileState.ABSENT, ""
     except OSError as exc:
         return FileState.DAMAGED, exc.strerror or str(exc)
-    if not _is_regular(stat.st_mode):
+    if not stat.S_ISREG(info.st_mode):
         return FileState.NOT_SQLITE, "not a regular file"
-    if stat.st_size == 0:
+    if info.st_size == 0:
         return FileState.EMPTY, ""
     try:
         with open(path, "rb") as handle:
@@ -187,14 +190,12 @@ def inspect_sqlite_file(path: Path, read_only: bool = False) -> tuple[FileState,
     if "alembic_version" in names:
         return FileState.STUDYGROUP, ""
     if names:
-        return FileState.FOREIGN, ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+        return FileState.FOREIGN, _listed(names)
     return FileState.EMPTY, ""
 
 
-def _is_regular(mode: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(mode)
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
 
 
 def writable(path: Path) -> bool:
@@ -202,13 +203,15 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def table_names(connection: Connection) -> list[str]:
+def _other_tables(connection: Connection) -> list[str]:
+    """Up to six tables that are not studygroup's revision stamp."""
     if connection.dialect.name == "sqlite":
         sql = ("SELECT name FROM sqlite_master WHERE type = 'table' "
-               "AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 6")
+               "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' "
+               "ORDER BY name LIMIT 6")
     else:
         sql = ("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-               "ORDER BY tablename LIMIT 6")
+               "AND tablename != 'alembic_version' ORDER BY tablename LIMIT 6")
     return list(connection.exec_driver_sql(sql).scalars())
 
 
@@ -220,19 +223,15 @@ def foreign_error(location: Location, tables: str) -> SchemaError:
     )
 
 
-def is_studygroup_revision(revision: str | None) -> bool:
-    """studygroup's revisions are dated, YYYYMMDD_NN: another application's Alembic
-    revision is not mistaken for one from a newer studygroup."""
-    import re
-
-    return revision is not None and re.fullmatch(r"\d{8}_\d{2}", revision) is not None
-
-
-def newer_error(location: Location, revision: str | None) -> SchemaError:
-    return SchemaError(
-        f"the database at {location.display()} was written by a newer studygroup "
-        f"(revision {revision}); upgrade studygroup"
-    )
+def unknown_revision_error(location: Location, revision: str | None) -> SchemaError:
+    """A revision this code does not know: a newer studygroup's (they are dated, YYYYMMDD_NN),
+    or another application's Alembic revision."""
+    if revision is not None and re.fullmatch(r"\d{8}_\d{2}", revision):
+        return SchemaError(
+            f"the database at {location.display()} was written by a newer studygroup "
+            f"(revision {revision}); upgrade studygroup"
+        )
+    return foreign_error(location, f"alembic_version at {revision}")
 
 
 def schema_revision(connection: Connection) -> str | None:
@@ -254,10 +253,9 @@ def schema_state(connection: Connection) -> tuple[SchemaState, str | None]:
     """The schema's state and its revision (for FOREIGN: the tables found instead)."""
     revision = schema_revision(connection)
     if revision is None:
-        tables = [name for name in table_names(connection) if name != "alembic_version"]
+        tables = _other_tables(connection)
         if tables:
-            return SchemaState.FOREIGN, ", ".join(tables[:5]) + (
-                " ..." if len(tables) > 5 else "")
+            return SchemaState.FOREIGN, _listed(tables)
         return SchemaState.MISSING, None
     if revision == HEAD_REVISION:
         return SchemaState.CURRENT, revision
@@ -282,9 +280,7 @@ def require_current(connection: Connection, location: Location) -> None:
             f"the database at {location.display()} is at schema {revision}, behind this "
             f"version of studygroup ({HEAD_REVISION}): run 'studygroup db upgrade'"
         )
-    if is_studygroup_revision(revision):
-        raise newer_error(location, revision)
-    raise foreign_error(location, f"alembic_version at {revision}")
+    raise unknown_revision_error(location, revision)
 
 
 class Database:

@@ -187,11 +187,11 @@ def webhook_target(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname}/…#{digest}"
 
 
-def resolve_webhook(value: str, environ: dict[str, str] | None = None) -> tuple[str, str]:
+def resolve_webhook(value: str, environ: dict[str, str] | None = None) -> tuple[str, bool]:
     """The webhook URL from `env:NAME` (an environment variable), `@FILE` (the file's first
-    line) or the URL itself; and how to name it in messages without its secret. A URL given
-    directly on the command line can be read by any local user while the command runs, so
-    `env:` and `@` are the documented ways."""
+    line) or the URL itself; and whether it was the URL itself. A URL given directly on the
+    command line can be read by any local user while the command runs, so `env:` and `@`
+    are the documented ways. Errors name the source, never the URL's secret."""
     env = os.environ if environ is None else environ
     if value.startswith("env:"):
         name = value[4:]
@@ -222,7 +222,7 @@ def resolve_webhook(value: str, environ: dict[str, str] | None = None) -> tuple[
             or any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise Invalid(f"{shown} is not a valid webhook URL: use https://... "
                       "(or http:// for a local relay)")
-    return url, shown
+    return url, not value.startswith(("env:", "@"))
 
 
 def webhook_payload(url: str, markdown: str) -> dict[str, str]:

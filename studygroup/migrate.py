@@ -19,12 +19,12 @@ from sqlalchemy import Connection
 from studygroup import crash
 from studygroup.db import (
     Database,
+    SchemaState,
     foreign_error,
-    is_studygroup_revision,
-    newer_error,
     schema_revision,
+    schema_state,
     sqlite_uri,
-    table_names,
+    unknown_revision_error,
     writable,
 )
 from studygroup.errors import SchemaError, StudygroupError
@@ -169,15 +169,12 @@ def upgrade_database(
             try:
                 connection.execution_options(studygroup_write=True)
                 with connection.begin():
+                    state, detail = schema_state(connection)
+                    if state is SchemaState.FOREIGN and not db.adopt:
+                        raise foreign_error(db.location, detail or "")
                     before = schema_revision(connection)
                     if before is not None and not is_known_revision(before, script_dir):
-                        if not is_studygroup_revision(before):
-                            raise foreign_error(db.location, f"alembic_version at {before}")
-                        raise newer_error(db.location, before)
-                    others = [name for name in table_names(connection)
-                              if name != "alembic_version"] if before is None else []
-                    if others and not db.adopt:
-                        raise foreign_error(db.location, ", ".join(others))
+                        raise unknown_revision_error(db.location, before)
                     if before != wanted:
                         if path is not None and before is not None:
                             backup = _new_backup_path(path)

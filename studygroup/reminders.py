@@ -77,35 +77,26 @@ class LogState(enum.Enum):
     UNCONFIRMED = "unconfirmed"  # claimed, and the run ended before it confirmed the send
 
 
-def log_states(db: Reader, session_id: int, channel: Channel) -> dict[str, LogState]:
-    """What the reminder log holds for a session and channel, by target."""
-    return {
-        target: LogState.SENT if sent_at is not None else LogState.UNCONFIRMED
-        for target, sent_at in db.execute(
-            select(reminders.c.target, reminders.c.sent_at).where(
-                reminders.c.session_id == session_id, reminders.c.channel == channel))
-    }
-
-
 @dataclass(frozen=True)
 class Claim:
     """One delivery this run has claimed: sent at most once, by whoever claimed it."""
 
     target: str
-    member_id: int | None
-    subject: str | None
     previous_sent_at: datetime | None  # a --force resend: when it was last confirmed
 
 
 def claim(db: Reader, session_id: int, channel: Channel,
-          wanted: list[tuple[str, int | None, str | None]], force: bool) -> list[Claim]:
+          wanted: list[tuple[str, int | None, str | None]], force: bool
+          ) -> tuple[list[Claim], dict[str, LogState]]:
     """Claim the deliveries in `wanted` (target, member id, subject) that nobody has sent or
     claimed yet (all of them with `force`), in the caller's write transaction, which must
     commit before anything is sent. Runs are serialised by the write lock: a second run sees
-    the first one's claims and leaves them alone."""
+    the first one's claims and leaves them alone. Also returns what the log held before."""
     existing = {row.target: row for row in db.execute(
         select(reminders.c.target, reminders.c.sent_at).where(
             reminders.c.session_id == session_id, reminders.c.channel == channel))}
+    before = {target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
+              for target, row in existing.items()}
     now = utcnow()
     claimed: list[Claim] = []
     fresh: list[dict[str, Any]] = []
@@ -120,7 +111,7 @@ def claim(db: Reader, session_id: int, channel: Channel,
             again.append({"b_target": target, "b_member": member_id, "b_subject": subject})
         else:
             continue
-        claimed.append(Claim(target, member_id, subject, row.sent_at if row else None))
+        claimed.append(Claim(target, row.sent_at if row else None))
     if fresh:
         db.execute(insert(reminders), fresh)
     if again:
@@ -131,7 +122,7 @@ def claim(db: Reader, session_id: int, channel: Channel,
             .values(member_id=bindparam("b_member"), subject=bindparam("b_subject"),
                     claimed_at=now, sent_at=None, message_id=None),
             again)
-    return claimed
+    return claimed, before
 
 
 def confirm(db: Reader, session_id: int, channel: Channel,
@@ -166,7 +157,8 @@ class Outcome:
     """What happened to one delivery in a run."""
 
     target: str
-    status: str  # would send, sent, written, posted, already sent, unconfirmed, failed
+    # would send, sent, written, posted, already sent/posted, unconfirmed, failed
+    status: str
     error: str | None = None
 
 
@@ -201,16 +193,15 @@ def deliver(
     unconfirmed."""
     outcomes: dict[str, Outcome] = {}
     state: dict[str, list[Claim]] = {"claims": []}
+    already = "already posted" if channel is Channel.WEBHOOK else "already sent"
 
     def take(db: Reader) -> None:
-        state["claims"] = claim(db, session_id, channel, wanted, force)
-        already = log_states(db, session_id, channel)
+        state["claims"], before = claim(db, session_id, channel, wanted, force)
         for target, _member, _subject in wanted:
-            seen = already.get(target)
-            if seen is LogState.SENT:
-                outcomes[target] = Outcome(target, "already sent")
-            elif seen is LogState.UNCONFIRMED:
-                outcomes[target] = Outcome(target, "unconfirmed")
+            seen = before.get(target)
+            if seen is not None:
+                outcomes[target] = Outcome(
+                    target, already if seen is LogState.SENT else "unconfirmed")
 
     journal(take)
     claims = state["claims"]

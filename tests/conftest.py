@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -242,6 +243,43 @@ def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
 def snapshot(db: str, engine_for: Callable[[str], sa.Engine]) -> Callable[[], dict[str, Any]]:
     engine = engine_for(db)
     return lambda: dump(engine)
+
+
+def broken_migrations(tmp_path: Path, body: str) -> Path:
+    """The shipped migrations plus one more revision whose upgrade() runs `body` (indented
+    statements): to see what a failing upgrade leaves behind."""
+    from studygroup import migrate
+    from studygroup.schema import HEAD_REVISION
+
+    broken = tmp_path / "migrations"
+    shutil.copytree(migrate.script_location(), broken)
+    (broken / "versions" / "2099_01_01_broken.py").write_text(
+        "revision = 'broken'\n"
+        f"down_revision = '{HEAD_REVISION}'\n"
+        "branch_labels = None\n"
+        "depends_on = None\n"
+        "import time\n"
+        "from alembic import op\n"
+        "def upgrade():\n"
+        f"{body}"
+        "def downgrade():\n"
+        "    pass\n")
+    return broken
+
+
+def in_private_mount(script: str, env: dict[str, str] | None = None,
+                     timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run a shell script as root of a private user and mount namespace (`unshare -rm`), where
+    it may mount a small or read-only tmpfs: a full disk or read-only media, for real, without
+    privileges. Skips where the machine allows no such namespace."""
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare(1) for a private mount namespace")
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True,
+                            text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    if result.returncode and ("unshare:" in result.stderr or (
+            "mount" in result.stderr and "permission denied" in result.stderr.lower())):
+        pytest.skip(f"this machine allows no private mounts: {result.stderr.strip()}")
+    return result
 
 
 # -- pytest-alembic -----------------------------------------------------------------------------

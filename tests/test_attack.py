@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,8 +22,7 @@ import sqlalchemy as sa
 from studygroup import migrate
 from studygroup.db import Database
 from studygroup.location import resolve
-from studygroup.schema import HEAD_REVISION
-from tests.conftest import CLI, SCRIPT, CLIFactory
+from tests.conftest import CLI, SCRIPT, CLIFactory, broken_migrations, in_private_mount
 
 
 def sh(db: str, *args: str | bytes, env: dict[str, str] | None = None,
@@ -60,26 +58,9 @@ def group(run: CLI) -> CLI:
 # -- 1. a failed upgrade never restores a backup over later commits ------------------------
 
 
-def _broken_migrations(tmp_path: Path, body: str) -> Path:
-    broken = tmp_path / "migrations"
-    shutil.copytree(migrate.script_location(), broken)
-    (broken / "versions" / "2099_01_01_broken.py").write_text(
-        "revision = 'broken'\n"
-        f"down_revision = '{HEAD_REVISION}'\n"
-        "branch_labels = None\n"
-        "depends_on = None\n"
-        "import time\n"
-        "from alembic import op\n"
-        "def upgrade():\n"
-        f"{body}"
-        "def downgrade():\n"
-        "    pass\n")
-    return broken
-
-
 def test_a_failed_upgrade_keeps_commits_made_while_it_ran(
         group: CLI, db: str, tmp_path: Path, sqlite_only: None) -> None:
-    broken = _broken_migrations(
+    broken = broken_migrations(
         tmp_path, "    op.execute('DELETE FROM action_items')\n"
                   "    time.sleep(1.5)\n"
                   "    raise RuntimeError('migration exploded')\n")
@@ -260,21 +241,13 @@ def test_a_file_that_is_not_a_sound_database_is_one_error_line(
 def _in_read_only_mount(tmp_path: Path, db: str, script: str) -> subprocess.CompletedProcess[str]:
     """Run a shell script with the database copied onto a read-only file system (a tmpfs
     remounted read-only in a private mount namespace), as on a read-only USB stick."""
-    if shutil.which("unshare") is None:
-        pytest.skip("needs unshare(1) for a private read-only mount")
     mount = tmp_path / "media"
     mount.mkdir()
-    full = f"""set -e
+    return in_private_mount(f"""set -e
 mount -t tmpfs -o size=8m tmpfs {mount}
 cp {db} {mount}/studygroup.db
 mount -o remount,ro {mount}
-{script}"""
-    result = subprocess.run(["unshare", "-rm", "sh", "-c", full], capture_output=True,
-                            text=True, timeout=60,
-                            env={**os.environ, "STUDYGROUP_DB": str(mount / "studygroup.db")})
-    if "mount" in result.stderr and "permission denied" in result.stderr.lower():
-        pytest.skip("this machine does not allow private mounts")
-    return result
+{script}""", env={"STUDYGROUP_DB": str(mount / "studygroup.db")})
 
 
 def test_a_database_on_read_only_media_can_be_read_not_written(

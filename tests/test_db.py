@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from studygroup.db import Database
 from studygroup.location import resolve
 from studygroup.schema import HEAD_REVISION
 from studygroup.sqltypes import UTCDateTime
-from tests.conftest import CLI, CLIFactory
+from tests.conftest import CLI, CLIFactory, broken_migrations
 
 
 def test_head_constant_matches_the_migrations() -> None:
@@ -137,21 +136,9 @@ def test_failed_upgrade_leaves_the_database_as_it_was_and_no_backup(
 ) -> None:
     run("member", "add", "Ada")
     before = Path(db).read_bytes()
-    broken = tmp_path / "migrations"
-    shutil.copytree(migrate.script_location(), broken)
-    (broken / "versions" / "2099_01_01_broken.py").write_text(
-        "revision = 'broken'\n"
-        f"down_revision = '{HEAD_REVISION}'\n"
-        "branch_labels = None\n"
-        "depends_on = None\n"
-        "from alembic import op\n"
-        "def upgrade():\n"
-        "    op.execute('DELETE FROM members')\n"
-        "    op.execute('CREATE TABLE half_done (x INTEGER)')\n"
-        "    raise RuntimeError('migration exploded')\n"
-        "def downgrade():\n"
-        "    pass\n"
-    )
+    broken = broken_migrations(tmp_path, "    op.execute('DELETE FROM members')\n"
+                                          "    op.execute('CREATE TABLE half_done (x INTEGER)')\n"
+                                          "    raise RuntimeError('migration exploded')\n")
     database = Database(resolve(db))
     with pytest.raises(RuntimeError, match="migration exploded"):
         migrate.upgrade_database(database, script_dir=broken)

@@ -64,8 +64,8 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     channel = Channel.EMAIL if mode == "send" else Channel.OUTBOX if outbox else None
     if channel is not None or webhook:
         from studygroup import delivery  # email, TLS and HTTP: only when something goes out
-    hook_url, hook_name = delivery.resolve_webhook(webhook) if webhook else (None, None)
-    if webhook and not webhook.startswith(("env:", "@")):
+    hook_url, typed_here = delivery.resolve_webhook(webhook) if webhook else (None, False)
+    if typed_here:
         note("warning: a webhook URL on the command line can be read by other local users "
              "while this runs; pass --webhook env:NAME or --webhook @FILE instead")
     settings = delivery.SmtpSettings.from_env() if channel is Channel.EMAIL and not (
