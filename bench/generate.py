@@ -24,11 +24,11 @@ from typing import Any
 
 from sqlalchemy import Table, insert
 
-from studygroup import tables
 from studygroup.agenda import replan_course
-from studygroup.db import Database
-from studygroup.location import resolve
 from studygroup.models import Course
+from studygroup.store import schema
+from studygroup.store.db import Database
+from studygroup.store.location import resolve
 
 FULL = {"courses": 10, "lectures": 30, "sessions": 520, "members": 2000,
         "attendance": 100_000, "items": 20_000, "open_items": 5_000, "talks": 3_000}
@@ -103,9 +103,9 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                     held_by_course[c].append(session_id)
                 elif c not in next_planned:
                     next_planned[c] = session_id
-        bulk(tables.courses, courses)
-        bulk(tables.lectures, lectures)
-        bulk(tables.sessions, sessions)
+        bulk(schema.courses, courses)
+        bulk(schema.lectures, lectures)
+        bulk(schema.sessions, sessions)
 
         members = [{
             "id": m, "name": f"Member {m:05d}", "name_key": f"member {m:05d}",
@@ -114,7 +114,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
             "active": m % 25 != 0, "joined_on": first_day - timedelta(days=m % 30),
             "archived_at": now if m % 25 == 0 else None,
         } for m in range(1, n["members"] + 1)]
-        bulk(tables.members, members)
+        bulk(schema.members, members)
 
         held = [s for ids in held_by_course.values() for s in ids]
         per_session = max(1, n["attendance"] // len(held))
@@ -126,7 +126,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                                                          [8, 1, 1])[0],
                                    "source": "import", "minutes": rng.randint(20, 95),
                                    "recorded_at": now})
-        bulk(tables.attendance, attendance)
+        bulk(schema.attendance, attendance)
 
         entries = []
         course_of = {s["id"]: s["course_id"] for s in sessions}
@@ -140,7 +140,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                                 "pinned": False, "done": True})
                 entries.append({"session_id": sid, "kind": "wrap-up", "position": 3,
                                 "minutes": 5, "pinned": False, "done": False})
-        bulk(tables.agenda_entries, entries)
+        bulk(schema.agenda_entries, entries)
 
         active_course = n["courses"]
         talks = []
@@ -155,7 +155,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                           "postponed_from_id": None, "times_postponed": 0,
                           "requested_on": first_day + timedelta(days=t % 3000),
                           "created_at": now})
-        bulk(tables.talks, talks)
+        bulk(schema.talks, talks)
 
         items = []
         due_now = next_planned[active_course]
@@ -171,8 +171,8 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                 "times_carried": rng.randint(0, 3) if is_open else 0, "created_at": now,
                 "closed_at": None if is_open else now,
             })
-        bulk(tables.action_items, items)
-        bulk(tables.reminders, [{"session_id": sid, "member_id": m, "channel": "email",
+        bulk(schema.action_items, items)
+        bulk(schema.reminders, [{"session_id": sid, "member_id": m, "channel": "email",
                          "target": f"member{m}@example.org", "subject": "Reminder",
                          "message_id": None, "sent_at": now}
                         for sid in held[-20:] for m in range(1, min(101, n["members"] + 1))

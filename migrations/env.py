@@ -13,7 +13,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
-from studygroup.tables import metadata
+from studygroup.store.schema import metadata
 
 config = context.config
 target_metadata = metadata
@@ -40,8 +40,8 @@ def run_migrations_online() -> None:
     if given is not None:  # an Engine, or something that connects like one (pytest-alembic)
         engine = given
     else:  # `alembic ...` by hand: the same database resolution as the studygroup command
-        from studygroup.db import make_engine
-        from studygroup.location import resolve
+        from studygroup.store.db import make_engine
+        from studygroup.store.location import resolve
 
         engine = make_engine(resolve(None))
     with engine.connect() as connection:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import planning, schedule, tables
+from studygroup import planning, schedule
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.models import (
     ActionItem,
@@ -29,7 +29,8 @@ from studygroup.models import (
     Talk,
     TalkStatus,
 )
-from studygroup.tables import LectureRow, SessionRow
+from studygroup.store import schema
+from studygroup.store.schema import LectureRow, SessionRow
 from studygroup.views import (
     History,
     Unit,
@@ -70,7 +71,7 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
     # the derived (unpinned) entries go in one statement; the planner writes them anew
     stale = [e for group in entries.values() for e in group if not e.pinned]
     if stale:
-        entries_table = tables.agenda_entries
+        entries_table = schema.agenda_entries
         session.execute(delete(entries_table).where(
             entries_table.c.id.in_([e.id for e in stale])))
         for entry in stale:
@@ -124,7 +125,7 @@ def replan_course(session: Session, course: Course, reset: StudySession | None =
             new_rows,
         )
     if new_rows:  # every planned entry of every session, in one statement
-        session.execute(insert(tables.agenda_entries), new_rows)
+        session.execute(insert(schema.agenda_entries), new_rows)
     session.flush()
 
 

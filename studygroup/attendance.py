@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from studygroup import crash, lookup, validate
-from studygroup.csvio import MAX_ROWS, RowError, read_text, too_many_rows
+from studygroup import faults, lookup
 from studygroup.errors import Conflict, Invalid
-from studygroup.sqltypes import utcnow
-from studygroup.tables import (
+from studygroup.io.csvfile import MAX_ROWS, RowError, read_text, too_many_rows
+from studygroup.rules import validate
+from studygroup.store.schema import (
     AttendanceSource,
     AttendanceStatus,
     MemberRow,
@@ -25,13 +25,14 @@ from studygroup.tables import (
     attendance,
     members,
 )
+from studygroup.store.types import utcnow
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sqlalchemy import Connection
 
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 
 def _require_recordable(target: SessionRow) -> None:
@@ -312,7 +313,7 @@ def import_attendance(
     new_members: list[MemberRow] = []
     if report.added:  # --add-unknown: members are made through the ORM, in this transaction
         from studygroup import members as members_mod
-        from studygroup.db import session_on
+        from studygroup.store.db import session_on
 
         with session_on(db) as session:
             for person in report.added:
@@ -326,7 +327,7 @@ def import_attendance(
     present = [m for _, m, _ in report.matched] + new_members
     minutes = {m.id: p.minutes for p, m, _ in report.matched}
     minutes.update({m.id: p.minutes for p, m in zip(report.added, new_members, strict=True)})
-    crash.point("import-before-record")
+    faults.point("import-before-record")
     report.recorded = record(
         db, target, {AttendanceStatus.PRESENT: present}, AttendanceSource.IMPORT, minutes
     )

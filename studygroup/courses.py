@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studygroup import lookup, validate
-from studygroup.csvio import MAX_ROWS, RowError, read_rows
+from studygroup import lookup
 from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.models import Course, CourseStatus, Lecture, LectureKind, entity
+from studygroup.rules import validate
 
 
 @dataclass

@@ -6,10 +6,11 @@ from datetime import date, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from studygroup import attendance, items, planning, rollover, talks, timeutil
+from studygroup import attendance, items, planning, rollover, talks
 from studygroup.courses import CourseFields, LectureFields, add_course, add_lecture
 from studygroup.members import MemberFields, add_member, find_member
 from studygroup.models import AttendanceStatus, Course, ItemStatus, LectureKind, StudySession
+from studygroup.rules import weekly
 
 LECTURES: list[tuple[str, str, LectureKind, int | None, bool]] = [
     ("1", "When to Use ML and Course Vision", LectureKind.LECTURE, 52, False),
@@ -53,7 +54,7 @@ def build_demo(session: Session, today: date) -> tuple[Course, StudySession]:
     from studygroup.courses import set_skipped
 
     set_skipped(session, course, SKIPPED, True)
-    first = timeutil.next_weekday(today - timedelta(days=22), course.weekday)
+    first = weekly.next_weekday(today - timedelta(days=22), course.weekday)
     for name, handle, zone in MEMBERS:
         add_member(session, name, MemberFields(
             email=f"{handle}@example.org", handle=handle, timezone=zone), first - timedelta(7))

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from studygroup import schedule, views
-from studygroup.serialize import session_dict
-from studygroup.tables import (
+from studygroup.render.contracts import session_dict
+from studygroup.store.schema import (
     CourseRow,
     EntryKind,
     SessionRow,
@@ -25,7 +25,7 @@ from studygroup.tables import (
 )
 
 if TYPE_CHECKING:
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 
 def agenda_document(db: Reader, course: CourseRow, target: SessionRow,

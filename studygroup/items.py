@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, validate
+from studygroup import agenda
 from studygroup.errors import Conflict, NotFound
 from studygroup.models import ActionItem, Course, ItemStatus, Member
-from studygroup.sqltypes import utcnow
-from studygroup.tables import SessionRow
+from studygroup.rules import validate
+from studygroup.store.schema import SessionRow
+from studygroup.store.types import utcnow
 
 
 def get_item(session: Session, course: Course, item_id: int) -> ActionItem:

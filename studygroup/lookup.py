@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, select
 
-from studygroup import schedule, timeutil, validate
+from studygroup import schedule
 from studygroup.errors import Invalid, NotFound
-from studygroup.tables import CourseRow, CourseStatus, courses, members, sessions
+from studygroup.rules import validate, weekly
+from studygroup.store.schema import CourseRow, CourseStatus, courses, members, sessions
 
 if TYPE_CHECKING:
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 COURSE_ENV_VAR = "STUDYGROUP_COURSE"
 REF_HELP = "next, last, a session number, or a local date YYYY-MM-DD"
@@ -94,8 +95,8 @@ def find_session(db: Reader, course: CourseRow, ref: str | None) -> Row[Any]:
     if _DATE.fullmatch(text):
         day = validate.local_date(text)
         # the local day, as an instant range, so that the index on starts_at is used
-        start = timeutil.instant(day, datetime.min.time(), course.timezone)
-        end = timeutil.instant(day + timedelta(days=1), datetime.min.time(), course.timezone)
+        start = weekly.instant(day, datetime.min.time(), course.timezone)
+        end = weekly.instant(day + timedelta(days=1), datetime.min.time(), course.timezone)
         found = db.execute(
             select(sessions)
             .where(sessions.c.course_id == course.id, sessions.c.starts_at >= start,

@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from studygroup import crash, lookup, tables, validate
-from studygroup.csvio import MAX_ROWS, RowError, read_rows
+from studygroup import faults, lookup
 from studygroup.errors import Conflict, Invalid
+from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.lookup import name_key
 from studygroup.models import Member, entity
-from studygroup.sqltypes import utcnow
+from studygroup.rules import validate
+from studygroup.store import schema
+from studygroup.store.types import utcnow
 
 
 @dataclass
@@ -127,7 +129,7 @@ def import_members(session: Session, path: Path, today: date,
     of columns, so the statement count does not grow with the file.
     """
     _, rows = read_rows(path, required=("name",), optional=MEMBER_COLUMNS, max_rows=max_rows)
-    table = tables.members
+    table = schema.members
     names: dict[int, str] = {}
     owner: dict[str, dict[Any, int]] = {"name_key": {}, "email": {}, "handle": {}}
     held: dict[int, dict[str, Any]] = {}  # each member's unique values, as the rows change them
@@ -199,7 +201,7 @@ def import_members(session: Session, path: Path, today: date,
         session.execute(
             update(table).where(table.c.id == bindparam("b_id"))
             .values({c: bindparam(f"b_{c}") for c in columns}), batch)
-    crash.point("member-import-mid")  # the updates are in, the new members not yet
+    faults.point("member-import-mid")  # the updates are in, the new members not yet
     if new:
         session.execute(insert(table), new)
     return summary

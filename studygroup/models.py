@@ -1,4 +1,4 @@
-"""The ORM models, mapped onto the Core tables of tables.py (the schema is defined there once).
+"""The ORM models, mapped onto the Core tables of schema.py (the schema is defined there once).
 
 The write commands work through these models and a unit of work; the annotations give typed
 attributes, the relationships give navigation. Enums are re-exported so that write code can
@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, relationship
 
-from studygroup import tables
-from studygroup.tables import (
+from studygroup.store import schema
+from studygroup.store.schema import (
     AttendanceSource,
     AttendanceStatus,
     Channel,
@@ -39,11 +39,11 @@ __all__ = [
 
 
 class Base(DeclarativeBase):
-    metadata = tables.metadata
+    metadata = schema.metadata
 
 
 class Course(Base):
-    __table__ = tables.courses
+    __table__ = schema.courses
 
     id: Mapped[int]
     slug: Mapped[str]
@@ -61,12 +61,12 @@ class Course(Base):
     created_at: Mapped[datetime]
 
     lectures: Mapped[list[Lecture]] = relationship(
-        back_populates="course", order_by=tables.lectures.c.position
+        back_populates="course", order_by=schema.lectures.c.position
     )
 
 
 class Lecture(Base):
-    __table__ = tables.lectures
+    __table__ = schema.lectures
 
     id: Mapped[int]
     course_id: Mapped[int]
@@ -83,7 +83,7 @@ class Lecture(Base):
 
 
 class Member(Base):
-    __table__ = tables.members
+    __table__ = schema.members
 
     id: Mapped[int]
     name: Mapped[str]
@@ -99,7 +99,7 @@ class Member(Base):
 class StudySession(Base):
     """One meeting of a course (table `sessions`)."""
 
-    __table__ = tables.sessions
+    __table__ = schema.sessions
 
     id: Mapped[int]
     course_id: Mapped[int]
@@ -114,7 +114,7 @@ class StudySession(Base):
 
 
 class AgendaEntry(Base):
-    __table__ = tables.agenda_entries
+    __table__ = schema.agenda_entries
 
     id: Mapped[int]
     session_id: Mapped[int]
@@ -135,7 +135,7 @@ class AgendaEntry(Base):
 
 
 class Talk(Base):
-    __table__ = tables.talks
+    __table__ = schema.talks
 
     id: Mapped[int]
     course_id: Mapped[int]
@@ -152,13 +152,13 @@ class Talk(Base):
 
     presenter: Mapped[Member] = relationship()
     session: Mapped[StudySession | None] = relationship(
-        foreign_keys=[tables.talks.c.session_id])
+        foreign_keys=[schema.talks.c.session_id])
     postponed_from: Mapped[StudySession | None] = relationship(
-        foreign_keys=[tables.talks.c.postponed_from_id])
+        foreign_keys=[schema.talks.c.postponed_from_id])
 
 
 class Attendance(Base):
-    __table__ = tables.attendance
+    __table__ = schema.attendance
 
     id: Mapped[int]
     session_id: Mapped[int]
@@ -173,7 +173,7 @@ class Attendance(Base):
 
 
 class ActionItem(Base):
-    __table__ = tables.action_items
+    __table__ = schema.action_items
 
     id: Mapped[int]
     course_id: Mapped[int]
@@ -188,13 +188,13 @@ class ActionItem(Base):
 
     owner: Mapped[Member | None] = relationship()
     due_session: Mapped[StudySession | None] = relationship(
-        foreign_keys=[tables.action_items.c.due_session_id])
+        foreign_keys=[schema.action_items.c.due_session_id])
 
 
 class Rollover(Base):
     """One close (or cancel) of a session: the group of moves that one undo reverses."""
 
-    __table__ = tables.rollovers
+    __table__ = schema.rollovers
 
     id: Mapped[int]
     course_id: Mapped[int]
@@ -207,14 +207,14 @@ class Rollover(Base):
     undone_at: Mapped[datetime | None]
 
     moves: Mapped[list[RolloverMove]] = relationship(
-        back_populates="rollover", order_by=tables.rollover_moves.c.id
+        back_populates="rollover", order_by=schema.rollover_moves.c.id
     )
 
 
 class RolloverMove(Base):
     """One thing that moved, with the state it had before, so that undo restores it exactly."""
 
-    __table__ = tables.rollover_moves
+    __table__ = schema.rollover_moves
 
     id: Mapped[int]
     rollover_id: Mapped[int]
@@ -236,7 +236,7 @@ class RolloverMove(Base):
 class Reminder(Base):
     """A reminder that was sent, so that it is never sent twice."""
 
-    __table__ = tables.reminders
+    __table__ = schema.reminders
 
     id: Mapped[int]
     session_id: Mapped[int]
@@ -252,7 +252,7 @@ class Reminder(Base):
 class Poll(Base):
     """Choosing the next course together: a ranked-choice poll."""
 
-    __table__ = tables.polls
+    __table__ = schema.polls
 
     id: Mapped[int]
     title: Mapped[str]
@@ -264,13 +264,13 @@ class Poll(Base):
     created_course_id: Mapped[int | None]
 
     options: Mapped[list[PollOption]] = relationship(
-        back_populates="poll", order_by=tables.poll_options.c.position,
-        foreign_keys=[tables.poll_options.c.poll_id],
+        back_populates="poll", order_by=schema.poll_options.c.position,
+        foreign_keys=[schema.poll_options.c.poll_id],
     )
 
 
 class PollOption(Base):
-    __table__ = tables.poll_options
+    __table__ = schema.poll_options
 
     id: Mapped[int]
     poll_id: Mapped[int]
@@ -280,15 +280,15 @@ class PollOption(Base):
     won: Mapped[bool]
 
     poll: Mapped[Poll] = relationship(back_populates="options",
-                                      foreign_keys=[tables.poll_options.c.poll_id])
+                                      foreign_keys=[schema.poll_options.c.poll_id])
     lectures: Mapped[list[PollOptionLecture]] = relationship(
-        order_by=tables.poll_option_lectures.c.position)
+        order_by=schema.poll_option_lectures.c.position)
 
 
 class PollOptionLecture(Base):
     """An option's syllabus, in the same shape as `course import`."""
 
-    __table__ = tables.poll_option_lectures
+    __table__ = schema.poll_option_lectures
 
     id: Mapped[int]
     option_id: Mapped[int]
@@ -304,7 +304,7 @@ class PollOptionLecture(Base):
 class Ballot(Base):
     """One member's ranking in a poll; a second vote replaces the first."""
 
-    __table__ = tables.poll_ballots
+    __table__ = schema.poll_ballots
 
     id: Mapped[int]
     poll_id: Mapped[int]
@@ -312,12 +312,12 @@ class Ballot(Base):
     cast_at: Mapped[datetime]
 
     rankings: Mapped[list[Ranking]] = relationship(
-        order_by=tables.poll_rankings.c.rank, cascade="all, delete-orphan"
+        order_by=schema.poll_rankings.c.rank, cascade="all, delete-orphan"
     )
 
 
 class Ranking(Base):
-    __table__ = tables.poll_rankings
+    __table__ = schema.poll_rankings
 
     id: Mapped[int]
     ballot_id: Mapped[int]

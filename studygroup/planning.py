@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studygroup import lookup, schedule, timeutil, validate
+from studygroup import lookup, schedule
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import Course, SessionStatus, StudySession, entity
+from studygroup.rules import validate, weekly
 
 
 def find_session(session: Session, course: Course, ref: str | None) -> StudySession:
@@ -26,7 +27,7 @@ def pick(session: Session, course_slug: str | None, ref: str | None) -> tuple[Co
 
 
 def _slot_instant(course: Course, day: date) -> datetime:
-    return timeutil.instant(day, course.start_time, course.timezone)
+    return weekly.instant(day, course.start_time, course.timezone)
 
 
 def _renumber(session: Session, course: Course) -> None:
@@ -78,7 +79,7 @@ def new_session(session: Session, course: Course, day: date) -> StudySession:
 def following_slot(course: Course, after: StudySession) -> date:
     """The next weekly slot after a session's local date."""
     day = schedule.local_date(course, after) + timedelta(days=1)
-    return timeutil.next_weekday(day, course.weekday)
+    return weekly.next_weekday(day, course.weekday)
 
 
 def ensure_after(session: Session, course: Course, current: StudySession) -> tuple[
@@ -101,7 +102,7 @@ def plan_sessions(
     exist. A slot counts as taken when a session is within three days of it (it was moved)."""
     if weeks < 1 or weeks > 520:
         raise Invalid(f"weeks must be between 1 and 520, not {weeks}")
-    first = timeutil.next_weekday(start or timeutil.today(course.timezone), course.weekday)
+    first = weekly.next_weekday(start or weekly.today(course.timezone), course.weekday)
     slots = [first + timedelta(weeks=i) for i in range(weeks)]
     validate.require_in_range(slots[-1], "session date")
     window_start = _slot_instant(course, slots[0] - timedelta(days=4))
@@ -128,6 +129,6 @@ def plan_sessions(
 def move_session(session: Session, course: Course, target: StudySession, when: datetime) -> None:
     """Move a planned session to a local date and time."""
     schedule.require_planned(target, "only a planned session can be moved")
-    target.starts_at = timeutil.instant(when.date(), when.time(), course.timezone)
+    target.starts_at = weekly.instant(when.date(), when.time(), course.timezone)
     session.flush()
     _renumber(session, course)

@@ -13,7 +13,6 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import validate
 from studygroup.courses import CourseFields, LectureFields, add_course, apply_syllabus
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.models import (
@@ -26,8 +25,9 @@ from studygroup.models import (
     PollStatus,
     Ranking,
 )
-from studygroup.runoff import instant_runoff
-from studygroup.sqltypes import utcnow
+from studygroup.rules import validate
+from studygroup.rules.runoff import instant_runoff
+from studygroup.store.types import utcnow
 from studygroup.views import ballots_of
 
 

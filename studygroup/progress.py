@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from studygroup import schedule, timeutil, views
-from studygroup.tables import CourseRow, LectureRow, SessionStatus
+from studygroup import schedule, views
+from studygroup.rules import weekly
+from studygroup.store.schema import CourseRow, LectureRow, SessionStatus
 
 if TYPE_CHECKING:
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 
 def sessions_needed(minutes: list[int], pace: int) -> int:
@@ -67,8 +68,8 @@ def _forecast_date(db: Reader, course: CourseRow, needed: int) -> date | None:
     if every:
         day = schedule.local_date(course, every[-1]) + timedelta(days=1)
     else:
-        day = timeutil.today(course.timezone)
-    day = timeutil.next_weekday(day, course.weekday)
+        day = weekly.today(course.timezone)
+    day = weekly.next_weekday(day, course.weekday)
     while len(dates) < needed:
         dates.append(day)
         day += timedelta(weeks=1)

@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from studygroup import crash
+from studygroup import faults
 from studygroup.render.reminder import reminder_messages
-from studygroup.sqltypes import utcnow
-from studygroup.tables import (
+from studygroup.store.schema import (
     Channel,
     CourseRow,
     ItemStatus,
@@ -25,9 +24,10 @@ from studygroup.tables import (
     members,
     reminders,
 )
+from studygroup.store.types import utcnow
 
 if TYPE_CHECKING:
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 
 @dataclass
@@ -226,7 +226,7 @@ def deliver(
                 outcomes[item.target] = Outcome(item.target, "failed", describe(exc))
                 refused.append(item)
                 continue
-            crash.point("remind-after-send")
+            faults.point("remind-after-send")
             outcomes[item.target] = Outcome(item.target, done)
             pending.append((item.target, message_id))
             if log_works:

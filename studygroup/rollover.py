@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, crash, planning, schedule, tables
+from studygroup import agenda, faults, planning, schedule
 from studygroup.errors import Conflict, Invalid
 from studygroup.models import (
     ActionItem,
@@ -32,7 +32,8 @@ from studygroup.models import (
     Talk,
     TalkStatus,
 )
-from studygroup.sqltypes import utcnow
+from studygroup.store import schema
+from studygroup.store.types import utcnow
 
 
 @dataclass
@@ -142,7 +143,7 @@ def close_session(
     _log_moves(session, moves)
     summary.items_carried = _carry_items(session, course, target, following, rollover,
                                          count=True)
-    crash.point("close-after-moves")  # the items have moved; the session is not held yet
+    faults.point("close-after-moves")  # the items have moved; the session is not held yet
 
     target.status = SessionStatus.HELD
     target.closed_at = utcnow()
@@ -187,7 +188,7 @@ def _postponed(talk: Talk) -> dict[str, Any]:
 
 def _log_moves(session: Session, moves: list[dict[str, Any]]) -> None:
     if moves:
-        session.execute(insert(tables.rollover_moves), moves)
+        session.execute(insert(schema.rollover_moves), moves)
 
 
 def _talk_move(rollover: Rollover, talk: Talk) -> dict[str, Any]:
@@ -216,7 +217,7 @@ def _carry_items(
     if not rows:
         return []
     # the log rows are copied inside the database: INSERT ... SELECT, no per-item parameters
-    moves = tables.rollover_moves
+    moves = schema.rollover_moves
     session.execute(insert(moves).from_select(
         ["rollover_id", "kind", "item_id", "before_session_id", "before_count"],
         select(literal(rollover.id), literal(MoveKind.ITEM.value), ActionItem.id,
@@ -276,7 +277,7 @@ def _undo(session: Session, course: Course, rollover: Rollover) -> StudySession 
                     AgendaEntry.session_id == rollover.from_session_id)):
                 entry.done = talk.status is TalkStatus.DONE
     if item_ids:
-        table = tables.action_items
+        table = schema.action_items
         session.execute(
             update(table).where(table.c.id == bindparam("b_id")).values(
                 due_session_id=bindparam("b_due"), times_carried=bindparam("b_count")),
@@ -359,8 +360,8 @@ def _require_moves_as_left(session: Session, rollover: Rollover) -> None:
     session; a postponed one sits at the next session, counted once more; a carried item is
     open at the next session (counted once more on a close, not on a cancel)."""
     closing = rollover.kind is RolloverKind.CLOSE
-    moves = tables.rollover_moves
-    talk, item = tables.talks, tables.action_items
+    moves = schema.rollover_moves
+    talk, item = schema.talks, schema.action_items
     changed: list[str] = []
     for move in session.execute(
         select(moves.c.before_status, moves.c.before_count, moves.c.before_postponed_from_id,

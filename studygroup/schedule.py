@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, select
 
-from studygroup import timeutil
 from studygroup.errors import Conflict
-from studygroup.tables import CourseRow, SessionRow, SessionStatus, sessions
+from studygroup.rules import weekly
+from studygroup.store.schema import CourseRow, SessionRow, SessionStatus, sessions
 
 if TYPE_CHECKING:
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 _in_time = (sessions.c.starts_at, sessions.c.number)
 
 
 def local_date(course: CourseRow, session: SessionRow) -> date:
-    return timeutil.local(session.starts_at, course.timezone).date()
+    return weekly.local(session.starts_at, course.timezone).date()
 
 
 def require_planned(target: SessionRow, what: str) -> None:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from studygroup import timeutil
-from studygroup.tables import (
+from studygroup.rules import weekly
+from studygroup.store.schema import (
     AttendanceStatus,
     CourseRow,
     ItemStatus,
@@ -24,7 +24,7 @@ from studygroup.tables import (
 )
 
 if TYPE_CHECKING:
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 LAPSE_AFTER = 3
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -48,7 +48,7 @@ def course_stats(db: Reader, course: CourseRow) -> dict[str, Any]:
     ))
     held_ids = [row.id for row in held]
     index_of = {sid: index for index, sid in enumerate(held_ids)}
-    day_of = {row.id: timeutil.local(row.starts_at, course.timezone).date() for row in held}
+    day_of = {row.id: weekly.local(row.starts_at, course.timezone).date() for row in held}
     days = [day_of[sid] for sid in held_ids]  # in time order, so bisect finds "since"
     present: dict[int, set[int]] = defaultdict(set)  # member -> session ids
     first_record: dict[int, date] = {}  # a member recorded before they "joined" was there

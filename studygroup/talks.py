@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from studygroup import agenda, planning, schedule, validate
+from studygroup import agenda, planning, schedule
 from studygroup.errors import Conflict, NotFound
 from studygroup.models import (
     AgendaEntry,
@@ -18,7 +18,8 @@ from studygroup.models import (
     Talk,
     TalkStatus,
 )
-from studygroup.tables import OPEN_TALK_STATUSES
+from studygroup.rules import validate
+from studygroup.store.schema import OPEN_TALK_STATUSES
 
 
 def get_talk(session: Session, course: Course, talk_id: int) -> Talk:

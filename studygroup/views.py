@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, String, func, or_, select, type_coerce
 
-from studygroup import schedule, timeutil
+from studygroup import schedule
 from studygroup.errors import NotFound
-from studygroup.serialize import lecture_dict, poll_dict, session_dict, talk_dict
-from studygroup.tables import (
+from studygroup.render.contracts import lecture_dict, poll_dict, session_dict, talk_dict
+from studygroup.rules import weekly
+from studygroup.store.schema import (
     OPEN_TALK_STATUSES,
     AttendanceStatus,
     CourseRow,
@@ -47,7 +48,7 @@ from studygroup.tables import (
 )
 
 if TYPE_CHECKING:
-    from studygroup.tables import Reader
+    from studygroup.store.schema import Reader
 
 UnitKey = tuple[int, int | None]  # (lecture id, part or None)
 
@@ -334,7 +335,7 @@ def agenda_view(db: Reader, course: CourseRow, target: SessionRow,
     numbers = session_numbers(db, course)
     entries = entry_rows(db, target)
     history = lecture_history(db, course)
-    clock = timeutil.local(target.starts_at, tz)
+    clock = weekly.local(target.starts_at, tz)
     end = clock + timedelta(minutes=target.minutes)
     out: list[dict[str, Any]] = []
     for entry in entries:
@@ -444,7 +445,7 @@ def ballots_of(db: Reader, poll_id: int) -> list[list[int]]:
 def poll_result(db: Reader, poll_id: int, min_members: int) -> dict[str, Any]:
     """`poll result`: the instant-runoff rounds and winner, first preferences, and the options
     with enough first preferences for a parallel sub-group."""
-    from studygroup.runoff import instant_runoff
+    from studygroup.rules.runoff import instant_runoff
 
     poll = db.execute(select(polls).where(polls.c.id == poll_id)).first()
     if poll is None:

@@ -24,9 +24,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from studygroup.cli import cli
-from studygroup.db import Database, make_engine
-from studygroup.location import resolve
 from studygroup.models import Base
+from studygroup.store.db import Database, make_engine
+from studygroup.store.location import resolve
 
 PG_ENV = "STUDYGROUP_TEST_DATABASE_URL"
 # the installed console script, beside the interpreter running the tests
@@ -248,8 +248,8 @@ def snapshot(db: str, engine_for: Callable[[str], sa.Engine]) -> Callable[[], di
 def broken_migrations(tmp_path: Path, body: str) -> Path:
     """The shipped migrations plus one more revision whose upgrade() runs `body` (indented
     statements): to see what a failing upgrade leaves behind."""
-    from studygroup import migrate
-    from studygroup.schema import HEAD_REVISION
+    from studygroup.store import migrate
+    from studygroup.store.schema import HEAD_REVISION
 
     broken = tmp_path / "migrations"
     shutil.copytree(migrate.script_location(), broken)
@@ -287,14 +287,14 @@ def in_private_mount(script: str, env: dict[str, str] | None = None,
 
 @pytest.fixture
 def alembic_config() -> dict[str, Any]:
-    from studygroup.migrate import script_location
+    from studygroup.store.migrate import script_location
 
     return {"script_location": str(script_location()), "path_separator": "os"}
 
 
 @pytest.fixture
 def alembic_engine(empty_db: str, engine_for: Callable[[str], sa.Engine]) -> sa.Engine:
-    from studygroup.location import prepare_sqlite_file
+    from studygroup.store.location import prepare_sqlite_file
 
     location = resolve(empty_db)
     if location.path is not None:

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from studygroup import migrate
-from studygroup.db import Database
-from studygroup.location import resolve
+from studygroup.store import migrate
+from studygroup.store.db import Database
+from studygroup.store.location import resolve
 from tests.conftest import CLI, SCRIPT, CLIFactory, broken_migrations, in_private_mount
 
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from studygroup import migrate
-from studygroup.location import resolve
+from studygroup.store import migrate
+from studygroup.store.location import resolve
 from tests.conftest import CLI, SCRIPT, dump
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from studygroup import migrate
-from studygroup.db import Database
-from studygroup.location import resolve
-from studygroup.schema import HEAD_REVISION
-from studygroup.sqltypes import UTCDateTime
+from studygroup.store import migrate
+from studygroup.store.db import Database
+from studygroup.store.location import resolve
+from studygroup.store.schema import HEAD_REVISION
+from studygroup.store.types import UTCDateTime
 from tests.conftest import CLI, CLIFactory, broken_migrations
 
 

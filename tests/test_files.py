@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from studygroup.delivery import build_email
 from studygroup.errors import Invalid
-from studygroup.files import write_file
+from studygroup.io.delivery import build_email
+from studygroup.io.files import write_file
 from studygroup.render.markdown import escape
 from tests.conftest import CLI, SCRIPT, CLIFactory, in_private_mount
 

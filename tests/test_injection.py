@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from studygroup.delivery import build_email
+from studygroup.io.delivery import build_email
 from studygroup.render.ics import calendar_ics
 from tests.conftest import CLIFactory
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from studygroup.location import ENV_VAR, default_path, mask, resolve
+from studygroup.store.location import ENV_VAR, default_path, mask, resolve
 from tests.conftest import CLIFactory
 
 

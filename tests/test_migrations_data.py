@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from studygroup import migrate
-from studygroup.location import resolve
+from studygroup.store import migrate
+from studygroup.store.location import resolve
 from tests.conftest import CLI
 
 FIRST = "20261122_01"

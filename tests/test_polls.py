@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from studygroup.runoff import instant_runoff
+from studygroup.rules.runoff import instant_runoff
 from tests.conftest import CLI
 
 

@@ -46,7 +46,7 @@ def test_installed_wheel_creates_and_upgrades_a_database(wheel: Path, tmp_path: 
         return subprocess.run([sys.executable, "-m", "studygroup", *args], env=env,
                               capture_output=True, text=True, cwd=tmp_path, check=True)
     where = subprocess.run(
-        [sys.executable, "-c", "import studygroup.migrate as m; print(m.script_location())"],
+        [sys.executable, "-c", "import studygroup.store.migrate as m; print(m.script_location())"],
         env=env, capture_output=True, text=True, check=True, cwd=tmp_path,
     )
     assert Path(where.stdout.strip()) == site / "studygroup" / "_migrations"

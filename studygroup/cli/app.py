@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
-    from studygroup.db import Database
-    from studygroup.location import Location
+    from studygroup.store.db import Database
+    from studygroup.store.location import Location
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +27,7 @@ class App:
 
     @cached_property
     def location(self) -> Location:
-        from studygroup.location import resolve
+        from studygroup.store.location import resolve
 
         try:
             return resolve(self.db_option)
@@ -36,7 +36,7 @@ class App:
 
     @cached_property
     def database(self) -> Database:
-        from studygroup.db import Database
+        from studygroup.store.db import Database
 
         return Database(self.location)
 

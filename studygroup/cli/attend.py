@@ -53,7 +53,7 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
       studygroup attend 3 Ada Grace --absent Alan
     """
     from studygroup import attendance, lookup
-    from studygroup.tables import AttendanceStatus
+    from studygroup.store.schema import AttendanceStatus
 
     ref, names = split_ref(words)
     if not names and not absent and not excused:

@@ -13,7 +13,7 @@ QUERY = ("SELECT name FROM members WHERE active AND name_key LIKE {p} ESCAPE '\\
 
 
 def member_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    from studygroup.location import resolve
+    from studygroup.store.location import resolve
 
     try:
         location = resolve(ctx.find_root().params.get("db_option"))

@@ -122,7 +122,7 @@ def course_list(app: App, include_all: bool, as_json: bool) -> None:
     Example:
       studygroup course list --json
     """
-    from studygroup.serialize import course_dict
+    from studygroup.render.contracts import course_dict
     from studygroup.views import list_courses
 
     with app.read() as db:
@@ -151,7 +151,7 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
     """
     from studygroup.lookup import get_course
     from studygroup.progress import course_progress
-    from studygroup.serialize import course_detail, lecture_dict
+    from studygroup.render.contracts import course_detail, lecture_dict
     from studygroup.views import lectures_of
 
     with app.read() as db:

@@ -26,7 +26,7 @@ def init(app: App, adopt: bool) -> None:
       studygroup --db ./fsdl.db init
       studygroup --db ./shared.db init --adopt
     """
-    from studygroup.db import schema_revision
+    from studygroup.store.db import schema_revision
 
     app.database.adopt = adopt
     with app.write_session() as session:
@@ -80,8 +80,8 @@ def db_current(app: App, as_json: bool) -> None:
     Example:
       studygroup db current --json
     """
-    from studygroup.db import reading, schema_revision
-    from studygroup.schema import HEAD_REVISION
+    from studygroup.store.db import reading, schema_revision
+    from studygroup.store.schema import HEAD_REVISION
 
     revision = None
     if app.database.exists():
@@ -92,7 +92,7 @@ def db_current(app: App, as_json: bool) -> None:
         "missing" if revision is None else "current" if revision == HEAD_REVISION else "outdated"
     )
     if status == "outdated":
-        from studygroup import migrate
+        from studygroup.store import migrate
 
         if not migrate.is_known_revision(revision):
             status = "newer"
@@ -123,7 +123,7 @@ def db_upgrade(app: App) -> None:
     Example:
       studygroup db upgrade
     """
-    from studygroup import migrate
+    from studygroup.store import migrate
 
     result = migrate.upgrade_database(app.database)
     if result.backup is not None:
@@ -146,8 +146,8 @@ def db_backup(app: App, file: Path) -> None:
     Example:
       studygroup db backup ~/backups/studygroup-2026-11-22.db
     """
-    from studygroup import migrate
     from studygroup.errors import StudygroupError
+    from studygroup.store import migrate
 
     path = app.location.path
     if path is None:

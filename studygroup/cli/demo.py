@@ -29,11 +29,11 @@ def demo(app: App, force: bool) -> None:
       studygroup --db /tmp/try.db demo --force && studygroup --db /tmp/try.db agenda
     """
     from studygroup import exports
-    from studygroup.db import Database
     from studygroup.demo import build_demo
     from studygroup.errors import StudygroupError
-    from studygroup.location import resolve
     from studygroup.render.markdown import agenda_markdown
+    from studygroup.store.db import Database
+    from studygroup.store.location import resolve
 
     location = resolve(app.db_option or DEFAULT)  # never $STUDYGROUP_DB: that is real data
     if location.path is None:

@@ -38,7 +38,7 @@ def translate(ctx: click.Context) -> Iterator[None]:
 
 def describe_os_error(exc: OSError) -> str:
     """One line for a file that could not be read or written, and what to do."""
-    from studygroup.location import mask
+    from studygroup.store.location import mask
 
     where = exc.filename if exc.filename is not None else ""
     where = mask(str(where)) if where else "a file"
@@ -57,7 +57,7 @@ def describe_os_error(exc: OSError) -> str:
 def describe_database_error(exc: Exception, ctx: click.Context) -> str:
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
-    from studygroup.location import mask
+    from studygroup.store.location import mask
 
     app = ctx.obj
     detail = str(getattr(exc, "orig", exc)).strip().splitlines()
@@ -73,7 +73,7 @@ def describe_database_error(exc: Exception, ctx: click.Context) -> str:
     if isinstance(exc, DataError):
         return f"a value is out of range for the database ({first}); nothing was written"
     if isinstance(exc, OperationalError) and app is not None:
-        from studygroup.db import describe_operational_error
+        from studygroup.store.db import describe_operational_error
 
         return describe_operational_error(exc, app.location)
     if "not a database" in lowered or "malformed" in lowered:

@@ -19,7 +19,7 @@ def _write(output: Path | None, data: bytes, force: bool) -> None:
     if output is None:
         click.echo(data, nl=False)
         return
-    from studygroup.files import write_file
+    from studygroup.io.files import write_file
 
     write_file(output, data, force=force)
     note(f"wrote {output}")

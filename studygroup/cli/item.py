@@ -81,7 +81,7 @@ def item_list(app: App, which: str, owner: str | None, ref: str | None,
     """
     from studygroup import lookup, views
     from studygroup.render.text import carried_mark
-    from studygroup.tables import ItemStatus
+    from studygroup.store.schema import ItemStatus
 
     with app.read() as db:
         course = lookup.pick_course(db, course_slug)

@@ -72,7 +72,7 @@ def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
       studygroup lecture list fsdl --json
     """
     from studygroup.lookup import get_course
-    from studygroup.serialize import lecture_dict
+    from studygroup.render.contracts import lecture_dict
     from studygroup.views import lectures_of
 
     with app.read() as db:

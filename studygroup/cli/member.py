@@ -90,7 +90,7 @@ def member_list(app: App, include_all: bool, as_json: bool) -> None:
     Example:
       studygroup member list --all --json
     """
-    from studygroup.serialize import member_dict
+    from studygroup.render.contracts import member_dict
     from studygroup.views import list_members
 
     with app.read() as db:
@@ -113,7 +113,7 @@ def member_show(app: App, name: str, as_json: bool) -> None:
       studygroup member show ada
     """
     from studygroup.lookup import find_member
-    from studygroup.serialize import member_detail
+    from studygroup.render.contracts import member_detail
 
     with app.read() as db:
         data = member_detail(find_member(db, name))

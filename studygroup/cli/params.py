@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from studygroup import validate
 from studygroup.errors import Invalid
+from studygroup.rules import validate
 
 
 class Validated(click.ParamType):  # type: ignore[type-arg]
@@ -42,7 +42,7 @@ COUNT = click.IntRange(1, validate.MAX_INT)
 
 
 def max_rows_option(func: Any) -> Any:
-    from studygroup.csvio import MAX_ROWS
+    from studygroup.io.csvfile import MAX_ROWS
 
     return click.option(
         "--max-rows", default=MAX_ROWS, show_default=True, type=COUNT,

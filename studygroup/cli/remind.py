@@ -55,7 +55,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     """
     from studygroup import exports, lookup, reminders
     from studygroup.errors import StudygroupError
-    from studygroup.tables import Channel
+    from studygroup.store.schema import Channel
 
     if mode and outbox:
         raise click.UsageError("--send and --outbox exclude each other")
@@ -63,7 +63,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
         raise click.UsageError("--webhook-only needs --webhook URL")
     channel = Channel.EMAIL if mode == "send" else Channel.OUTBOX if outbox else None
     if channel is not None or webhook:
-        from studygroup import delivery  # email, TLS and HTTP: only when something goes out
+        from studygroup.io import delivery  # email, TLS and HTTP: only when something goes out
     hook_url, typed_here = delivery.resolve_webhook(webhook) if webhook else (None, False)
     if typed_here:
         note("warning: a webhook URL on the command line can be read by other local users "
@@ -114,7 +114,7 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
     elif planned:
         files: dict[str, Path] = {}
         if outbox is not None:
-            from studygroup.files import private_dir
+            from studygroup.io.files import private_dir
 
             folder = private_dir(outbox.absolute())
             for draft in planned:

@@ -59,7 +59,7 @@ def session_plan(app: App, weeks: int, start: date | None, course_slug: str | No
     """
     from studygroup import agenda, planning
     from studygroup.courses import pick_course
-    from studygroup.serialize import session_dict
+    from studygroup.render.contracts import session_dict
 
     with app.write_session() as db:
         course = pick_course(db, course_slug)
@@ -93,7 +93,7 @@ def session_list(app: App, include_all: bool, course_slug: str | None, as_json: 
       studygroup session list --all --json
     """
     from studygroup import lookup, schedule
-    from studygroup.serialize import session_dict
+    from studygroup.render.contracts import session_dict
 
     with app.read() as db:
         course = lookup.pick_course(db, course_slug)

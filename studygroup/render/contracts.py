@@ -1,14 +1,14 @@
 """Rows to plain dicts: the JSON contracts. Tables and exports are rendered from these.
 
-Each takes a Core row or an ORM instance alike (see the row shapes in tables.py).
+Each takes a Core row or an ORM instance alike (see the row shapes in schema.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from studygroup import timeutil, validate
-from studygroup.tables import CourseRow, LectureRow, MemberRow, SessionRow
+from studygroup.rules import validate, weekly
+from studygroup.store.schema import CourseRow, LectureRow, MemberRow, SessionRow
 
 
 def course_dict(course: CourseRow) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def member_detail(member: MemberRow) -> dict[str, Any]:
 
 
 def session_dict(course: CourseRow, current: SessionRow) -> dict[str, Any]:
-    local = timeutil.local(current.starts_at, course.timezone)
+    local = weekly.local(current.starts_at, course.timezone)
     return {
         "course": course.slug,
         "number": current.number,

@@ -18,10 +18,11 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
-from studygroup import crash, validate
+from studygroup import faults
 from studygroup.errors import Invalid, SchemaError
-from studygroup.location import Location, mask, prepare_sqlite_file
-from studygroup.schema import HEAD_REVISION
+from studygroup.rules import validate
+from studygroup.store.location import Location, mask, prepare_sqlite_file
+from studygroup.store.schema import HEAD_REVISION
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -104,7 +105,7 @@ def writing_session(engine: Engine) -> Iterator[Session]:
     with Session(bind, expire_on_commit=False, autoflush=True) as session, session.begin():
         yield session
         session.flush()
-        crash.point("before-commit")
+        faults.point("before-commit")
 
 
 @contextmanager
@@ -114,7 +115,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
     with engine.execution_options(studygroup_write=True).connect() as connection, \
             connection.begin():
         yield connection
-        crash.point("before-commit")
+        faults.point("before-commit")
 
 
 def session_on(connection: Connection) -> Session:
@@ -273,7 +274,7 @@ def require_current(connection: Connection, location: Location) -> None:
         )
     if state is SchemaState.FOREIGN:
         raise foreign_error(location, revision or "")
-    from studygroup import migrate  # imports Alembic only on this rare path
+    from studygroup.store import migrate  # imports Alembic only on this rare path
 
     if migrate.is_known_revision(revision):
         raise SchemaError(
@@ -348,7 +349,7 @@ class Database:
         """A missing database is created at head inside the write transaction."""
         state, detail = schema_state(connection)
         if state is SchemaState.MISSING or (state is SchemaState.FOREIGN and self.adopt):
-            from studygroup import migrate
+            from studygroup.store import migrate
 
             migrate.upgrade_connection(connection)
         elif state is SchemaState.FOREIGN:

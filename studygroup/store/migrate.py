@@ -16,8 +16,9 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-from studygroup import crash
-from studygroup.db import (
+from studygroup import faults
+from studygroup.errors import SchemaError, StudygroupError
+from studygroup.store.db import (
     Database,
     SchemaState,
     foreign_error,
@@ -27,13 +28,12 @@ from studygroup.db import (
     unknown_revision_error,
     writable,
 )
-from studygroup.errors import SchemaError, StudygroupError
-from studygroup.location import prepare_sqlite_file
+from studygroup.store.location import prepare_sqlite_file
 
 
 def script_location() -> Path:
     """migrations/ as shipped in the wheel (studygroup/_migrations), else the checkout's."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the studygroup package
     shipped = here / "_migrations"
     if (shipped / "env.py").exists():
         return shipped
@@ -128,7 +128,7 @@ def backup_sqlite(source: Path, destination: Path) -> None:
         os.chmod(tmp, 0o600)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
-        crash.point("backup-before-rename")
+        faults.point("backup-before-rename")
         os.link(tmp, destination)  # fails if the name was taken meanwhile: never overwrites
     finally:
         tmp.unlink(missing_ok=True)
@@ -189,7 +189,7 @@ def upgrade_database(
                                     f"first in table {broken[0][0]}; nothing was changed"
                                 )
                     after = schema_revision(connection)
-                    crash.point("upgrade-before-commit")
+                    faults.point("upgrade-before-commit")
             finally:
                 if raw is not None:
                     raw.execute("PRAGMA foreign_keys = ON")

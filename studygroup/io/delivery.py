@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from studygroup import validate
 from studygroup.errors import Invalid
-from studygroup.location import mask
-from studygroup.validate import ENCODED_WORD
+from studygroup.rules import validate
+from studygroup.rules.validate import ENCODED_WORD
+from studygroup.store.location import mask
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -158,7 +158,7 @@ def email_transport(settings: SmtpSettings | None, outbox: Path | None,
     """How one batch of reminders goes out, by log target: one .eml file each into `outbox`
     (target -> file in `files`), else SMTP over one connection, opened when the batch starts.
     The callable sends one target's draft and returns its Message-ID."""
-    from studygroup.files import write_file
+    from studygroup.io.files import write_file
 
     sender = settings.sender if settings else "studygroup@localhost"
     mailer = Mailer(settings) if settings is not None and outbox is None else None
