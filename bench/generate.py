@@ -9,7 +9,9 @@ Full size: 10 courses of 30 lectures, 520 sessions, 2,000 members, ~100,000 atte
     python bench/generate.py postgresql+psycopg://user:pw@localhost/sgbench
 
 Rows are written with bulk Core inserts into a schema made by the migrations; the planned
-sessions' agendas are then planned by studygroup itself.
+sessions' agendas are then planned by studygroup itself. `check` then proves the result is a
+database studygroup can go on writing: every foreign key holds, and every table's next id is
+free (PostgreSQL's sequences are moved past the explicit ids).
 """
 
 from __future__ import annotations
@@ -22,12 +24,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Connection, Table, func, insert, select, text
 
-from studygroup.agenda import replan_course
-from studygroup.models import Course
+from studygroup.agenda import settle
 from studygroup.store import schema
-from studygroup.store.db import Database
+from studygroup.store.db import Database, course_changed
 from studygroup.store.location import resolve
 
 FULL = {"courses": 10, "lectures": 30, "sessions": 520, "members": 2000,
@@ -54,12 +55,17 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
     per_course = n["sessions"] // n["courses"]
     first_day = today - timedelta(weeks=n["sessions"] - 40)
     counts: dict[str, int] = {}
-    with database.write_session() as session:
-        conn = session.connection()
+    with database.write(settle=settle) as conn:
 
         def bulk(table: Table, rows: list[dict[str, Any]]) -> None:
-            for start in range(0, len(rows), 5000):
-                conn.execute(insert(table), rows[start:start + 5000])
+            # every row with the same keys: an executemany takes its columns from the first
+            # row, so a key that only later rows have would be dropped silently
+            keys = {key for row in rows for key in row}
+            for row in rows:
+                for key in keys - row.keys():
+                    row[key] = None
+            for start in range(0, len(rows), 2000):
+                conn.execute(insert(table), rows[start:start + 2000])
             counts[table.name] = counts.get(table.name, 0) + len(rows)
 
         now = datetime.now(UTC)
@@ -177,16 +183,40 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                          "message_id": None, "sent_at": now}
                         for sid in held[-20:] for m in range(1, min(101, n["members"] + 1))
                         if m % 9])
-        session.flush()
-        replan_course(session, session.get(Course, active_course))
+        if conn.dialect.name == "postgresql":
+            for table in schema.metadata.sorted_tables:
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"))
+        course_changed(conn, active_course)  # its planned sessions are planned by settle
+    with database.read() as conn:
+        check(conn)
     database.dispose()
     return counts
+
+
+def check(conn: Connection) -> None:
+    """Every foreign key holds, and the next insert into every table gets a free id."""
+    if conn.dialect.name == "sqlite":
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise SystemExit(f"generated rows break foreign keys: {broken[:5]}")
+        return  # SQLite gives a new row max(id) + 1
+    for table in schema.metadata.sorted_tables:
+        top = conn.scalar(select(func.max(table.c.id))) or 0
+        sequence = conn.scalar(text(f"SELECT pg_get_serial_sequence('{table.name}', 'id')"))
+        following = conn.scalar(text(
+            "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END "
+            f"FROM {sequence}"))
+        if following is None or following <= top:
+            raise SystemExit(f"{table.name}: the next id {following} is taken (max {top})")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", help="a SQLite file path or a postgresql+psycopg:// URL")
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 (default) or 0.1")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="1.0 (default), 0.1 or 10")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     if resolve(args.target).path is not None:

@@ -1,276 +1,194 @@
-"""The timed agenda: the planner and manual edits (ORM). The agenda view is in views.py.
+"""The timed agenda of a session: planning it, editing it by hand, and the agenda view.
 
-Planning order for a session (see the README): intro; lecture parts carried over from held
-sessions; the next uncovered parts in course order up to the course's pace; talks (postponed,
-most-postponed first; then scheduled; then queued, first come first served, while they fit);
-a review of open action items; a wrap-up. Pinned (manually edited) entries are kept.
+The planning rule itself is rules.planner (pure); this module reads what it needs, runs it
+for every planned session of a course, and writes the result in a fixed number of
+statements. Commands never call the planner: they note the courses they changed
+(store.db.course_changed) and `settle` re-plans each once, before the commit.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, Row, bindparam, delete, insert, or_, select, update
 
-from studygroup import planning, schedule
+from studygroup import courses, items, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.models import (
-    ActionItem,
-    AgendaEntry,
-    Course,
-    EntryKind,
-    ItemStatus,
-    Lecture,
-    SessionStatus,
-    StudySession,
-    Talk,
-    TalkStatus,
+from studygroup.render.contracts import lecture_dict, session_dict, talk_dict
+from studygroup.rules import planner, weekly
+from studygroup.rules.pace import History, course_units, part_minutes, split
+from studygroup.store.db import changed_courses, course_changed
+from studygroup.store.enums import EntryKind, ItemStatus, SessionStatus, TalkStatus
+from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.schema import (
+    action_items,
+    agenda_entries,
+    lectures,
+    members,
+    talks,
 )
-from studygroup.store import schema
-from studygroup.store.schema import LectureRow, SessionRow
-from studygroup.views import (
-    History,
-    Unit,
-    UnitKey,
-    course_units,
-    fcfs,
-    lecture_history,
-    lectures_of,
-    split,
-)
+from studygroup.store.schema import courses as courses_table
+from studygroup.store.schema import sessions as sessions_table
 
-ACTIONS_MINUTES = 5
+ENTRY_TITLES = {
+    EntryKind.INTRO: "Intro",
+    EntryKind.ACTIONS: "Action items review",
+    EntryKind.WRAP_UP: "Wrap-up",
+}
 
 
-def replan_course(session: Session, course: Course, reset: StudySession | None = None) -> None:
-    """Re-plan every planned session of the course, in time order, keeping pinned entries
-    (except in `reset`, whose manual edits are dropped)."""
-    session.flush()  # pending edits first: the bulk statements below bypass the unit of work
-    planned = schedule.planned_sessions(session, course)
+def lecture_history(db: Connection, course: CourseRow) -> History:
+    """Which lecture units held sessions covered, and which they left uncovered."""
+    rows = db.execute(
+        select(agenda_entries.c.lecture_id, agenda_entries.c.part, agenda_entries.c.done)
+        .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
+        .where(sessions_table.c.course_id == course.id,
+               sessions_table.c.status == SessionStatus.HELD,
+               agenda_entries.c.kind == EntryKind.LECTURE)
+    ).all()
+    done = {(lid, part) for lid, part, is_done in rows if is_done and lid is not None}
+    seen = {(lid, part) for lid, part, _ in rows if lid is not None}
+    return History(done=done, carried=seen - done)
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+def settle(db: Connection) -> None:
+    """Re-plan, once each, the courses this transaction changed (see store.db.write)."""
+    for course_id in changed_courses(db):
+        course = db.execute(select(courses_table).where(courses_table.c.id == course_id)).first()
+        if course is not None:
+            replan(db, course)
+
+
+def _talk(row: Any) -> planner.Talk:
+    return planner.Talk(row.id, row.status, row.minutes, row.times_postponed,
+                        row.requested_on, row.created_at)
+
+
+def replan(db: Connection, course: CourseRow) -> None:
+    """Re-plan every planned session of the course, in time order, keeping pinned entries.
+    A fixed number of statements, however many sessions and entries."""
+    planned = sessions.planned(db, course)
     if not planned:
         return
-    lectures = lectures_of(session, course)
-    units = course_units(lectures, course.pace_minutes)
-    by_lecture: dict[int, LectureRow] = {lec.id: lec for lec in lectures}
-    history = lecture_history(session, course)
+    course_lectures = courses.lectures_of(db, course)
     ids = [s.id for s in planned]
-
-    entries: dict[int, list[AgendaEntry]] = defaultdict(list)
-    for entry in session.scalars(
-        select(AgendaEntry)
-        .where(AgendaEntry.session_id.in_(ids))
-        .order_by(AgendaEntry.session_id, AgendaEntry.position)
+    pinned: dict[int, list[planner.Entry]] = defaultdict(list)
+    for e in db.execute(
+        select(agenda_entries)
+        .where(agenda_entries.c.session_id.in_(ids), agenda_entries.c.pinned.is_(True))
+        .order_by(agenda_entries.c.session_id, agenda_entries.c.position)
     ):
-        entries[entry.session_id].append(entry)
-    if reset is not None:
-        for entry in entries.get(reset.id, []):
-            entry.pinned = False
-    # the derived (unpinned) entries go in one statement; the planner writes them anew
-    stale = [e for group in entries.values() for e in group if not e.pinned]
-    if stale:
-        entries_table = schema.agenda_entries
-        session.execute(delete(entries_table).where(
-            entries_table.c.id.in_([e.id for e in stale])))
-        for entry in stale:
-            session.expunge(entry)
-        for sid in list(entries):
-            entries[sid] = [e for e in entries[sid] if e.pinned]
-    pinned_units = {
-        (e.lecture_id, e.part)
-        for group in entries.values()
-        for e in group
-        if e.pinned and e.kind is EntryKind.LECTURE and e.lecture_id is not None
-    }
+        pinned[e.session_id].append(planner.Entry(
+            e.kind, e.minutes, e.position, e.lecture_id, e.part, e.parts, e.talk_id,
+            e.done, True, e.id))
+    talks_at: dict[int, list[planner.Talk]] = defaultdict(list)
+    for talk in db.execute(select(talks).where(
+            talks.c.session_id.in_(ids),
+            talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED, TalkStatus.DONE]))):
+        talks_at[talk.session_id].append(_talk(talk))
+    queued = [_talk(t) for t in db.execute(select(talks).where(
+        talks.c.course_id == course.id, talks.c.status == TalkStatus.QUEUED,
+        talks.c.session_id.is_(None)))]
+    due: dict[int | None, int] = defaultdict(int)
+    for due_id in db.execute(select(action_items.c.due_session_id).where(
+            action_items.c.course_id == course.id, action_items.c.status == ItemStatus.OPEN,
+            or_(action_items.c.due_session_id.in_(ids),
+                action_items.c.due_session_id.is_(None)))).scalars():
+        due[due_id] += 1
+    slots = [planner.Slot(s.id, s.minutes, pinned.get(s.id, ()), talks_at.get(s.id, ()),
+                          due[s.id] + (due[None] if index == 0 else 0))
+             for index, s in enumerate(planned)]
+    times = planner.Times(course.pace_minutes, course.intro_minutes,
+                          course.discussion_minutes, course.wrapup_minutes)
+    plan = planner.plan(times, slots, course_units(course_lectures, course.pace_minutes),
+                        {lec.id: lec for lec in course_lectures},
+                        lecture_history(db, course), queued)
 
-    talks_for: dict[int, list[Talk]] = defaultdict(list)
-    for talk in session.scalars(
-        select(Talk).where(
-            Talk.session_id.in_(ids),
-            Talk.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED, TalkStatus.DONE]),
-        )
-    ):
-        assert talk.session_id is not None
-        talks_for[talk.session_id].append(talk)
-    queued = sorted(
-        session.scalars(
-            select(Talk).where(
-                Talk.course_id == course.id,
-                Talk.status == TalkStatus.QUEUED,
-                Talk.session_id.is_(None),
-            )
-        ),
-        key=fcfs,
-    )
-    due_counts: dict[int | None, int] = defaultdict(int)
-    for due_id in session.scalars(
-        select(ActionItem.due_session_id).where(
-            ActionItem.course_id == course.id,
-            ActionItem.status == ItemStatus.OPEN,
-            or_(ActionItem.due_session_id.in_(ids), ActionItem.due_session_id.is_(None)),
-        )
-    ):
-        due_counts[due_id] += 1
-
-    assigned: set[UnitKey] = set()
-    placed: set[int] = set()
+    # the derived (unpinned) entries are written anew: one delete, one insert, one update
+    db.execute(delete(agenda_entries).where(agenda_entries.c.session_id.in_(ids),
+                                            agenda_entries.c.pinned.is_(False)))
+    old_positions = {e.id: e.position for group in pinned.values() for e in group}
+    moved: list[dict[str, Any]] = []
     new_rows: list[dict[str, Any]] = []
-    for index, current in enumerate(planned):
-        open_items = due_counts[current.id] + (due_counts[None] if index == 0 else 0)
-        _plan_session(
-            session, course, current, entries.get(current.id, []), units, by_lecture,
-            history, pinned_units, assigned, talks_for[current.id], queued, placed, open_items,
-            new_rows,
-        )
-    if new_rows:  # every planned entry of every session, in one statement
-        session.execute(insert(schema.agenda_entries), new_rows)
-    session.flush()
-
-
-def _plan_session(
-    session: Session,
-    course: Course,
-    current: SessionRow,
-    existing: list[AgendaEntry],
-    units: Sequence[Unit],
-    by_lecture: dict[int, LectureRow],
-    history: History,
-    pinned_units: set[UnitKey],
-    assigned: set[UnitKey],
-    talks: list[Talk],
-    queued: list[Talk],
-    placed: set[int],
-    open_items: int,
-    new_rows: list[dict[str, Any]],
-) -> None:
-    keep = existing  # only pinned entries are left (replan_course removed the others)
-    pinned_kinds = {e.kind for e in keep}
-    pinned_talks = {e.talk_id for e in keep if e.talk_id is not None}
-    pace = course.pace_minutes
-
-    head: list[AgendaEntry] = []
-    if EntryKind.INTRO not in pinned_kinds:
-        head.append(AgendaEntry(kind=EntryKind.INTRO, minutes=course.intro_minutes))
-
-    def lecture_entry(unit: Unit) -> AgendaEntry:
-        assigned.add(unit.key)
-        return AgendaEntry(
-            kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
-            lecture_id=unit.lecture.id, part=unit.part, parts=unit.parts,
-        )
-
-    used = 0
-    have_lecture = False
-    for entry in keep:
-        if entry.kind is EntryKind.LECTURE and entry.lecture_id in by_lecture:
-            lecture = by_lecture[entry.lecture_id]
-            parts = split(lecture, pace)
-            match = [u for u in parts if u.part == entry.part] or parts[:1]
-            used += match[0].minutes
-            have_lecture = True
-    free = [u for u in units if u.key not in history.done and u.key not in assigned
-            and u.key not in pinned_units]
-    for unit in free:
-        if unit.key in history.carried:
-            head.append(lecture_entry(unit))
-            used += unit.minutes
-            have_lecture = True
-    for unit in free:
-        if unit.key in assigned:
-            continue
-        if have_lecture and used + unit.minutes > pace:
-            break
-        head.append(lecture_entry(unit))
-        used += unit.minutes
-        have_lecture = True
-
-    postponed = sorted(
-        (t for t in talks if t.status is TalkStatus.POSTPONED and t.id not in pinned_talks),
-        key=lambda t: (-t.times_postponed, *fcfs(t)),
-    )
-    # a talk already marked done at this session keeps its slot among the scheduled ones
-    scheduled = sorted(
-        (t for t in talks
-         if t.status in (TalkStatus.SCHEDULED, TalkStatus.DONE) and t.id not in pinned_talks),
-        key=fcfs,
-    )
-    for talk in (*postponed, *scheduled):
-        head.append(AgendaEntry(kind=EntryKind.TALK, minutes=talk.minutes, talk_id=talk.id,
-                                done=talk.status is TalkStatus.DONE))
-        placed.add(talk.id)
-
-    tail: list[AgendaEntry] = []
-    if open_items and EntryKind.ACTIONS not in pinned_kinds:
-        tail.append(AgendaEntry(kind=EntryKind.ACTIONS, minutes=ACTIONS_MINUTES))
-    if EntryKind.WRAP_UP not in pinned_kinds:
-        tail.append(AgendaEntry(kind=EntryKind.WRAP_UP, minutes=course.wrapup_minutes))
-
-    total = sum(e.minutes for e in (*head, *tail, *keep))
-    for talk in queued:
-        if talk.id in placed or talk.id in pinned_talks:
-            continue
-        if total + talk.minutes > current.minutes:
-            break  # first come, first served: a later, shorter talk does not jump the queue
-        head.append(AgendaEntry(kind=EntryKind.TALK, minutes=talk.minutes, talk_id=talk.id))
-        placed.add(talk.id)
-        total += talk.minutes
-
-    ordered = head + tail
-    for entry in sorted(keep, key=lambda e: e.position):
-        ordered.insert(min(max(entry.position - 1, 0), len(ordered)), entry)
-    for position, entry in enumerate(ordered, start=1):
-        entry.position = position
-        if entry.id is None:  # a planned entry: written in one bulk statement below
+    for session_id, entries in plan.items():
+        for entry in entries:
+            if entry.id is not None:
+                if old_positions[entry.id] != entry.position:
+                    moved.append({"b_id": entry.id, "b_position": entry.position})
+                continue
             new_rows.append({
-                "session_id": current.id, "kind": entry.kind, "position": position,
-                "minutes": entry.minutes, "title": entry.title, "lecture_id": entry.lecture_id,
+                "session_id": session_id, "kind": entry.kind, "position": entry.position,
+                "minutes": entry.minutes, "title": None, "lecture_id": entry.lecture_id,
                 "part": entry.part, "parts": entry.parts, "talk_id": entry.talk_id,
-                "pinned": False, "done": bool(entry.done),
+                "pinned": False, "done": entry.done,
             })
+    if moved:
+        db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
+                   .values(position=bindparam("b_position")), moved)
+    if new_rows:
+        db.execute(insert(agenda_entries), new_rows)
+
+
+def plan_again(db: Connection, course: CourseRow, target: SessionRow, reset: bool) -> None:
+    """`agenda plan`: re-plan from this planned session on; `reset` drops its manual edits."""
+    sessions.require_planned(target, "only planned sessions are planned")
+    if reset:
+        db.execute(update(agenda_entries).where(agenda_entries.c.session_id == target.id)
+                   .values(pinned=False))
+    course_changed(db, course.id)
 
 
 # -- manual edits -------------------------------------------------------------------------------
 
 
-def _require_planned(target: StudySession) -> None:
-    schedule.require_planned(target, "only a planned session's agenda can change")
+def _require_planned(target: SessionRow) -> None:
+    sessions.require_planned(target, "only a planned session's agenda can change")
 
 
-def replan(session: Session, course: Course, target: StudySession, reset: bool) -> None:
-    """`agenda plan`: re-plan from this planned session on (dropping its manual edits if
-    `reset`)."""
-    schedule.require_planned(target, "only planned sessions are planned")
-    replan_course(session, course, reset=target if reset else None)
+def entries_of(db: Connection, target: SessionRow) -> list[Row[Any]]:
+    """A session's agenda entries in order, each with its lecture and talk (and presenter)
+    joined in: one statement."""
+    return list(db.execute(
+        select(agenda_entries,
+               lectures.c.label.label("lecture_label"), lectures.c.title.label("lecture_title"),
+               lectures.c.optional.label("lecture_optional"),
+               lectures.c.skipped.label("lecture_skipped"),
+               lectures.c.video_minutes.label("lecture_video_minutes"),
+               lectures.c.url.label("lecture_url"),
+               talks.c.title.label("talk_title"), talks.c.url.label("talk_url"),
+               talks.c.status.label("talk_status"),
+               talks.c.times_postponed.label("talk_postponed"),
+               talks.c.postponed_from_id.label("talk_postponed_from_id"),
+               members.c.name.label("presenter"))
+        .outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
+        .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
+        .outerjoin(members, talks.c.presenter_id == members.c.id)
+        .where(agenda_entries.c.session_id == target.id)
+        .order_by(agenda_entries.c.position)
+    ))
 
 
-def entries_of(session: Session, target: StudySession) -> list[AgendaEntry]:
-    return list(
-        session.scalars(
-            select(AgendaEntry)
-            .where(AgendaEntry.session_id == target.id)
-            .order_by(AgendaEntry.position)
-            .options(
-                selectinload(AgendaEntry.lecture),
-                selectinload(AgendaEntry.talk).selectinload(Talk.presenter),
-            )
-        )
-    )
-
-
-def _entry_at(session: Session, target: StudySession, position: int) -> AgendaEntry:
-    for entry in entries_of(session, target):
+def _entry_at(db: Connection, target: SessionRow, position: int) -> Row[Any]:
+    for entry in entries_of(db, target):
         if entry.position == position:
             return entry
     raise NotFound(f"session {target.number}'s agenda has no entry {position}")
 
 
-def add_lecture(
-    session: Session, course: Course, target: StudySession, lecture: Lecture, part: int | None
-) -> AgendaEntry:
+def _part_text(part: int | None, parts: int | None) -> str:
+    return f"part {part}/{parts} " if part is not None else ""
+
+
+def add_lecture(db: Connection, course: CourseRow, target: SessionRow, label: str,
+                part: int | None) -> None:
     """Put a lecture (or one part of it) on a session's agenda, pinned; optional lectures too."""
     _require_planned(target)
+    lecture = courses.get_lecture(db, course, label)
     units = split(lecture, course.pace_minutes)
     if part is None:
         unit = units[0]
@@ -279,94 +197,169 @@ def add_lecture(
         if not matches:
             raise Invalid(f"lecture {lecture.label} has {len(units)} part(s), not part {part}")
         unit = matches[0]
-    if unit.key in lecture_history(session, course).done:
+    if unit.key in lecture_history(db, course).done:
         raise Conflict(f"lecture {lecture.label} {_part_text(unit.part, unit.parts)}was covered "
                        "already".replace("  ", " "))
     # take it off any other planned session's agenda where it was pinned
-    for entry in session.scalars(
-        select(AgendaEntry)
-        .join(StudySession, AgendaEntry.session_id == StudySession.id)
-        .where(
-            StudySession.course_id == course.id,
-            StudySession.status == SessionStatus.PLANNED,
-            AgendaEntry.lecture_id == lecture.id,
-            AgendaEntry.part == unit.part if unit.part is not None else AgendaEntry.part.is_(None),
-            AgendaEntry.pinned.is_(True),
-        )
-    ):
-        session.delete(entry)
-    existing = entries_of(session, target)
-    lecture_positions = [e.position for e in existing if e.kind is EntryKind.LECTURE]
+    planned = select(sessions_table.c.id).where(sessions_table.c.course_id == course.id,
+                                                sessions_table.c.status == SessionStatus.PLANNED)
+    db.execute(delete(agenda_entries).where(
+        agenda_entries.c.session_id.in_(planned),
+        agenda_entries.c.lecture_id == lecture.id,
+        agenda_entries.c.part == unit.part if unit.part is not None
+        else agenda_entries.c.part.is_(None),
+        agenda_entries.c.pinned.is_(True)))
+    lecture_positions = [e.position for e in entries_of(db, target)
+                         if e.kind is EntryKind.LECTURE]
     position = (max(lecture_positions) + 1) if lecture_positions else 2
-    entry = AgendaEntry(
+    db.execute(insert(agenda_entries).values(
         session_id=target.id, kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
-        lecture_id=lecture.id, part=unit.part, parts=unit.parts, pinned=True, position=position,
-    )
-    session.add(entry)
-    session.flush()
-    replan_course(session, course)
-    return entry
+        lecture_id=lecture.id, part=unit.part, parts=unit.parts, pinned=True,
+        position=position))
+    course_changed(db, course.id)
 
 
-def _part_text(part: int | None, parts: int | None) -> str:
-    return f"part {part}/{parts} " if part is not None else ""
-
-
-def remove_entry(session: Session, course: Course, target: StudySession, position: int) -> str:
+def remove_entry(db: Connection, course: CourseRow, target: SessionRow, position: int) -> str:
     """Take a lecture or talk off this session: it moves to the next session, pinned there."""
     _require_planned(target)
-    entry = _entry_at(session, target, position)
-    if entry.kind is EntryKind.LECTURE:
-        assert entry.lecture is not None
-        following, _ = planning.ensure_after(session, course, target)
-        described = f"lecture {entry.lecture.label} {_part_text(entry.part, entry.parts)}".strip()
-        lecture_id, part, parts = entry.lecture_id, entry.part, entry.parts
-        session.delete(entry)
-        session.flush()
-        session.add(AgendaEntry(
+    entry = _entry_at(db, target, position)
+    if entry.kind is EntryKind.LECTURE and entry.lecture_id is not None:
+        following, _ = sessions.following(db, course, target)
+        described = f"lecture {entry.lecture_label} {_part_text(entry.part, entry.parts)}"
+        db.execute(delete(agenda_entries).where(agenda_entries.c.id == entry.id))
+        db.execute(insert(agenda_entries).values(
             session_id=following.id, kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
-            lecture_id=lecture_id, part=part, parts=parts, pinned=True, position=2,
-        ))
-        session.flush()
-        replan_course(session, course)
-        return f"{described} moved to session {following.number}"
-    if entry.kind is EntryKind.TALK:
-        assert entry.talk is not None
-        talk = entry.talk
-        following, _ = planning.ensure_after(session, course, target)
-        session.delete(entry)
-        talk.session_id = following.id
-        if talk.status is TalkStatus.QUEUED:
-            talk.status = TalkStatus.SCHEDULED
-        session.flush()
-        replan_course(session, course)
-        return f"talk {talk.id} moved to session {following.number}"
-    raise Invalid(f"entry {position} is the {entry.kind.value}; change its minutes instead")
+            lecture_id=entry.lecture_id, part=entry.part, parts=entry.parts, pinned=True,
+            position=2))
+        course_changed(db, course.id)
+        return f"{described.strip()} moved to session {following.number}"
+    if entry.kind is EntryKind.TALK and entry.talk_id is not None:
+        following, _ = sessions.following(db, course, target)
+        db.execute(delete(agenda_entries).where(agenda_entries.c.id == entry.id))
+        status = TalkStatus.SCHEDULED if entry.talk_status is TalkStatus.QUEUED \
+            else entry.talk_status
+        db.execute(update(talks).where(talks.c.id == entry.talk_id).values(
+            session_id=following.id, status=status))
+        course_changed(db, course.id)
+        return f"talk {entry.talk_id} moved to session {following.number}"
+    raise Invalid(f"entry {position} is the {EntryKind(entry.kind).value}; "
+                  "change its minutes instead")
 
 
-def move_entry(
-    session: Session, course: Course, target: StudySession, position: int, to: int
-) -> None:
+def move_entry(db: Connection, course: CourseRow, target: SessionRow, position: int,
+               to: int) -> None:
+    """Move an entry to another position in its agenda; it is pinned there."""
     _require_planned(target)
-    existing = entries_of(session, target)
-    entry = _entry_at(session, target, position)
+    existing = entries_of(db, target)
+    entry = _entry_at(db, target, position)
     if not 1 <= to <= len(existing):
         raise Invalid(f"position must be between 1 and {len(existing)}, not {to}")
-    existing.remove(entry)
-    existing.insert(to - 1, entry)
-    for index, item in enumerate(existing, start=1):
-        item.position = index
-    entry.pinned = True
-    session.flush()
-    replan_course(session, course)
+    order = [e.id for e in existing if e.id != entry.id]
+    order.insert(to - 1, entry.id)
+    db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
+               .values(position=bindparam("b_position")),
+               [{"b_id": entry_id, "b_position": index}
+                for index, entry_id in enumerate(order, start=1)])
+    db.execute(update(agenda_entries).where(agenda_entries.c.id == entry.id)
+               .values(pinned=True))
+    course_changed(db, course.id)
 
 
-def set_minutes(
-    session: Session, course: Course, target: StudySession, position: int, minutes: int
-) -> None:
+def set_minutes(db: Connection, course: CourseRow, target: SessionRow, position: int,
+                minutes: int) -> None:
     _require_planned(target)
-    entry = _entry_at(session, target, position)
-    entry.minutes = minutes
-    entry.pinned = True
-    session.flush()
-    replan_course(session, course)
+    entry = _entry_at(db, target, position)
+    db.execute(update(agenda_entries).where(agenda_entries.c.id == entry.id)
+               .values(minutes=minutes, pinned=True))
+    course_changed(db, course.id)
+
+
+# -- the agenda view ----------------------------------------------------------------------------
+
+
+def _not_fitting(db: Connection, course: CourseRow, target: SessionRow,
+                 numbers: dict[int, int]) -> list[dict[str, Any]]:
+    """Queued talks that neither this session nor an earlier planned one could take."""
+    placed = set(db.execute(
+        select(agenda_entries.c.talk_id)
+        .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
+        .where(sessions_table.c.course_id == course.id,
+               sessions_table.c.status == SessionStatus.PLANNED,
+               sessions_table.c.starts_at <= target.starts_at,
+               agenda_entries.c.talk_id.is_not(None))
+    ).scalars())
+    queued = db.execute(
+        select(talks, members.c.name.label("presenter"))
+        .join(members, talks.c.presenter_id == members.c.id)
+        .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.QUEUED)
+    ).all()
+    return [talk_dict(t, t.presenter, numbers)
+            for t in sorted(queued, key=lambda t: planner.queue_order(_talk(t)))
+            if t.id not in placed]
+
+
+def view(db: Connection, course: CourseRow, target: SessionRow,
+         display_tz: str | None = None) -> dict[str, Any]:
+    """The agenda as plain data: the single source for the table, --json and the exports."""
+    tz = display_tz or course.timezone
+    numbers = sessions.numbers(db, course)
+    entries = entries_of(db, target)
+    history = lecture_history(db, course)
+    clock = weekly.local(target.starts_at, tz)
+    end = clock + timedelta(minutes=target.minutes)
+    out: list[dict[str, Any]] = []
+    for entry in entries:
+        kind = EntryKind(entry.kind)
+        lecture = entry.lecture_id is not None
+        talk = entry.talk_id is not None
+        if kind is EntryKind.LECTURE and lecture:
+            title = entry.lecture_title
+        elif kind is EntryKind.TALK and talk:
+            title = entry.talk_title
+        else:
+            title = entry.title or ENTRY_TITLES.get(kind, kind.value)
+        finish = clock + timedelta(minutes=entry.minutes)
+        video = part_minutes(entry.lecture_video_minutes, entry.part,
+                             course.pace_minutes) if lecture else None
+        out.append({
+            "position": entry.position,
+            "kind": kind.value,
+            "start": clock.strftime("%H:%M"),
+            "minutes": entry.minutes,
+            "title": title,
+            "lecture": entry.lecture_label if lecture else None,
+            "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
+            "optional": bool(entry.lecture_optional) if lecture else False,
+            "video_minutes": video,
+            "url": entry.lecture_url if lecture else entry.talk_url if talk else None,
+            "presenter": entry.presenter if talk else None,
+            "talk_id": entry.talk_id if talk else None,
+            "postponed": entry.talk_postponed if talk else 0,
+            "postponed_from": numbers.get(entry.talk_postponed_from_id)
+            if talk and entry.talk_postponed_from_id else None,
+            "carried": lecture and (entry.lecture_id, entry.part) in history.carried
+            and target.status is SessionStatus.PLANNED,
+            "pinned": entry.pinned,
+            "done": entry.done,
+            "overflow": finish > end,
+        })
+        clock = finish
+    total = sum(e["minutes"] for e in out)
+    on_agenda = {e.lecture_id for e in entries if e.lecture_id is not None}
+    optional = [
+        lec for lec in courses.lectures_of(db, course)
+        if lec.optional and not lec.skipped and lec.id not in on_agenda
+        and (lec.id, None) not in history.done
+    ]
+    not_fitting = (_not_fitting(db, course, target, numbers)
+                   if target.status is SessionStatus.PLANNED else [])
+    return {
+        "session": session_dict(course, target),
+        "display_timezone": tz,
+        "entries": out,
+        "total_minutes": total,
+        "over_by_minutes": max(0, total - target.minutes),
+        "optional_lectures": [lecture_dict(lec) for lec in optional],
+        "action_items": items.open_at(db, course, target),
+        "not_fitting": not_fitting,
+    }

@@ -10,29 +10,21 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
-from studygroup import faults, lookup
+from studygroup import faults, members, sessions
 from studygroup.errors import Conflict, Invalid
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_text, too_many_rows
 from studygroup.rules import validate
-from studygroup.store.schema import (
-    AttendanceSource,
-    AttendanceStatus,
-    MemberRow,
-    SessionRow,
-    SessionStatus,
-    attendance,
-    members,
-)
+from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
+from studygroup.store.rows import CourseRow, MemberRow, SessionRow
+from studygroup.store.schema import attendance
+from studygroup.store.schema import members as members_table
 from studygroup.store.types import utcnow
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sqlalchemy import Connection
-
-    from studygroup.store.schema import Reader
 
 
 def _require_recordable(target: SessionRow) -> None:
@@ -41,7 +33,7 @@ def _require_recordable(target: SessionRow) -> None:
 
 
 def record(
-    db: Reader,
+    db: Connection,
     target: SessionRow,
     statuses: dict[AttendanceStatus, Sequence[MemberRow]],
     source: AttendanceSource = AttendanceSource.MANUAL,
@@ -248,16 +240,18 @@ class ImportReport:
 
 
 def match_participants(
-    db: Reader, people: list[Participant]
+    db: Connection, people: list[Participant]
 ) -> tuple[list[tuple[Participant, MemberRow, str]], list[Participant]]:
     """By email first, then by exact name (any case); one query each."""
     emails = [p.email for p in people if p.email]
     by_email: dict[str, MemberRow] = {
-        m.email: m for m in db.execute(select(members).where(members.c.email.in_(emails)))
+        m.email: m for m in db.execute(
+            select(members_table).where(members_table.c.email.in_(emails)))
     } if emails else {}
-    keys = {lookup.name_key(n) for p in people for n in p.names()}
+    keys = {members.name_key(n) for p in people for n in p.names()}
     by_name: dict[str, MemberRow] = {
-        m.name_key: m for m in db.execute(select(members).where(members.c.name_key.in_(keys)))
+        m.name_key: m for m in db.execute(
+            select(members_table).where(members_table.c.name_key.in_(keys)))
     } if keys else {}
     matched: list[tuple[Participant, MemberRow, str]] = []
     unknown: list[Participant] = []
@@ -266,7 +260,7 @@ def match_participants(
         how = "email"
         if member is None:
             how = "name"
-            member = next((by_name[k] for k in (lookup.name_key(n) for n in person.names())
+            member = next((by_name[k] for k in (members.name_key(n) for n in person.names())
                            if k in by_name), None)
         if member is None:
             unknown.append(person)
@@ -311,19 +305,12 @@ def import_attendance(
     if dry_run:
         return report
     new_members: list[MemberRow] = []
-    if report.added:  # --add-unknown: members are made through the ORM, in this transaction
-        from studygroup import members as members_mod
-        from studygroup.store.db import session_on
-
-        with session_on(db) as session:
-            for person in report.added:
-                try:
-                    new_members.append(members_mod.add_member(
-                        session, person.name, members_mod.MemberFields(email=person.email or ""),
-                        today))
-                except (Invalid, Conflict) as exc:
-                    raise RowError(str(path), person.line, str(exc)) from None
-            session.flush()
+    for person in report.added:  # --add-unknown: made as members, in this transaction
+        try:
+            new_members.append(members.add(
+                db, person.name, members.MemberFields(email=person.email or ""), today))
+        except (Invalid, Conflict) as exc:
+            raise RowError(str(path), person.line, str(exc)) from None
     present = [m for _, m, _ in report.matched] + new_members
     minutes = {m.id: p.minutes for p, m, _ in report.matched}
     minutes.update({m.id: p.minutes for p, m in zip(report.added, new_members, strict=True)})
@@ -332,3 +319,44 @@ def import_attendance(
         db, target, {AttendanceStatus.PRESENT: present}, AttendanceSource.IMPORT, minutes
     )
     return report
+
+
+# -- who came -------------------------------------------------------------------------------
+
+
+def present_count(db: Connection, target: SessionRow) -> int:
+    return db.execute(
+        select(func.count()).select_from(attendance).where(
+            attendance.c.session_id == target.id,
+            attendance.c.status == AttendanceStatus.PRESENT)
+    ).scalar_one()
+
+
+def view(db: Connection, target: SessionRow) -> dict[str, Any]:
+    """Who was present, absent or excused at a session, by name."""
+    out: dict[str, list[str]] = {s.value: [] for s in AttendanceStatus}
+    for name, status in db.execute(
+        select(members_table.c.name, attendance.c.status)
+        .join(members_table, attendance.c.member_id == members_table.c.id)
+        .where(attendance.c.session_id == target.id)
+    ):
+        out[AttendanceStatus(status).value].append(name)
+    for names in out.values():
+        names.sort(key=str.casefold)
+    return {
+        "session": target.number,
+        "status": target.status.value,
+        "present": out["present"],
+        "absent": out["absent"],
+        "excused": out["excused"],
+        "counts": {key: len(value) for key, value in out.items()},
+    }
+
+
+def default_session(db: Connection, course: CourseRow) -> Row[Any]:
+    """What `attendance` shows with no REF: the next session once anyone is recorded for it
+    (the call that just happened), else the last held one."""
+    upcoming = sessions.next_planned(db, course)
+    if upcoming is not None and present_count(db, upcoming):
+        return upcoming
+    return sessions.last_held(db, course) or sessions.find(db, course, "next")

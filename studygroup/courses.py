@@ -1,4 +1,4 @@
-"""Courses and their lectures."""
+"""Courses and their lectures: which course a command means, the settings, the syllabus."""
 
 from __future__ import annotations
 
@@ -7,14 +7,25 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
-from studygroup import lookup
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
-from studygroup.models import Course, CourseStatus, Lecture, LectureKind, entity
 from studygroup.rules import validate
+from studygroup.store.db import course_changed
+from studygroup.store.enums import CourseStatus, LectureKind, SessionStatus
+from studygroup.store.rows import CourseRow
+from studygroup.store.schema import (
+    action_items,
+    agenda_entries,
+    courses,
+    lectures,
+    polls,
+    sessions,
+    talks,
+)
+
+COURSE_ENV_VAR = "STUDYGROUP_COURSE"
 
 
 @dataclass
@@ -60,47 +71,113 @@ class CourseFields:
         return values
 
 
-def add_course(session: Session, slug: str, fields: CourseFields) -> Course:
+# -- which course ----------------------------------------------------------------------------
+
+
+def get(db: Connection, slug: str) -> Row[Any]:
+    course = db.execute(select(courses).where(courses.c.slug == slug.strip())).first()
+    if course is None:
+        known = db.execute(select(courses.c.slug).order_by(courses.c.slug).limit(10)).scalars()
+        names = list(known)
+        hint = f"; courses: {', '.join(names)}" if names else "; add one with 'course add'"
+        raise NotFound(f"no course {slug!r}{hint}")
+    return course
+
+
+def pick(db: Connection, slug: str | None) -> Row[Any]:
+    """--course SLUG, else STUDYGROUP_COURSE (passed in as slug by the CLI), else the one
+    active course."""
+    if slug:
+        return get(db, slug)
+    active = db.execute(
+        select(courses).where(courses.c.status == CourseStatus.ACTIVE)
+        .order_by(courses.c.slug).limit(6)
+    ).all()
+    if len(active) == 1:
+        return active[0]
+    if not active:
+        raise NotFound("no active course; add one with 'studygroup course add'")
+    names = ", ".join(c.slug for c in active[:5])
+    raise Invalid(
+        f"several courses are active ({names}): choose one with --course SLUG "
+        f"or {COURSE_ENV_VAR}"
+    )
+
+
+def listed(db: Connection, include_archived: bool = False) -> list[Row[Any]]:
+    query = select(courses).order_by(courses.c.slug)
+    if not include_archived:
+        query = query.where(courses.c.status != CourseStatus.ARCHIVED)
+    return list(db.execute(query))
+
+
+def show(db: Connection, slug: str, with_optional: bool) -> dict[str, Any]:
+    """`course show`: the settings, the lectures in order and the progress forecast."""
+    from studygroup.progress import course_progress
+    from studygroup.render.contracts import course_detail, lecture_dict
+
+    found = get(db, slug)
+    course_lectures = lectures_of(db, found)
+    progress = course_progress(db, found, course_lectures, with_optional)
+    return course_detail(found) | {
+        "lectures": [lecture_dict(lec) for lec in course_lectures],
+        "progress": progress,
+        "forecast_end": progress["forecast_end"],
+    }
+
+
+# -- changing a course --------------------------------------------------------------------------
+
+
+def add(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
     slug = validate.slug(slug)
     values = fields.cleaned()
     for required in ("title", "timezone", "weekday", "start_time"):
         if required not in values:
             raise Invalid(f"a course needs a {required.replace('_', ' ')}")
-    if session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
+    if db.scalar(select(courses.c.id).where(courses.c.slug == slug)) is not None:
         raise Conflict(f"a course with slug {slug!r} already exists")
-    course = Course(slug=slug, **values)
-    session.add(course)
-    session.flush()
-    return course
+    db.execute(insert(courses).values(slug=slug, **values))
+    return get(db, slug)
 
 
-def get_course(session: Session, slug: str) -> Course:
-    """The course to change (the rule is lookup.get_course)."""
-    return entity(session, Course, lookup.get_course(session, slug))
+def edit(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
+    course = get(db, slug)
+    values = fields.cleaned()
+    if values:
+        db.execute(update(courses).where(courses.c.id == course.id).values(values))
+    course_changed(db, course.id)  # settings shape every planned agenda
+    return get(db, slug)
 
 
-def pick_course(session: Session, slug: str | None) -> Course:
-    """The course to change (the rule is lookup.pick_course)."""
-    return entity(session, Course, lookup.pick_course(session, slug))
+def _count(db: Connection, table: Any, *where: Any) -> int:
+    return db.scalar(select(func.count()).select_from(table).where(*where)) or 0
 
 
-def edit_course(session: Session, slug: str, fields: CourseFields) -> Course:
-    course = get_course(session, slug)
-    for name, value in fields.cleaned().items():
-        setattr(course, name, value)
-    session.flush()
-    _replan(session, course)
-    return course
+def describe_counts(counts: dict[tuple[str, str], int]) -> str:
+    """'1 talk, 3 action items': keys are (singular, plural)."""
+    return ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n)
 
 
-def _replan(session: Session, course: Course) -> None:
-    """Lectures and settings shape every planned agenda: re-plan them."""
-    from studygroup.agenda import replan_course
+def delete_course(db: Connection, course: CourseRow) -> None:
+    """A hard delete, with its lectures: refused once the course has any history."""
+    history = {
+        ("session", "sessions"): _count(db, sessions, sessions.c.course_id == course.id),
+        ("talk", "talks"): _count(db, talks, talks.c.course_id == course.id),
+        ("action item", "action items"):
+            _count(db, action_items, action_items.c.course_id == course.id),
+        ("poll", "polls"): _count(db, polls, (polls.c.course_id == course.id)
+                                  | (polls.c.created_course_id == course.id)),
+    }
+    if any(history.values()):
+        raise Conflict(f"course {course.slug} has history ({describe_counts(history)}); "
+                       "archive it instead with 'studygroup course edit "
+                       f"{course.slug} --status archived'")
+    db.execute(delete(lectures).where(lectures.c.course_id == course.id))
+    db.execute(delete(courses).where(courses.c.id == course.id))
 
-    replan_course(session, course)
 
-
-# -- lectures ---------------------------------------------------------------------------------
+# -- lectures -----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -129,64 +206,74 @@ class LectureFields:
         return values
 
 
-def list_lectures(session: Session, course: Course) -> list[Lecture]:
-    return list(
-        session.scalars(
-            select(Lecture).where(Lecture.course_id == course.id).order_by(Lecture.position)
-        )
-    )
+def lectures_of(db: Connection, course: CourseRow) -> list[Row[Any]]:
+    """The course's lectures in course order."""
+    return list(db.execute(
+        select(lectures).where(lectures.c.course_id == course.id)
+        .order_by(lectures.c.position)))
 
 
-def get_lecture(session: Session, course: Course, label: str) -> Lecture:
-    lecture = session.scalar(
-        select(Lecture).where(Lecture.course_id == course.id, Lecture.label == label.strip())
-    )
+def get_lecture(db: Connection, course: CourseRow, label: str) -> Row[Any]:
+    lecture = db.execute(select(lectures).where(
+        lectures.c.course_id == course.id, lectures.c.label == label.strip())).first()
     if lecture is None:
         raise NotFound(f"course {course.slug!r} has no lecture {label!r}")
     return lecture
 
 
-def _next_position(session: Session, course: Course) -> int:
-    current = session.scalar(
-        select(func.max(Lecture.position)).where(Lecture.course_id == course.id)
-    )
+def _next_position(db: Connection, course: CourseRow) -> int:
+    current = db.scalar(
+        select(func.max(lectures.c.position)).where(lectures.c.course_id == course.id))
     return (current or 0) + 1
 
 
-def add_lecture(session: Session, course: Course, label: str, fields: LectureFields) -> Lecture:
+def add_lecture(db: Connection, course: CourseRow, label: str,
+                fields: LectureFields) -> Row[Any]:
     label = validate.label(label)
     values = fields.cleaned()
     if "title" not in values:
         raise Invalid("a lecture needs a title")
-    exists = session.scalar(
-        select(Lecture.id).where(Lecture.course_id == course.id, Lecture.label == label)
-    )
+    exists = db.scalar(select(lectures.c.id).where(
+        lectures.c.course_id == course.id, lectures.c.label == label))
     if exists is not None:
         raise Conflict(f"course {course.slug!r} already has a lecture {label!r}")
-    lecture = Lecture(course_id=course.id, label=label, position=_next_position(session, course))
-    for name, value in values.items():
-        setattr(lecture, name, value)
-    session.add(lecture)
-    session.flush()
-    _replan(session, course)
-    return lecture
+    db.execute(insert(lectures).values(course_id=course.id, label=label,
+                                       position=_next_position(db, course), **values))
+    course_changed(db, course.id)
+    return get_lecture(db, course, label)
 
 
-def edit_lecture(session: Session, course: Course, label: str, fields: LectureFields) -> Lecture:
-    lecture = get_lecture(session, course, label)
-    for name, value in fields.cleaned().items():
-        setattr(lecture, name, value)
-    session.flush()
-    _replan(session, course)
-    return lecture
+def edit_lecture(db: Connection, course: CourseRow, label: str,
+                 fields: LectureFields) -> Row[Any]:
+    lecture = get_lecture(db, course, label)
+    values = fields.cleaned()
+    if values:
+        db.execute(update(lectures).where(lectures.c.id == lecture.id).values(values))
+    course_changed(db, course.id)
+    return get_lecture(db, course, label)
 
 
-def set_skipped(session: Session, course: Course, label: str, skipped: bool) -> Lecture:
-    lecture = get_lecture(session, course, label)
-    lecture.skipped = skipped
-    session.flush()
-    _replan(session, course)
-    return lecture
+def set_skipped(db: Connection, course: CourseRow, label: str, skipped: bool) -> Row[Any]:
+    lecture = get_lecture(db, course, label)
+    db.execute(update(lectures).where(lectures.c.id == lecture.id).values(skipped=skipped))
+    course_changed(db, course.id)
+    return get_lecture(db, course, label)
+
+
+def delete_lecture(db: Connection, course: CourseRow, label: str) -> None:
+    """A hard delete: refused once the lecture was on a held or cancelled session's agenda."""
+    lecture = get_lecture(db, course, label)
+    held = _count(
+        db, agenda_entries, agenda_entries.c.lecture_id == lecture.id,
+        agenda_entries.c.session_id.in_(select(sessions.c.id).where(
+            sessions.c.status != SessionStatus.PLANNED)))
+    if held:
+        raise Conflict(f"lecture {lecture.label} is part of {held} past agenda entr"
+                       f"{'y' if held == 1 else 'ies'}; skip it instead with "
+                       "'studygroup lecture skip'")
+    db.execute(delete(agenda_entries).where(agenda_entries.c.lecture_id == lecture.id))
+    db.execute(delete(lectures).where(lectures.c.id == lecture.id))
+    course_changed(db, course.id)
 
 
 LECTURE_COLUMNS = ("label", "title", "kind", "minutes", "optional", "url")
@@ -238,33 +325,42 @@ def parse_syllabus(path: Path, max_rows: int = MAX_ROWS) -> list[tuple[str, Lect
     return parsed
 
 
-def import_lectures(session: Session, course: Course, path: Path,
+def import_lectures(db: Connection, course: CourseRow, path: Path,
                     max_rows: int = MAX_ROWS) -> ImportSummary:
     """Add or update lectures from a CSV syllabus; all rows or none.
 
     New labels are appended in file order; a label already in the course is updated in place.
     """
-    return apply_syllabus(session, course, parse_syllabus(path, max_rows))
+    return apply_syllabus(db, course, parse_syllabus(path, max_rows))
 
 
-def apply_syllabus(
-    session: Session, course: Course, parsed: list[tuple[str, LectureFields]]
-) -> ImportSummary:
-    existing = {lec.label: lec for lec in list_lectures(session, course)}
+def apply_syllabus(db: Connection, course: CourseRow,
+                   parsed: list[tuple[str, LectureFields]]) -> ImportSummary:
+    """Set-based: one insert for the new lectures, one update per set of columns changed."""
+    existing = {lec.label: lec.id for lec in lectures_of(db, course)}
     summary = ImportSummary()
-    position = _next_position(session, course)
+    position = _next_position(db, course)
+    new: list[dict[str, Any]] = []
+    runs: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for label, fields in parsed:
         values = fields.cleaned()
-        lecture = existing.get(label)
-        if lecture is None:
-            lecture = Lecture(course_id=course.id, label=label, position=position)
+        lecture_id = existing.get(label)
+        if lecture_id is None:
+            new.append({"course_id": course.id, "label": label, "position": position,
+                        "kind": LectureKind.LECTURE, "optional": False, "skipped": False,
+                        "video_minutes": None, "url": None} | values)
             position += 1
-            session.add(lecture)
             summary.added.append(label)
         else:
+            columns = tuple(sorted(values))
+            runs.setdefault(columns, []).append(
+                {"b_id": lecture_id, **{f"b_{c}": values[c] for c in columns}})
             summary.updated.append(label)
-        for name, value in values.items():
-            setattr(lecture, name, value)
-    session.flush()
-    _replan(session, course)
+    for columns, batch in runs.items():
+        if columns:
+            db.execute(update(lectures).where(lectures.c.id == bindparam("b_id"))
+                       .values({c: bindparam(f"b_{c}") for c in columns}), batch)
+    if new:
+        db.execute(insert(lectures), new)
+    course_changed(db, course.id)
     return summary

@@ -11,35 +11,28 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from studygroup import schedule, views
+from studygroup import agenda, attendance, polls, sessions
 from studygroup.render.contracts import session_dict
-from studygroup.store.schema import (
-    CourseRow,
-    EntryKind,
-    SessionRow,
-    SessionStatus,
-    agenda_entries,
-    lectures,
-    members,
-    talks,
-)
+from studygroup.store.enums import EntryKind, SessionStatus
+from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.schema import agenda_entries, lectures, members, talks
 
 if TYPE_CHECKING:
-    from studygroup.store.schema import Reader
+    from sqlalchemy import Connection
 
 
-def agenda_document(db: Reader, course: CourseRow, target: SessionRow,
+def agenda_document(db: Connection, course: CourseRow, target: SessionRow,
                     display_tz: str | None = None) -> dict[str, Any]:
-    view = views.agenda_view(db, course, target, display_tz)
+    view = agenda.view(db, course, target, display_tz)
     entries = view["entries"]
     owners: dict[str, list[dict[str, Any]]] = {}
     for item in view["action_items"]:
         owners.setdefault(item["owner"] or "", []).append(item)
-    previous = schedule.previous_held(db, target)
-    following = schedule.planned_after(db, target)
+    previous = sessions.previous_held(db, target)
+    following = sessions.planned_after(db, target)
     next_line: dict[str, Any] | None = None
     if following is not None:
-        upcoming = views.entry_rows(db, following)
+        upcoming = agenda.entries_of(db, following)
         next_line = {
             "session": following.number,
             "local_start": session_dict(course, following)["local_start"],
@@ -70,20 +63,20 @@ def agenda_document(db: Reader, course: CourseRow, target: SessionRow,
         ],
         "previous": {
             "session": previous.number,
-            "present": views.present_count(db, previous),
+            "present": attendance.present_count(db, previous),
         } if previous is not None else None,
         "next": next_line,
-        "poll": views.open_poll(db, course),
+        "poll": polls.open_for(db, course),
     }
     return document
 
 
-def calendar_document(db: Reader, course: CourseRow) -> dict[str, Any]:
+def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
     """Every session of a course with a stable UID and a short agenda summary. Two queries
     (sessions, then the lecture and talk entries of all of them), whatever the length."""
     import uuid  # only the calendar needs it
 
-    every = schedule.sessions_of(db, course)
+    every = sessions.of_course(db, course)
     lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []}
                                               for s in every}
     rows = db.execute(

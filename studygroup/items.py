@@ -2,39 +2,80 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from typing import Any
 
-from studygroup import agenda
+from sqlalchemy import Connection, Row, String, insert, or_, select, type_coerce, update
+
+from studygroup import sessions
 from studygroup.errors import Conflict, NotFound
-from studygroup.models import ActionItem, Course, ItemStatus, Member
 from studygroup.rules import validate
-from studygroup.store.schema import SessionRow
+from studygroup.store.db import course_changed, new_id
+from studygroup.store.enums import ItemStatus
+from studygroup.store.rows import CourseRow, MemberRow, SessionRow
+from studygroup.store.schema import action_items, members
+from studygroup.store.schema import sessions as sessions_table
 from studygroup.store.types import utcnow
 
 
-def get_item(session: Session, course: Course, item_id: int) -> ActionItem:
-    item = session.scalar(
-        select(ActionItem)
-        .where(ActionItem.id == item_id, ActionItem.course_id == course.id)
-        .options(selectinload(ActionItem.owner))
-    )
+def item_rows(db: Connection, *where: Any) -> list[dict[str, Any]]:
+    """Action items as the JSON contract (`id, text, owner, status, carried, due_session`),
+    read with one plain query: lists of thousands of open items stay cheap."""
+    due = sessions_table.alias("due")
+    rows = db.execute(
+        # the status as its stored value (the CHECK constraint vouches for it), not an enum
+        select(action_items.c.id, action_items.c.text, members.c.name,
+               type_coerce(action_items.c.status, String), action_items.c.times_carried,
+               due.c.number)
+        .outerjoin(members, action_items.c.owner_id == members.c.id)
+        .outerjoin(due, action_items.c.due_session_id == due.c.id)
+        .where(*where)
+        .order_by(action_items.c.id)
+    ).all()  # one fetchall: iterating the result would fetch row by row
+    return [{"id": item_id, "text": text, "owner": owner, "status": status,
+             "carried": carried, "due_session": number}
+            for item_id, text, owner, status, carried, number in rows]
+
+
+def listed(db: Connection, course: CourseRow, status: ItemStatus | None,
+           owner: MemberRow | None, due: SessionRow | None) -> list[dict[str, Any]]:
+    """`item list`: a course's items, optionally by status, owner, and session due (or made)."""
+    where: list[Any] = [action_items.c.course_id == course.id]
+    if status is not None:
+        where.append(action_items.c.status == status)
+    if owner is not None:
+        where.append(action_items.c.owner_id == owner.id)
+    if due is not None:
+        where.append(or_(action_items.c.due_session_id == due.id,
+                         action_items.c.created_session_id == due.id))
+    return item_rows(db, *where)
+
+
+def open_at(db: Connection, course: CourseRow, target: SessionRow) -> list[dict[str, Any]]:
+    """Open items due at the session (and, for the next session, those due at none)."""
+    upcoming = sessions.next_planned(db, course)
+    due = action_items.c.due_session_id == target.id
+    if upcoming is not None and upcoming.id == target.id:
+        due = or_(due, action_items.c.due_session_id.is_(None))
+    return item_rows(db, action_items.c.course_id == course.id,
+                     action_items.c.status == ItemStatus.OPEN, due)
+
+
+def get(db: Connection, course: CourseRow, item_id: int) -> Row[Any]:
+    item = db.execute(
+        select(action_items, members.c.name.label("owner_name"))
+        .outerjoin(members, action_items.c.owner_id == members.c.id)
+        .where(action_items.c.id == item_id, action_items.c.course_id == course.id)
+    ).first()
     if item is None:
         raise NotFound(f"{course.slug} has no action item {item_id}")
     return item
 
 
-def add_item(
-    session: Session,
-    course: Course,
-    text: str,
-    owner: Member | None,
-    due: SessionRow | None,
-    created_in: SessionRow | None,
-) -> ActionItem:
+def add(db: Connection, course: CourseRow, text: str, owner: MemberRow | None,
+        due: SessionRow | None, created_in: SessionRow | None) -> Row[Any]:
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived; restore them before assigning items")
-    item = ActionItem(
+    item_id = new_id(db.execute(insert(action_items).values(
         course_id=course.id,
         text=validate.text(text, "item text", max_len=500),
         owner_id=owner.id if owner else None,
@@ -42,52 +83,47 @@ def add_item(
         created_session_id=created_in.id if created_in else None,
         status=ItemStatus.OPEN,
         times_carried=0,
-    )
-    session.add(item)
-    session.flush()
-    agenda.replan_course(session, course)
-    return item
+    )))
+    course_changed(db, course.id)  # an open item puts a review on the agenda
+    return get(db, course, item_id)
 
 
-def close_items(
-    session: Session, course: Course, ids: list[int], status: ItemStatus
-) -> list[ActionItem]:
-    items = [get_item(session, course, i) for i in ids]
+def close(db: Connection, course: CourseRow, ids: list[int],
+          status: ItemStatus) -> list[Row[Any]]:
+    """Mark items done or dropped; all of them or none."""
+    items = [get(db, course, i) for i in ids]
     for item in items:
         if item.status is not ItemStatus.OPEN:
             raise Conflict(f"item {item.id} is already {item.status.value}")
-    now = utcnow()
-    for item in items:
-        item.status = status
-        item.closed_at = now
-    session.flush()
-    agenda.replan_course(session, course)
+    db.execute(update(action_items).where(action_items.c.id.in_(ids)).values(
+        status=status, closed_at=utcnow()))
+    course_changed(db, course.id)
     return items
 
 
-def reopen_items(session: Session, course: Course, ids: list[int]) -> list[ActionItem]:
-    items = [get_item(session, course, i) for i in ids]
+def reopen(db: Connection, course: CourseRow, ids: list[int]) -> list[Row[Any]]:
+    items = [get(db, course, i) for i in ids]
     for item in items:
         if item.status is ItemStatus.OPEN:
             raise Conflict(f"item {item.id} is already open")
-        item.status = ItemStatus.OPEN
-        item.closed_at = None
-    session.flush()
-    agenda.replan_course(session, course)
+    db.execute(update(action_items).where(action_items.c.id.in_(ids)).values(
+        status=ItemStatus.OPEN, closed_at=None))
+    course_changed(db, course.id)
     return items
 
 
-def assign(session: Session, course: Course, item_id: int, owner: Member | None) -> ActionItem:
-    item = get_item(session, course, item_id)
+def assign(db: Connection, course: CourseRow, item_id: int,
+           owner: MemberRow | None) -> Row[Any]:
+    item = get(db, course, item_id)
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived")
-    item.owner_id = owner.id if owner else None
-    session.flush()
-    return item
+    db.execute(update(action_items).where(action_items.c.id == item.id).values(
+        owner_id=owner.id if owner else None))
+    return get(db, course, item_id)
 
 
-def edit(session: Session, course: Course, item_id: int, text: str) -> ActionItem:
-    item = get_item(session, course, item_id)
-    item.text = validate.text(text, "item text", max_len=500)
-    session.flush()
-    return item
+def edit(db: Connection, course: CourseRow, item_id: int, text: str) -> Row[Any]:
+    item = get(db, course, item_id)
+    db.execute(update(action_items).where(action_items.c.id == item.id).values(
+        text=validate.text(text, "item text", max_len=500)))
+    return get(db, course, item_id)

@@ -7,17 +7,29 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
-from studygroup import faults, lookup
-from studygroup.errors import Conflict, Invalid
+from studygroup import faults
+from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
-from studygroup.lookup import name_key
-from studygroup.models import Member, entity
 from studygroup.rules import validate
 from studygroup.store import schema
+from studygroup.store.db import new_id
+from studygroup.store.rows import MemberRow
+from studygroup.store.schema import (
+    action_items,
+    attendance,
+    members,
+    poll_ballots,
+    reminders,
+    talks,
+)
 from studygroup.store.types import utcnow
+
+
+def name_key(name: str) -> str:
+    """Member names are unique regardless of case: this is the stored key."""
+    return name.casefold()
 
 
 @dataclass
@@ -48,66 +60,128 @@ class MemberFields:
         return values
 
 
-def _check_unique(session: Session, values: dict[str, Any], member_id: int | None) -> None:
+def _check_unique(db: Connection, values: dict[str, Any], member_id: int | None) -> None:
     checks = (
-        ("name_key", Member.name_key, "a member named {!r} already exists"),
-        ("email", Member.email, "the email {!r} already belongs to {}"),
-        ("handle", Member.handle, "the handle @{} already belongs to {}"),
+        ("name_key", members.c.name_key, "a member named {!r} already exists"),
+        ("email", members.c.email, "the email {!r} already belongs to {}"),
+        ("handle", members.c.handle, "the handle @{} already belongs to {}"),
     )
     for key, column, message in checks:
         value = values.get(key)
         if value is None:
             continue
-        other = session.scalar(select(Member).where(column == value))
+        other = db.execute(select(members.c.id, members.c.name).where(column == value)).first()
         if other is not None and other.id != member_id:
             shown = values["name"] if key == "name_key" else value
             raise Conflict(message.format(shown, other.name))
 
 
-def add_member(session: Session, name: str, fields: MemberFields, today: date) -> Member:
+def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]:
+    """A member by exact name (any case), email, @handle, or a unique name prefix."""
+    text = ref.strip()
+    if not text:
+        raise Invalid("empty member name")
+    query = select(members)
+    if not include_archived:
+        query = query.where(members.c.active.is_(True))
+    if text.startswith("@"):
+        member = db.execute(query.where(members.c.handle == text[1:])).first()
+        if member is None:
+            raise NotFound(f"no member with handle {text!r}")
+        return member
+    if "@" in text:
+        member = db.execute(query.where(members.c.email == text.lower())).first()
+        if member is not None:
+            return member
+    key = name_key(text)
+    member = db.execute(query.where(members.c.name_key == key)).first()
+    if member is not None:
+        return member
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    candidates = db.execute(
+        query.where(members.c.name_key.like(escaped + "%", escape="\\"))
+        .order_by(members.c.name_key)
+        .limit(6)
+    ).all()
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise NotFound(f"no member {ref!r}; see 'studygroup member list'")
+    names = ", ".join(m.name for m in candidates[:5])
+    more = ", ..." if len(candidates) > 5 else ""
+    raise Invalid(f"{ref!r} is ambiguous: it could be {names}{more}")
+
+
+def get(db: Connection, member_id: int) -> Row[Any]:
+    return db.execute(select(members).where(members.c.id == member_id)).one()
+
+
+def listed(db: Connection, include_archived: bool = False) -> list[Row[Any]]:
+    query = select(members).order_by(members.c.name_key)
+    if not include_archived:
+        query = query.where(members.c.active.is_(True))
+    return list(db.execute(query))
+
+
+def add(db: Connection, name: str, fields: MemberFields, today: date) -> Row[Any]:
     fields.name = name
     values = fields.cleaned()
-    _check_unique(session, values, None)
-    member = Member(joined_on=today, active=True, **values)
-    session.add(member)
-    session.flush()
-    return member
+    _check_unique(db, values, None)
+    member_id = new_id(db.execute(insert(members).values(
+        joined_on=today, active=True, **values)))
+    return get(db, member_id)
 
 
-def find_member(session: Session, ref: str, *, include_archived: bool = True) -> Member:
-    """The member to change (the rule is lookup.find_member)."""
-    return entity(session, Member,
-                  lookup.find_member(session, ref, include_archived=include_archived))
-
-
-def edit_member(session: Session, ref: str, fields: MemberFields) -> Member:
-    member = find_member(session, ref)
+def edit(db: Connection, ref: str, fields: MemberFields) -> Row[Any]:
+    member = find(db, ref)
     values = fields.cleaned()
-    _check_unique(session, values, member.id)
-    for name, value in values.items():
-        setattr(member, name, value)
-    session.flush()
-    return member
+    _check_unique(db, values, member.id)
+    if values:
+        db.execute(update(members).where(members.c.id == member.id).values(values))
+    return get(db, member.id)
 
 
-def archive_member(session: Session, ref: str) -> Member:
-    member = find_member(session, ref)
+def archive(db: Connection, ref: str) -> Row[Any]:
+    member = find(db, ref)
     if not member.active:
         raise Conflict(f"{member.name} is already archived")
-    member.active = False
-    member.archived_at = utcnow()
-    session.flush()
-    return member
+    db.execute(update(members).where(members.c.id == member.id).values(
+        active=False, archived_at=utcnow()))
+    return get(db, member.id)
 
 
-def restore_member(session: Session, ref: str) -> Member:
-    member = find_member(session, ref)
+def restore(db: Connection, ref: str) -> Row[Any]:
+    member = find(db, ref)
     if member.active:
         raise Conflict(f"{member.name} is not archived")
-    member.active = True
-    member.archived_at = None
-    session.flush()
-    return member
+    db.execute(update(members).where(members.c.id == member.id).values(
+        active=True, archived_at=None))
+    return get(db, member.id)
+
+
+def _count(db: Connection, table: Any, *where: Any) -> int:
+    return db.scalar(select(func.count()).select_from(table).where(*where)) or 0
+
+
+def delete_member(db: Connection, member: MemberRow) -> None:
+    """A hard delete: refused once the member has any history (archive them instead)."""
+    from studygroup.courses import describe_counts
+
+    history = {
+        ("attendance record", "attendance records"):
+            _count(db, attendance, attendance.c.member_id == member.id),
+        ("talk", "talks"): _count(db, talks, talks.c.presenter_id == member.id),
+        ("action item", "action items"):
+            _count(db, action_items, action_items.c.owner_id == member.id),
+        ("poll ballot", "poll ballots"):
+            _count(db, poll_ballots, poll_ballots.c.member_id == member.id),
+        ("reminder sent", "reminders sent"):
+            _count(db, reminders, reminders.c.member_id == member.id),
+    }
+    if any(history.values()):
+        raise Conflict(f"{member.name} has history ({describe_counts(history)}); "
+                       "archive them instead with 'studygroup member archive'")
+    db.execute(delete(members).where(members.c.id == member.id))
 
 
 MEMBER_COLUMNS = ("name", "email", "handle", "timezone")
@@ -119,7 +193,7 @@ class MemberImportSummary:
     updated: list[str] = field(default_factory=list)
 
 
-def import_members(session: Session, path: Path, today: date,
+def import_members(db: Connection, path: Path, today: date,
                    max_rows: int = MAX_ROWS) -> MemberImportSummary:
     """Add or update members from CSV (name,email,handle,timezone); all rows or none.
 
@@ -133,7 +207,7 @@ def import_members(session: Session, path: Path, today: date,
     names: dict[int, str] = {}
     owner: dict[str, dict[Any, int]] = {"name_key": {}, "email": {}, "handle": {}}
     held: dict[int, dict[str, Any]] = {}  # each member's unique values, as the rows change them
-    for member_id, name, key, email, handle in session.execute(
+    for member_id, name, key, email, handle in db.execute(
             select(table.c.id, table.c.name, table.c.name_key, table.c.email, table.c.handle)):
         names[member_id] = name
         for column, value in (("name_key", key), ("email", email), ("handle", handle)):
@@ -198,10 +272,10 @@ def import_members(session: Session, path: Path, today: date,
             runs.append((columns, []))
         runs[-1][1].append({"b_id": member_id, **{f"b_{c}": values[c] for c in columns}})
     for columns, batch in runs:
-        session.execute(
+        db.execute(
             update(table).where(table.c.id == bindparam("b_id"))
             .values({c: bindparam(f"b_{c}") for c in columns}), batch)
     faults.point("member-import-mid")  # the updates are in, the new members not yet
     if new:
-        session.execute(insert(table), new)
+        db.execute(insert(table), new)
     return summary

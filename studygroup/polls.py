@@ -9,163 +9,254 @@ the one added last. The same rule decides an exact 50/50 final round.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
-from studygroup.courses import CourseFields, LectureFields, add_course, apply_syllabus
+from studygroup import courses
+from studygroup.courses import CourseFields, LectureFields
 from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.models import (
-    Ballot,
-    Course,
-    Member,
-    Poll,
-    PollOption,
-    PollOptionLecture,
-    PollStatus,
-    Ranking,
-)
+from studygroup.render.contracts import poll_dict
 from studygroup.rules import validate
 from studygroup.rules.runoff import instant_runoff
+from studygroup.store.db import new_id
+from studygroup.store.enums import PollStatus
+from studygroup.store.rows import CourseRow, MemberRow
+from studygroup.store.schema import (
+    poll_ballots,
+    poll_option_lectures,
+    poll_options,
+    poll_rankings,
+    polls,
+)
 from studygroup.store.types import utcnow
-from studygroup.views import ballots_of
 
 
-def get_poll(session: Session, poll_id: int) -> Poll:
-    poll = session.scalar(
-        select(Poll).where(Poll.id == poll_id).options(selectinload(Poll.options))
-    )
+def get(db: Connection, poll_id: int) -> Row[Any]:
+    poll = db.execute(select(polls).where(polls.c.id == poll_id)).first()
     if poll is None:
         raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
     return poll
 
 
-def create_poll(
-    session: Session, title: str, closes_on: date | None, course: Course | None
-) -> Poll:
-    poll = Poll(title=validate.text(title, "poll title"), closes_on=closes_on,
-                course_id=course.id if course else None, status=PollStatus.OPEN)
-    session.add(poll)
-    session.flush()
-    return poll
+def _poll_options(db: Connection, poll_ids: list[int]) -> dict[int, list[Row[Any]]]:
+    """Each poll's options in order, with the size of each option's syllabus."""
+    syllabus = (select(func.count()).where(poll_option_lectures.c.option_id == poll_options.c.id)
+                .scalar_subquery())
+    out: dict[int, list[Row[Any]]] = {poll_id: [] for poll_id in poll_ids}
+    for option in db.execute(
+        select(poll_options, syllabus.label("lectures"))
+        .where(poll_options.c.poll_id.in_(poll_ids))
+        .order_by(poll_options.c.poll_id, poll_options.c.position)
+    ):
+        out[option.poll_id].append(option)
+    return out
 
 
-def _require_open(poll: Poll, today: date | None = None) -> None:
+def listed(db: Connection, poll_id: int | None = None) -> list[dict[str, Any]]:
+    """`poll list` (or one poll for `poll show`): options and ballot counts, in three
+    statements however many polls there are."""
+    query = select(polls).order_by(polls.c.id)
+    if poll_id is not None:
+        query = query.where(polls.c.id == poll_id)
+    found = db.execute(query).all()
+    if poll_id is not None and not found:
+        raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
+    ids = [p.id for p in found]
+    options = _poll_options(db, ids)
+    ballots: dict[int, int] = dict(db.execute(
+        select(poll_ballots.c.poll_id, func.count()).where(poll_ballots.c.poll_id.in_(ids))
+        .group_by(poll_ballots.c.poll_id)).all())
+    return [poll_dict(p, options[p.id], ballots.get(p.id, 0)) for p in found]
+
+
+def ballots_of(db: Connection, poll_id: int) -> list[list[int]]:
+    """Every ballot of a poll as its option ids, best first."""
+    out: dict[int, list[int]] = {}
+    for ballot_id, option_id in db.execute(
+        select(poll_rankings.c.ballot_id, poll_rankings.c.option_id)
+        .join(poll_ballots, poll_rankings.c.ballot_id == poll_ballots.c.id)
+        .where(poll_ballots.c.poll_id == poll_id)
+        .order_by(poll_rankings.c.ballot_id, poll_rankings.c.rank)
+    ):
+        out.setdefault(ballot_id, []).append(option_id)
+    return list(out.values())
+
+
+def result(db: Connection, poll_id: int, min_members: int) -> dict[str, Any]:
+    """`poll result`: the instant-runoff rounds and winner, first preferences, and the options
+    with enough first preferences for a parallel sub-group."""
+    poll = db.execute(select(polls).where(polls.c.id == poll_id)).first()
+    if poll is None:
+        raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
+    options = _poll_options(db, [poll.id])[poll.id]
+    titles = {o.id: o.title for o in options}
+    ballots = ballots_of(db, poll.id)
+    runoff = instant_runoff([o.id for o in options], ballots)
+    return {
+        "poll": poll.id,
+        "title": poll.title,
+        "status": poll.status.value,
+        "ballots": len(ballots),
+        "winner": titles[runoff.winner] if runoff.winner else None,
+        "rounds": [
+            {"round": r["round"],
+             "counts": {titles[o]: n for o, n in r["counts"].items()},
+             "exhausted": r["exhausted"],
+             "eliminated": titles[r["eliminated"]] if r["eliminated"] else None,
+             "winner": titles[r["winner"]] if r["winner"] else None}
+            for r in runoff.rounds
+        ],
+        "first_preferences": {titles[o.id]: runoff.first[o.id] for o in options},
+        "min_members": min_members,
+        "parallel_groups": [
+            {"option": o.title, "first_preferences": runoff.first[o.id],
+             "ranked_by": runoff.mentions[o.id], "winner": o.id == runoff.winner}
+            for o in options if runoff.first[o.id] >= min_members
+        ],
+    }
+
+
+def open_for(db: Connection, course: CourseRow) -> dict[str, Any] | None:
+    """The open poll to show on a course's agenda: its own, or one for everyone."""
+    poll = db.execute(
+        select(polls)
+        .where(polls.c.status == PollStatus.OPEN,
+               (polls.c.course_id == course.id) | polls.c.course_id.is_(None))
+        .order_by(polls.c.id.desc())
+        .limit(1)
+    ).first()
+    if poll is None:
+        return None
+    options = db.execute(select(poll_options.c.title).where(poll_options.c.poll_id == poll.id)
+                         .order_by(poll_options.c.position)).scalars().all()
+    if not options:
+        return None
+    return {"id": poll.id, "title": poll.title, "options": list(options),
+            "closes": poll.closes_on.isoformat() if poll.closes_on else None}
+
+
+def create(db: Connection, title: str, closes_on: date | None,
+           course: CourseRow | None) -> Row[Any]:
+    poll_id = new_id(db.execute(insert(polls).values(
+        title=validate.text(title, "poll title"), closes_on=closes_on,
+        course_id=course.id if course else None, status=PollStatus.OPEN,
+    )))
+    return get(db, poll_id)
+
+
+def _require_open(poll: Row[Any], today: date | None = None) -> None:
     if poll.status is PollStatus.CLOSED:
         raise Conflict(f"poll {poll.id} is closed")
     if today is not None and poll.closes_on is not None and today > poll.closes_on:
         raise Conflict(f"voting in poll {poll.id} closed on {poll.closes_on.isoformat()}")
 
 
-def add_option(
-    session: Session,
-    poll: Poll,
-    title: str,
-    url: str | None,
-    syllabus: list[tuple[str, LectureFields]] | None,
-) -> PollOption:
+def options_of(db: Connection, poll_id: int) -> list[Row[Any]]:
+    return list(db.execute(select(poll_options).where(poll_options.c.poll_id == poll_id)
+                           .order_by(poll_options.c.position)))
+
+
+def add_option(db: Connection, poll: Row[Any], title: str, url: str | None,
+               syllabus: list[tuple[str, LectureFields]] | None) -> Row[Any]:
     _require_open(poll)
     title = validate.text(title, "option title")
-    if any(o.title.casefold() == title.casefold() for o in poll.options):
+    existing = options_of(db, poll.id)
+    if any(o.title.casefold() == title.casefold() for o in existing):
         raise Conflict(f"poll {poll.id} already has an option {title!r}")
-    position = (session.scalar(
-        select(func.max(PollOption.position)).where(PollOption.poll_id == poll.id)) or 0) + 1
-    option = PollOption(poll_id=poll.id, position=position, title=title,
-                        url=validate.url(url))
-    session.add(option)
-    session.flush()
+    position = max((o.position for o in existing), default=0) + 1
+    option_id = new_id(db.execute(insert(poll_options).values(
+        poll_id=poll.id, position=position, title=title, url=validate.url(url),
+    )))
+    rows = []
     for index, (label, fields) in enumerate(syllabus or [], start=1):
         values = fields.cleaned()
-        session.add(PollOptionLecture(
-            option_id=option.id, position=index, label=label, title=values["title"],
-            kind=values["kind"], video_minutes=values.get("video_minutes"),
-            optional=values.get("optional", False), url=values.get("url"),
-        ))
-    session.flush()
-    session.refresh(poll)
-    return option
+        rows.append({"option_id": option_id, "position": index, "label": label,
+                     "title": values["title"], "kind": values["kind"],
+                     "video_minutes": values.get("video_minutes"),
+                     "optional": values.get("optional", False), "url": values.get("url")})
+    if rows:
+        db.execute(insert(poll_option_lectures), rows)
+    return db.execute(select(poll_options).where(poll_options.c.id == option_id)).one()
 
 
-def list_polls(session: Session) -> list[Poll]:
-    return list(session.scalars(
-        select(Poll).order_by(Poll.id).options(selectinload(Poll.options))))
-
-
-def find_option(poll: Poll, ref: str) -> PollOption:
+def find_option(poll_id: int, options: list[Row[Any]], ref: str) -> Row[Any]:
     """An option by its number, its title (any case), or a unique title prefix."""
     text = ref.strip()
     if validate.is_integer(text):
         number = validate.integer(text, "option number", 1)
-        for option in poll.options:
+        for option in options:
             if option.position == number:
                 return option
-        raise NotFound(f"poll {poll.id} has no option {number}")
+        raise NotFound(f"poll {poll_id} has no option {number}")
     key = text.casefold()
-    exact = [o for o in poll.options if o.title.casefold() == key]
+    exact = [o for o in options if o.title.casefold() == key]
     if exact:
         return exact[0]
-    prefix = [o for o in poll.options if o.title.casefold().startswith(key)]
+    prefix = [o for o in options if o.title.casefold().startswith(key)]
     if len(prefix) == 1:
         return prefix[0]
     if not prefix:
-        raise NotFound(f"poll {poll.id} has no option {ref!r}")
+        raise NotFound(f"poll {poll_id} has no option {ref!r}")
     raise Invalid(f"{ref!r} is ambiguous: it could be " + ", ".join(o.title for o in prefix))
 
 
-def vote(session: Session, poll: Poll, member: Member, refs: list[str], today: date) -> Ballot:
+def vote(db: Connection, poll: Row[Any], member: MemberRow, refs: list[str],
+         today: date) -> None:
     """Record a ranked ballot (the order given is the ranking); it replaces an earlier one."""
     _require_open(poll, today)
     if not member.active:
         raise Conflict(f"{member.name} is archived and cannot vote")
     if not refs:
         raise Invalid("rank at least one option")
-    chosen = [find_option(poll, ref) for ref in refs]
+    options = options_of(db, poll.id)
+    chosen = [find_option(poll.id, options, ref) for ref in refs]
     seen: set[int] = set()
     for option in chosen:
         if option.id in seen:
             raise Invalid(f"option {option.title!r} is ranked twice")
         seen.add(option.id)
-    ballot = session.scalar(
-        select(Ballot).where(Ballot.poll_id == poll.id, Ballot.member_id == member.id))
-    if ballot is None:
-        ballot = Ballot(poll_id=poll.id, member_id=member.id)
-        session.add(ballot)
+    ballot_id = db.scalar(select(poll_ballots.c.id).where(
+        poll_ballots.c.poll_id == poll.id, poll_ballots.c.member_id == member.id))
+    if ballot_id is None:
+        ballot_id = new_id(db.execute(insert(poll_ballots).values(
+            poll_id=poll.id, member_id=member.id, cast_at=utcnow())))
     else:
-        ballot.rankings.clear()
-        session.flush()
-    ballot.cast_at = utcnow()
-    ballot.rankings.extend(
-        Ranking(option_id=option.id, rank=rank) for rank, option in enumerate(chosen, start=1))
-    session.flush()
-    return ballot
+        db.execute(delete(poll_rankings).where(poll_rankings.c.ballot_id == ballot_id))
+        db.execute(update(poll_ballots).where(poll_ballots.c.id == ballot_id)
+                   .values(cast_at=utcnow()))
+    db.execute(insert(poll_rankings), [
+        {"ballot_id": ballot_id, "option_id": option.id, "rank": rank}
+        for rank, option in enumerate(chosen, start=1)])
 
 
-def close_poll(
-    session: Session, poll: Poll, new_course: tuple[str, CourseFields] | None
-) -> tuple[PollOption, Course | None]:
+def close(db: Connection, poll: Row[Any], new_course: tuple[str, CourseFields] | None
+          ) -> tuple[Row[Any], Row[Any] | None]:
     """Close the poll; with new_course, the winner becomes a course (its syllabus imported)."""
     _require_open(poll)
-    runoff = instant_runoff([o.id for o in sorted(poll.options, key=lambda o: o.position)],
-                            ballots_of(session, poll.id))
+    options = options_of(db, poll.id)
+    runoff = instant_runoff([o.id for o in options], ballots_of(db, poll.id))
     if runoff.winner is None:
         raise Conflict(f"poll {poll.id} has no votes yet; nothing decides a winner")
-    winner = next(o for o in poll.options if o.id == runoff.winner)
-    winner.won = True
-    poll.status = PollStatus.CLOSED
-    poll.closed_at = utcnow()
-    course: Course | None = None
+    winner = next(o for o in options if o.id == runoff.winner)
+    db.execute(update(poll_options).where(poll_options.c.id == winner.id).values(won=True))
+    closing: dict[str, Any] = {"status": PollStatus.CLOSED, "closed_at": utcnow()}
+    course: Row[Any] | None = None
     if new_course is not None:
         slug, fields = new_course
         fields.title = winner.title
         fields.url = winner.url or ""
-        course = add_course(session, slug, fields)
-        apply_syllabus(session, course, [
+        course = courses.add(db, slug, fields)
+        syllabus = db.execute(select(poll_option_lectures).where(
+            poll_option_lectures.c.option_id == winner.id)
+            .order_by(poll_option_lectures.c.position)).all()
+        courses.apply_syllabus(db, course, [
             (lec.label, LectureFields(title=lec.title, kind=lec.kind,
                                       video_minutes=lec.video_minutes,
                                       clear_minutes=lec.video_minutes is None,
                                       optional=lec.optional, url=lec.url or ""))
-            for lec in winner.lectures
+            for lec in syllabus
         ])
-        poll.created_course_id = course.id
-    session.flush()
+        closing["created_course_id"] = course.id
+    db.execute(update(polls).where(polls.c.id == poll.id).values(closing))
     return winner, course

@@ -6,29 +6,20 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from studygroup import schedule, views
+from studygroup import agenda, sessions
 from studygroup.rules import weekly
-from studygroup.store.schema import CourseRow, LectureRow, SessionStatus
+from studygroup.rules.pace import sessions_needed, split
+from studygroup.store.enums import SessionStatus
+from studygroup.store.rows import CourseRow, LectureRow
 
 if TYPE_CHECKING:
-    from studygroup.store.schema import Reader
+    from sqlalchemy import Connection
 
 
-def sessions_needed(minutes: list[int], pace: int) -> int:
-    """How many sessions the planner needs for these units in order (same packing rule)."""
-    count, used = 0, 0
-    for unit in minutes:
-        if count == 0 or used + unit > pace:
-            count += 1
-            used = 0
-        used += unit
-    return count
-
-
-def course_progress(db: Reader, course: CourseRow, lectures: Sequence[LectureRow],
+def course_progress(db: Connection, course: CourseRow, lectures: Sequence[LectureRow],
                     with_optional: bool) -> dict[str, Any]:
     """Covered and remaining lectures (`lectures`: the course's, in order) and a forecast."""
-    history = views.lecture_history(db, course)
+    history = agenda.lecture_history(db, course)
     counts = {"required": {"covered": 0, "remaining": 0},
               "optional": {"covered": 0, "remaining": 0}}
     remaining_units: list[int] = []
@@ -37,7 +28,7 @@ def course_progress(db: Reader, course: CourseRow, lectures: Sequence[LectureRow
         if lecture.skipped:
             continue
         group = "optional" if lecture.optional else "required"
-        units = views.split(lecture, course.pace_minutes)
+        units = split(lecture, course.pace_minutes)
         left = [u for u in units if u.key not in history.done]
         counts[group]["remaining" if left else "covered"] += 1
         if lecture.optional and not with_optional:
@@ -57,16 +48,16 @@ def course_progress(db: Reader, course: CourseRow, lectures: Sequence[LectureRow
     }
 
 
-def _forecast_date(db: Reader, course: CourseRow, needed: int) -> date | None:
+def _forecast_date(db: Connection, course: CourseRow, needed: int) -> date | None:
     """The local date of the last of `needed` sessions: the planned sessions first (so weeks
     already cancelled are skipped), then weekly slots after the latest session."""
     if needed == 0:
         return None
-    every = schedule.sessions_of(db, course)
-    dates = [schedule.local_date(course, s) for s in every
+    every = sessions.of_course(db, course)
+    dates = [sessions.local_date(course, s) for s in every
              if s.status is SessionStatus.PLANNED][:needed]
     if every:
-        day = schedule.local_date(course, every[-1]) + timedelta(days=1)
+        day = sessions.local_date(course, every[-1]) + timedelta(days=1)
     else:
         day = weekly.today(course.timezone)
     day = weekly.next_weekday(day, course.weekday)

@@ -15,19 +15,13 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import faults
 from studygroup.render.reminder import reminder_messages
-from studygroup.store.schema import (
-    Channel,
-    CourseRow,
-    ItemStatus,
-    MemberRow,
-    action_items,
-    members,
-    reminders,
-)
+from studygroup.store.enums import Channel, ItemStatus
+from studygroup.store.rows import CourseRow, MemberRow
+from studygroup.store.schema import action_items, members, reminders
 from studygroup.store.types import utcnow
 
 if TYPE_CHECKING:
-    from studygroup.store.schema import Reader
+    from sqlalchemy import Connection
 
 
 @dataclass
@@ -40,7 +34,7 @@ class Draft:
 
 
 def drafts(
-    db: Reader, course: CourseRow, doc: dict[str, Any], only: MemberRow | None
+    db: Connection, course: CourseRow, doc: dict[str, Any], only: MemberRow | None
 ) -> tuple[list[Draft], list[str]]:
     """One draft per active member with an email (or just `only`); and who has no email.
     One query for the members and one for their items, whatever the group's size."""
@@ -85,7 +79,7 @@ class Claim:
     previous_sent_at: datetime | None  # a --force resend: when it was last confirmed
 
 
-def claim(db: Reader, session_id: int, channel: Channel,
+def claim(db: Connection, session_id: int, channel: Channel,
           wanted: list[tuple[str, int | None, str | None]], force: bool
           ) -> tuple[list[Claim], dict[str, LogState]]:
     """Claim the deliveries in `wanted` (target, member id, subject) that nobody has sent or
@@ -125,7 +119,7 @@ def claim(db: Reader, session_id: int, channel: Channel,
     return claimed, before
 
 
-def confirm(db: Reader, session_id: int, channel: Channel,
+def confirm(db: Connection, session_id: int, channel: Channel,
             sent: list[tuple[str, str | None]]) -> None:
     """Mark claimed deliveries (target, message id) as sent."""
     if sent:
@@ -137,7 +131,7 @@ def confirm(db: Reader, session_id: int, channel: Channel,
             [{"b_target": target, "b_message_id": mid} for target, mid in sent])
 
 
-def release(db: Reader, session_id: int, channel: Channel, failed: list[Claim]) -> None:
+def release(db: Connection, session_id: int, channel: Channel, failed: list[Claim]) -> None:
     """Give back the claims of deliveries that certainly did not go out (the server refused
     them), so that a later run tries them again; a forced resend that failed keeps its
     earlier confirmation."""
@@ -166,7 +160,7 @@ class Journal(Protocol):
     """The reminder log's transactions, owned by the caller (the command): each runs and
     commits on its own, because a send can never be rolled back."""
 
-    def __call__(self, work: Callable[[Reader], None]) -> None: ...
+    def __call__(self, work: Callable[[Connection], None]) -> None: ...
 
 
 Transport = Callable[[], AbstractContextManager[Callable[[str], str | None]]]
@@ -195,7 +189,7 @@ def deliver(
     state: dict[str, list[Claim]] = {"claims": []}
     already = "already posted" if channel is Channel.WEBHOOK else "already sent"
 
-    def take(db: Reader) -> None:
+    def take(db: Connection) -> None:
         state["claims"], before = claim(db, session_id, channel, wanted, force)
         for target, _member, _subject in wanted:
             seen = before.get(target)
@@ -237,7 +231,7 @@ def deliver(
                 except Exception:  # the log is busy or broken: keep sending, confirm later
                     log_works = False
 
-    def settle(db: Reader) -> None:
+    def settle(db: Connection) -> None:
         confirm(db, session_id, channel, pending)
         release(db, session_id, channel, refused)
 

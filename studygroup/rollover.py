@@ -9,30 +9,42 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, literal, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    Connection,
+    Row,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
-from studygroup import agenda, faults, planning, schedule
+from studygroup import agenda, faults, sessions
 from studygroup.errors import Conflict, Invalid
-from studygroup.models import (
-    ActionItem,
-    AgendaEntry,
-    Attendance,
-    Course,
+from studygroup.store.db import course_changed, new_id
+from studygroup.store.enums import (
     EntryKind,
     ItemStatus,
-    Member,
     MoveKind,
-    Reminder,
-    Rollover,
     RolloverKind,
-    RolloverMove,
     SessionStatus,
-    StudySession,
-    Talk,
     TalkStatus,
 )
-from studygroup.store import schema
+from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.schema import (
+    action_items,
+    agenda_entries,
+    attendance,
+    members,
+    reminders,
+    rollover_moves,
+    rollovers,
+    talks,
+)
+from studygroup.store.schema import sessions as sessions_table
 from studygroup.store.types import utcnow
 
 
@@ -51,37 +63,42 @@ class CloseSummary:
         return dict(self.__dict__)
 
 
-def _label(entry: AgendaEntry) -> str:
-    assert entry.lecture is not None
-    return entry.lecture.label + (f" part {entry.part}/{entry.parts}" if entry.part else "")
+def _label(entry: Row[Any]) -> str:
+    label: str = entry.lecture_label
+    return label + (f" part {entry.part}/{entry.parts}" if entry.part else "")
 
 
-def _talks_at(session: Session, target: StudySession) -> list[Talk]:
+_with_presenter = (select(talks, members.c.name.label("presenter"))
+                   .join(members, talks.c.presenter_id == members.c.id))
+
+
+def _talks_at(db: Connection, target: SessionRow) -> list[Row[Any]]:
     """Talks expected at a session: scheduled/postponed to it, or placed on its agenda."""
-    on_agenda = select(AgendaEntry.talk_id).where(
-        AgendaEntry.session_id == target.id, AgendaEntry.talk_id.is_not(None)
-    )
-    return list(
-        session.scalars(
-            select(Talk)
-            .where(
-                or_(Talk.session_id == target.id, Talk.id.in_(on_agenda)),
-                Talk.status != TalkStatus.WITHDRAWN,
-            )
-            .options(selectinload(Talk.presenter))
-            .order_by(Talk.id)
-        )
-    )
+    on_agenda = select(agenda_entries.c.talk_id).where(
+        agenda_entries.c.session_id == target.id, agenda_entries.c.talk_id.is_not(None))
+    return list(db.execute(_with_presenter.where(
+        or_(talks.c.session_id == target.id, talks.c.id.in_(on_agenda)),
+        talks.c.status != TalkStatus.WITHDRAWN).order_by(talks.c.id)))
 
 
-def close_session(
-    session: Session,
-    course: Course,
-    target: StudySession,
-    covered: list[str] | None,
-    not_covered: list[str],
-    done_talks: list[int],
-) -> CloseSummary:
+def _talk_state(talk_id: int, status: TalkStatus, session_id: int | None, times: int,
+                postponed_from: int | None) -> dict[str, Any]:
+    return {"b_id": talk_id, "b_status": status, "b_session": session_id, "b_times": times,
+            "b_from": postponed_from}
+
+
+def _set_talks(db: Connection, changes: list[dict[str, Any]]) -> None:
+    """Set the talks' state (see _talk_state): one statement however many talks."""
+    if changes:
+        db.execute(update(talks).where(talks.c.id == bindparam("b_id")).values(
+            status=bindparam("b_status"), session_id=bindparam("b_session"),
+            times_postponed=bindparam("b_times"), postponed_from_id=bindparam("b_from")),
+            changes)
+
+
+def close_session(db: Connection, course: CourseRow, target: SessionRow,
+                  covered: list[str] | None, not_covered: list[str],
+                  done_talks: list[int]) -> CloseSummary:
     """Mark the session held and roll everything unfinished forward, in the caller's
     transaction. `covered` None means every planned lecture entry was covered."""
     if target.status is SessionStatus.HELD:
@@ -93,80 +110,80 @@ def close_session(
     if covered is not None and not_covered:
         raise Invalid("give --covered or --not-covered, not both")
 
-    entries = agenda.entries_of(session, target)
-    lecture_entries = [e for e in entries if e.kind is EntryKind.LECTURE and e.lecture]
-    labels = {e.lecture.label for e in lecture_entries if e.lecture}
+    entries = agenda.entries_of(db, target)
+    lecture_entries = [e for e in entries
+                       if e.kind is EntryKind.LECTURE and e.lecture_id is not None]
+    labels = {e.lecture_label for e in lecture_entries}
     for label in [*(covered or []), *not_covered]:
         if label not in labels:
             shown = ", ".join(sorted(labels)) or "none"
             raise Invalid(f"lecture {label!r} is not on session {target.number}'s agenda "
                           f"(lectures on it: {shown})")
-    talks = _talks_at(session, target)
-    talk_ids = {t.id for t in talks}
+    at_session = _talks_at(db, target)
+    talk_ids = {t.id for t in at_session}
     for talk_id in done_talks:
         if talk_id not in talk_ids:
             raise Invalid(f"talk {talk_id} is not on session {target.number}")
 
-    following, rollover, summary = _begin(session, course, target, RolloverKind.CLOSE)
+    following, rollover_id, summary = _begin(db, course, target, RolloverKind.CLOSE)
 
     moves: list[dict[str, Any]] = []
+    entry_done: list[dict[str, Any]] = []
     for entry in lecture_entries:
-        label = entry.lecture.label if entry.lecture else ""
+        label = entry.lecture_label
         is_covered = (label in covered) if covered is not None else (label not in not_covered)
-        moves.append(_move(rollover, MoveKind.LECTURE, agenda_entry_id=entry.id,
+        moves.append(_move(rollover_id, MoveKind.LECTURE, agenda_entry_id=entry.id,
                            lecture_id=entry.lecture_id, part=entry.part,
                            before_done=entry.done))
-        entry.done = is_covered
+        entry_done.append({"b_id": entry.id, "b_done": is_covered})
         (summary.covered if is_covered else summary.carried_lectures).append(_label(entry))
 
     done_now = set(done_talks)
-    for talk in talks:
-        entry_of = [e for e in entries if e.talk_id == talk.id]
+    talk_changes: list[dict[str, Any]] = []
+    for talk in at_session:
         if talk.status is TalkStatus.DONE or talk.id in done_now:
             if talk.status is not TalkStatus.DONE:
-                moves.append(_talk_move(rollover, talk))
-                talk.status = TalkStatus.DONE
-                talk.session_id = target.id
-            for entry in entry_of:
-                entry.done = True
+                moves.append(_talk_move(rollover_id, talk))
+                talk_changes.append(_talk_state(talk.id, TalkStatus.DONE, target.id,
+                                                talk.times_postponed, talk.postponed_from_id))
+            entry_done.extend({"b_id": e.id, "b_done": True}
+                              for e in entries if e.talk_id == talk.id)
             summary.talks_done.append({"id": talk.id, "title": talk.title,
-                                       "presenter": talk.presenter.name})
+                                       "presenter": talk.presenter})
             continue
-        moves.append(_talk_move(rollover, talk))
-        if talk.postponed_from_id is None:
-            talk.postponed_from_id = target.id
-        talk.session_id = following.id
-        talk.status = TalkStatus.POSTPONED
-        talk.times_postponed += 1
-        summary.talks_postponed.append(_postponed(talk))
+        moves.append(_talk_move(rollover_id, talk))
+        talk_changes.append(_talk_state(talk.id, TalkStatus.POSTPONED, following.id,
+                                        talk.times_postponed + 1,
+                                        talk.postponed_from_id or target.id))
+        summary.talks_postponed.append(_postponed(talk, talk.times_postponed + 1))
+    _set_talks(db, talk_changes)
+    if entry_done:
+        db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
+                   .values(done=bindparam("b_done")), entry_done)
 
-    _log_moves(session, moves)
-    summary.items_carried = _carry_items(session, course, target, following, rollover,
+    _log_moves(db, moves)
+    summary.items_carried = _carry_items(db, course, target, following, rollover_id,
                                          count=True)
     faults.point("close-after-moves")  # the items have moved; the session is not held yet
 
-    target.status = SessionStatus.HELD
-    target.closed_at = utcnow()
-    session.flush()
-    agenda.replan_course(session, course)
+    db.execute(update(sessions_table).where(sessions_table.c.id == target.id).values(
+        status=SessionStatus.HELD, closed_at=utcnow()))
+    course_changed(db, course.id)
     return summary
 
 
-def _begin(
-    session: Session, course: Course, target: StudySession, kind: RolloverKind
-) -> tuple[StudySession, Rollover, CloseSummary]:
+def _begin(db: Connection, course: CourseRow, target: SessionRow,
+           kind: RolloverKind) -> tuple[Row[Any], int, CloseSummary]:
     """The session things move to (created from the schedule if needed), and the log entry
     that groups this close or cancel's moves."""
-    following, created = planning.ensure_after(session, course, target)
-    rollover = Rollover(
+    following, created = sessions.following(db, course, target)
+    rollover_id = new_id(db.execute(insert(rollovers).values(
         course_id=course.id, kind=kind, from_session_id=target.id,
         to_session_id=following.id, from_status=target.status, created_to_session=created,
-    )
-    session.add(rollover)
-    session.flush()
+    )))
     summary = CloseSummary(session=target.number, next_session=following.number,
                            created_next=created)
-    return following, rollover, summary
+    return following, rollover_id, summary
 
 
 MOVE_COLUMNS = ("agenda_entry_id", "lecture_id", "part", "talk_id", "item_id",
@@ -174,185 +191,177 @@ MOVE_COLUMNS = ("agenda_entry_id", "lecture_id", "part", "talk_id", "item_id",
                 "before_postponed_from_id")
 
 
-def _move(rollover: Rollover, kind: MoveKind, **values: Any) -> dict[str, Any]:
+def _move(rollover_id: int, kind: MoveKind, **values: Any) -> dict[str, Any]:
     """A roll-forward log row, every column given so that a batch is one statement."""
-    return {"rollover_id": rollover.id, "kind": kind} | {
+    return {"rollover_id": rollover_id, "kind": kind} | {
         column: values.get(column) for column in MOVE_COLUMNS}
 
 
-def _postponed(talk: Talk) -> dict[str, Any]:
+def _postponed(talk: Row[Any], times: int) -> dict[str, Any]:
     """A talk as the close/cancel summary lists it."""
-    return {"id": talk.id, "title": talk.title, "presenter": talk.presenter.name,
-            "postponed": talk.times_postponed}
+    return {"id": talk.id, "title": talk.title, "presenter": talk.presenter,
+            "postponed": times}
 
 
-def _log_moves(session: Session, moves: list[dict[str, Any]]) -> None:
+def _log_moves(db: Connection, moves: list[dict[str, Any]]) -> None:
     if moves:
-        session.execute(insert(schema.rollover_moves), moves)
+        db.execute(insert(rollover_moves), moves)
 
 
-def _talk_move(rollover: Rollover, talk: Talk) -> dict[str, Any]:
-    return _move(rollover, MoveKind.TALK, talk_id=talk.id, before_session_id=talk.session_id,
+def _talk_move(rollover_id: int, talk: Row[Any]) -> dict[str, Any]:
+    return _move(rollover_id, MoveKind.TALK, talk_id=talk.id, before_session_id=talk.session_id,
                  before_status=talk.status.value, before_count=talk.times_postponed,
                  before_postponed_from_id=talk.postponed_from_id)
 
 
-def _carry_items(
-    session: Session, course: Course, target: StudySession, following: StudySession,
-    rollover: Rollover, *, count: bool,
-) -> list[dict[str, Any]]:
+def _carry_items(db: Connection, course: CourseRow, target: SessionRow, following: SessionRow,
+                 rollover_id: int, *, count: bool) -> list[dict[str, Any]]:
     """Move the open items due at `target` to `following` (counting a carry on a close), and
     log each move. Set-based: a fixed number of statements however many items move."""
     due = (
-        ActionItem.course_id == course.id,
-        ActionItem.status == ItemStatus.OPEN,
-        ActionItem.due_session_id == target.id,
+        action_items.c.course_id == course.id,
+        action_items.c.status == ItemStatus.OPEN,
+        action_items.c.due_session_id == target.id,
     )
-    rows = session.execute(
-        select(ActionItem.id, ActionItem.text, ActionItem.times_carried, Member.name)
-        .outerjoin(Member, ActionItem.owner_id == Member.id)
+    rows = db.execute(
+        select(action_items.c.id, action_items.c.text, action_items.c.times_carried,
+               members.c.name)
+        .outerjoin(members, action_items.c.owner_id == members.c.id)
         .where(*due)
-        .order_by(ActionItem.id)
+        .order_by(action_items.c.id)
     ).all()
     if not rows:
         return []
     # the log rows are copied inside the database: INSERT ... SELECT, no per-item parameters
-    moves = schema.rollover_moves
-    session.execute(insert(moves).from_select(
+    db.execute(insert(rollover_moves).from_select(
         ["rollover_id", "kind", "item_id", "before_session_id", "before_count"],
-        select(literal(rollover.id), literal(MoveKind.ITEM.value), ActionItem.id,
-               ActionItem.due_session_id, ActionItem.times_carried).where(*due),
+        select(literal(rollover_id), literal(MoveKind.ITEM.value), action_items.c.id,
+               action_items.c.due_session_id, action_items.c.times_carried).where(*due),
     ))
-    session.execute(
-        update(ActionItem).where(*due).values(
-            due_session_id=following.id,
-            times_carried=ActionItem.times_carried + (1 if count else 0),
-        ).execution_options(synchronize_session=False)
-    )
     step = 1 if count else 0
+    db.execute(update(action_items).where(*due).values(
+        due_session_id=following.id, times_carried=action_items.c.times_carried + step))
     return [{"id": item_id, "text": text, "owner": owner, "carried": carried + step}
             for item_id, text, carried, owner in rows]
 
 
-def _latest_rollover(
-    session: Session, target: StudySession, kind: RolloverKind
-) -> Rollover | None:
-    return session.scalar(
-        select(Rollover)
-        .where(
-            Rollover.from_session_id == target.id,
-            Rollover.kind == kind,
-            Rollover.undone_at.is_(None),
-        )
-        .order_by(Rollover.id.desc())
+def _latest_rollover(db: Connection, target: SessionRow, kind: RolloverKind) -> Row[Any] | None:
+    return db.execute(
+        select(rollovers)
+        .where(rollovers.c.from_session_id == target.id, rollovers.c.kind == kind,
+               rollovers.c.undone_at.is_(None))
+        .order_by(rollovers.c.id.desc())
         .limit(1)
-    )
+    ).first()
 
 
-def _undo(session: Session, course: Course, rollover: Rollover) -> StudySession | None:
+def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
     """Put back every field the rollover changed; delete the session it created if nothing
-    else has come to depend on it. Returns the session that was rolled into, if kept."""
-    moves = list(session.scalars(
-        select(RolloverMove).where(RolloverMove.rollover_id == rollover.id)
-        .order_by(RolloverMove.id.desc())
-    ))
-    entry_ids = [m.agenda_entry_id for m in moves if m.agenda_entry_id is not None]
-    talk_ids = [m.talk_id for m in moves if m.talk_id is not None]
-    item_ids = [m.item_id for m in moves if m.item_id is not None]
-    entries = {e.id: e for e in session.scalars(
-        select(AgendaEntry).where(AgendaEntry.id.in_(entry_ids)))} if entry_ids else {}
-    talks = {t.id: t for t in session.scalars(
-        select(Talk).where(Talk.id.in_(talk_ids)))} if talk_ids else {}
+    else has come to depend on it."""
+    moves = db.execute(
+        select(rollover_moves).where(rollover_moves.c.rollover_id == rollover.id)
+        .order_by(rollover_moves.c.id.desc())
+    ).all()
+    existing_entries = {e for e in db.execute(select(agenda_entries.c.id).where(
+        agenda_entries.c.id.in_([m.agenda_entry_id for m in moves
+                                 if m.agenda_entry_id is not None]))).scalars()}
+    entry_done: dict[int, bool] = {}
+    talk_changes: list[dict[str, Any]] = []
     for move in moves:
-        if move.kind is MoveKind.LECTURE and move.agenda_entry_id in entries:
-            entries[move.agenda_entry_id].done = bool(move.before_done)
-        elif move.kind is MoveKind.TALK and move.talk_id in talks:
-            talk = talks[move.talk_id]
-            talk.session_id = move.before_session_id
-            talk.status = TalkStatus(move.before_status or TalkStatus.SCHEDULED.value)
-            talk.times_postponed = move.before_count or 0
-            talk.postponed_from_id = move.before_postponed_from_id
-            for entry in session.scalars(select(AgendaEntry).where(
-                    AgendaEntry.talk_id == talk.id,
-                    AgendaEntry.session_id == rollover.from_session_id)):
-                entry.done = talk.status is TalkStatus.DONE
-    if item_ids:
-        table = schema.action_items
-        session.execute(
-            update(table).where(table.c.id == bindparam("b_id")).values(
+        if move.kind is MoveKind.LECTURE and move.agenda_entry_id in existing_entries:
+            entry_done[move.agenda_entry_id] = bool(move.before_done)
+        elif move.kind is MoveKind.TALK and move.talk_id is not None:
+            status = TalkStatus(move.before_status or TalkStatus.SCHEDULED.value)
+            talk_changes.append(_talk_state(move.talk_id, status, move.before_session_id,
+                                            move.before_count or 0,
+                                            move.before_postponed_from_id))
+    _set_talks(db, talk_changes)
+    # a talk's entries at the closed session are done exactly when the talk is again
+    moved_talks = [c["b_id"] for c in talk_changes]
+    if moved_talks:
+        db.execute(update(agenda_entries).where(
+            agenda_entries.c.talk_id.in_(moved_talks),
+            agenda_entries.c.session_id == rollover.from_session_id,
+        ).values(done=agenda_entries.c.talk_id.in_(
+            [c["b_id"] for c in talk_changes if c["b_status"] is TalkStatus.DONE])))
+    if entry_done:
+        db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
+                   .values(done=bindparam("b_done")),
+                   [{"b_id": k, "b_done": v} for k, v in entry_done.items()])
+    item_moves = [m for m in moves if m.kind is MoveKind.ITEM]
+    if item_moves:
+        db.execute(
+            update(action_items).where(action_items.c.id == bindparam("b_id")).values(
                 due_session_id=bindparam("b_due"), times_carried=bindparam("b_count")),
             [{"b_id": m.item_id, "b_due": m.before_session_id, "b_count": m.before_count or 0}
-             for m in moves if m.kind is MoveKind.ITEM],
+             for m in item_moves],
         )
-    source = session.get(StudySession, rollover.from_session_id)
-    assert source is not None
-    source.status = rollover.from_status
+    source: dict[str, Any] = {"status": rollover.from_status}
     if rollover.kind is RolloverKind.CLOSE:
-        source.closed_at = None
-    rollover.undone_at = utcnow()
-    session.flush()
-    rolled_into = (
-        session.get(StudySession, rollover.to_session_id) if rollover.to_session_id else None
-    )
-    if rollover.created_to_session and rolled_into is not None and not _depended_on(
-        session, rolled_into
-    ):
-        session.delete(rolled_into)
-        session.flush()
-        rolled_into = None
-    agenda.replan_course(session, course)
-    return rolled_into
+        source["closed_at"] = None
+    db.execute(update(sessions_table).where(sessions_table.c.id == rollover.from_session_id)
+               .values(source))
+    db.execute(update(rollovers).where(rollovers.c.id == rollover.id)
+               .values(undone_at=utcnow()))
+    if rollover.created_to_session and rollover.to_session_id is not None \
+            and not _depended_on(db, rollover.to_session_id):
+        db.execute(delete(agenda_entries).where(
+            agenda_entries.c.session_id == rollover.to_session_id))
+        db.execute(delete(sessions_table).where(
+            sessions_table.c.id == rollover.to_session_id))
+    course_changed(db, course.id)
 
 
-def _depended_on(session: Session, target: StudySession) -> bool:
+def _depended_on(db: Connection, session_id: int) -> bool:
     """Whether anything but its derived agenda refers to a session."""
     checks = [
-        exists().where(Attendance.session_id == target.id),
-        exists().where(ActionItem.due_session_id == target.id),
-        exists().where(ActionItem.created_session_id == target.id),
-        exists().where(Talk.session_id == target.id),
-        exists().where(Talk.postponed_from_id == target.id),
-        exists().where(Reminder.session_id == target.id),
-        exists().where(Rollover.from_session_id == target.id),
-        exists().where(AgendaEntry.session_id == target.id, AgendaEntry.pinned.is_(True)),
-        exists().where(RolloverMove.before_session_id == target.id),
+        exists().where(attendance.c.session_id == session_id),
+        exists().where(action_items.c.due_session_id == session_id),
+        exists().where(action_items.c.created_session_id == session_id),
+        exists().where(talks.c.session_id == session_id),
+        exists().where(talks.c.postponed_from_id == session_id),
+        exists().where(reminders.c.session_id == session_id),
+        exists().where(rollovers.c.from_session_id == session_id),
+        exists().where(agenda_entries.c.session_id == session_id,
+                       agenda_entries.c.pinned.is_(True)),
+        exists().where(rollover_moves.c.before_session_id == session_id),
     ]
-    return any(session.scalar(select(check)) for check in checks)
+    return any(db.scalar(select(check)) for check in checks)
 
 
-def reopen_session(session: Session, course: Course, target: StudySession) -> Rollover:
+def reopen_session(db: Connection, course: CourseRow, target: SessionRow) -> None:
     """Undo a session's close exactly, while the session it rolled into is still planned."""
     if target.status is not SessionStatus.HELD:
         raise Conflict(f"session {target.number} is {target.status.value}, not closed")
-    rollover = _latest_rollover(session, target, RolloverKind.CLOSE)
+    rollover = _latest_rollover(db, target, RolloverKind.CLOSE)
     if rollover is None:
         raise Conflict(f"session {target.number} has no close to undo")
-    _require_untouched_since(session, rollover)
-    _undo(session, course, rollover)
-    return rollover
+    _require_untouched_since(db, rollover)
+    _undo(db, course, rollover)
 
 
-def _require_untouched_since(session: Session, rollover: Rollover) -> None:
-    _require_moves_as_left(session, rollover)
+def _require_untouched_since(db: Connection, rollover: Row[Any]) -> None:
+    _require_moves_as_left(db, rollover)
     if rollover.to_session_id is None:
         return
-    into = session.get(StudySession, rollover.to_session_id)
+    into = db.execute(select(sessions_table).where(
+        sessions_table.c.id == rollover.to_session_id)).first()
     if into is not None and into.status is SessionStatus.HELD:
         raise Conflict(f"session {into.number} has been closed since; reopen it first")
-    later = session.scalar(
-        select(Rollover).where(
-            Rollover.course_id == rollover.course_id,
-            Rollover.id > rollover.id,
-            Rollover.undone_at.is_(None),
-            Rollover.from_session_id == rollover.to_session_id,
+    later = db.execute(
+        select(rollovers).where(
+            rollovers.c.course_id == rollover.course_id,
+            rollovers.c.id > rollover.id,
+            rollovers.c.undone_at.is_(None),
+            rollovers.c.from_session_id == rollover.to_session_id,
         ).limit(1)
-    )
+    ).first()
     if later is not None and into is not None:
         done = "closed" if later.kind is RolloverKind.CLOSE else "cancelled"
         raise Conflict(f"session {into.number} has been {done} since; undo that first")
 
 
-def _require_moves_as_left(session: Session, rollover: Rollover) -> None:
+def _require_moves_as_left(db: Connection, rollover: Row[Any]) -> None:
     """Refuse to undo a close or cancel when a later command changed a talk or an item it
     moved (a talk withdrawn or marked done, an item done, dropped or moved again): putting
     the logged 'before' state back would silently undo that later change. Names the changes.
@@ -360,10 +369,10 @@ def _require_moves_as_left(session: Session, rollover: Rollover) -> None:
     session; a postponed one sits at the next session, counted once more; a carried item is
     open at the next session (counted once more on a close, not on a cancel)."""
     closing = rollover.kind is RolloverKind.CLOSE
-    moves = schema.rollover_moves
-    talk, item = schema.talks, schema.action_items
+    moves = rollover_moves
+    talk, item = talks, action_items
     changed: list[str] = []
-    for move in session.execute(
+    for move in db.execute(
         select(moves.c.before_status, moves.c.before_count, moves.c.before_postponed_from_id,
                talk.c.id, talk.c.status, talk.c.session_id, talk.c.times_postponed,
                talk.c.postponed_from_id)
@@ -387,7 +396,7 @@ def _require_moves_as_left(session: Session, rollover: Rollover) -> None:
                     else "was moved since")
             changed.append(f"talk {move.id} {what}")
     step = 1 if closing else 0
-    for row in session.execute(
+    for row in db.execute(
         select(moves.c.before_count, item.c.id, item.c.status, item.c.due_session_id,
                item.c.times_carried)
         .join(item, item.c.id == moves.c.item_id)
@@ -402,8 +411,7 @@ def _require_moves_as_left(session: Session, rollover: Rollover) -> None:
         changed.append(f"item {row.id} {what}")
     if changed:
         shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
-        source = session.get(StudySession, rollover.from_session_id)
-        number = source.number if source is not None else rollover.from_session_id
+        number = sessions.get(db, rollover.from_session_id).number
         undo = "reopening" if closing else "uncancelling"
         raise Conflict(
             f"{undo} session {number} would undo later changes ({shown}); "
@@ -411,46 +419,47 @@ def _require_moves_as_left(session: Session, rollover: Rollover) -> None:
         )
 
 
-def cancel_session(session: Session, course: Course, target: StudySession) -> CloseSummary:
+def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> CloseSummary:
     """Keep the session, marked cancelled; its lectures, talks and due items move to the next
     planned session (no postponement or carry is counted: the week did not happen)."""
-    schedule.require_planned(target, "only a planned session can be cancelled")
-    following, rollover, summary = _begin(session, course, target, RolloverKind.CANCEL)
-    for entry in agenda.entries_of(session, target):
-        if entry.kind is EntryKind.LECTURE and entry.lecture is not None:
-            summary.carried_lectures.append(_label(entry))
+    sessions.require_planned(target, "only a planned session can be cancelled")
+    following, rollover_id, summary = _begin(db, course, target, RolloverKind.CANCEL)
+    entries = agenda.entries_of(db, target)
+    summary.carried_lectures.extend(_label(e) for e in entries
+                                    if e.kind is EntryKind.LECTURE and e.lecture_id is not None)
     moves: list[dict[str, Any]] = []
-    for talk in session.scalars(select(Talk).where(
-            Talk.session_id == target.id,
-            Talk.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED])).options(
-                selectinload(Talk.presenter))):
-        moves.append(_talk_move(rollover, talk))
-        talk.session_id = following.id
-        summary.talks_postponed.append(_postponed(talk))
-    _log_moves(session, moves)
-    summary.items_carried = _carry_items(session, course, target, following, rollover,
+    for talk in db.execute(_with_presenter.where(
+            talks.c.session_id == target.id,
+            talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED]))):
+        moves.append(_talk_move(rollover_id, talk))
+        summary.talks_postponed.append(_postponed(talk, talk.times_postponed))
+    moved = [m["talk_id"] for m in moves]
+    if moved:
+        db.execute(update(talks).where(talks.c.id.in_(moved)).values(session_id=following.id))
+    _log_moves(db, moves)
+    summary.items_carried = _carry_items(db, course, target, following, rollover_id,
                                          count=False)
     # the cancelled week's planned agenda is derived: drop it, keep pinned lectures by moving
     # them on, and let the planner give its lectures to the next session
-    for entry in agenda.entries_of(session, target):
-        if entry.pinned and entry.kind is EntryKind.LECTURE:
-            entry.session_id = following.id
-        else:
-            session.delete(entry)
-    target.status = SessionStatus.CANCELLED
-    session.flush()
-    agenda.replan_course(session, course)
+    pinned_lectures = [e.id for e in entries if e.pinned and e.kind is EntryKind.LECTURE]
+    if pinned_lectures:
+        db.execute(update(agenda_entries).where(agenda_entries.c.id.in_(pinned_lectures))
+                   .values(session_id=following.id))
+    db.execute(delete(agenda_entries).where(agenda_entries.c.session_id == target.id))
+    db.execute(update(sessions_table).where(sessions_table.c.id == target.id)
+               .values(status=SessionStatus.CANCELLED))
+    course_changed(db, course.id)
     return summary
 
 
-def uncancel_session(session: Session, course: Course, target: StudySession) -> None:
+def uncancel_session(db: Connection, course: CourseRow, target: SessionRow) -> None:
     if target.status is not SessionStatus.CANCELLED:
         raise Conflict(f"session {target.number} is {target.status.value}, not cancelled")
-    rollover = _latest_rollover(session, target, RolloverKind.CANCEL)
+    rollover = _latest_rollover(db, target, RolloverKind.CANCEL)
     if rollover is None:
-        target.status = SessionStatus.PLANNED
-        session.flush()
-        agenda.replan_course(session, course)
+        db.execute(update(sessions_table).where(sessions_table.c.id == target.id)
+                   .values(status=SessionStatus.PLANNED))
+        course_changed(db, course.id)
         return
-    _require_untouched_since(session, rollover)
-    _undo(session, course, rollover)
+    _require_untouched_since(db, rollover)
+    _undo(db, course, rollover)

@@ -10,21 +10,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from studygroup.rules import weekly
-from studygroup.store.schema import (
-    AttendanceStatus,
-    CourseRow,
-    ItemStatus,
-    SessionStatus,
-    TalkStatus,
-    action_items,
-    attendance,
-    members,
-    sessions,
-    talks,
-)
+from studygroup.store.enums import AttendanceStatus, ItemStatus, SessionStatus, TalkStatus
+from studygroup.store.rows import CourseRow
+from studygroup.store.schema import action_items, attendance, members, sessions, talks
 
 if TYPE_CHECKING:
-    from studygroup.store.schema import Reader
+    from sqlalchemy import Connection
 
 LAPSE_AFTER = 3
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -39,7 +30,7 @@ def sparkline(values: list[int]) -> str:
     return "".join(SPARKS[round(v / top * (len(SPARKS) - 1))] for v in values)
 
 
-def course_stats(db: Reader, course: CourseRow) -> dict[str, Any]:
+def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
     """Core only, in five statements whatever the history."""
     held = list(db.execute(
         select(sessions.c.id, sessions.c.number, sessions.c.starts_at)

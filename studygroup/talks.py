@@ -1,152 +1,141 @@
-"""Talks that members present: a queue, scheduling, postponing."""
+"""Talks that members present: a queue (first come, first served), scheduling, postponing."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from studygroup import agenda, planning, schedule
+from studygroup import sessions
 from studygroup.errors import Conflict, NotFound
-from studygroup.models import (
-    AgendaEntry,
-    Course,
-    Member,
-    SessionStatus,
-    StudySession,
-    Talk,
-    TalkStatus,
-)
+from studygroup.render.contracts import talk_dict
 from studygroup.rules import validate
-from studygroup.store.schema import OPEN_TALK_STATUSES
+from studygroup.store.db import course_changed, new_id
+from studygroup.store.enums import OPEN_TALK_STATUSES, SessionStatus, TalkStatus
+from studygroup.store.rows import CourseRow, MemberRow, SessionRow
+from studygroup.store.schema import agenda_entries, members, talks
+from studygroup.store.schema import sessions as sessions_table
+
+_with_presenter = (select(talks, members.c.name.label("presenter"))
+                   .join(members, talks.c.presenter_id == members.c.id))
 
 
-def get_talk(session: Session, course: Course, talk_id: int) -> Talk:
-    talk = session.scalar(
-        select(Talk)
-        .where(Talk.id == talk_id, Talk.course_id == course.id)
-        .options(selectinload(Talk.presenter))
-    )
+def get(db: Connection, course: CourseRow, talk_id: int) -> Row[Any]:
+    """A talk of the course, with its presenter's name as `presenter`."""
+    talk = db.execute(_with_presenter.where(
+        talks.c.id == talk_id, talks.c.course_id == course.id)).first()
     if talk is None:
         raise NotFound(f"{course.slug} has no talk {talk_id}")
     return talk
 
 
-def add_talk(
-    session: Session,
-    course: Course,
-    presenter: Member,
-    title: str,
-    minutes: int,
-    url: str | None,
-    target: StudySession | None,
-    today: date,
-) -> Talk:
+def listed(db: Connection, course: CourseRow, queue_only: bool,
+           include_all: bool) -> list[dict[str, Any]]:
+    """`talk list`: open talks (or only the queue, or all), first come first served."""
+    query = _with_presenter.where(talks.c.course_id == course.id).order_by(
+        talks.c.requested_on, talks.c.created_at, talks.c.id)
+    if queue_only:
+        query = query.where(talks.c.status == TalkStatus.QUEUED)
+    elif not include_all:
+        query = query.where(talks.c.status.in_(OPEN_TALK_STATUSES))
+    numbers = sessions.numbers(db, course)
+    return [talk_dict(t, t.presenter, numbers) for t in db.execute(query)]
+
+
+def add(db: Connection, course: CourseRow, presenter: MemberRow, title: str, minutes: int,
+        url: str | None, target: SessionRow | None, today: date) -> Row[Any]:
     if not presenter.active:
         raise Conflict(f"{presenter.name} is archived; restore them before adding a talk")
-    talk = Talk(
-        course_id=course.id,
-        presenter_id=presenter.id,
-        title=validate.text(title, "talk title"),
-        minutes=validate.minutes(minutes, "talk minutes"),
-        url=validate.url(url),
-        requested_on=today,
-        times_postponed=0,
-    )
+    values: dict[str, Any] = {
+        "course_id": course.id, "presenter_id": presenter.id,
+        "title": validate.text(title, "talk title"),
+        "minutes": validate.minutes(minutes, "talk minutes"),
+        "url": validate.url(url), "requested_on": today, "times_postponed": 0,
+        "status": TalkStatus.QUEUED,
+    }
     if target is not None:
         _require_planned(target)
-        talk.session_id = target.id
-        talk.status = TalkStatus.SCHEDULED
-    else:
-        talk.status = TalkStatus.QUEUED
-    session.add(talk)
-    session.flush()
-    agenda.replan_course(session, course)
-    return talk
+        values |= {"session_id": target.id, "status": TalkStatus.SCHEDULED}
+    talk_id = new_id(db.execute(insert(talks).values(values)))
+    course_changed(db, course.id)
+    return get(db, course, talk_id)
 
 
-def _require_planned(target: StudySession) -> None:
-    schedule.require_planned(target, "choose a planned one")
+def _require_planned(target: SessionRow) -> None:
+    sessions.require_planned(target, "choose a planned one")
 
 
-def _require_open(talk: Talk) -> None:
+def _require_open(talk: Row[Any]) -> None:
     if talk.status not in OPEN_TALK_STATUSES:
         raise Conflict(f"talk {talk.id} is {talk.status.value}")
 
 
-def schedule_talk(session: Session, course: Course, talk: Talk, target: StudySession) -> None:
+def _unplace(db: Connection, talk_id: int) -> None:
+    """Take the talk off every planned agenda; the planner puts it where it now belongs."""
+    planned = select(sessions_table.c.id).where(
+        sessions_table.c.status == SessionStatus.PLANNED)
+    db.execute(delete(agenda_entries).where(agenda_entries.c.talk_id == talk_id,
+                                            agenda_entries.c.session_id.in_(planned)))
+
+
+def schedule(db: Connection, course: CourseRow, talk: Row[Any], target: SessionRow) -> None:
     _require_open(talk)
     _require_planned(target)
-    talk.session_id = target.id
-    if talk.status is TalkStatus.QUEUED:
-        talk.status = TalkStatus.SCHEDULED
-    _unplace(session, talk)
-    agenda.replan_course(session, course)
+    status = TalkStatus.SCHEDULED if talk.status is TalkStatus.QUEUED else talk.status
+    db.execute(update(talks).where(talks.c.id == talk.id).values(
+        session_id=target.id, status=status))
+    _unplace(db, talk.id)
+    course_changed(db, course.id)
 
 
-def _unplace(session: Session, talk: Talk) -> None:
-    """Take the talk off every planned agenda; the planner puts it where it now belongs."""
-    for entry in session.scalars(
-        select(AgendaEntry)
-        .join(StudySession, AgendaEntry.session_id == StudySession.id)
-        .where(AgendaEntry.talk_id == talk.id, StudySession.status == SessionStatus.PLANNED)
-    ):
-        session.delete(entry)
-    session.flush()
-
-
-def talk_session(session: Session, course: Course, talk: Talk) -> StudySession | None:
+def session_of(db: Connection, talk: Row[Any]) -> Row[Any] | None:
     """Where the talk is (or was) given: its session, else the planned agenda that holds it."""
     if talk.session_id is not None:
-        return session.get(StudySession, talk.session_id)
-    return session.scalar(
-        select(StudySession)
-        .join(AgendaEntry, AgendaEntry.session_id == StudySession.id)
-        .where(AgendaEntry.talk_id == talk.id)
-        .order_by(StudySession.starts_at)
+        return sessions.get(db, talk.session_id)
+    return db.execute(
+        select(sessions_table)
+        .join(agenda_entries, agenda_entries.c.session_id == sessions_table.c.id)
+        .where(agenda_entries.c.talk_id == talk.id)
+        .order_by(sessions_table.c.starts_at)
         .limit(1)
-    )
+    ).first()
 
 
-def mark_done(session: Session, course: Course, talk: Talk) -> StudySession:
+def mark_done(db: Connection, course: CourseRow, talk: Row[Any]) -> Row[Any]:
+    """The talk was given: at its session, or where the planner placed it."""
     _require_open(talk)
-    given_at = talk_session(session, course, talk)
+    given_at = session_of(db, talk)
     if given_at is None:
         raise Conflict(f"talk {talk.id} is not on any session yet; schedule it first")
-    talk.status = TalkStatus.DONE
-    talk.session_id = given_at.id
-    for entry in session.scalars(
-        select(AgendaEntry).where(
-            AgendaEntry.talk_id == talk.id, AgendaEntry.session_id == given_at.id
-        )
-    ):
-        entry.done = True
-    session.flush()
+    db.execute(update(talks).where(talks.c.id == talk.id).values(
+        status=TalkStatus.DONE, session_id=given_at.id))
+    db.execute(update(agenda_entries).where(
+        agenda_entries.c.talk_id == talk.id,
+        agenda_entries.c.session_id == given_at.id).values(done=True))
     return given_at
 
 
-def postpone(session: Session, course: Course, talk: Talk) -> StudySession:
-    """Move the talk to the session after the one it is on, and count the postponement."""
+def postpone(db: Connection, course: CourseRow, talk: Row[Any]) -> tuple[Row[Any], int]:
+    """Move the talk to the session after the one it is on, and count the postponement.
+    Returns that session and how often the talk has been postponed."""
     _require_open(talk)
-    current = talk_session(session, course, talk)
+    current = session_of(db, talk)
     if current is None:
         raise Conflict(f"talk {talk.id} is queued, not on a session; nothing to postpone")
-    following, _ = planning.ensure_after(session, course, current)
-    if talk.postponed_from_id is None:
-        talk.postponed_from_id = current.id
-    talk.session_id = following.id
-    talk.status = TalkStatus.POSTPONED
-    talk.times_postponed += 1
-    _unplace(session, talk)
-    agenda.replan_course(session, course)
-    return following
+    following, _ = sessions.following(db, course, current)
+    times = talk.times_postponed + 1
+    db.execute(update(talks).where(talks.c.id == talk.id).values(
+        postponed_from_id=talk.postponed_from_id or current.id, session_id=following.id,
+        status=TalkStatus.POSTPONED, times_postponed=times))
+    _unplace(db, talk.id)
+    course_changed(db, course.id)
+    return following, times
 
 
-def withdraw(session: Session, course: Course, talk: Talk) -> None:
+def withdraw(db: Connection, course: CourseRow, talk: Row[Any]) -> None:
     """The presenter withdrew: the talk is kept, marked withdrawn, and leaves every agenda."""
     _require_open(talk)
-    talk.status = TalkStatus.WITHDRAWN
-    _unplace(session, talk)
-    agenda.replan_course(session, course)
-
+    db.execute(update(talks).where(talks.c.id == talk.id).values(status=TalkStatus.WITHDRAWN))
+    _unplace(db, talk.id)
+    course_changed(db, course.id)

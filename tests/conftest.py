@@ -24,9 +24,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from studygroup.cli import cli
-from studygroup.models import Base
 from studygroup.store.db import Database, make_engine
 from studygroup.store.location import resolve
+from studygroup.store.schema import metadata
 
 PG_ENV = "STUDYGROUP_TEST_DATABASE_URL"
 # the installed console script, beside the interpreter running the tests
@@ -231,7 +231,7 @@ def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in primary-key order: to prove a failed command wrote nothing."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             order = list(table.primary_key.columns)
             out[table.name] = [tuple(r) for r in conn.execute(sa.select(table).order_by(*order))]
         out["alembic_version"] = [tuple(r) for r in conn.exec_driver_sql(

@@ -22,12 +22,13 @@ REF_OPTION = click.option("--session", "ref", metavar="REF",
 
 def show_agenda(app: App, ref: str | None, course_slug: str | None, tz: str | None,
                 as_json: bool) -> None:
-    from studygroup import lookup, views
+    from studygroup import agenda as agenda_mod
+    from studygroup import sessions
     from studygroup.render.text import agenda_text
 
     with app.read() as db:
-        course, target = lookup.pick(db, course_slug, ref)
-        view = views.agenda_view(db, course, target, tz)
+        course, target = sessions.pick(db, course_slug, ref)
+        view = agenda_mod.view(db, course, target, tz)
     if as_json:
         emit_json(view)
     else:
@@ -81,11 +82,11 @@ def agenda_plan(app: App, ref: str | None, reset: bool, course_slug: str | None)
       studygroup agenda plan 4 --reset
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import planning
+    from studygroup import sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
-        agenda_mod.replan(db, course, target, reset)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
+        agenda_mod.plan_again(db, course, target, reset)
         note(f"re-planned session {target.number}")
 
 
@@ -104,12 +105,11 @@ def agenda_add_lecture(app: App, label: str, part: int | None, ref: str | None,
       studygroup agenda add-lecture 9 --session next
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import planning
-    from studygroup.courses import get_lecture
+    from studygroup import sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
-        agenda_mod.add_lecture(db, course, target, get_lecture(db, course, label), part)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
+        agenda_mod.add_lecture(db, course, target, label, part)
         note(f"lecture {label} is on session {target.number}'s agenda")
 
 
@@ -126,10 +126,10 @@ def agenda_remove(app: App, position: int, ref: str | None, course_slug: str | N
       studygroup agenda remove 3
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import planning
+    from studygroup import sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
         note(agenda_mod.remove_entry(db, course, target, position))
 
 
@@ -149,10 +149,10 @@ def agenda_move(app: App, position: int, to: int, ref: str | None,
       studygroup agenda move 6 --to 2
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import planning
+    from studygroup import sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
         agenda_mod.move_entry(db, course, target, position, to)
         note(f"moved entry {position} to {to}")
 
@@ -172,9 +172,9 @@ def agenda_minutes(app: App, position: int, minutes: int, ref: str | None,
       studygroup agenda minutes 4 20
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import planning
+    from studygroup import sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
         agenda_mod.set_minutes(db, course, target, position, minutes)
         note(f"entry {position} now takes {minutes} minutes")

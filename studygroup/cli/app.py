@@ -13,7 +13,6 @@ import click
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
 
     from studygroup.store.db import Database
     from studygroup.store.location import Location
@@ -46,22 +45,18 @@ class App:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A Core read transaction: read commands that need nothing from the ORM use this."""
+        """The command's read transaction."""
         with self.database.read() as connection:
             yield connection
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A Core write transaction: bulk writes that need nothing from the ORM. What the
-        command prints inside it is shown only once it has committed."""
-        with held_output(), self._saying_if_new(), self.database.write() as connection:
+        """The command's one write transaction: the planned agendas of the courses it changed
+        are re-planned once before the commit, and what it prints is shown only once it has
+        committed."""
+        with held_output(), self._saying_if_new(), \
+                self.database.write(settle=settle) as connection:
             yield connection
-
-    @contextmanager
-    def write_session(self) -> Iterator[Session]:
-        """A write transaction through the ORM unit of work (output held as in write())."""
-        with held_output(), self._saying_if_new(), self.database.write_session() as session:
-            yield session
 
     @contextmanager
     def _saying_if_new(self) -> Iterator[None]:
@@ -69,6 +64,16 @@ class App:
         yield
         if new:  # say so: a mistyped --db path should not go unnoticed
             note(f"created a new studygroup database at {self.location.display()}")
+
+
+def settle(connection: Connection) -> None:
+    """Re-plan what the command changed (the planner is imported only when there is any)."""
+    from studygroup.store.db import CHANGED_COURSES
+
+    if connection.info.get(CHANGED_COURSES):
+        from studygroup.agenda import settle as replan_changed
+
+        replan_changed(connection)
 
 
 pass_app = click.make_pass_decorator(App)
@@ -183,7 +188,7 @@ class DefaultGroup(click.Group):
 
 def split_ref(words: tuple[str, ...]) -> tuple[str | None, list[str]]:
     """[REF] NAME...: the first word is a session reference when it looks like one."""
-    from studygroup.lookup import is_ref
+    from studygroup.sessions import is_ref
 
     if words and is_ref(words[0]):
         return words[0], list(words[1:])

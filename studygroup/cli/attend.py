@@ -52,16 +52,16 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
     Example:
       studygroup attend 3 Ada Grace --absent Alan
     """
-    from studygroup import attendance, lookup
-    from studygroup.store.schema import AttendanceStatus
+    from studygroup import attendance, members, sessions
+    from studygroup.store.enums import AttendanceStatus
 
     ref, names = split_ref(words)
     if not names and not absent and not excused:
         raise click.UsageError("name at least one member")
     with app.write() as db:
-        course, target = lookup.pick(db, course_slug, ref)
+        course, target = sessions.pick(db, course_slug, ref)
         count = attendance.record(db, target, {
-            status: [lookup.find_member(db, name) for name in given]
+            status: [members.find(db, name) for name in given]
             for status, given in ((AttendanceStatus.PRESENT, names),
                                   (AttendanceStatus.ABSENT, absent),
                                   (AttendanceStatus.EXCUSED, excused))
@@ -92,37 +92,24 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     Example:
       studygroup attend import participants_8123.csv --min-minutes 15 --dry-run
     """
-    from studygroup import attendance, lookup
+    from studygroup import attendance, sessions
+    from studygroup.render.text import import_report_lines, import_report_summary
 
     ref, rest = split_ref(words)
     if len(rest) != 1:
         raise click.UsageError("give one CSV file, optionally after a session REF")
     path = Path(rest[0])
     with app.read() if dry_run else app.write() as db:
-        course, target = lookup.pick(db, course_slug, ref)
-        report = attendance.import_attendance(
-            db, target, path, min_minutes, add_unknown, dry_run, date.today(), max_rows)
-        number = target.number
-    data = report.as_dict() | {"session": number, "dry_run": dry_run}
+        _course, target = sessions.pick(db, course_slug, ref)
+        data = attendance.import_attendance(
+            db, target, path, min_minutes, add_unknown, dry_run, date.today(), max_rows,
+        ).as_dict() | {"session": target.number, "dry_run": dry_run}
     if as_json:
         emit_json(data)
         return
-    for row in data["matched"]:
-        click.echo(f"present  {row['member']}  (matched {row['name']!r} by {row['by']}"
-                   + (f", {row['minutes']} min)" if row["minutes"] is not None else ")"))
-    for row in data["too_short"]:
-        click.echo(f"short    {row['member'] or row['name']}  ({row['minutes']} min < "
-                   f"{min_minutes})")
-    for row in data["unknown"]:
-        click.echo(f"unknown  {row['name']}" + (f" <{row['email']}>" if row["email"] else ""))
-    for name in data["added"]:
-        click.echo(f"{'would add' if dry_run else 'added'}  {name}")
-    if dry_run:
-        note(f"dry run: nothing written for session {number}")
-    else:
-        note(f"recorded {report.recorded} present for session {number}"
-             + (f"; {len(report.unknown)} unknown (use --add-unknown to add them)"
-                if report.unknown else ""))
+    for line in import_report_lines(data, min_minutes):
+        click.echo(line)
+    note(import_report_summary(data))
 
 
 @click.command()
@@ -138,13 +125,14 @@ def attendance(app: App, ref: str | None, course_slug: str | None, as_json: bool
     Example:
       studygroup attendance last --json
     """
-    from studygroup import lookup, views
+    from studygroup import attendance as attendance_mod
+    from studygroup import courses, sessions
 
     with app.read() as db:
-        course = lookup.pick_course(db, course_slug)
-        target = (lookup.find_session(db, course, ref) if ref
-                  else views.default_attendance_session(db, course))
-        view = views.attendance_view(db, target)
+        course = courses.pick(db, course_slug)
+        target = (sessions.find(db, course, ref) if ref
+                  else attendance_mod.default_session(db, course))
+        view = attendance_mod.view(db, target)
     if as_json:
         emit_json(view)
         return

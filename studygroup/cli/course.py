@@ -99,15 +99,16 @@ def course_add(
       studygroup course add fsdl "Full Stack Deep Learning" \\
           --weekday tue --time 18:00 --tz Europe/London --pace 120 --minutes 90
     """
-    from studygroup.courses import CourseFields, add_course
+    from studygroup import courses
+    from studygroup.courses import CourseFields
 
     fields = CourseFields(
         title=title, url=url, timezone=timezone, weekday=weekday, start_time=start,
         session_minutes=minutes, pace_minutes=pace, discussion_minutes=discussion,
         intro_minutes=intro, wrapup_minutes=wrapup,
     )
-    with app.write_session() as session:
-        created = add_course(session, slug, fields)
+    with app.write() as db:
+        created = courses.add(db, slug, fields)
         note(f"added course {created.slug}")
 
 
@@ -122,11 +123,11 @@ def course_list(app: App, include_all: bool, as_json: bool) -> None:
     Example:
       studygroup course list --json
     """
+    from studygroup import courses
     from studygroup.render.contracts import course_dict
-    from studygroup.views import list_courses
 
     with app.read() as db:
-        rows = [course_dict(c) for c in list_courses(db, include_all)]
+        rows = [course_dict(c) for c in courses.listed(db, include_all)]
     if as_json:
         emit_json(rows)
     else:
@@ -149,18 +150,11 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
       studygroup course show fsdl
       studygroup course show fsdl --with-optional --json
     """
-    from studygroup.lookup import get_course
-    from studygroup.progress import course_progress
-    from studygroup.render.contracts import course_detail, lecture_dict
-    from studygroup.views import lectures_of
+    from studygroup import courses
+    from studygroup.render.text import progress_lines
 
     with app.read() as db:
-        found = get_course(db, slug)
-        data = course_detail(found)
-        course_lectures = lectures_of(db, found)
-        data["lectures"] = [lecture_dict(lec) for lec in course_lectures]
-        data["progress"] = course_progress(db, found, course_lectures, with_optional)
-        data["forecast_end"] = data["progress"]["forecast_end"]
+        data = courses.show(db, slug, with_optional)
     if as_json:
         emit_json(data)
         return
@@ -169,17 +163,9 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
     from studygroup.cli.lecture import LECTURE_COLUMNS
 
     emit_table(data["lectures"], LECTURE_COLUMNS, "no lectures yet; see 'course import'")
-    progress = data["progress"]
-    required, optional = progress["lectures"]["required"], progress["lectures"]["optional"]
     click.echo()
-    click.echo(f"Progress: {required['covered']} of {required['covered'] + required['remaining']}"
-               f" required lectures covered; {optional['covered']} of "
-               f"{optional['covered'] + optional['remaining']} optional")
-    what_if = " (with optional lectures)" if with_optional else ""
-    click.echo(f"Remaining{what_if}: {progress['remaining_video_minutes']} min of video, "
-               f"{progress['sessions_needed']} session(s) at {data['pace']} min per session")
-    if progress["forecast_end"]:
-        click.echo(f"Final session expected on {progress['forecast_end']}")
+    for line in progress_lines(data):
+        click.echo(line)
 
 
 @course.command("edit")
@@ -203,8 +189,9 @@ def course_edit(
       studygroup course edit fsdl --time 18:30 --pace 100
       studygroup course edit fsdl --status finished
     """
-    from studygroup.courses import CourseFields, edit_course
-    from studygroup.models import CourseStatus
+    from studygroup import courses
+    from studygroup.courses import CourseFields
+    from studygroup.store.enums import CourseStatus
 
     fields = CourseFields(
         title=title, url=url, timezone=timezone, weekday=weekday, start_time=start,
@@ -214,8 +201,8 @@ def course_edit(
     )
     if not fields.cleaned():
         raise click.UsageError("nothing to change: give at least one option")
-    with app.write_session() as session:
-        edit_course(session, slug, fields)
+    with app.write() as db:
+        courses.edit(db, slug, fields)
     note(f"updated course {slug}")
 
 
@@ -231,14 +218,13 @@ def course_delete(app: App, slug: str, force: bool) -> None:
     Example:
       studygroup course delete fsld --force
     """
+    from studygroup import courses
     from studygroup.cli.app import confirm_delete
-    from studygroup.courses import get_course
-    from studygroup.deletion import delete_course
 
-    with app.write_session() as session:
-        found = get_course(session, slug)
+    with app.write() as db:
+        found = courses.get(db, slug)
         confirm_delete(f"course {found.slug}", force)
-        delete_course(session, found)
+        courses.delete_course(db, found)
     note(f"deleted course {slug}")
 
 
@@ -259,8 +245,8 @@ def course_import(app: App, slug: str, file: Path, max_rows: int) -> None:
       printf 'label,title,kind,minutes,optional,url\\n1,Intro,lecture,60,no,\\n' > s.csv
       studygroup course import fsdl s.csv
     """
-    from studygroup.courses import get_course, import_lectures
+    from studygroup import courses
 
-    with app.write_session() as session:
-        summary = import_lectures(session, get_course(session, slug), file, max_rows)
+    with app.write() as db:
+        summary = courses.import_lectures(db, courses.get(db, slug), file, max_rows)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated lecture(s)")

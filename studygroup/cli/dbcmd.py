@@ -29,8 +29,8 @@ def init(app: App, adopt: bool) -> None:
     from studygroup.store.db import schema_revision
 
     app.database.adopt = adopt
-    with app.write_session() as session:
-        revision = schema_revision(session.connection())
+    with app.write() as connection:
+        revision = schema_revision(connection)
     note(f"database ready at {app.location.display()} (schema {revision})")
 
 

@@ -29,6 +29,7 @@ def demo(app: App, force: bool) -> None:
       studygroup --db /tmp/try.db demo --force && studygroup --db /tmp/try.db agenda
     """
     from studygroup import exports
+    from studygroup.agenda import settle
     from studygroup.demo import build_demo
     from studygroup.errors import StudygroupError
     from studygroup.render.markdown import agenda_markdown
@@ -46,9 +47,9 @@ def demo(app: App, force: bool) -> None:
             extra.unlink(missing_ok=True)
     database = Database(location)
     try:
-        with database.write_session() as db:
+        with database.write(settle=settle) as db:
             course, following = build_demo(db, date.today())
-        with database.read() as connection:  # the ORM instances read as rows, detached
+        with database.read() as connection:
             doc = exports.agenda_document(connection, course, following)
     finally:
         database.dispose()

@@ -52,11 +52,11 @@ def export_agenda(app: App, ref: str | None, output: Path | None, force: bool,
     Example:
       studygroup export agenda next -o agenda.md
     """
-    from studygroup import exports, lookup
+    from studygroup import exports, sessions
     from studygroup.render.markdown import agenda_markdown
 
     with app.read() as db:
-        course, target = lookup.pick(db, course_slug, ref)
+        course, target = sessions.pick(db, course_slug, ref)
         doc = exports.agenda_document(db, course, target)
     _write(output, agenda_markdown(doc).encode(), force)
 
@@ -74,9 +74,9 @@ def export_ics(app: App, output: Path | None, force: bool, course_slug: str | No
     Example:
       studygroup export ics --course fsdl -o fsdl.ics
     """
-    from studygroup import exports, lookup
+    from studygroup import courses, exports
     from studygroup.render.ics import calendar_ics
 
     with app.read() as db:
-        doc = exports.calendar_document(db, lookup.pick_course(db, course_slug))
+        doc = exports.calendar_document(db, courses.pick(db, course_slug))
     _write(output, calendar_ics(doc), force)

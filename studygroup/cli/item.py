@@ -48,17 +48,15 @@ def item_add(app: App, text: str, owner: str | None, ref: str | None,
     Example:
       studygroup item add "Read the ZeRO paper" --owner "Grace" --due 2026-12-08
     """
-    from studygroup import items, planning, schedule
-    from studygroup.courses import pick_course
-    from studygroup.members import find_member
+    from studygroup import courses, items, members, sessions
 
-    with app.write_session() as db:
-        course = pick_course(db, course_slug)
-        who = find_member(db, owner) if owner else None
-        due = planning.find_session(db, course, ref) if ref else schedule.next_session(
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        who = members.find(db, owner) if owner else None
+        due = sessions.find(db, course, ref) if ref else sessions.next_planned(
             db, course)
-        created_in = schedule.last_held(db, course)
-        added = items.add_item(db, course, text, who, due, created_in)
+        created_in = sessions.last_held(db, course)
+        added = items.add(db, course, text, who, due, created_in)
         when = f"session {due.number}" if due else "no particular session"
         note(f"added item {added.id}, due {when}")
 
@@ -79,16 +77,16 @@ def item_list(app: App, which: str, owner: str | None, ref: str | None,
     Example:
       studygroup item list --open --owner ada --json
     """
-    from studygroup import lookup, views
+    from studygroup import courses, items, members, sessions
     from studygroup.render.text import carried_mark
-    from studygroup.store.schema import ItemStatus
+    from studygroup.store.enums import ItemStatus
 
     with app.read() as db:
-        course = lookup.pick_course(db, course_slug)
-        who = lookup.find_member(db, owner) if owner else None
-        due = lookup.find_session(db, course, ref) if ref else None
+        course = courses.pick(db, course_slug)
+        who = members.find(db, owner) if owner else None
+        due = sessions.find(db, course, ref) if ref else None
         status = ItemStatus.OPEN if which == "open" else None
-        rows = views.list_items(db, course, status, who, due)
+        rows = items.listed(db, course, status, who, due)
     if as_json:
         emit_json(rows)
         return
@@ -99,16 +97,15 @@ def item_list(app: App, which: str, owner: str | None, ref: str | None,
 
 
 def _close(app: App, course_slug: str | None, ids: tuple[int, ...], status: str) -> None:
-    from studygroup import items
-    from studygroup.courses import pick_course
-    from studygroup.models import ItemStatus
+    from studygroup import courses, items
+    from studygroup.store.enums import ItemStatus
 
-    with app.write_session() as db:
-        course = pick_course(db, course_slug)
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
         if status == "open":
-            items.reopen_items(db, course, list(ids))
+            items.reopen(db, course, list(ids))
         else:
-            items.close_items(db, course, list(ids), ItemStatus(status))
+            items.close(db, course, list(ids), ItemStatus(status))
     note(f"item(s) {', '.join(map(str, ids))}: {status}")
 
 
@@ -166,13 +163,11 @@ def item_assign(app: App, item_id: int, name: str, course_slug: str | None) -> N
     Example:
       studygroup item assign 12 grace
     """
-    from studygroup import items
-    from studygroup.courses import pick_course
-    from studygroup.members import find_member
+    from studygroup import courses, items, members
 
-    with app.write_session() as db:
-        course = pick_course(db, course_slug)
-        who = None if name.strip().lower() == "everyone" else find_member(db, name)
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        who = None if name.strip().lower() == "everyone" else members.find(db, name)
         items.assign(db, course, item_id, who)
         note(f"item {item_id} now belongs to {who.name if who else 'everyone'}")
 
@@ -189,9 +184,8 @@ def item_edit(app: App, item_id: int, text: str, course_slug: str | None) -> Non
     Example:
       studygroup item edit 12 "Finish labs 6 and 7"
     """
-    from studygroup import items
-    from studygroup.courses import pick_course
+    from studygroup import courses, items
 
-    with app.write_session() as db:
-        items.edit(db, pick_course(db, course_slug), item_id, text)
+    with app.write() as db:
+        items.edit(db, courses.pick(db, course_slug), item_id, text)
     note(f"item {item_id} updated")

@@ -49,14 +49,15 @@ def lecture_add(
     Example:
       studygroup lecture add fsdl 10 "Deployment" --minutes 90 --url https://example.org/l10
     """
-    from studygroup.courses import LectureFields, add_lecture, get_course
-    from studygroup.models import LectureKind
+    from studygroup import courses
+    from studygroup.courses import LectureFields
+    from studygroup.store.enums import LectureKind
 
     fields = LectureFields(
         title=title, kind=LectureKind(kind), video_minutes=minutes, optional=optional, url=url
     )
-    with app.write_session() as session:
-        add_lecture(session, get_course(session, course_slug), label, fields)
+    with app.write() as db:
+        courses.add_lecture(db, courses.get(db, course_slug), label, fields)
     note(f"added lecture {label} to {course_slug}")
 
 
@@ -71,12 +72,11 @@ def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
     Example:
       studygroup lecture list fsdl --json
     """
-    from studygroup.lookup import get_course
+    from studygroup import courses
     from studygroup.render.contracts import lecture_dict
-    from studygroup.views import lectures_of
 
     with app.read() as db:
-        rows = [lecture_dict(lec) for lec in lectures_of(db, get_course(db, course_slug))]
+        rows = [lecture_dict(lec) for lec in courses.lectures_of(db, courses.get(db, course_slug))]
     if as_json:
         emit_json(rows)
     else:
@@ -103,8 +103,9 @@ def lecture_edit(
     Example:
       studygroup lecture edit fsdl 10 --minutes 95 --title "Deployment & monitoring"
     """
-    from studygroup.courses import LectureFields, edit_lecture, get_course
-    from studygroup.models import LectureKind
+    from studygroup import courses
+    from studygroup.courses import LectureFields
+    from studygroup.store.enums import LectureKind
 
     if minutes is not None and no_minutes:
         raise click.UsageError("--minutes and --no-minutes contradict each other")
@@ -114,16 +115,16 @@ def lecture_edit(
     )
     if not fields.cleaned() and not no_minutes:
         raise click.UsageError("nothing to change: give at least one option")
-    with app.write_session() as session:
-        edit_lecture(session, get_course(session, course_slug), label, fields)
+    with app.write() as db:
+        courses.edit_lecture(db, courses.get(db, course_slug), label, fields)
     note(f"updated lecture {label}")
 
 
 def _set_skipped(app: App, course_slug: str, label: str, skipped: bool) -> None:
-    from studygroup.courses import get_course, set_skipped
+    from studygroup import courses
 
-    with app.write_session() as session:
-        set_skipped(session, get_course(session, course_slug), label, skipped)
+    with app.write() as db:
+        courses.set_skipped(db, courses.get(db, course_slug), label, skipped)
 
 
 @lecture.command("delete")
@@ -139,15 +140,14 @@ def lecture_delete(app: App, course_slug: str, label: str, force: bool) -> None:
     Example:
       studygroup lecture delete fsdl 99 --force
     """
+    from studygroup import courses
     from studygroup.cli.app import confirm_delete
-    from studygroup.courses import get_course, get_lecture
-    from studygroup.deletion import delete_lecture
 
-    with app.write_session() as session:
-        course = get_course(session, course_slug)
-        found = get_lecture(session, course, label)
+    with app.write() as db:
+        course = courses.get(db, course_slug)
+        found = courses.get_lecture(db, course, label)
         confirm_delete(f"lecture {found.label} of {course.slug}", force)
-        delete_lecture(session, course, found)
+        courses.delete_lecture(db, course, found.label)
     note(f"deleted lecture {label}")
 
 

@@ -69,11 +69,12 @@ def member_add(
     Example:
       studygroup member add "Grace Hopper" --email grace@example.org --tz America/New_York
     """
-    from studygroup.members import MemberFields, add_member
+    from studygroup import members
+    from studygroup.members import MemberFields
 
-    with app.write_session() as session:
-        added = add_member(
-            session, name, MemberFields(email=email, handle=handle, timezone=timezone),
+    with app.write() as db:
+        added = members.add(
+            db, name, MemberFields(email=email, handle=handle, timezone=timezone),
             joined or date.today(),
         )
         note(f"added member {added.name}")
@@ -90,11 +91,11 @@ def member_list(app: App, include_all: bool, as_json: bool) -> None:
     Example:
       studygroup member list --all --json
     """
+    from studygroup import members
     from studygroup.render.contracts import member_dict
-    from studygroup.views import list_members
 
     with app.read() as db:
-        rows = [member_dict(m) for m in list_members(db, include_all)]
+        rows = [member_dict(m) for m in members.listed(db, include_all)]
     if as_json:
         emit_json(rows)
     else:
@@ -112,11 +113,11 @@ def member_show(app: App, name: str, as_json: bool) -> None:
     Example:
       studygroup member show ada
     """
-    from studygroup.lookup import find_member
+    from studygroup import members
     from studygroup.render.contracts import member_detail
 
     with app.read() as db:
-        data = member_detail(find_member(db, name))
+        data = member_detail(members.find(db, name))
     if as_json:
         emit_json(data)
     else:
@@ -140,13 +141,14 @@ def member_edit(
     Example:
       studygroup member edit ada --tz Asia/Kolkata --handle ada_l
     """
-    from studygroup.members import MemberFields, edit_member
+    from studygroup import members
+    from studygroup.members import MemberFields
 
     fields = MemberFields(name=new_name, email=email, handle=handle, timezone=timezone)
     if not fields.cleaned() and not any(v == "" for v in (email, handle, timezone)):
         raise click.UsageError("nothing to change: give at least one option")
-    with app.write_session() as session:
-        changed = edit_member(session, name, fields)
+    with app.write() as db:
+        changed = members.edit(db, name, fields)
         note(f"updated member {changed.name}")
 
 
@@ -160,10 +162,10 @@ def member_archive(app: App, name: str) -> None:
     Example:
       studygroup member archive "Grace Hopper"
     """
-    from studygroup.members import archive_member
+    from studygroup import members
 
-    with app.write_session() as session:
-        archived = archive_member(session, name)
+    with app.write() as db:
+        archived = members.archive(db, name)
         note(f"archived {archived.name}; their history is kept ('member restore' undoes this)")
 
 
@@ -177,10 +179,10 @@ def member_restore(app: App, name: str) -> None:
     Example:
       studygroup member restore "Grace Hopper"
     """
-    from studygroup.members import restore_member
+    from studygroup import members
 
-    with app.write_session() as session:
-        restored = restore_member(session, name)
+    with app.write() as db:
+        restored = members.restore(db, name)
         note(f"{restored.name} is active again")
 
 
@@ -196,15 +198,14 @@ def member_delete(app: App, name: str, force: bool) -> None:
     Example:
       studygroup member delete "Ada Lovelce" --force
     """
+    from studygroup import members
     from studygroup.cli.app import confirm_delete
-    from studygroup.deletion import delete_member
-    from studygroup.members import find_member
 
-    with app.write_session() as session:
-        found = find_member(session, name)
+    with app.write() as db:
+        found = members.find(db, name)
         shown = found.name
         confirm_delete(f"member {shown}", force)
-        delete_member(session, found)
+        members.delete_member(db, found)
     note(f"deleted member {shown}")
 
 
@@ -223,8 +224,8 @@ def member_import(app: App, file: Path, max_rows: int) -> None:
       printf 'name,email,handle,timezone\\nAda,ada@example.org,ada,Europe/London\\n' > m.csv
       studygroup member import m.csv
     """
-    from studygroup.members import import_members
+    from studygroup import members
 
-    with app.write_session() as session:
-        summary = import_members(session, file, date.today(), max_rows)
+    with app.write() as db:
+        summary = members.import_members(db, file, date.today(), max_rows)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated member(s)")

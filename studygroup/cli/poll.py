@@ -48,12 +48,11 @@ def poll_create(app: App, title: str, closes: date | None, course_slug: str | No
     Example:
       studygroup poll create "Our next course" --closes 2026-12-15
     """
-    from studygroup.courses import get_course
-    from studygroup.polls import create_poll
+    from studygroup import courses, polls
 
-    with app.write_session() as db:
-        course = get_course(db, course_slug) if course_slug else None
-        created = create_poll(db, title, closes, course)
+    with app.write() as db:
+        course = courses.get(db, course_slug) if course_slug else None
+        created = polls.create(db, title, closes, course)
         note(f"created poll {created.id}; add options with 'studygroup poll add-option "
              f"{created.id} TITLE'")
 
@@ -73,12 +72,12 @@ def poll_add_option(app: App, poll_id: int, title: str, url: str | None,
     Example:
       studygroup poll add-option 1 "Advanced NLP with spaCy" --lectures spacy.csv
     """
+    from studygroup import polls
     from studygroup.courses import parse_syllabus
-    from studygroup.polls import add_option, get_poll
 
     syllabus = parse_syllabus(lectures) if lectures else None
-    with app.write_session() as db:
-        option = add_option(db, get_poll(db, poll_id), title, url, syllabus)
+    with app.write() as db:
+        option = polls.add_option(db, polls.get(db, poll_id), title, url, syllabus)
         note(f"option {option.position}: {option.title}"
              + (f" ({len(syllabus)} lectures)" if syllabus else ""))
 
@@ -93,10 +92,10 @@ def poll_list(app: App, as_json: bool) -> None:
     Example:
       studygroup poll list --json
     """
-    from studygroup.views import list_polls
+    from studygroup import polls
 
     with app.read() as db:
-        rows = list_polls(db)
+        rows = polls.listed(db)
     if as_json:
         emit_json(rows)
         return
@@ -118,10 +117,10 @@ def poll_show(app: App, poll_id: int, as_json: bool) -> None:
     Example:
       studygroup poll show 1
     """
-    from studygroup.views import list_polls
+    from studygroup import polls
 
     with app.read() as db:
-        data = list_polls(db, poll_id)[0]
+        data = polls.listed(db, poll_id)[0]
     if as_json:
         emit_json(data)
         return
@@ -145,13 +144,12 @@ def poll_vote(app: App, poll_id: int, member_ref: str, options: tuple[str, ...])
     Example:
       studygroup poll vote 1 ada 3 1
     """
-    from studygroup.members import find_member
-    from studygroup.polls import get_poll, vote
+    from studygroup import members, polls
 
-    with app.write_session() as db:
-        found = get_poll(db, poll_id)
-        who = find_member(db, member_ref)
-        vote(db, found, who, list(options), date.today())
+    with app.write() as db:
+        found = polls.get(db, poll_id)
+        who = members.find(db, member_ref)
+        polls.vote(db, found, who, list(options), date.today())
         note(f"recorded {who.name}'s ranking of {len(options)} option(s)")
 
 
@@ -172,10 +170,10 @@ def poll_result(app: App, poll_id: int, min_members: int, as_json: bool) -> None
     Example:
       studygroup poll result 1 --min-members 4
     """
-    from studygroup.views import poll_result
+    from studygroup import polls
 
     with app.read() as db:
-        data = poll_result(db, poll_id, min_members)
+        data = polls.result(db, poll_id, min_members)
     if as_json:
         emit_json(data)
         return
@@ -212,8 +210,8 @@ def poll_close(app: App, poll_id: int, slug: str | None, weekday: int | None,
     Example:
       studygroup poll close 1 --create-course fastai2 --weekday tue --time 18:00 --tz Europe/London
     """
+    from studygroup import polls
     from studygroup.courses import CourseFields
-    from studygroup.polls import close_poll, get_poll
 
     new_course = None
     if slug:
@@ -222,7 +220,7 @@ def poll_close(app: App, poll_id: int, slug: str | None, weekday: int | None,
         new_course = (slug, CourseFields(weekday=weekday, start_time=start, timezone=timezone))
     elif weekday is not None or start is not None or timezone is not None:
         raise click.UsageError("--weekday, --time and --tz go with --create-course")
-    with app.write_session() as db:
-        winner, course = close_poll(db, get_poll(db, poll_id), new_course)
+    with app.write() as db:
+        winner, course = polls.close(db, polls.get(db, poll_id), new_course)
         note(f"poll {poll_id} closed; the winner is {winner.title}"
              + (f"; created course {course.slug}" if course else ""))

@@ -53,9 +53,9 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
       # cron, every Monday 09:00 for a Tuesday group:
       0 9 * * 1  studygroup --db ~/fsdl.db remind --send
     """
-    from studygroup import exports, lookup, reminders
+    from studygroup import exports, members, reminders, sessions
     from studygroup.errors import StudygroupError
-    from studygroup.store.schema import Channel
+    from studygroup.store.enums import Channel
 
     if mode and outbox:
         raise click.UsageError("--send and --outbox exclude each other")
@@ -72,8 +72,8 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
         webhook_only) else None
 
     with app.read() as db:
-        course, target = lookup.pick(db, course_slug, ref)
-        only = lookup.find_member(db, member_ref) if member_ref else None
+        course, target = sessions.pick(db, course_slug, ref)
+        only = members.find(db, member_ref) if member_ref else None
         if only is not None and not only.active:
             raise StudygroupError(f"{only.name} is archived and gets no reminders "
                                   f"(restore them with 'studygroup member restore')")

@@ -57,14 +57,13 @@ def session_plan(app: App, weeks: int, start: date | None, course_slug: str | No
       studygroup session plan --weeks 4
       studygroup session plan --from 2026-09-01 --weeks 12 --course fsdl
     """
-    from studygroup import agenda, planning
-    from studygroup.courses import pick_course
+    from studygroup import courses, sessions
     from studygroup.render.contracts import session_dict
+    from studygroup.rules.weekly import today
 
-    with app.write_session() as db:
-        course = pick_course(db, course_slug)
-        created = planning.plan_sessions(db, course, weeks, start)
-        agenda.replan_course(db, course)
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        created = sessions.plan(db, course, weeks, start, today(course.timezone))
         rows = [session_dict(course, s) for s in created]
     if as_json:
         emit_json(rows)
@@ -92,13 +91,13 @@ def session_list(app: App, include_all: bool, course_slug: str | None, as_json: 
     Example:
       studygroup session list --all --json
     """
-    from studygroup import lookup, schedule
+    from studygroup import courses, sessions
     from studygroup.render.contracts import session_dict
 
     with app.read() as db:
-        course = lookup.pick_course(db, course_slug)
-        found = (schedule.sessions_of(db, course) if include_all
-                 else schedule.planned_sessions(db, course))
+        course = courses.pick(db, course_slug)
+        found = (sessions.of_course(db, course) if include_all
+                 else sessions.planned(db, course))
         rows = [session_dict(course, s) for s in found]
     if as_json:
         emit_json(rows)
@@ -139,12 +138,11 @@ def session_move(app: App, ref: str | None, when: datetime, course_slug: str | N
     Example:
       studygroup session move next --to "2026-12-03 19:00"
     """
-    from studygroup import agenda, planning
+    from studygroup import sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
-        planning.move_session(db, course, target, when)
-        agenda.replan_course(db, course)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
+        sessions.move(db, course, target, when)
         note(f"session {target.number} now starts {when:%a %d %b %Y %H:%M} {course.timezone}")
 
 
@@ -161,11 +159,11 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
     Example:
       studygroup session cancel 2026-12-22
     """
-    from studygroup import planning, rollover
+    from studygroup import rollover, sessions
     from studygroup.render.text import close_text
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
         result = rollover.cancel_session(db, course, target).as_dict()
     if as_json:
         emit_json(result)
@@ -184,10 +182,10 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
     Example:
       studygroup session uncancel 2026-12-22
     """
-    from studygroup import planning, rollover
+    from studygroup import rollover, sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
         rollover.uncancel_session(db, course, target)
         note(f"session {target.number} is planned again")
 
@@ -218,11 +216,11 @@ def session_close(app: App, ref: str | None, covered: tuple[str, ...],
       studygroup talk done 4
       studygroup session close --not-covered 10 --done-talk 5
     """
-    from studygroup import planning, rollover
+    from studygroup import rollover, sessions
     from studygroup.render.text import close_text
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
         result = rollover.close_session(
             db, course, target, list(covered) if covered else None, list(not_covered),
             list(done_talks),
@@ -245,9 +243,9 @@ def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
     Example:
       studygroup session reopen last
     """
-    from studygroup import planning, rollover
+    from studygroup import rollover, sessions
 
-    with app.write_session() as db:
-        course, target = planning.pick(db, course_slug, ref)
+    with app.write() as db:
+        course, target = sessions.pick(db, course_slug, ref)
         rollover.reopen_session(db, course, target)
         note(f"session {target.number} is open again; everything it moved is back")

@@ -24,11 +24,11 @@ def stats(app: App, course_slug: str | None, as_json: bool) -> None:
     Example:
       studygroup stats --json
     """
-    from studygroup.lookup import pick_course
+    from studygroup import courses
     from studygroup.stats import course_stats
 
     with app.read() as db:
-        data = course_stats(db, pick_course(db, course_slug))
+        data = course_stats(db, courses.pick(db, course_slug))
     if as_json:
         emit_json(data)
         return

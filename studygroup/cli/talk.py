@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,9 +22,7 @@ from studygroup.cli.app import (
 from studygroup.cli.complete import member_names
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from studygroup.models import Course, Talk
+    from sqlalchemy import Connection, Row
 
 TALK_COLUMNS = [("id", "id"), ("title", "title"), ("presenter", "presenter"),
                 ("minutes", "min"), ("status", "status"), ("session", "session"),
@@ -60,15 +58,13 @@ def talk_add(app: App, presenter: str, title: str, minutes: int, url: str | None
     Example:
       studygroup talk add "Ada Lovelace" "Training at scale" --minutes 20 --session next
     """
-    from studygroup import planning, talks
-    from studygroup.courses import pick_course
-    from studygroup.members import find_member
+    from studygroup import courses, members, sessions, talks
 
-    with app.write_session() as db:
-        course = pick_course(db, course_slug)
-        who = find_member(db, presenter)
-        target = planning.find_session(db, course, ref) if ref else None
-        added = talks.add_talk(db, course, who, title, minutes, url, target, date.today())
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        who = members.find(db, presenter)
+        target = sessions.find(db, course, ref) if ref else None
+        added = talks.add(db, course, who, title, minutes, url, target, date.today())
         where = f"session {target.number}" if target else "the queue"
         note(f"added talk {added.id} by {who.name} to {where}")
 
@@ -87,11 +83,10 @@ def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | 
     Example:
       studygroup talk list --queue --json
     """
-    from studygroup import lookup, views
+    from studygroup import courses, talks
 
     with app.read() as db:
-        rows = views.list_talks(db, lookup.pick_course(db, course_slug), queue_only,
-                                include_all)
+        rows = talks.listed(db, courses.pick(db, course_slug), queue_only, include_all)
     if as_json:
         emit_json(rows)
     else:
@@ -100,14 +95,13 @@ def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | 
 
 @contextmanager
 def _changing(app: App, course_slug: str | None,
-              talk_id: int) -> Iterator[tuple[Session, Course, Talk]]:
+              talk_id: int) -> Iterator[tuple[Connection, Row[Any], Row[Any]]]:
     """One write transaction with the course and the talk to change."""
-    from studygroup.courses import pick_course
-    from studygroup.talks import get_talk
+    from studygroup import courses, talks
 
-    with app.write_session() as db:
-        course = pick_course(db, course_slug)
-        yield db, course, get_talk(db, course, talk_id)
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        yield db, course, talks.get(db, course, talk_id)
 
 
 @talk.command("schedule")
@@ -122,11 +116,11 @@ def talk_schedule(app: App, talk_id: int, ref: str, course_slug: str | None) -> 
     Example:
       studygroup talk schedule 7 --session 2026-12-08
     """
-    from studygroup import planning, talks
+    from studygroup import sessions, talks
 
     with _changing(app, course_slug, talk_id) as (db, course, found):
-        target = planning.find_session(db, course, ref)
-        talks.schedule_talk(db, course, found, target)
+        target = sessions.find(db, course, ref)
+        talks.schedule(db, course, found, target)
     note(f"talk {talk_id} is scheduled for session {target.number}")
 
 
@@ -162,9 +156,8 @@ def talk_postpone(app: App, talk_id: int, course_slug: str | None) -> None:
     from studygroup import talks
 
     with _changing(app, course_slug, talk_id) as (db, course, found):
-        following = talks.postpone(db, course, found)
-    note(f"talk {talk_id} moved to session {following.number} "
-         f"(postponed ×{found.times_postponed})")
+        following, times = talks.postpone(db, course, found)
+    note(f"talk {talk_id} moved to session {following.number} (postponed ×{times})")
 
 
 @talk.command("withdraw")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from studygroup.rules import validate, weekly
-from studygroup.store.schema import CourseRow, LectureRow, MemberRow, SessionRow
+from studygroup.store.rows import CourseRow, LectureRow, MemberRow, SessionRow
 
 
 def course_dict(course: CourseRow) -> dict[str, Any]:

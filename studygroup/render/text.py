@@ -110,3 +110,46 @@ def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
         lines.append(f"... and {len(carried) - LISTED} more items carried "
                      "(all of them with --json or 'studygroup item list')")
     return "\n".join(lines)
+
+
+def import_report_lines(report: dict[str, Any], min_minutes: int) -> list[str]:
+    """`attend import`: one line per person in the report, as matched, short, unknown, added."""
+    lines = []
+    for row in report["matched"]:
+        lines.append(f"present  {row['member']}  (matched {row['name']!r} by {row['by']}"
+                     + (f", {row['minutes']} min)" if row["minutes"] is not None else ")"))
+    for row in report["too_short"]:
+        lines.append(f"short    {row['member'] or row['name']}  ({row['minutes']} min < "
+                     f"{min_minutes})")
+    for row in report["unknown"]:
+        lines.append(f"unknown  {row['name']}" + (f" <{row['email']}>" if row["email"] else ""))
+    lines.extend(f"{'would add' if report['dry_run'] else 'added'}  {name}"
+                 for name in report["added"])
+    return lines
+
+
+def import_report_summary(report: dict[str, Any]) -> str:
+    """`attend import`: what was recorded (or, in a dry run, that nothing was)."""
+    number = report["session"]
+    if report["dry_run"]:
+        return f"dry run: nothing written for session {number}"
+    unknown = len(report["unknown"])
+    return (f"recorded {report['recorded']} present for session {number}"
+            + (f"; {unknown} unknown (use --add-unknown to add them)" if unknown else ""))
+
+
+def progress_lines(course: dict[str, Any]) -> list[str]:
+    """`course show`: lectures covered, what remains, and the forecast final session."""
+    progress = course["progress"]
+    required, optional = progress["lectures"]["required"], progress["lectures"]["optional"]
+    what_if = " (with optional lectures)" if progress["with_optional"] else ""
+    lines = [
+        f"Progress: {required['covered']} of {required['covered'] + required['remaining']}"
+        f" required lectures covered; {optional['covered']} of "
+        f"{optional['covered'] + optional['remaining']} optional",
+        f"Remaining{what_if}: {progress['remaining_video_minutes']} min of video, "
+        f"{progress['sessions_needed']} session(s) at {course['pace']} min per session",
+    ]
+    if progress["forecast_end"]:
+        lines.append(f"Final session expected on {progress['forecast_end']}")
+    return lines

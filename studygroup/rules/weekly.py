@@ -1,4 +1,10 @@
-"""Converting between instants (UTC) and a course's or member's local wall-clock time."""
+"""The weekly clock: a course meets on a weekday at a local wall-clock time, in its IANA zone.
+
+The daylight-saving rule: a session's instant is computed from its local date and the
+course's local time, so a weekly 18:00 Europe/London session stays 18:00 local across the
+change (its UTC instant moves by an hour). Instants are stored in UTC; local times are only
+for display and for finding the weekly slots.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,8 @@ def zone(name: str) -> ZoneInfo:
 
 
 def instant(day: date, at: time, tz: str) -> datetime:
-    """The UTC instant of a local wall-clock time. A time in a DST gap is read with the offset
-    in force before the change (zoneinfo's fold=0)."""
+    """The UTC instant of a local wall-clock time: the daylight-saving rule. A time in a DST
+    gap is read with the offset in force before the change (zoneinfo's fold=0)."""
     return datetime.combine(day, at, tzinfo=zone(tz)).astimezone(UTC)
 
 
@@ -29,3 +35,19 @@ def today(tz: str) -> date:
 def next_weekday(start: date, weekday: int) -> date:
     """The first date on or after start that falls on weekday (0 = Monday)."""
     return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def following_slot(after: date, weekday: int) -> date:
+    """The next weekly slot after a local date."""
+    return next_weekday(after + timedelta(days=1), weekday)
+
+
+def slots(start: date, weekday: int, weeks: int) -> list[date]:
+    """The local dates of `weeks` weekly slots from the first on or after `start`."""
+    first = next_weekday(start, weekday)
+    return [first + timedelta(weeks=i) for i in range(weeks)]
+
+
+def slot_taken(day: date, existing: list[date]) -> bool:
+    """A weekly slot is taken when a session is within three days of it (it was moved)."""
+    return any(abs((day - other).days) <= 3 for other in existing)

@@ -10,23 +10,19 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
 
 from studygroup import faults
 from studygroup.errors import Invalid, SchemaError
 from studygroup.rules import validate
 from studygroup.store.location import Location, mask, prepare_sqlite_file
 from studygroup.store.schema import HEAD_REVISION
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
 
 BUSY_TIMEOUT_MS = 60_000
 BUSY_TIMEOUT_ENV = "STUDYGROUP_BUSY_TIMEOUT_MS"  # how long a SQLite command waits for the lock
@@ -95,17 +91,29 @@ def _configure_postgresql(engine: Engine) -> None:
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
-@contextmanager
-def writing_session(engine: Engine) -> Iterator[Session]:
-    """A write transaction through the ORM unit of work (the same lock as writing()):
-    flushed and committed when the block ends, rolled back on any exception."""
-    from sqlalchemy.orm import Session  # only the ORM path pays for importing the ORM
+Settle = Callable[[Connection], None]
 
-    bind = engine.execution_options(studygroup_write=True)
-    with Session(bind, expire_on_commit=False, autoflush=True) as session, session.begin():
-        yield session
-        session.flush()
-        faults.point("before-commit")
+# The courses a write transaction changed in a way that shapes their planned agendas
+# (kept on the connection for the length of the transaction).
+CHANGED_COURSES = "studygroup_changed_courses"
+
+
+def course_changed(connection: Connection, course_id: int) -> None:
+    """Note that this transaction changed what a course's planned agendas derive from; they
+    are re-planned once, before the commit (see Database.write)."""
+    connection.info.setdefault(CHANGED_COURSES, set()).add(course_id)
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT of one row gave it."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def changed_courses(connection: Connection) -> list[int]:
+    """The courses noted so far, in id order; taking them clears the note."""
+    return sorted(connection.info.pop(CHANGED_COURSES, set()))
 
 
 @contextmanager
@@ -116,16 +124,6 @@ def writing(engine: Engine) -> Iterator[Connection]:
             connection.begin():
         yield connection
         faults.point("before-commit")
-
-
-def session_on(connection: Connection) -> Session:
-    """An ORM session inside a Core write transaction, for the odd step that needs the ORM:
-    it flushes into the connection's transaction and never commits it (the command does, or
-    rolls everything back)."""
-    from sqlalchemy.orm import Session
-
-    return Session(bind=connection, expire_on_commit=False, autoflush=True,
-                   join_transaction_mode="rollback_only")
 
 
 @contextmanager
@@ -363,20 +361,19 @@ class Database:
             prepare_sqlite_file(self.location.path)
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A write transaction on a Core connection (bulk writes that need no ORM)."""
+    def write(self, settle: Settle | None = None) -> Iterator[Connection]:
+        """The one write transaction of a command: committed when the block ends, rolled back
+        on any exception. `settle` runs once, last, before the commit: it brings what is
+        derived (the planned agendas of the courses the command changed) up to date."""
         self._prepare_write()
         with writing(self.engine) as connection:
-            self._ensure_schema(connection)
-            yield connection
-
-    @contextmanager
-    def write_session(self) -> Iterator[Session]:
-        """A write transaction through the ORM unit of work."""
-        self._prepare_write()
-        with writing_session(self.engine) as session:
-            self._ensure_schema(session.connection())
-            yield session
+            try:
+                self._ensure_schema(connection)
+                yield connection
+                if settle is not None:
+                    settle(connection)
+            finally:
+                connection.info.pop(CHANGED_COURSES, None)
 
     @contextmanager
     def run_lock(self, session_id: int) -> Iterator[None]:

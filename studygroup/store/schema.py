@@ -14,8 +14,6 @@ members are archived, and a foreign key to them is RESTRICT.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from sqlalchemy import (
     Boolean,
@@ -34,15 +32,21 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from studygroup.store.enums import (
+    AttendanceSource,
+    AttendanceStatus,
+    Channel,
+    CourseStatus,
+    EntryKind,
+    ItemStatus,
+    LectureKind,
+    MoveKind,
+    PollStatus,
+    RolloverKind,
+    SessionStatus,
+    TalkStatus,
+)
 from studygroup.store.types import UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
-    from sqlalchemy.orm import Session
-
-    # Read functions take either: a Core connection (read commands) or an ORM session (write
-    # commands, which flushes pending changes first); both execute Core statements.
-    Reader: TypeAlias = Connection | Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -57,83 +61,6 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
 HEAD_REVISION = "20261123_01"
-
-
-class CourseStatus(enum.StrEnum):
-    ACTIVE = "active"
-    FINISHED = "finished"
-    ARCHIVED = "archived"
-
-
-class LectureKind(enum.StrEnum):
-    LECTURE = "lecture"
-    LAB = "lab"
-    GUEST = "guest"
-
-
-class SessionStatus(enum.StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-class EntryKind(enum.StrEnum):
-    INTRO = "intro"
-    LECTURE = "lecture"
-    TALK = "talk"
-    ACTIONS = "actions"
-    WRAP_UP = "wrap-up"
-
-
-class TalkStatus(enum.StrEnum):
-    QUEUED = "queued"
-    SCHEDULED = "scheduled"
-    DONE = "done"
-    POSTPONED = "postponed"
-    WITHDRAWN = "withdrawn"
-
-
-class AttendanceStatus(enum.StrEnum):
-    PRESENT = "present"
-    ABSENT = "absent"
-    EXCUSED = "excused"
-
-
-class AttendanceSource(enum.StrEnum):
-    MANUAL = "manual"
-    IMPORT = "import"
-
-
-class ItemStatus(enum.StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    DROPPED = "dropped"
-
-
-class RolloverKind(enum.StrEnum):
-    CLOSE = "close"
-    CANCEL = "cancel"
-
-
-class MoveKind(enum.StrEnum):
-    LECTURE = "lecture"
-    TALK = "talk"
-    ITEM = "item"
-
-
-class Channel(enum.StrEnum):
-    EMAIL = "email"
-    OUTBOX = "outbox"
-    WEBHOOK = "webhook"
-
-
-class PollStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-# talks still to be given
-OPEN_TALK_STATUSES = (TalkStatus.QUEUED, TalkStatus.SCHEDULED, TalkStatus.POSTPONED)
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -441,97 +368,3 @@ poll_rankings = Table(
     CheckConstraint("rank >= 1", name="rank_positive"),
     Index(None, "option_id"),
 )
-
-
-# -- the shapes that read code relies on ------------------------------------------------------
-# A Core row of the table and an ORM instance of its model both fit these, so one read
-# function serves the read commands (Core) and the write commands (ORM) alike.
-
-
-class CourseRow(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def slug(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def url(self) -> str | None: ...
-    @property
-    def status(self) -> CourseStatus: ...
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def weekday(self) -> int: ...
-    @property
-    def start_time(self) -> time: ...
-    @property
-    def session_minutes(self) -> int: ...
-    @property
-    def pace_minutes(self) -> int: ...
-    @property
-    def discussion_minutes(self) -> int: ...
-    @property
-    def intro_minutes(self) -> int: ...
-    @property
-    def wrapup_minutes(self) -> int: ...
-    @property
-    def created_at(self) -> datetime: ...
-
-
-class SessionRow(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def course_id(self) -> int: ...
-    @property
-    def number(self) -> int: ...
-    @property
-    def starts_at(self) -> datetime: ...
-    @property
-    def minutes(self) -> int: ...
-    @property
-    def status(self) -> SessionStatus: ...
-    @property
-    def notes(self) -> str | None: ...
-    @property
-    def closed_at(self) -> datetime | None: ...
-
-
-class LectureRow(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def kind(self) -> LectureKind: ...
-    @property
-    def optional(self) -> bool: ...
-    @property
-    def skipped(self) -> bool: ...
-    @property
-    def video_minutes(self) -> int | None: ...
-    @property
-    def url(self) -> str | None: ...
-
-
-class MemberRow(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def email(self) -> str | None: ...
-    @property
-    def timezone(self) -> str | None: ...
-    @property
-    def handle(self) -> str | None: ...
-    @property
-    def active(self) -> bool: ...
-    @property
-    def joined_on(self) -> date: ...
-    @property
-    def archived_at(self) -> datetime | None: ...
-

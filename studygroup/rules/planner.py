@@ -1,0 +1,178 @@
+"""The agenda planner: which lectures and talks each planned session of a course takes.
+
+Pure: the planned sessions, their pinned (manually edited) entries, the lecture units, the
+talks and the open items come in; each session's ordered entries come out. The rule, as the
+README gives it, session by session in time order:
+
+1. an intro (unless one is pinned);
+2. lecture units carried over from held sessions, all of them;
+3. the next uncovered units in course order while they fit the pace (see rules.pace), at
+   least one per session;
+4. talks postponed to the session, most-postponed first; then talks scheduled to it; both in
+   queue order (first come, first served);
+5. an action-item review when items are open, and a wrap-up;
+6. queued talks, in queue order, while they fit the session's minutes; the first that does
+   not fit stops the queue (a later, shorter talk does not jump it);
+7. pinned entries keep their positions; everything is numbered 1, 2, ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from studygroup.rules.pace import History, Unit, UnitKey, fits, split
+from studygroup.store.enums import EntryKind, TalkStatus
+from studygroup.store.rows import LectureRow
+
+ACTIONS_MINUTES = 5
+
+
+@dataclass(frozen=True)
+class Times:
+    """A course's agenda settings, in minutes."""
+
+    pace: int
+    intro: int
+    discussion: int
+    wrapup: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One agenda entry: planned (id None) or an existing pinned one (with its id)."""
+
+    kind: EntryKind
+    minutes: int
+    position: int = 0
+    lecture_id: int | None = None
+    part: int | None = None
+    parts: int | None = None
+    talk_id: int | None = None
+    done: bool = False
+    pinned: bool = False
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Talk:
+    id: int
+    status: TalkStatus
+    minutes: int
+    times_postponed: int
+    requested_on: date
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A planned session: its id, its minutes, and what is already fixed in it."""
+
+    id: int
+    minutes: int
+    pinned: Sequence[Entry] = ()
+    talks: Sequence[Talk] = ()  # scheduled, postponed or done at this session
+    open_items: int = 0
+
+
+def queue_order(talk: Talk) -> tuple[date, datetime, int]:
+    """First come, first served: the order of the talk queue."""
+    return (talk.requested_on, talk.created_at, talk.id)
+
+
+@dataclass
+class _Course:
+    times: Times
+    units: Sequence[Unit]
+    lectures: Mapping[int, LectureRow]
+    history: History
+    pinned_units: set[UnitKey]
+    assigned: set[UnitKey] = field(default_factory=set)
+    placed: set[int] = field(default_factory=set)
+
+
+def plan(times: Times, slots: Sequence[Slot], units: Sequence[Unit],
+         lectures: Mapping[int, LectureRow], history: History,
+         queued: Sequence[Talk]) -> dict[int, list[Entry]]:
+    """Every planned session's agenda, in order; `slots` in time order, `queued` the talks
+    waiting with no session."""
+    state = _Course(times, units, lectures, history, pinned_units={
+        (e.lecture_id, e.part) for s in slots for e in s.pinned
+        if e.kind is EntryKind.LECTURE and e.lecture_id is not None})
+    waiting = sorted(queued, key=queue_order)
+    return {slot.id: _plan_one(state, slot, waiting) for slot in slots}
+
+
+def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]:
+    times = state.times
+    keep = list(slot.pinned)
+    pinned_kinds = {e.kind for e in keep}
+    pinned_talks = {e.talk_id for e in keep if e.talk_id is not None}
+
+    head: list[Entry] = []
+    if EntryKind.INTRO not in pinned_kinds:
+        head.append(Entry(EntryKind.INTRO, times.intro))
+
+    def lecture_entry(unit: Unit) -> Entry:
+        state.assigned.add(unit.key)
+        return Entry(EntryKind.LECTURE, times.discussion, lecture_id=unit.lecture.id,
+                     part=unit.part, parts=unit.parts)
+
+    used, have_lecture = 0, False
+    for entry in keep:
+        if entry.kind is EntryKind.LECTURE and entry.lecture_id is not None \
+                and entry.lecture_id in state.lectures:
+            parts = split(state.lectures[entry.lecture_id], times.pace)
+            match = [u for u in parts if u.part == entry.part] or parts[:1]
+            used += match[0].minutes
+            have_lecture = True
+    free = [u for u in state.units if u.key not in state.history.done
+            and u.key not in state.assigned and u.key not in state.pinned_units]
+    for unit in free:
+        if unit.key in state.history.carried:
+            head.append(lecture_entry(unit))
+            used += unit.minutes
+            have_lecture = True
+    for unit in free:
+        if unit.key in state.assigned:
+            continue
+        if not fits(used, unit.minutes, times.pace, have_lecture):
+            break
+        head.append(lecture_entry(unit))
+        used += unit.minutes
+        have_lecture = True
+
+    postponed = sorted(
+        (t for t in slot.talks if t.status is TalkStatus.POSTPONED and t.id not in pinned_talks),
+        key=lambda t: (-t.times_postponed, *queue_order(t)))
+    # a talk already marked done at this session keeps its slot among the scheduled ones
+    scheduled = sorted(
+        (t for t in slot.talks
+         if t.status in (TalkStatus.SCHEDULED, TalkStatus.DONE) and t.id not in pinned_talks),
+        key=queue_order)
+    for talk in (*postponed, *scheduled):
+        head.append(Entry(EntryKind.TALK, talk.minutes, talk_id=talk.id,
+                          done=talk.status is TalkStatus.DONE))
+        state.placed.add(talk.id)
+
+    tail: list[Entry] = []
+    if slot.open_items and EntryKind.ACTIONS not in pinned_kinds:
+        tail.append(Entry(EntryKind.ACTIONS, ACTIONS_MINUTES))
+    if EntryKind.WRAP_UP not in pinned_kinds:
+        tail.append(Entry(EntryKind.WRAP_UP, times.wrapup))
+
+    total = sum(e.minutes for e in (*head, *tail, *keep))
+    for talk in queued:
+        if talk.id in state.placed or talk.id in pinned_talks:
+            continue
+        if total + talk.minutes > slot.minutes:
+            break  # first come, first served: a later, shorter talk does not jump the queue
+        head.append(Entry(EntryKind.TALK, talk.minutes, talk_id=talk.id))
+        state.placed.add(talk.id)
+        total += talk.minutes
+
+    ordered = head + tail
+    for entry in sorted(keep, key=lambda e: e.position):
+        ordered.insert(min(max(entry.position - 1, 0), len(ordered)), entry)
+    return [replace(entry, position=position) for position, entry in enumerate(ordered, 1)]

@@ -1,0 +1,257 @@
+"""Sessions: the weekly meetings of a course. Which one a command means (REF), the schedule in
+time order, and creating, numbering and moving sessions.
+
+REF is next (the earliest planned session, whatever today's date), last (the latest held
+one), a session number, or a local date YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+
+from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.rules import validate, weekly
+from studygroup.store.db import course_changed, new_id
+from studygroup.store.enums import SessionStatus
+from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.schema import sessions
+
+REF_HELP = "next, last, a session number, or a local date YYYY-MM-DD"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_in_time = (sessions.c.starts_at, sessions.c.number)
+
+
+def is_ref(text: str) -> bool:
+    """Whether a command-line word is a session reference (and not, say, a member's name)."""
+    value = text.strip().lower()
+    return value in ("next", "last") or validate.is_integer(value) \
+        or bool(_DATE.fullmatch(value))
+
+
+def local_date(course: CourseRow, session: SessionRow) -> date:
+    return weekly.local(session.starts_at, course.timezone).date()
+
+
+def require_planned(target: SessionRow, what: str) -> None:
+    """Refuse to change a held or cancelled session's plan; `what` says what was asked."""
+    if target.status is not SessionStatus.PLANNED:
+        raise Conflict(f"session {target.number} is {target.status.value}; {what}")
+
+
+# -- which session ------------------------------------------------------------------------------
+
+
+def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
+    """Resolve REF: next (default), last, a number, or a local date."""
+    text = (ref or "next").strip().lower()
+    if text == "next":
+        found = next_planned(db, course)
+        if found is None:
+            raise NotFound(
+                f"{course.slug} has no planned session; plan one with 'studygroup session plan'"
+            )
+        return found
+    if text == "last":
+        found = last_held(db, course)
+        if found is None:
+            raise NotFound(f"{course.slug} has no held session yet")
+        return found
+    if validate.is_integer(text):
+        number = validate.integer(text, "session number", 1)
+        found = db.execute(select(sessions).where(
+            sessions.c.course_id == course.id, sessions.c.number == number)).first()
+        if found is None:
+            raise NotFound(f"{course.slug} has no session {number}")
+        return found
+    if _DATE.fullmatch(text):
+        day = validate.local_date(text)
+        # the local day, as an instant range, so that the index on starts_at is used
+        start = weekly.instant(day, datetime.min.time(), course.timezone)
+        end = weekly.instant(day + timedelta(days=1), datetime.min.time(), course.timezone)
+        found = db.execute(
+            select(sessions)
+            .where(sessions.c.course_id == course.id, sessions.c.starts_at >= start,
+                   sessions.c.starts_at < end)
+            .order_by(sessions.c.starts_at)
+            .limit(1)
+        ).first()
+        if found is None:
+            raise NotFound(f"{course.slug} has no session on {day.isoformat()}")
+        return found
+    raise Invalid(f"invalid session {ref!r}: use {REF_HELP}")
+
+
+def pick(db: Connection, course_slug: str | None, ref: str | None) -> tuple[Row[Any], Row[Any]]:
+    """The course (--course, $STUDYGROUP_COURSE or the one active course) and its session REF."""
+    from studygroup import courses
+
+    course = courses.pick(db, course_slug)
+    return course, find(db, course, ref)
+
+
+def get(db: Connection, session_id: int) -> Row[Any]:
+    """A session by id, as it is now in this transaction."""
+    return db.execute(select(sessions).where(sessions.c.id == session_id)).one()
+
+
+# -- the schedule in time order -----------------------------------------------------------------
+
+
+def of_course(db: Connection, course: CourseRow) -> list[Row[Any]]:
+    return list(db.execute(
+        select(sessions).where(sessions.c.course_id == course.id).order_by(*_in_time)))
+
+
+def planned(db: Connection, course: CourseRow) -> list[Row[Any]]:
+    return list(db.execute(
+        select(sessions)
+        .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.PLANNED)
+        .order_by(*_in_time)))
+
+
+def next_planned(db: Connection, course: CourseRow) -> Row[Any] | None:
+    """The earliest session still planned; it does not depend on today's date."""
+    return db.execute(
+        select(sessions)
+        .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.PLANNED)
+        .order_by(*_in_time)
+        .limit(1)
+    ).first()
+
+
+def last_held(db: Connection, course: CourseRow) -> Row[Any] | None:
+    return db.execute(
+        select(sessions)
+        .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.HELD)
+        .order_by(sessions.c.starts_at.desc(), sessions.c.number.desc())
+        .limit(1)
+    ).first()
+
+
+def planned_after(db: Connection, current: SessionRow) -> Row[Any] | None:
+    return db.execute(
+        select(sessions)
+        .where(sessions.c.course_id == current.course_id,
+               sessions.c.status == SessionStatus.PLANNED,
+               sessions.c.starts_at > current.starts_at)
+        .order_by(*_in_time)
+        .limit(1)
+    ).first()
+
+
+def previous_held(db: Connection, current: SessionRow) -> Row[Any] | None:
+    return db.execute(
+        select(sessions)
+        .where(sessions.c.course_id == current.course_id,
+               sessions.c.status == SessionStatus.HELD,
+               sessions.c.starts_at < current.starts_at)
+        .order_by(sessions.c.starts_at.desc())
+        .limit(1)
+    ).first()
+
+
+def latest(db: Connection, course: CourseRow) -> Row[Any] | None:
+    """The course's last session in time, whatever its status."""
+    return db.execute(
+        select(sessions).where(sessions.c.course_id == course.id)
+        .order_by(sessions.c.starts_at.desc()).limit(1)
+    ).first()
+
+
+def numbers(db: Connection, course: CourseRow) -> dict[int, int]:
+    """Session id -> session number, for a course."""
+    rows = db.execute(
+        select(sessions.c.id, sessions.c.number).where(sessions.c.course_id == course.id))
+    return {session_id: number for session_id, number in rows}
+
+
+# -- creating and moving ------------------------------------------------------------------------
+
+
+def _renumber(db: Connection, course: CourseRow) -> None:
+    """Number the course's sessions 1, 2, ... in time order; refuse to renumber held ones."""
+    ordered = of_course(db, course)
+    changes = [(s, n) for n, s in enumerate(ordered, start=1) if s.number != n]
+    if not changes:
+        return
+    for current, _number in changes:
+        if current.status is not SessionStatus.PLANNED:
+            raise Conflict(
+                f"planning before session {current.number} ({current.status.value}) would "
+                f"renumber it; back-fill only before the first held session"
+            )
+    # through numbers no session has, so the unique (course, number) holds at every step
+    offset = len(ordered) + 1000
+    renumber = update(sessions).where(sessions.c.id == bindparam("b_id")).values(
+        number=bindparam("b_number"))
+    db.execute(renumber, [{"b_id": s.id, "b_number": s.number + offset} for s, _ in changes])
+    db.execute(renumber, [{"b_id": s.id, "b_number": n} for s, n in changes])
+
+
+def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
+    """A planned session on a local date at the course's time (numbered in time order)."""
+    validate.require_in_range(day, "session date")
+    number = (db.scalar(
+        select(func.max(sessions.c.number)).where(sessions.c.course_id == course.id)) or 0) + 1
+    session_id = new_id(db.execute(insert(sessions).values(
+        course_id=course.id, number=number,
+        starts_at=weekly.instant(day, course.start_time, course.timezone),
+        minutes=course.session_minutes, status=SessionStatus.PLANNED,
+    )))
+    _renumber(db, course)
+    course_changed(db, course.id)
+    return get(db, session_id)
+
+
+def following(db: Connection, course: CourseRow, current: SessionRow) -> tuple[Row[Any], bool]:
+    """The planned session after `current`, created on the next weekly slot if there is none;
+    and whether it was created."""
+    found = planned_after(db, current)
+    if found is not None:
+        return found, False
+    last = latest(db, course)
+    assert last is not None
+    day = weekly.following_slot(local_date(course, last), course.weekday)
+    return create(db, course, day), True
+
+
+def plan(db: Connection, course: CourseRow, weeks: int, start: date | None,
+         today: date) -> list[Row[Any]]:
+    """Make sure the N weekly sessions from `start` (default: `today`) exist. A slot counts as
+    taken when a session is within three days of it (it was moved)."""
+    if weeks < 1 or weeks > 520:
+        raise Invalid(f"weeks must be between 1 and 520, not {weeks}")
+    slots = weekly.slots(start or today, course.weekday, weeks)
+    validate.require_in_range(slots[-1], "session date")
+    window_start = weekly.instant(slots[0] - timedelta(days=4), course.start_time,
+                                  course.timezone)
+    window_end = weekly.instant(slots[-1] + timedelta(days=4), course.start_time,
+                                course.timezone)
+    existing = [
+        local_date(course, s) for s in db.execute(
+            select(sessions).where(sessions.c.course_id == course.id,
+                                   sessions.c.starts_at >= window_start,
+                                   sessions.c.starts_at <= window_end))
+    ]
+    created: list[Row[Any]] = []
+    for day in slots:
+        if weekly.slot_taken(day, existing):
+            continue
+        created.append(create(db, course, day))
+        existing.append(day)
+    course_changed(db, course.id)
+    # the numbers as they ended up (a back-filled session renumbers the ones after it)
+    return [get(db, s.id) for s in created]
+
+
+def move(db: Connection, course: CourseRow, target: SessionRow, when: datetime) -> None:
+    """Move a planned session to a local date and time."""
+    require_planned(target, "only a planned session can be moved")
+    db.execute(update(sessions).where(sessions.c.id == target.id).values(
+        starts_at=weekly.instant(when.date(), when.time(), course.timezone)))
+    _renumber(db, course)
+    course_changed(db, course.id)
