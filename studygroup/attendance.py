@@ -16,6 +16,7 @@ from studygroup import faults, members, sessions
 from studygroup.errors import Conflict, Invalid
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_text, too_many_rows
 from studygroup.rules import validate
+from studygroup.rules.names import name_key
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import attendance
@@ -248,7 +249,7 @@ def match_participants(
         m.email: m for m in db.execute(
             select(members_table).where(members_table.c.email.in_(emails)))
     } if emails else {}
-    keys = {members.name_key(n) for p in people for n in p.names()}
+    keys = {name_key(n) for p in people for n in p.names()}
     by_name: dict[str, MemberRow] = {
         m.name_key: m for m in db.execute(
             select(members_table).where(members_table.c.name_key.in_(keys)))
@@ -260,7 +261,7 @@ def match_participants(
         how = "email"
         if member is None:
             how = "name"
-            member = next((by_name[k] for k in (members.name_key(n) for n in person.names())
+            member = next((by_name[k] for k in (name_key(n) for n in person.names())
                            if k in by_name), None)
         if member is None:
             unknown.append(person)

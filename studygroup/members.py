@@ -13,6 +13,7 @@ from studygroup import faults
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate
+from studygroup.rules.names import name_key, prefix_pattern
 from studygroup.store import schema
 from studygroup.store.db import new_id
 from studygroup.store.rows import MemberRow
@@ -25,11 +26,6 @@ from studygroup.store.schema import (
     talks,
 )
 from studygroup.store.types import utcnow
-
-
-def name_key(name: str) -> str:
-    """Member names are unique regardless of case: this is the stored key."""
-    return name.casefold()
 
 
 @dataclass
@@ -97,9 +93,8 @@ def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]
     member = db.execute(query.where(members.c.name_key == key)).first()
     if member is not None:
         return member
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     candidates = db.execute(
-        query.where(members.c.name_key.like(escaped + "%", escape="\\"))
+        query.where(members.c.name_key.like(prefix_pattern(text), escape="\\"))
         .order_by(members.c.name_key)
         .limit(6)
     ).all()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, ExitStack, nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -22,6 +23,8 @@ from studygroup.store.types import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from studygroup.store.db import Database
 
 
 @dataclass
@@ -242,3 +245,151 @@ def deliver(
             outcomes[target] = Outcome(target, done + ", unconfirmed",
                                        f"the log could not record it: {describe(exc)}")
     return outcomes
+
+
+# -- a whole run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    """What `remind` was asked to do."""
+
+    course_slug: str | None
+    ref: str | None
+    member_ref: str | None = None
+    channel: Channel | None = None  # None: a dry run
+    outbox: Path | None = None
+    webhook: str | None = None  # as resolved: the URL
+    webhook_only: bool = False
+    force: bool = False
+
+
+@dataclass
+class Report:
+    """What a run did (or, in a dry run, would do), for the JSON contract and the summary."""
+
+    session: int
+    mode: str
+    reminders: list[dict[str, Any]] = field(default_factory=list)
+    no_email: list[str] = field(default_factory=list)
+    previews: list[Draft] = field(default_factory=list)  # a dry run's messages
+    webhook_preview: tuple[str, int] | None = None  # a dry run's (webhook, characters)
+    failed: list[str] = field(default_factory=list)
+    unconfirmed: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"session": self.session, "mode": self.mode, "reminders": self.reminders,
+                "no_email": self.no_email}
+
+    def add(self, subject: dict[str, Any], outcome: Outcome | None, default: str) -> None:
+        entry = {**subject, "status": outcome.status if outcome else default}
+        if outcome is not None and outcome.error:
+            entry["error"] = outcome.error
+        self.reminders.append(entry)
+        who = subject.get("member") or "webhook"
+        if entry["status"] == "failed":
+            self.failed.append(f"{who} ({entry['error']})")
+        elif entry["status"].endswith("unconfirmed"):
+            self.unconfirmed.append(who)
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for outcome in self.reminders:
+            counts[outcome["status"]] = counts.get(outcome["status"], 0) + 1
+        missing = self.no_email
+        return (f"session {self.session}: "
+                + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+                + (f"; no email for {', '.join(missing[:10])}"
+                   + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+                   if missing else ""))
+
+    def problems(self) -> str | None:
+        """Why the run must exit non-zero (failed or unconfirmed deliveries), if it must."""
+        problems = []
+        if self.failed:
+            problems.append("reminders failed for " + "; ".join(self.failed))
+        if self.unconfirmed:
+            shown = ", ".join(self.unconfirmed[:5]) + (" ..." if len(self.unconfirmed) > 5
+                                                        else "")
+            problems.append(
+                f"{len(self.unconfirmed)} unconfirmed ({shown}): claimed by a run that was "
+                "cut off or could not record the send, so they may have gone out; check the "
+                "mail log, and resend one with --force --member NAME")
+        return "; ".join(problems) or None
+
+
+def send(database: Database, request: Request) -> Report:
+    """`remind`: draft each member's reminder, then deliver them (email, .eml files) and the
+    webhook post at most once each, through the log; a dry run delivers nothing."""
+    from studygroup import exports, members, sessions
+    from studygroup.errors import StudygroupError
+
+    channel = request.channel
+    with database.read() as db:
+        course, target = sessions.pick(db, request.course_slug, request.ref)
+        only = members.find(db, request.member_ref) if request.member_ref else None
+        if only is not None and not only.active:
+            raise StudygroupError(f"{only.name} is archived and gets no reminders "
+                                  f"(restore them with 'studygroup member restore')")
+        doc = exports.agenda_document(db, course, target)
+        planned, no_email = drafts(db, course, doc, only)
+    report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)
+    if request.webhook_only:
+        planned = []
+
+    def journal(work: Callable[[Connection], None]) -> None:
+        with database.write() as db:
+            work(db)
+
+    if channel is None:
+        for draft in planned:
+            report.add({"member": draft.name, "email": draft.email,
+                        "subject": draft.subject}, None, "would send")
+        report.previews = planned
+    elif planned:
+        from studygroup.io import delivery
+
+        settings = delivery.SmtpSettings.from_env() if channel is Channel.EMAIL else None
+        files: dict[str, Path] = {}
+        if request.outbox is not None:
+            from studygroup.io.files import private_dir
+
+            folder = private_dir(request.outbox.absolute())
+            for draft in planned:
+                path = folder / f"session-{target.number}-{draft.member_id}.eml"
+                files[delivery.outbox_target(path)] = path
+            by_target = dict(zip(files, planned, strict=True))
+        else:
+            by_target = {draft.email: draft for draft in planned}
+        outbox = request.outbox
+        with database.run_lock(target.id):
+            outcomes = deliver(
+                journal, target.id, channel,
+                [(t, d.member_id, d.subject) for t, d in by_target.items()], request.force,
+                lambda: delivery.email_transport(settings, outbox, by_target, files),
+                lambda exc: delivery.describe_error(
+                    exc, settings.password if settings else None))
+        for where, draft in by_target.items():
+            report.add({"member": draft.name, "email": draft.email, "subject": draft.subject},
+                       outcomes.get(where), "not sent")
+
+    if request.webhook is not None:
+        from studygroup.io import delivery
+        from studygroup.render.markdown import agenda_markdown
+
+        hook_url = request.webhook
+        where = delivery.webhook_target(hook_url)
+        markdown = agenda_markdown(doc)
+        if channel is not Channel.EMAIL:
+            report.add({"webhook": where}, None, "would post")
+            report.webhook_preview = (where, len(markdown))
+        else:
+            def post(_target: str) -> None:
+                delivery.post_webhook(hook_url, markdown)
+
+            with database.run_lock(target.id):
+                posted = deliver(
+                    journal, target.id, Channel.WEBHOOK, [(where, None, None)], request.force,
+                    lambda: nullcontext(post), lambda exc: str(exc))
+            report.add({"webhook": where}, posted.get(where), "not posted")
+    return report

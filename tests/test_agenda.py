@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
-import pytest
-
-from studygroup.rules.pace import split
 from tests.conftest import CLI
 
 
@@ -30,20 +26,6 @@ def plan(run: CLI, ref: str = "next") -> dict[str, Any]:
 def units(view: dict[str, Any]) -> list[str]:
     return [e["lecture"] + (f"@{e['part']}" if e["part"] else "")
             for e in view["entries"] if e["kind"] == "lecture"]
-
-
-@pytest.mark.parametrize(
-    ("minutes", "pace", "expected"),
-    [(None, 120, [(None, 120)]), (90, 120, [(None, 90)]), (120, 120, [(None, 120)]),
-     (121, 120, [(1, 61), (2, 60)]), (150, 60, [(1, 50), (2, 50), (3, 50)]),
-     (100, 30, [(1, 25), (2, 25), (3, 25), (4, 25)])],
-)
-def test_split_into_near_equal_parts(minutes: int | None, pace: int,
-                                     expected: list[tuple[int | None, int]]) -> None:
-    parts = split(SimpleNamespace(id=1, label="x", video_minutes=minutes), pace)  # type: ignore[arg-type]
-    assert [(u.part, u.minutes) for u in parts] == expected
-    if minutes:
-        assert sum(u.minutes for u in parts) == minutes
 
 
 def test_lectures_fill_the_pace_in_course_order_and_parts_run_consecutively(run: CLI) -> None:

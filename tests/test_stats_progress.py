@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from studygroup.rules.pace import sessions_needed
 from studygroup.stats import sparkline
 from tests.conftest import CLI, CLIFactory
 
@@ -67,11 +66,6 @@ def test_sparkline() -> None:
     assert sparkline([1, 8]) == "▂█" and sparkline([0, 4]) == "▁█"
 
 
-@pytest.mark.parametrize(("units", "pace", "needed"),
-                         [([], 100, 0), ([60, 60], 100, 2), ([40, 60, 75, 75], 100, 3),
-                          ([120], 100, 1)])
-def test_sessions_needed(units: list[int], pace: int, needed: int) -> None:
-    assert sessions_needed(units, pace) == needed
 
 
 def test_progress_and_forecast(history: CLI) -> None:

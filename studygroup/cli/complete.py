@@ -13,14 +13,14 @@ QUERY = ("SELECT name FROM members WHERE active AND name_key LIKE {p} ESCAPE '\\
 
 
 def member_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from studygroup.rules.names import prefix_pattern
     from studygroup.store.location import resolve
 
     try:
         location = resolve(ctx.find_root().params.get("db_option"))
     except ValueError:
         return []
-    pattern = (incomplete.casefold().replace("\\", "\\\\").replace("%", "\\%")
-               .replace("_", "\\_") + "%")
+    pattern = prefix_pattern(incomplete)
     try:
         if location.path is not None:
             import sqlite3

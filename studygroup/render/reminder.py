@@ -104,3 +104,9 @@ def _minutes_from_start(doc: dict[str, Any], talk_id: int) -> int:
             return elapsed
         elapsed += entry["minutes"]
     return elapsed
+
+
+def preview_text(draft: Any) -> str:
+    """A dry run's view of one reminder: the addressee, the subject and the body."""
+    return (f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n{draft.body}\n"
+            + "-" * 60)

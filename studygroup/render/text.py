@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from studygroup.render.table import table
+from studygroup.rules.carry import flagged
 
-CARRIED_FLAG = 3
 LISTED = 20  # items named one by one in a close summary
 
 
 def carried_mark(count: int) -> str:
-    if count >= CARRIED_FLAG:
+    if flagged(count):
         return f" (carried ×{count} !)"
     return f" (carried ×{count})" if count else ""
 

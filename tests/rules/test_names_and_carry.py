@@ -1,0 +1,26 @@
+"""How names are compared and found by prefix (rules/names.py); when a carried item is
+flagged (rules/carry.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from studygroup.rules.carry import flagged
+from studygroup.rules.names import name_key, prefix_pattern
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("Ada Lovelace", "ada lovelace"), ("STRASSE", "strasse"), ("Straße", "strasse")])
+def test_name_key_ignores_case(name: str, key: str) -> None:
+    assert name_key(name) == key
+
+
+@pytest.mark.parametrize(("text", "pattern"), [
+    ("Ad", "ad%"), ("50%", "50\\%%"), ("a_b", "a\\_b%"), ("back\\", "back\\\\%")])
+def test_prefix_pattern_escapes_like_wildcards(text: str, pattern: str) -> None:
+    assert prefix_pattern(text) == pattern
+
+
+@pytest.mark.parametrize(("times", "expected"), [(0, False), (2, False), (3, True), (7, True)])
+def test_an_item_carried_three_times_is_flagged(times: int, expected: bool) -> None:
+    assert flagged(times) is expected
