@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import faults
-from studygroup.render.reminder import reminder_messages
+from studygroup.render.reminder import Draft, reminder_messages
 from studygroup.store.enums import Channel, ItemStatus
 from studygroup.store.rows import CourseRow, MemberRow
 from studygroup.store.schema import action_items, members, reminders
@@ -25,15 +25,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from studygroup.store.db import Database
-
-
-@dataclass
-class Draft:
-    member_id: int
-    name: str
-    email: str
-    subject: str
-    body: str
 
 
 def drafts(

@@ -6,6 +6,7 @@ level, so `--help` and shell completion stay fast.
 
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import Any
 
@@ -118,4 +119,9 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
 
 
 def main() -> None:
+    # A command is a short process that imports a lot (SQLAlchemy, then its own modules) and
+    # keeps nearly all of it: the cyclic collector would scan those objects again and again.
+    # It is off until the command first opens the database, when its imports are done; then
+    # they are frozen out of every collection (App.database).
+    gc.disable()
     cli(prog_name="studygroup")

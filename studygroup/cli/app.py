@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -37,6 +38,9 @@ class App:
     def database(self) -> Database:
         from studygroup.store.db import Database
 
+        # the command's imports are done: keep them out of the collector's way (see main)
+        gc.freeze()
+        gc.enable()
         return Database(self.location)
 
     def close(self) -> None:

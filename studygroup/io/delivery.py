@@ -26,7 +26,7 @@ from studygroup.store.location import mask
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from studygroup.reminders import Draft
+    from studygroup.render.reminder import Draft
 
 ENV = "STUDYGROUP_SMTP_"
 

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
+
+
+@dataclass
+class Draft:
+    """One member's reminder, rendered."""
+
+    member_id: int
+    name: str
+    email: str
+    subject: str
+    body: str
+
 
 LISTED = 10  # group items listed in a reminder; the rest are on the agenda
 
