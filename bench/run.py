@@ -45,8 +45,7 @@ OUT = HERE / "out"
 PYTHON = sys.executable
 SCRIPT = shutil.which("studygroup", path=str(Path(PYTHON).parent)) or "studygroup"
 
-FLOORS = {"click": [PYTHON, "-c", "import click"],
-          "core": [PYTHON, "-c", "import sqlalchemy"]}
+FLOORS = {"click": [PYTHON, "-c", "import click"], "core": [PYTHON, "-c", "import sqlalchemy"]}
 GROWTH = 1.1  # from the 1/10 database to the full one
 MEMORY_MIB = 100  # peak, on the largest database measured
 
@@ -68,13 +67,22 @@ def cases(tmp: Path) -> list[Case]:
     rows += [f"Member {m:05d},member{m}@example.org,,,{20 + m % 70}" for m in range(1, 1001)]
     csv.write_text("\n".join(rows) + "\n")
     syllabus = tmp / "syllabus.csv"
-    syllabus.write_text("label,title,minutes\n" + "".join(
-        f"s{k},Imported lecture {k},{30 + k % 90}\n" for k in range(1, 301)))
+    syllabus.write_text(
+        "label,title,minutes\n"
+        + "".join(f"s{k},Imported lecture {k},{30 + k % 90}\n" for k in range(1, 301))
+    )
     people = tmp / "members.csv"
-    people.write_text("name,email,timezone\n" + "".join(
-        f"Imported {k:05d},imported{k}@example.org,Europe/London\n" for k in range(1, 2001)))
-    complete = {"_STUDYGROUP_COMPLETE": "bash_complete", "COMP_CWORD": "3",
-                "COMP_WORDS": "studygroup member show Member 0001"}
+    people.write_text(
+        "name,email,timezone\n"
+        + "".join(
+            f"Imported {k:05d},imported{k}@example.org,Europe/London\n" for k in range(1, 2001)
+        )
+    )
+    complete = {
+        "_STUDYGROUP_COMPLETE": "bash_complete",
+        "COMP_CWORD": "3",
+        "COMP_WORDS": "studygroup member show Member 0001",
+    }
     return [
         Case("--help", ["--help"], "click", 1.5),
         Case("completion: member name", [], "click", 1.5, env=complete),
@@ -84,16 +92,41 @@ def cases(tmp: Path) -> list[Case]:
         Case("export agenda", ["export", "agenda"], "core", 1.2),
         Case("remind (dry run)", ["remind"], "core", 1.2),
         Case("session close (open items due)", ["session", "close"], "core", 1.4, writes=True),
-        Case("attend import (1,000 rows)", ["attend", "import", "next", str(csv)], "core", 1.4,
-             writes=True),
-        Case("course import (300 lectures)", ["course", "import", "course-01", str(syllabus)],
-             "core", 1.4, writes=True),
-        Case("session plan --weeks 52", ["session", "plan", "--weeks", "52"], "core", 1.4,
-             writes=True),
-        Case("member import (2,000 rows)", ["member", "import", str(people)], "core", 1.4,
-             writes=True),
-        Case("item add", ["item", "add", "Read the paper", "--owner", "Member 00003"], "core",
-             1.2, writes=True),
+        Case(
+            "attend import (1,000 rows)",
+            ["attend", "import", "next", str(csv)],
+            "core",
+            1.4,
+            writes=True,
+        ),
+        Case(
+            "course import (300 lectures)",
+            ["course", "import", "course-01", str(syllabus)],
+            "core",
+            1.4,
+            writes=True,
+        ),
+        Case(
+            "session plan --weeks 52",
+            ["session", "plan", "--weeks", "52"],
+            "core",
+            1.4,
+            writes=True,
+        ),
+        Case(
+            "member import (2,000 rows)",
+            ["member", "import", str(people)],
+            "core",
+            1.4,
+            writes=True,
+        ),
+        Case(
+            "item add",
+            ["item", "add", "Read the paper", "--owner", "Member 00003"],
+            "core",
+            1.2,
+            writes=True,
+        ),
     ]
 
 
@@ -111,8 +144,12 @@ def timed(cmd: list[str], env: dict[str, str]) -> Sample:
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    return Sample(elapsed, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss),
-                  os.waitstatus_to_exitcode(status))
+    return Sample(
+        elapsed,
+        usage.ru_utime + usage.ru_stime,
+        int(usage.ru_maxrss),
+        os.waitstatus_to_exitcode(status),
+    )
 
 
 def copy_db(source: Path, target: Path) -> None:
@@ -131,14 +168,16 @@ def paired(over: list[float], under: list[float]) -> float:
 
 
 def summary(samples: list[Sample], floors: list[Sample]) -> dict[str, Any]:
-    return {"seconds": round(statistics.median(s.wall for s in samples), 4),
-            "cpu_seconds": round(statistics.median(s.cpu for s in samples), 4),
-            "floor_seconds": round(statistics.median(s.wall for s in floors), 4),
-            "floor_cpu_seconds": round(statistics.median(s.cpu for s in floors), 4),
-            "ratio": round(paired([s.wall for s in samples], [s.wall for s in floors]), 3),
-            "cpu_ratio": round(paired([s.cpu for s in samples], [s.cpu for s in floors]), 3),
-            "peak_mib": round(max(s.peak_kib for s in samples) / 1024, 1),
-            "exit_codes": sorted({s.code for s in samples})}
+    return {
+        "seconds": round(statistics.median(s.wall for s in samples), 4),
+        "cpu_seconds": round(statistics.median(s.cpu for s in samples), 4),
+        "floor_seconds": round(statistics.median(s.wall for s in floors), 4),
+        "floor_cpu_seconds": round(statistics.median(s.cpu for s in floors), 4),
+        "ratio": round(paired([s.wall for s in samples], [s.wall for s in floors]), 3),
+        "cpu_ratio": round(paired([s.cpu for s in samples], [s.cpu for s in floors]), 3),
+        "peak_mib": round(max(s.peak_kib for s in samples) / 1024, 1),
+        "exit_codes": sorted({s.code for s in samples}),
+    }
 
 
 def measure(dbs: dict[str, Path], runs: int, tmp: Path) -> list[dict[str, Any]]:
@@ -167,11 +206,13 @@ def measure(dbs: dict[str, Path], runs: int, tmp: Path) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"command": case.name, "floor": case.floor, "target": case.target}
         for size in dbs:
             row[size] = summary(got[size], got["floor"])
-        row["growth"] = round(paired([s.cpu for s in got["large"]],
-                                     [s.cpu for s in got["small"]]), 3)
+        row["growth"] = round(
+            paired([s.cpu for s in got["large"]], [s.cpu for s in got["small"]]), 3
+        )
         if "huge" in dbs:
-            row["growth_huge"] = round(paired([s.cpu for s in got["huge"]],
-                                              [s.cpu for s in got["large"]]), 3)
+            row["growth_huge"] = round(
+                paired([s.cpu for s in got["huge"]], [s.cpu for s in got["large"]]), 3
+            )
         biggest = "huge" if "huge" in dbs else "large"
         row["peak_mib"] = row[biggest]["peak_mib"]
         row["meets_target"] = row["large"]["cpu_ratio"] <= case.target
@@ -190,15 +231,21 @@ def taskwarrior(tmp: Path, runs: int) -> dict[str, float] | None:
     seed = tmp / "task-seed"
     seed.mkdir()
     rc = tmp / "taskrc"
-    rc.write_text(f"data.location={seed}\nconfirmation=off\nbulk=0\nverbose=nothing\n"
-                  "hooks=off\n")
-    tasks = [{"description": f"Homework {k}: finish the lab", "status": "pending",
-              "entry": "20260101T000000Z", "uuid": f"00000000-0000-4000-8000-{k:012d}"}
-             for k in range(1, 3334)]
+    rc.write_text(f"data.location={seed}\nconfirmation=off\nbulk=0\nverbose=nothing\nhooks=off\n")
+    tasks = [
+        {
+            "description": f"Homework {k}: finish the lab",
+            "status": "pending",
+            "entry": "20260101T000000Z",
+            "uuid": f"00000000-0000-4000-8000-{k:012d}",
+        }
+        for k in range(1, 3334)
+    ]
     (tmp / "tasks.json").write_text(json.dumps(tasks))
     env = {**os.environ, "TASKRC": str(rc)}
-    subprocess.run([task, "import", str(tmp / "tasks.json")], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [task, "import", str(tmp / "tasks.json")], env=env, check=True, capture_output=True
+    )
     modify, listing = [], []
     for i in range(runs + 1):
         work = tmp / f"task-{i}"
@@ -216,10 +263,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=Path, default=OUT / "small.db")
     parser.add_argument("--large", type=Path, default=OUT / "large.db")
-    parser.add_argument("--huge", type=Path, default=OUT / "huge.db",
-                        help="the --scale 10 database; skipped when it does not exist")
-    parser.add_argument("--runs", type=int, default=9,
-                        help="timed runs per case (at least 5; default 9)")
+    parser.add_argument(
+        "--huge",
+        type=Path,
+        default=OUT / "huge.db",
+        help="the --scale 10 database; skipped when it does not exist",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=9, help="timed runs per case (at least 5; default 9)"
+    )
     parser.add_argument("--only", metavar="TEXT", help="only the commands containing TEXT")
     args = parser.parse_args(argv)
     if args.runs < 5:
@@ -231,8 +283,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.huge.exists():
         dbs["huge"] = args.huge
     report: dict[str, object] = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
         "runs": args.runs,
     }
     global cases
@@ -247,34 +302,42 @@ def main(argv: list[str] | None = None) -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2) + "\n")
     huge = "huge" in dbs
-    header = (f"{'command':32} {'large s':>7} {'wall':>5} {'cpu':>5} {'target':>6} "
-              f"{'growth':>6}" + (f" {'x10':>5}" if huge else "") + f" {'MiB':>5}  ok")
+    header = (
+        f"{'command':32} {'large s':>7} {'wall':>5} {'cpu':>5} {'target':>6} "
+        f"{'growth':>6}" + (f" {'x10':>5}" if huge else "") + f" {'MiB':>5}  ok"
+    )
     print(header)
     print("-" * len(header))
     for row in results:
         big = row["large"]
         ok = row["meets_target"] and row["meets_growth"] and row["meets_memory"]
-        print(f"{row['command']:32} {big['seconds']:7.3f} {big['ratio']:5.2f} "
-              f"{big['cpu_ratio']:5.2f} {row['target']:6.2f} {row['growth']:6.2f}"
-              + (f" {row['growth_huge']:5.2f}" if huge else "")
-              + f" {row['peak_mib']:5.1f}  {'yes' if ok else 'NO'}")
-    print("\nwall, cpu: the median over rounds of the command's wall-clock and CPU time over its "
-          "floor's\n(`import click` for --help and completion, `import sqlalchemy` for the "
-          f"rest), on the full database;\ngrowth: the median of full over 1/10 CPU time "
-          f"(at most {GROWTH}); "
-          + ("x10: of the --scale 10 database over the full one; " if huge else "")
-          + f"MiB: peak memory on the\nlargest database (at most {MEMORY_MIB}). Targets and "
-          f"growth are judged on CPU time. JSON: {OUT / 'results.json'}")
+        print(
+            f"{row['command']:32} {big['seconds']:7.3f} {big['ratio']:5.2f} "
+            f"{big['cpu_ratio']:5.2f} {row['target']:6.2f} {row['growth']:6.2f}"
+            + (f" {row['growth_huge']:5.2f}" if huge else "")
+            + f" {row['peak_mib']:5.1f}  {'yes' if ok else 'NO'}"
+        )
+    print(
+        "\nwall, cpu: the median over rounds of the command's wall-clock and CPU time over its "
+        "floor's\n(`import click` for --help and completion, `import sqlalchemy` for the "
+        f"rest), on the full database;\ngrowth: the median of full over 1/10 CPU time "
+        f"(at most {GROWTH}); "
+        + ("x10: of the --scale 10 database over the full one; " if huge else "")
+        + f"MiB: peak memory on the\nlargest database (at most {MEMORY_MIB}). Targets and "
+        f"growth are judged on CPU time. JSON: {OUT / 'results.json'}"
+    )
     close = next((r for r in results if r["command"].startswith("session close")), None)
     listing = next((r for r in results if r["command"] == "item list --open"), None)
     if tw is not None and close is not None and listing is not None:
-        print(f"\nTaskwarrior 2.6, for reference (CPU seconds): modifying 3,333 tasks "
-              f"{tw['modify_3333']:.3f} against session close carrying 5,000 items "
-              f"{close['large']['cpu_seconds']:.3f} "
-              f"({tw['modify_3333'] / close['large']['cpu_seconds']:.1f}x); listing pending "
-              f"tasks {tw['list']:.3f} against item list --open "
-              f"{listing['large']['cpu_seconds']:.3f} "
-              f"({listing['large']['cpu_seconds'] / tw['list']:.1f}x faster)")
+        print(
+            f"\nTaskwarrior 2.6, for reference (CPU seconds): modifying 3,333 tasks "
+            f"{tw['modify_3333']:.3f} against session close carrying 5,000 items "
+            f"{close['large']['cpu_seconds']:.3f} "
+            f"({tw['modify_3333'] / close['large']['cpu_seconds']:.1f}x); listing pending "
+            f"tasks {tw['list']:.3f} against item list --open "
+            f"{listing['large']['cpu_seconds']:.3f} "
+            f"({listing['large']['cpu_seconds'] / tw['list']:.1f}x faster)"
+        )
 
 
 if __name__ == "__main__":

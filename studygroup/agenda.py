@@ -44,9 +44,11 @@ def lecture_history(db: Connection, course: CourseRow) -> History:
     rows = db.execute(
         select(agenda_entries.c.lecture_id, agenda_entries.c.part, agenda_entries.c.done)
         .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
-        .where(sessions_table.c.course_id == course.id,
-               sessions_table.c.status == SessionStatus.HELD,
-               agenda_entries.c.kind == EntryKind.LECTURE)
+        .where(
+            sessions_table.c.course_id == course.id,
+            sessions_table.c.status == SessionStatus.HELD,
+            agenda_entries.c.kind == EntryKind.LECTURE,
+        )
     ).all()
     done = {(lid, part) for lid, part, is_done in rows if is_done and lid is not None}
     seen = {(lid, part) for lid, part, _ in rows if lid is not None}
@@ -65,8 +67,9 @@ def settle(db: Connection) -> None:
 
 
 def _talk(row: Any) -> planner.Talk:
-    return planner.Talk(row.id, row.status, row.minutes, row.times_postponed,
-                        row.requested_on, row.created_at)
+    return planner.Talk(
+        row.id, row.status, row.minutes, row.times_postponed, row.requested_on, row.created_at
+    )
 
 
 def replan(db: Connection, course: CourseRow) -> None:
@@ -83,35 +86,75 @@ def replan(db: Connection, course: CourseRow) -> None:
         .where(agenda_entries.c.session_id.in_(ids), agenda_entries.c.pinned.is_(True))
         .order_by(agenda_entries.c.session_id, agenda_entries.c.position)
     ):
-        pinned[e.session_id].append(planner.Entry(
-            e.kind, e.minutes, e.position, e.lecture_id, e.part, e.parts, e.talk_id,
-            e.done, True, e.id))
+        pinned[e.session_id].append(
+            planner.Entry(
+                e.kind,
+                e.minutes,
+                e.position,
+                e.lecture_id,
+                e.part,
+                e.parts,
+                e.talk_id,
+                e.done,
+                True,
+                e.id,
+            )
+        )
     talks_at: dict[int, list[planner.Talk]] = defaultdict(list)
-    for talk in db.execute(select(talks).where(
+    for talk in db.execute(
+        select(talks).where(
             talks.c.session_id.in_(ids),
-            talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED, TalkStatus.DONE]))):
+            talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED, TalkStatus.DONE]),
+        )
+    ):
         talks_at[talk.session_id].append(_talk(talk))
-    queued = [_talk(t) for t in db.execute(select(talks).where(
-        talks.c.course_id == course.id, talks.c.status == TalkStatus.QUEUED,
-        talks.c.session_id.is_(None)))]
+    queued = [
+        _talk(t)
+        for t in db.execute(
+            select(talks).where(
+                talks.c.course_id == course.id,
+                talks.c.status == TalkStatus.QUEUED,
+                talks.c.session_id.is_(None),
+            )
+        )
+    ]
     due: dict[int | None, int] = defaultdict(int)
-    for due_id in db.execute(select(action_items.c.due_session_id).where(
-            action_items.c.course_id == course.id, action_items.c.status == ItemStatus.OPEN,
-            or_(action_items.c.due_session_id.in_(ids),
-                action_items.c.due_session_id.is_(None)))).scalars():
+    for due_id in db.execute(
+        select(action_items.c.due_session_id).where(
+            action_items.c.course_id == course.id,
+            action_items.c.status == ItemStatus.OPEN,
+            or_(action_items.c.due_session_id.in_(ids), action_items.c.due_session_id.is_(None)),
+        )
+    ).scalars():
         due[due_id] += 1
-    slots = [planner.Slot(s.id, s.minutes, pinned.get(s.id, ()), talks_at.get(s.id, ()),
-                          due[s.id] + (due[None] if index == 0 else 0))
-             for index, s in enumerate(planned)]
-    times = planner.Times(course.pace_minutes, course.intro_minutes,
-                          course.discussion_minutes, course.wrapup_minutes)
-    plan = planner.plan(times, slots, course_units(course_lectures, course.pace_minutes),
-                        {lec.id: lec for lec in course_lectures},
-                        lecture_history(db, course), queued)
+    slots = [
+        planner.Slot(
+            s.id,
+            s.minutes,
+            pinned.get(s.id, ()),
+            talks_at.get(s.id, ()),
+            due[s.id] + (due[None] if index == 0 else 0),
+        )
+        for index, s in enumerate(planned)
+    ]
+    times = planner.Times(
+        course.pace_minutes, course.intro_minutes, course.discussion_minutes, course.wrapup_minutes
+    )
+    plan = planner.plan(
+        times,
+        slots,
+        course_units(course_lectures, course.pace_minutes),
+        {lec.id: lec for lec in course_lectures},
+        lecture_history(db, course),
+        queued,
+    )
 
     # the derived (unpinned) entries are written anew: one delete, one insert, one update
-    db.execute(delete(agenda_entries).where(agenda_entries.c.session_id.in_(ids),
-                                            agenda_entries.c.pinned.is_(False)))
+    db.execute(
+        delete(agenda_entries).where(
+            agenda_entries.c.session_id.in_(ids), agenda_entries.c.pinned.is_(False)
+        )
+    )
     old_positions = {e.id: e.position for group in pinned.values() for e in group}
     moved: list[dict[str, Any]] = []
     new_rows: list[dict[str, Any]] = []
@@ -121,15 +164,28 @@ def replan(db: Connection, course: CourseRow) -> None:
                 if old_positions[entry.id] != entry.position:
                     moved.append({"b_id": entry.id, "b_position": entry.position})
                 continue
-            new_rows.append({
-                "session_id": session_id, "kind": entry.kind, "position": entry.position,
-                "minutes": entry.minutes, "title": None, "lecture_id": entry.lecture_id,
-                "part": entry.part, "parts": entry.parts, "talk_id": entry.talk_id,
-                "pinned": False, "done": entry.done,
-            })
+            new_rows.append(
+                {
+                    "session_id": session_id,
+                    "kind": entry.kind,
+                    "position": entry.position,
+                    "minutes": entry.minutes,
+                    "title": None,
+                    "lecture_id": entry.lecture_id,
+                    "part": entry.part,
+                    "parts": entry.parts,
+                    "talk_id": entry.talk_id,
+                    "pinned": False,
+                    "done": entry.done,
+                }
+            )
     if moved:
-        db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
-                   .values(position=bindparam("b_position")), moved)
+        db.execute(
+            update(agenda_entries)
+            .where(agenda_entries.c.id == bindparam("b_id"))
+            .values(position=bindparam("b_position")),
+            moved,
+        )
     if new_rows:
         db.execute(insert(agenda_entries), new_rows)
 
@@ -138,8 +194,11 @@ def plan_again(db: Connection, course: CourseRow, target: SessionRow, reset: boo
     """`agenda plan`: re-plan from this planned session on; `reset` drops its manual edits."""
     sessions.require_planned(target, "only planned sessions are planned")
     if reset:
-        db.execute(update(agenda_entries).where(agenda_entries.c.session_id == target.id)
-                   .values(pinned=False))
+        db.execute(
+            update(agenda_entries)
+            .where(agenda_entries.c.session_id == target.id)
+            .values(pinned=False)
+        )
     course_changed(db, course.id)
 
 
@@ -153,24 +212,30 @@ def _require_planned(target: SessionRow) -> None:
 def entries_of(db: Connection, target: SessionRow) -> list[Row[Any]]:
     """A session's agenda entries in order, each with its lecture and talk (and presenter)
     joined in: one statement."""
-    return list(db.execute(
-        select(agenda_entries,
-               lectures.c.label.label("lecture_label"), lectures.c.title.label("lecture_title"),
-               lectures.c.optional.label("lecture_optional"),
-               lectures.c.skipped.label("lecture_skipped"),
-               lectures.c.video_minutes.label("lecture_video_minutes"),
-               lectures.c.url.label("lecture_url"),
-               talks.c.title.label("talk_title"), talks.c.url.label("talk_url"),
-               talks.c.status.label("talk_status"),
-               talks.c.times_postponed.label("talk_postponed"),
-               talks.c.postponed_from_id.label("talk_postponed_from_id"),
-               members.c.name.label("presenter"))
-        .outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
-        .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
-        .outerjoin(members, talks.c.presenter_id == members.c.id)
-        .where(agenda_entries.c.session_id == target.id)
-        .order_by(agenda_entries.c.position)
-    ))
+    return list(
+        db.execute(
+            select(
+                agenda_entries,
+                lectures.c.label.label("lecture_label"),
+                lectures.c.title.label("lecture_title"),
+                lectures.c.optional.label("lecture_optional"),
+                lectures.c.skipped.label("lecture_skipped"),
+                lectures.c.video_minutes.label("lecture_video_minutes"),
+                lectures.c.url.label("lecture_url"),
+                talks.c.title.label("talk_title"),
+                talks.c.url.label("talk_url"),
+                talks.c.status.label("talk_status"),
+                talks.c.times_postponed.label("talk_postponed"),
+                talks.c.postponed_from_id.label("talk_postponed_from_id"),
+                members.c.name.label("presenter"),
+            )
+            .outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
+            .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
+            .outerjoin(members, talks.c.presenter_id == members.c.id)
+            .where(agenda_entries.c.session_id == target.id)
+            .order_by(agenda_entries.c.position)
+        )
+    )
 
 
 def _entry_at(db: Connection, target: SessionRow, position: int) -> Row[Any]:
@@ -184,8 +249,9 @@ def _part_text(part: int | None, parts: int | None) -> str:
     return f"part {part}/{parts} " if part is not None else ""
 
 
-def add_lecture(db: Connection, course: CourseRow, target: SessionRow, label: str,
-                part: int | None) -> None:
+def add_lecture(
+    db: Connection, course: CourseRow, target: SessionRow, label: str, part: int | None
+) -> None:
     """Put a lecture (or one part of it) on a session's agenda, pinned; optional lectures too."""
     _require_planned(target)
     lecture = courses.get_lecture(db, course, label)
@@ -198,24 +264,38 @@ def add_lecture(db: Connection, course: CourseRow, target: SessionRow, label: st
             raise Invalid(f"lecture {lecture.label} has {len(units)} part(s), not part {part}")
         unit = matches[0]
     if unit.key in lecture_history(db, course).done:
-        raise Conflict(f"lecture {lecture.label} {_part_text(unit.part, unit.parts)}was covered "
-                       "already".replace("  ", " "))
+        raise Conflict(
+            f"lecture {lecture.label} {_part_text(unit.part, unit.parts)}was covered "
+            "already".replace("  ", " ")
+        )
     # take it off any other planned session's agenda where it was pinned
-    planned = select(sessions_table.c.id).where(sessions_table.c.course_id == course.id,
-                                                sessions_table.c.status == SessionStatus.PLANNED)
-    db.execute(delete(agenda_entries).where(
-        agenda_entries.c.session_id.in_(planned),
-        agenda_entries.c.lecture_id == lecture.id,
-        agenda_entries.c.part == unit.part if unit.part is not None
-        else agenda_entries.c.part.is_(None),
-        agenda_entries.c.pinned.is_(True)))
-    lecture_positions = [e.position for e in entries_of(db, target)
-                         if e.kind is EntryKind.LECTURE]
+    planned = select(sessions_table.c.id).where(
+        sessions_table.c.course_id == course.id, sessions_table.c.status == SessionStatus.PLANNED
+    )
+    db.execute(
+        delete(agenda_entries).where(
+            agenda_entries.c.session_id.in_(planned),
+            agenda_entries.c.lecture_id == lecture.id,
+            agenda_entries.c.part == unit.part
+            if unit.part is not None
+            else agenda_entries.c.part.is_(None),
+            agenda_entries.c.pinned.is_(True),
+        )
+    )
+    lecture_positions = [e.position for e in entries_of(db, target) if e.kind is EntryKind.LECTURE]
     position = (max(lecture_positions) + 1) if lecture_positions else 2
-    db.execute(insert(agenda_entries).values(
-        session_id=target.id, kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
-        lecture_id=lecture.id, part=unit.part, parts=unit.parts, pinned=True,
-        position=position))
+    db.execute(
+        insert(agenda_entries).values(
+            session_id=target.id,
+            kind=EntryKind.LECTURE,
+            minutes=course.discussion_minutes,
+            lecture_id=lecture.id,
+            part=unit.part,
+            parts=unit.parts,
+            pinned=True,
+            position=position,
+        )
+    )
     course_changed(db, course.id)
 
 
@@ -227,27 +307,41 @@ def remove_entry(db: Connection, course: CourseRow, target: SessionRow, position
         following, _ = sessions.following(db, course, target)
         described = f"lecture {entry.lecture_label} {_part_text(entry.part, entry.parts)}"
         db.execute(delete(agenda_entries).where(agenda_entries.c.id == entry.id))
-        db.execute(insert(agenda_entries).values(
-            session_id=following.id, kind=EntryKind.LECTURE, minutes=course.discussion_minutes,
-            lecture_id=entry.lecture_id, part=entry.part, parts=entry.parts, pinned=True,
-            position=2))
+        db.execute(
+            insert(agenda_entries).values(
+                session_id=following.id,
+                kind=EntryKind.LECTURE,
+                minutes=course.discussion_minutes,
+                lecture_id=entry.lecture_id,
+                part=entry.part,
+                parts=entry.parts,
+                pinned=True,
+                position=2,
+            )
+        )
         course_changed(db, course.id)
         return f"{described.strip()} moved to session {following.number}"
     if entry.kind is EntryKind.TALK and entry.talk_id is not None:
         following, _ = sessions.following(db, course, target)
         db.execute(delete(agenda_entries).where(agenda_entries.c.id == entry.id))
-        status = TalkStatus.SCHEDULED if entry.talk_status is TalkStatus.QUEUED \
-            else entry.talk_status
-        db.execute(update(talks).where(talks.c.id == entry.talk_id).values(
-            session_id=following.id, status=status))
+        status = (
+            TalkStatus.SCHEDULED if entry.talk_status is TalkStatus.QUEUED else entry.talk_status
+        )
+        db.execute(
+            update(talks)
+            .where(talks.c.id == entry.talk_id)
+            .values(session_id=following.id, status=status)
+        )
         course_changed(db, course.id)
         return f"talk {entry.talk_id} moved to session {following.number}"
-    raise Invalid(f"entry {position} is the {EntryKind(entry.kind).value}; "
-                  "change its minutes instead")
+    raise Invalid(
+        f"entry {position} is the {EntryKind(entry.kind).value}; change its minutes instead"
+    )
 
 
-def move_entry(db: Connection, course: CourseRow, target: SessionRow, position: int,
-               to: int) -> None:
+def move_entry(
+    db: Connection, course: CourseRow, target: SessionRow, position: int, to: int
+) -> None:
     """Move an entry to another position in its agenda; it is pinned there."""
     _require_planned(target)
     existing = entries_of(db, target)
@@ -256,50 +350,63 @@ def move_entry(db: Connection, course: CourseRow, target: SessionRow, position: 
         raise Invalid(f"position must be between 1 and {len(existing)}, not {to}")
     order = [e.id for e in existing if e.id != entry.id]
     order.insert(to - 1, entry.id)
-    db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
-               .values(position=bindparam("b_position")),
-               [{"b_id": entry_id, "b_position": index}
-                for index, entry_id in enumerate(order, start=1)])
-    db.execute(update(agenda_entries).where(agenda_entries.c.id == entry.id)
-               .values(pinned=True))
+    db.execute(
+        update(agenda_entries)
+        .where(agenda_entries.c.id == bindparam("b_id"))
+        .values(position=bindparam("b_position")),
+        [{"b_id": entry_id, "b_position": index} for index, entry_id in enumerate(order, start=1)],
+    )
+    db.execute(update(agenda_entries).where(agenda_entries.c.id == entry.id).values(pinned=True))
     course_changed(db, course.id)
 
 
-def set_minutes(db: Connection, course: CourseRow, target: SessionRow, position: int,
-                minutes: int) -> None:
+def set_minutes(
+    db: Connection, course: CourseRow, target: SessionRow, position: int, minutes: int
+) -> None:
     _require_planned(target)
     entry = _entry_at(db, target, position)
-    db.execute(update(agenda_entries).where(agenda_entries.c.id == entry.id)
-               .values(minutes=minutes, pinned=True))
+    db.execute(
+        update(agenda_entries)
+        .where(agenda_entries.c.id == entry.id)
+        .values(minutes=minutes, pinned=True)
+    )
     course_changed(db, course.id)
 
 
 # -- the agenda view ----------------------------------------------------------------------------
 
 
-def _not_fitting(db: Connection, course: CourseRow, target: SessionRow,
-                 numbers: dict[int, int]) -> list[dict[str, Any]]:
+def _not_fitting(
+    db: Connection, course: CourseRow, target: SessionRow, numbers: dict[int, int]
+) -> list[dict[str, Any]]:
     """Queued talks that neither this session nor an earlier planned one could take."""
-    placed = set(db.execute(
-        select(agenda_entries.c.talk_id)
-        .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
-        .where(sessions_table.c.course_id == course.id,
-               sessions_table.c.status == SessionStatus.PLANNED,
-               sessions_table.c.starts_at <= target.starts_at,
-               agenda_entries.c.talk_id.is_not(None))
-    ).scalars())
+    placed = set(
+        db.execute(
+            select(agenda_entries.c.talk_id)
+            .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
+            .where(
+                sessions_table.c.course_id == course.id,
+                sessions_table.c.status == SessionStatus.PLANNED,
+                sessions_table.c.starts_at <= target.starts_at,
+                agenda_entries.c.talk_id.is_not(None),
+            )
+        ).scalars()
+    )
     queued = db.execute(
         select(talks, members.c.name.label("presenter"))
         .join(members, talks.c.presenter_id == members.c.id)
         .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.QUEUED)
     ).all()
-    return [talk_dict(t, t.presenter, numbers)
-            for t in sorted(queued, key=lambda t: planner.queue_order(_talk(t)))
-            if t.id not in placed]
+    return [
+        talk_dict(t, t.presenter, numbers)
+        for t in sorted(queued, key=lambda t: planner.queue_order(_talk(t)))
+        if t.id not in placed
+    ]
 
 
-def view(db: Connection, course: CourseRow, target: SessionRow,
-         display_tz: str | None = None) -> dict[str, Any]:
+def view(
+    db: Connection, course: CourseRow, target: SessionRow, display_tz: str | None = None
+) -> dict[str, Any]:
     """The agenda as plain data: the single source for the table, --json and the exports."""
     tz = display_tz or course.timezone
     numbers = sessions.numbers(db, course)
@@ -319,40 +426,51 @@ def view(db: Connection, course: CourseRow, target: SessionRow,
         else:
             title = entry.title or ENTRY_TITLES.get(kind, kind.value)
         finish = clock + timedelta(minutes=entry.minutes)
-        video = part_minutes(entry.lecture_video_minutes, entry.part,
-                             course.pace_minutes) if lecture else None
-        out.append({
-            "position": entry.position,
-            "kind": kind.value,
-            "start": clock.strftime("%H:%M"),
-            "minutes": entry.minutes,
-            "title": title,
-            "lecture": entry.lecture_label if lecture else None,
-            "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
-            "optional": bool(entry.lecture_optional) if lecture else False,
-            "video_minutes": video,
-            "url": entry.lecture_url if lecture else entry.talk_url if talk else None,
-            "presenter": entry.presenter if talk else None,
-            "talk_id": entry.talk_id if talk else None,
-            "postponed": entry.talk_postponed if talk else 0,
-            "postponed_from": numbers.get(entry.talk_postponed_from_id)
-            if talk and entry.talk_postponed_from_id else None,
-            "carried": lecture and (entry.lecture_id, entry.part) in history.carried
-            and target.status is SessionStatus.PLANNED,
-            "pinned": entry.pinned,
-            "done": entry.done,
-            "overflow": finish > end,
-        })
+        video = (
+            part_minutes(entry.lecture_video_minutes, entry.part, course.pace_minutes)
+            if lecture
+            else None
+        )
+        out.append(
+            {
+                "position": entry.position,
+                "kind": kind.value,
+                "start": clock.strftime("%H:%M"),
+                "minutes": entry.minutes,
+                "title": title,
+                "lecture": entry.lecture_label if lecture else None,
+                "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
+                "optional": bool(entry.lecture_optional) if lecture else False,
+                "video_minutes": video,
+                "url": entry.lecture_url if lecture else entry.talk_url if talk else None,
+                "presenter": entry.presenter if talk else None,
+                "talk_id": entry.talk_id if talk else None,
+                "postponed": entry.talk_postponed if talk else 0,
+                "postponed_from": numbers.get(entry.talk_postponed_from_id)
+                if talk and entry.talk_postponed_from_id
+                else None,
+                "carried": lecture
+                and (entry.lecture_id, entry.part) in history.carried
+                and target.status is SessionStatus.PLANNED,
+                "pinned": entry.pinned,
+                "done": entry.done,
+                "overflow": finish > end,
+            }
+        )
         clock = finish
     total = sum(e["minutes"] for e in out)
     on_agenda = {e.lecture_id for e in entries if e.lecture_id is not None}
     optional = [
-        lec for lec in courses.lectures_of(db, course)
-        if lec.optional and not lec.skipped and lec.id not in on_agenda
+        lec
+        for lec in courses.lectures_of(db, course)
+        if lec.optional
+        and not lec.skipped
+        and lec.id not in on_agenda
         and (lec.id, None) not in history.done
     ]
-    not_fitting = (_not_fitting(db, course, target, numbers)
-                   if target.status is SessionStatus.PLANNED else [])
+    not_fitting = (
+        _not_fitting(db, course, target, numbers) if target.status is SessionStatus.PLANNED else []
+    )
     return {
         "session": session_dict(course, target),
         "display_timezone": tz,

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-
 def _require_recordable(target: SessionRow) -> None:
     if target.status is SessionStatus.CANCELLED:
         raise Conflict(f"session {target.number} was cancelled; uncancel it to record attendance")
@@ -56,17 +55,24 @@ def record(
         return 0
     table = attendance
     existing = {
-        member_id: old for member_id, old in db.execute(
+        member_id: old
+        for member_id, old in db.execute(
             select(table.c.member_id, table.c.minutes).where(
-                table.c.session_id == target.id, table.c.member_id.in_(list(wanted))))
+                table.c.session_id == target.id, table.c.member_id.in_(list(wanted))
+            )
+        )
     }
     now = utcnow()
 
     def row(member_id: int, status: AttendanceStatus) -> dict[str, Any]:
         kept = existing.get(member_id)
-        return {"b_member": member_id, "status": status.value, "source": source.value,
-                "minutes": minutes.get(member_id) if minutes is not None else kept,
-                "recorded_at": now}
+        return {
+            "b_member": member_id,
+            "status": status.value,
+            "source": source.value,
+            "minutes": minutes.get(member_id) if minutes is not None else kept,
+            "recorded_at": now,
+        }
 
     updates = [row(m, s) for m, s in wanted.items() if m in existing]
     inserts = [row(m, s) for m, s in wanted.items() if m not in existing]
@@ -74,16 +80,29 @@ def record(
         db.execute(
             update(table)
             .where(table.c.session_id == target.id, table.c.member_id == bindparam("b_member"))
-            .values(status=bindparam("status"), source=bindparam("source"),
-                    minutes=bindparam("minutes"), recorded_at=bindparam("recorded_at")),
+            .values(
+                status=bindparam("status"),
+                source=bindparam("source"),
+                minutes=bindparam("minutes"),
+                recorded_at=bindparam("recorded_at"),
+            ),
             updates,
         )
     if inserts:
-        db.execute(insert(table), [
-            {"session_id": target.id, "member_id": r["b_member"], "status": r["status"],
-             "source": r["source"], "minutes": r["minutes"], "recorded_at": r["recorded_at"]}
-            for r in inserts
-        ])
+        db.execute(
+            insert(table),
+            [
+                {
+                    "session_id": target.id,
+                    "member_id": r["b_member"],
+                    "status": r["status"],
+                    "source": r["source"],
+                    "minutes": r["minutes"],
+                    "recorded_at": r["recorded_at"],
+                }
+                for r in inserts
+            ],
+        )
     return len(wanted)
 
 
@@ -111,21 +130,17 @@ class Participant:
         return found
 
 
-def parse_participants(path: Path, max_rows: int = MAX_ROWS
-                       ) -> tuple[str, list[Participant]]:
+def parse_participants(path: Path, max_rows: int = MAX_ROWS) -> tuple[str, list[Participant]]:
     """('zoom' | 'plain', participants), the same person's joins merged with minutes summed."""
     text = read_text(path)
     lines = text.splitlines(keepends=True)
-    header_index = next(
-        (i for i, line in enumerate(lines) if ZOOM_NAME in line.lower()), None
-    )
+    header_index = next((i for i, line in enumerate(lines) if ZOOM_NAME in line.lower()), None)
     if header_index is not None:
         return "zoom", _parse_zoom(path, lines, header_index, max_rows)
     return "plain", _parse_plain(path, text, max_rows)
 
 
-def _records(path: Path, text: str, first_line: int,
-             max_rows: int) -> list[tuple[int, list[str]]]:
+def _records(path: Path, text: str, first_line: int, max_rows: int) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out: list[tuple[int, list[str]]] = []
     try:
@@ -171,8 +186,9 @@ def _merge(people: list[Participant]) -> list[Participant]:
     return list(merged.values())
 
 
-def _parse_zoom(path: Path, lines: list[str], header_index: int,
-                max_rows: int) -> list[Participant]:
+def _parse_zoom(
+    path: Path, lines: list[str], header_index: int, max_rows: int
+) -> list[Participant]:
     records = _records(path, "".join(lines[header_index:]), header_index, max_rows)
     header = [h.strip().lower() for h in records[0][1]]
     for column in (ZOOM_NAME, ZOOM_DURATION):
@@ -181,6 +197,7 @@ def _parse_zoom(path: Path, lines: list[str], header_index: int,
     col = {name: header.index(name) for name in header}
     people: list[Participant] = []
     for line, record in records[1:]:
+
         def get(name: str, record: list[str] = record) -> str:
             index = col.get(name)
             return record[index].strip() if index is not None and index < len(record) else ""
@@ -190,12 +207,17 @@ def _parse_zoom(path: Path, lines: list[str], header_index: int,
         try:
             minutes = validate.integer(duration, "duration", 0, 24 * 60)
         except Invalid:
-            raise RowError(str(path), line,
-                           f"invalid duration {duration[:40]!r}: use whole minutes") from None
-        people.append(Participant(
-            name=name, email=_clean_email(path, line, get(ZOOM_EMAIL)),
-            minutes=minutes, line=line,
-        ))
+            raise RowError(
+                str(path), line, f"invalid duration {duration[:40]!r}: use whole minutes"
+            ) from None
+        people.append(
+            Participant(
+                name=name,
+                email=_clean_email(path, line, get(ZOOM_EMAIL)),
+                minutes=minutes,
+                line=line,
+            )
+        )
     return _merge(people)
 
 
@@ -233,8 +255,9 @@ class ImportReport:
                 {"name": p.name, "member": m.name if m else None, "minutes": p.minutes}
                 for p, m in self.too_short
             ],
-            "unknown": [{"name": p.name, "email": p.email, "minutes": p.minutes}
-                        for p in self.unknown],
+            "unknown": [
+                {"name": p.name, "email": p.email, "minutes": p.minutes} for p in self.unknown
+            ],
             "added": [p.name for p in self.added],
             "recorded": self.recorded,
         }
@@ -245,15 +268,23 @@ def match_participants(
 ) -> tuple[list[tuple[Participant, MemberRow, str]], list[Participant]]:
     """By email first, then by exact name (any case); one query each."""
     emails = [p.email for p in people if p.email]
-    by_email: dict[str, MemberRow] = {
-        m.email: m for m in db.execute(
-            select(members_table).where(members_table.c.email.in_(emails)))
-    } if emails else {}
+    by_email: dict[str, MemberRow] = (
+        {
+            m.email: m
+            for m in db.execute(select(members_table).where(members_table.c.email.in_(emails)))
+        }
+        if emails
+        else {}
+    )
     keys = {name_key(n) for p in people for n in p.names()}
-    by_name: dict[str, MemberRow] = {
-        m.name_key: m for m in db.execute(
-            select(members_table).where(members_table.c.name_key.in_(keys)))
-    } if keys else {}
+    by_name: dict[str, MemberRow] = (
+        {
+            m.name_key: m
+            for m in db.execute(select(members_table).where(members_table.c.name_key.in_(keys)))
+        }
+        if keys
+        else {}
+    )
     matched: list[tuple[Participant, MemberRow, str]] = []
     unknown: list[Participant] = []
     for person in people:
@@ -261,8 +292,9 @@ def match_participants(
         how = "email"
         if member is None:
             how = "name"
-            member = next((by_name[k] for k in (name_key(n) for n in person.names())
-                           if k in by_name), None)
+            member = next(
+                (by_name[k] for k in (name_key(n) for n in person.names()) if k in by_name), None
+            )
         if member is None:
             unknown.append(person)
         else:
@@ -308,8 +340,9 @@ def import_attendance(
     new_members: list[MemberRow] = []
     for person in report.added:  # --add-unknown: made as members, in this transaction
         try:
-            new_members.append(members.add(
-                db, person.name, members.MemberFields(email=person.email or ""), today))
+            new_members.append(
+                members.add(db, person.name, members.MemberFields(email=person.email or ""), today)
+            )
         except (Invalid, Conflict) as exc:
             raise RowError(str(path), person.line, str(exc)) from None
     present = [m for _, m, _ in report.matched] + new_members
@@ -327,9 +360,11 @@ def import_attendance(
 
 def present_count(db: Connection, target: SessionRow) -> int:
     return db.execute(
-        select(func.count()).select_from(attendance).where(
-            attendance.c.session_id == target.id,
-            attendance.c.status == AttendanceStatus.PRESENT)
+        select(func.count())
+        .select_from(attendance)
+        .where(
+            attendance.c.session_id == target.id, attendance.c.status == AttendanceStatus.PRESENT
+        )
     ).scalar_one()
 
 

@@ -90,8 +90,10 @@ def pick(db: Connection, slug: str | None) -> Row[Any]:
     if slug:
         return get(db, slug)
     active = db.execute(
-        select(courses).where(courses.c.status == CourseStatus.ACTIVE)
-        .order_by(courses.c.slug).limit(6)
+        select(courses)
+        .where(courses.c.status == CourseStatus.ACTIVE)
+        .order_by(courses.c.slug)
+        .limit(6)
     ).all()
     if len(active) == 1:
         return active[0]
@@ -99,8 +101,7 @@ def pick(db: Connection, slug: str | None) -> Row[Any]:
         raise NotFound("no active course; add one with 'studygroup course add'")
     names = ", ".join(c.slug for c in active[:5])
     raise Invalid(
-        f"several courses are active ({names}): choose one with --course SLUG "
-        f"or {COURSE_ENV_VAR}"
+        f"several courses are active ({names}): choose one with --course SLUG or {COURSE_ENV_VAR}"
     )
 
 
@@ -164,15 +165,19 @@ def delete_course(db: Connection, course: CourseRow) -> None:
     history = {
         ("session", "sessions"): _count(db, sessions, sessions.c.course_id == course.id),
         ("talk", "talks"): _count(db, talks, talks.c.course_id == course.id),
-        ("action item", "action items"):
-            _count(db, action_items, action_items.c.course_id == course.id),
-        ("poll", "polls"): _count(db, polls, (polls.c.course_id == course.id)
-                                  | (polls.c.created_course_id == course.id)),
+        ("action item", "action items"): _count(
+            db, action_items, action_items.c.course_id == course.id
+        ),
+        ("poll", "polls"): _count(
+            db, polls, (polls.c.course_id == course.id) | (polls.c.created_course_id == course.id)
+        ),
     }
     if any(history.values()):
-        raise Conflict(f"course {course.slug} has history ({describe_counts(history)}); "
-                       "archive it instead with 'studygroup course edit "
-                       f"{course.slug} --status archived'")
+        raise Conflict(
+            f"course {course.slug} has history ({describe_counts(history)}); "
+            "archive it instead with 'studygroup course edit "
+            f"{course.slug} --status archived'"
+        )
     db.execute(delete(lectures).where(lectures.c.course_id == course.id))
     db.execute(delete(courses).where(courses.c.id == course.id))
 
@@ -208,14 +213,17 @@ class LectureFields:
 
 def lectures_of(db: Connection, course: CourseRow) -> list[Row[Any]]:
     """The course's lectures in course order."""
-    return list(db.execute(
-        select(lectures).where(lectures.c.course_id == course.id)
-        .order_by(lectures.c.position)))
+    return list(
+        db.execute(
+            select(lectures).where(lectures.c.course_id == course.id).order_by(lectures.c.position)
+        )
+    )
 
 
 def get_lecture(db: Connection, course: CourseRow, label: str) -> Row[Any]:
-    lecture = db.execute(select(lectures).where(
-        lectures.c.course_id == course.id, lectures.c.label == label.strip())).first()
+    lecture = db.execute(
+        select(lectures).where(lectures.c.course_id == course.id, lectures.c.label == label.strip())
+    ).first()
     if lecture is None:
         raise NotFound(f"course {course.slug!r} has no lecture {label!r}")
     return lecture
@@ -223,28 +231,31 @@ def get_lecture(db: Connection, course: CourseRow, label: str) -> Row[Any]:
 
 def _next_position(db: Connection, course: CourseRow) -> int:
     current = db.scalar(
-        select(func.max(lectures.c.position)).where(lectures.c.course_id == course.id))
+        select(func.max(lectures.c.position)).where(lectures.c.course_id == course.id)
+    )
     return (current or 0) + 1
 
 
-def add_lecture(db: Connection, course: CourseRow, label: str,
-                fields: LectureFields) -> Row[Any]:
+def add_lecture(db: Connection, course: CourseRow, label: str, fields: LectureFields) -> Row[Any]:
     label = validate.label(label)
     values = fields.cleaned()
     if "title" not in values:
         raise Invalid("a lecture needs a title")
-    exists = db.scalar(select(lectures.c.id).where(
-        lectures.c.course_id == course.id, lectures.c.label == label))
+    exists = db.scalar(
+        select(lectures.c.id).where(lectures.c.course_id == course.id, lectures.c.label == label)
+    )
     if exists is not None:
         raise Conflict(f"course {course.slug!r} already has a lecture {label!r}")
-    db.execute(insert(lectures).values(course_id=course.id, label=label,
-                                       position=_next_position(db, course), **values))
+    db.execute(
+        insert(lectures).values(
+            course_id=course.id, label=label, position=_next_position(db, course), **values
+        )
+    )
     course_changed(db, course.id)
     return get_lecture(db, course, label)
 
 
-def edit_lecture(db: Connection, course: CourseRow, label: str,
-                 fields: LectureFields) -> Row[Any]:
+def edit_lecture(db: Connection, course: CourseRow, label: str, fields: LectureFields) -> Row[Any]:
     lecture = get_lecture(db, course, label)
     values = fields.cleaned()
     if values:
@@ -264,13 +275,19 @@ def delete_lecture(db: Connection, course: CourseRow, label: str) -> None:
     """A hard delete: refused once the lecture was on a held or cancelled session's agenda."""
     lecture = get_lecture(db, course, label)
     held = _count(
-        db, agenda_entries, agenda_entries.c.lecture_id == lecture.id,
-        agenda_entries.c.session_id.in_(select(sessions.c.id).where(
-            sessions.c.status != SessionStatus.PLANNED)))
+        db,
+        agenda_entries,
+        agenda_entries.c.lecture_id == lecture.id,
+        agenda_entries.c.session_id.in_(
+            select(sessions.c.id).where(sessions.c.status != SessionStatus.PLANNED)
+        ),
+    )
     if held:
-        raise Conflict(f"lecture {lecture.label} is part of {held} past agenda entr"
-                       f"{'y' if held == 1 else 'ies'}; skip it instead with "
-                       "'studygroup lecture skip'")
+        raise Conflict(
+            f"lecture {lecture.label} is part of {held} past agenda entr"
+            f"{'y' if held == 1 else 'ies'}; skip it instead with "
+            "'studygroup lecture skip'"
+        )
     db.execute(delete(agenda_entries).where(agenda_entries.c.lecture_id == lecture.id))
     db.execute(delete(lectures).where(lectures.c.id == lecture.id))
     course_changed(db, course.id)
@@ -287,8 +304,9 @@ class ImportSummary:
 
 def parse_syllabus(path: Path, max_rows: int = MAX_ROWS) -> list[tuple[str, LectureFields]]:
     """A syllabus CSV (label,title,kind,minutes,optional,url), every row validated."""
-    _, rows = read_rows(path, required=("label", "title"), optional=LECTURE_COLUMNS,
-                        max_rows=max_rows)
+    _, rows = read_rows(
+        path, required=("label", "title"), optional=LECTURE_COLUMNS, max_rows=max_rows
+    )
     parsed: list[tuple[str, LectureFields]] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -298,14 +316,13 @@ def parse_syllabus(path: Path, max_rows: int = MAX_ROWS) -> list[tuple[str, Lect
             try:
                 kind = LectureKind(kind_text)
             except ValueError:
-                raise Invalid(
-                    f"invalid kind {kind_text!r}: use lecture, lab or guest"
-                ) from None
+                raise Invalid(f"invalid kind {kind_text!r}: use lecture, lab or guest") from None
             minutes_text = row.get("minutes").strip()
             minutes: int | None = None
             if minutes_text:
                 minutes = validate.minutes(
-                    validate.integer(minutes_text, "minutes"), "video minutes")
+                    validate.integer(minutes_text, "minutes"), "video minutes"
+                )
             fields = LectureFields(
                 title=validate.text(row.get("title"), "lecture title"),
                 kind=kind,
@@ -325,8 +342,9 @@ def parse_syllabus(path: Path, max_rows: int = MAX_ROWS) -> list[tuple[str, Lect
     return parsed
 
 
-def import_lectures(db: Connection, course: CourseRow, path: Path,
-                    max_rows: int = MAX_ROWS) -> ImportSummary:
+def import_lectures(
+    db: Connection, course: CourseRow, path: Path, max_rows: int = MAX_ROWS
+) -> ImportSummary:
     """Add or update lectures from a CSV syllabus; all rows or none.
 
     New labels are appended in file order; a label already in the course is updated in place.
@@ -334,8 +352,9 @@ def import_lectures(db: Connection, course: CourseRow, path: Path,
     return apply_syllabus(db, course, parse_syllabus(path, max_rows))
 
 
-def apply_syllabus(db: Connection, course: CourseRow,
-                   parsed: list[tuple[str, LectureFields]]) -> ImportSummary:
+def apply_syllabus(
+    db: Connection, course: CourseRow, parsed: list[tuple[str, LectureFields]]
+) -> ImportSummary:
     """Set-based: one insert for the new lectures, one update per set of columns changed."""
     existing = {lec.label: lec.id for lec in lectures_of(db, course)}
     summary = ImportSummary()
@@ -346,20 +365,35 @@ def apply_syllabus(db: Connection, course: CourseRow,
         values = fields.cleaned()
         lecture_id = existing.get(label)
         if lecture_id is None:
-            new.append({"course_id": course.id, "label": label, "position": position,
-                        "kind": LectureKind.LECTURE, "optional": False, "skipped": False,
-                        "video_minutes": None, "url": None} | values)
+            new.append(
+                {
+                    "course_id": course.id,
+                    "label": label,
+                    "position": position,
+                    "kind": LectureKind.LECTURE,
+                    "optional": False,
+                    "skipped": False,
+                    "video_minutes": None,
+                    "url": None,
+                }
+                | values
+            )
             position += 1
             summary.added.append(label)
         else:
             columns = tuple(sorted(values))
             runs.setdefault(columns, []).append(
-                {"b_id": lecture_id, **{f"b_{c}": values[c] for c in columns}})
+                {"b_id": lecture_id, **{f"b_{c}": values[c] for c in columns}}
+            )
             summary.updated.append(label)
     for columns, batch in runs.items():
         if columns:
-            db.execute(update(lectures).where(lectures.c.id == bindparam("b_id"))
-                       .values({c: bindparam(f"b_{c}") for c in columns}), batch)
+            db.execute(
+                update(lectures)
+                .where(lectures.c.id == bindparam("b_id"))
+                .values({c: bindparam(f"b_{c}") for c in columns}),
+                batch,
+            )
     if new:
         db.execute(insert(lectures), new)
     course_changed(db, course.id)

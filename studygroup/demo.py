@@ -47,20 +47,41 @@ MEMBERS = [
 def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
     """Three held sessions (attendance, a postponed talk, homework carried once) and the next
     session planned. Returns the course and its next session."""
-    course = courses.add(db, "fsdl", CourseFields(
-        title="Full Stack Deep Learning", url="https://fullstackdeeplearning.com/course/2022/",
-        timezone="Europe/London", weekday=1, start_time=time(18, 0),
-        session_minutes=90, pace_minutes=120,
-    ))
+    course = courses.add(
+        db,
+        "fsdl",
+        CourseFields(
+            title="Full Stack Deep Learning",
+            url="https://fullstackdeeplearning.com/course/2022/",
+            timezone="Europe/London",
+            weekday=1,
+            start_time=time(18, 0),
+            session_minutes=90,
+            pace_minutes=120,
+        ),
+    )
     for label, title, kind, minutes, optional in LECTURES:
-        courses.add_lecture(db, course, label, LectureFields(
-            title=title, kind=kind, video_minutes=minutes, optional=optional,
-            url=f"https://fullstackdeeplearning.com/course/2022/{label}/"))
+        courses.add_lecture(
+            db,
+            course,
+            label,
+            LectureFields(
+                title=title,
+                kind=kind,
+                video_minutes=minutes,
+                optional=optional,
+                url=f"https://fullstackdeeplearning.com/course/2022/{label}/",
+            ),
+        )
     courses.set_skipped(db, course, SKIPPED, True)
     first = weekly.next_weekday(today - timedelta(days=22), course.weekday)
     for name, handle, zone in MEMBERS:
-        members.add(db, name, MemberFields(
-            email=f"{handle}@example.org", handle=handle, timezone=zone), first - timedelta(7))
+        members.add(
+            db,
+            name,
+            MemberFields(email=f"{handle}@example.org", handle=handle, timezone=zone),
+            first - timedelta(7),
+        )
     sessions.plan(db, course, 5, first, today)
     agenda.settle(db)
     ada, alan, grace, radia, priya, linus = (members.find(db, h) for _, h, _ in MEMBERS)
@@ -71,36 +92,55 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
 
     # session 1: Grace's talk; everyone but Linus
     s1 = week("1")
-    grace_talk = talks.add(db, course, grace, "Transformers in twenty minutes", 20,
-                                None, s1, first - timedelta(days=5))
+    grace_talk = talks.add(
+        db, course, grace, "Transformers in twenty minutes", 20, None, s1, first - timedelta(days=5)
+    )
     setup = items.add(db, course, "Set up the lab environment", alan, s1, None)
     talks.mark_done(db, course, grace_talk)
     items.close(db, course, [setup.id], ItemStatus.DONE)
-    attendance.record(db, s1, {AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya],
-                                    AttendanceStatus.EXCUSED: [linus]})
+    attendance.record(
+        db,
+        s1,
+        {
+            AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya],
+            AttendanceStatus.EXCUSED: [linus],
+        },
+    )
     agenda.settle(db)
     rollover.close_session(db, course, s1, None, [], [])
 
     # session 2: all six
     s2 = week("2")
-    attendance.record(db, s2, {AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya,
-                                                               linus]})
+    attendance.record(db, s2, {AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya, linus]})
     rollover.close_session(db, course, s2, None, [], [])
 
     # session 3: Radia's talk runs out of time; Priya's homework is still open
     s3 = week("3")
-    talks.add(db, course, radia, "Data versioning with DVC", 25,
-                   "https://dvc.org/doc", s3, first + timedelta(days=1))
+    talks.add(
+        db,
+        course,
+        radia,
+        "Data versioning with DVC",
+        25,
+        "https://dvc.org/doc",
+        s3,
+        first + timedelta(days=1),
+    )
     items.add(db, course, "Finish labs 1-2", priya, s3, s2)
     items.add(db, course, "Read the ZeRO paper", None, s3, s2)
-    attendance.record(db, s3, {AttendanceStatus.PRESENT: [ada, grace, radia, priya],
-                                    AttendanceStatus.ABSENT: [alan, linus]})
+    attendance.record(
+        db,
+        s3,
+        {
+            AttendanceStatus.PRESENT: [ada, grace, radia, priya],
+            AttendanceStatus.ABSENT: [alan, linus],
+        },
+    )
     agenda.settle(db)
     rollover.close_session(db, course, s3, None, [], [])
 
     # a talk waiting in the queue, and homework for next week
-    talks.add(db, course, linus, "Serving models on a budget", 20, None, None,
-                   today)
+    talks.add(db, course, linus, "Serving models on a budget", 20, None, None, today)
     following = week("next")
     items.add(db, course, "Watch lecture 5 before the call", None, following, s3)
     return course, following

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 
-def agenda_document(db: Connection, course: CourseRow, target: SessionRow,
-                    display_tz: str | None = None) -> dict[str, Any]:
+def agenda_document(
+    db: Connection, course: CourseRow, target: SessionRow, display_tz: str | None = None
+) -> dict[str, Any]:
     view = agenda.view(db, course, target, display_tz)
     entries = view["entries"]
     owners: dict[str, list[dict[str, Any]]] = {}
@@ -37,25 +38,45 @@ def agenda_document(db: Connection, course: CourseRow, target: SessionRow,
             "session": following.number,
             "local_start": session_dict(course, following)["local_start"],
             "lectures": [
-                {"label": e.lecture_label, "title": e.lecture_title,
-                 "part": f"{e.part}/{e.parts}" if e.part is not None else None}
-                for e in upcoming if e.kind == EntryKind.LECTURE and e.lecture_id is not None
+                {
+                    "label": e.lecture_label,
+                    "title": e.lecture_title,
+                    "part": f"{e.part}/{e.parts}" if e.part is not None else None,
+                }
+                for e in upcoming
+                if e.kind == EntryKind.LECTURE and e.lecture_id is not None
             ],
-            "presenters": [e.presenter for e in upcoming
-                           if e.kind == EntryKind.TALK and e.talk_id is not None],
+            "presenters": [
+                e.presenter for e in upcoming if e.kind == EntryKind.TALK and e.talk_id is not None
+            ],
         }
     document: dict[str, Any] = view | {
         "course": {"slug": course.slug, "title": course.title, "url": course.url},
         "watch": [
-            {"label": e["lecture"], "title": e["title"], "part": e["part"],
-             "video_minutes": e["video_minutes"], "url": e["url"], "optional": e["optional"]}
-            for e in entries if e["kind"] == "lecture"
+            {
+                "label": e["lecture"],
+                "title": e["title"],
+                "part": e["part"],
+                "video_minutes": e["video_minutes"],
+                "url": e["url"],
+                "optional": e["optional"],
+            }
+            for e in entries
+            if e["kind"] == "lecture"
         ],
         "talks": [
-            {"talk_id": e["talk_id"], "presenter": e["presenter"], "title": e["title"],
-             "url": e["url"], "minutes": e["minutes"], "start": e["start"],
-             "postponed": e["postponed"], "postponed_from": e["postponed_from"]}
-            for e in entries if e["kind"] == "talk"
+            {
+                "talk_id": e["talk_id"],
+                "presenter": e["presenter"],
+                "title": e["title"],
+                "url": e["url"],
+                "minutes": e["minutes"],
+                "start": e["start"],
+                "postponed": e["postponed"],
+                "postponed_from": e["postponed_from"],
+            }
+            for e in entries
+            if e["kind"] == "talk"
         ],
         "items_by_owner": [
             {"owner": owner or None, "items": items}
@@ -64,7 +85,9 @@ def agenda_document(db: Connection, course: CourseRow, target: SessionRow,
         "previous": {
             "session": previous.number,
             "present": attendance.present_count(db, previous),
-        } if previous is not None else None,
+        }
+        if previous is not None
+        else None,
         "next": next_line,
         "poll": polls.open_for(db, course),
     }
@@ -77,24 +100,30 @@ def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
     import uuid  # only the calendar needs it
 
     every = sessions.of_course(db, course)
-    lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []}
-                                              for s in every}
+    lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []} for s in every}
     rows = db.execute(
-        select(agenda_entries.c.session_id, agenda_entries.c.part, agenda_entries.c.parts,
-               lectures.c.label, lectures.c.title.label("lecture_title"),
-               talks.c.title.label("talk_title"), members.c.name.label("presenter"))
+        select(
+            agenda_entries.c.session_id,
+            agenda_entries.c.part,
+            agenda_entries.c.parts,
+            lectures.c.label,
+            lectures.c.title.label("lecture_title"),
+            talks.c.title.label("talk_title"),
+            members.c.name.label("presenter"),
+        )
         .outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
         .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
         .outerjoin(members, talks.c.presenter_id == members.c.id)
-        .where(agenda_entries.c.session_id.in_(list(lines)),
-               agenda_entries.c.kind.in_([EntryKind.LECTURE, EntryKind.TALK]))
+        .where(
+            agenda_entries.c.session_id.in_(list(lines)),
+            agenda_entries.c.kind.in_([EntryKind.LECTURE, EntryKind.TALK]),
+        )
         .order_by(agenda_entries.c.session_id, agenda_entries.c.position)
     )
     for entry in rows:
         if entry.label is not None:
             part = f" (part {entry.part}/{entry.parts})" if entry.part is not None else ""
-            lines[entry.session_id]["lectures"].append(
-                f"{entry.label} {entry.lecture_title}{part}")
+            lines[entry.session_id]["lectures"].append(f"{entry.label} {entry.lecture_title}{part}")
         elif entry.talk_title is not None:
             lines[entry.session_id]["talks"].append(f"{entry.presenter}: {entry.talk_title}")
     events: list[dict[str, Any]] = []
@@ -107,15 +136,24 @@ def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
             if found["talks"]:
                 parts.append("Talks: " + "; ".join(found["talks"]))
         key = f"studygroup:{course.slug}:{course.created_at.isoformat()}:{current.id}"
-        events.append({
-            "uid": f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@studygroup",
-            "number": current.number,
-            "status": current.status.value,
-            "starts_at": current.starts_at,
-            "ends_at": current.starts_at + timedelta(minutes=current.minutes),
+        events.append(
+            {
+                "uid": f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@studygroup",
+                "number": current.number,
+                "status": current.status.value,
+                "starts_at": current.starts_at,
+                "ends_at": current.starts_at + timedelta(minutes=current.minutes),
+                "timezone": course.timezone,
+                "summary": f"{course.title} — session {current.number}",
+                "description": "\n".join(parts),
+            }
+        )
+    return {
+        "course": {
+            "slug": course.slug,
+            "title": course.title,
+            "url": course.url,
             "timezone": course.timezone,
-            "summary": f"{course.title} — session {current.number}",
-            "description": "\n".join(parts),
-        })
-    return {"course": {"slug": course.slug, "title": course.title, "url": course.url,
-                       "timezone": course.timezone}, "events": events}
+        },
+        "events": events,
+    }

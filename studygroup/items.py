@@ -23,21 +23,39 @@ def item_rows(db: Connection, *where: Any) -> list[dict[str, Any]]:
     due = sessions_table.alias("due")
     rows = db.execute(
         # the status as its stored value (the CHECK constraint vouches for it), not an enum
-        select(action_items.c.id, action_items.c.text, members.c.name,
-               type_coerce(action_items.c.status, String), action_items.c.times_carried,
-               due.c.number)
+        select(
+            action_items.c.id,
+            action_items.c.text,
+            members.c.name,
+            type_coerce(action_items.c.status, String),
+            action_items.c.times_carried,
+            due.c.number,
+        )
         .outerjoin(members, action_items.c.owner_id == members.c.id)
         .outerjoin(due, action_items.c.due_session_id == due.c.id)
         .where(*where)
         .order_by(action_items.c.id)
     ).all()  # one fetchall: iterating the result would fetch row by row
-    return [{"id": item_id, "text": text, "owner": owner, "status": status,
-             "carried": carried, "due_session": number}
-            for item_id, text, owner, status, carried, number in rows]
+    return [
+        {
+            "id": item_id,
+            "text": text,
+            "owner": owner,
+            "status": status,
+            "carried": carried,
+            "due_session": number,
+        }
+        for item_id, text, owner, status, carried, number in rows
+    ]
 
 
-def listed(db: Connection, course: CourseRow, status: ItemStatus | None,
-           owner: MemberRow | None, due: SessionRow | None) -> list[dict[str, Any]]:
+def listed(
+    db: Connection,
+    course: CourseRow,
+    status: ItemStatus | None,
+    owner: MemberRow | None,
+    due: SessionRow | None,
+) -> list[dict[str, Any]]:
     """`item list`: a course's items, optionally by status, owner, and session due (or made)."""
     where: list[Any] = [action_items.c.course_id == course.id]
     if status is not None:
@@ -45,8 +63,11 @@ def listed(db: Connection, course: CourseRow, status: ItemStatus | None,
     if owner is not None:
         where.append(action_items.c.owner_id == owner.id)
     if due is not None:
-        where.append(or_(action_items.c.due_session_id == due.id,
-                         action_items.c.created_session_id == due.id))
+        where.append(
+            or_(
+                action_items.c.due_session_id == due.id, action_items.c.created_session_id == due.id
+            )
+        )
     return item_rows(db, *where)
 
 
@@ -56,8 +77,9 @@ def open_at(db: Connection, course: CourseRow, target: SessionRow) -> list[dict[
     due = action_items.c.due_session_id == target.id
     if upcoming is not None and upcoming.id == target.id:
         due = or_(due, action_items.c.due_session_id.is_(None))
-    return item_rows(db, action_items.c.course_id == course.id,
-                     action_items.c.status == ItemStatus.OPEN, due)
+    return item_rows(
+        db, action_items.c.course_id == course.id, action_items.c.status == ItemStatus.OPEN, due
+    )
 
 
 def get(db: Connection, course: CourseRow, item_id: int) -> Row[Any]:
@@ -71,32 +93,44 @@ def get(db: Connection, course: CourseRow, item_id: int) -> Row[Any]:
     return item
 
 
-def add(db: Connection, course: CourseRow, text: str, owner: MemberRow | None,
-        due: SessionRow | None, created_in: SessionRow | None) -> Row[Any]:
+def add(
+    db: Connection,
+    course: CourseRow,
+    text: str,
+    owner: MemberRow | None,
+    due: SessionRow | None,
+    created_in: SessionRow | None,
+) -> Row[Any]:
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived; restore them before assigning items")
-    item_id = new_id(db.execute(insert(action_items).values(
-        course_id=course.id,
-        text=validate.text(text, "item text", max_len=500),
-        owner_id=owner.id if owner else None,
-        due_session_id=due.id if due else None,
-        created_session_id=created_in.id if created_in else None,
-        status=ItemStatus.OPEN,
-        times_carried=0,
-    )))
+    item_id = new_id(
+        db.execute(
+            insert(action_items).values(
+                course_id=course.id,
+                text=validate.text(text, "item text", max_len=500),
+                owner_id=owner.id if owner else None,
+                due_session_id=due.id if due else None,
+                created_session_id=created_in.id if created_in else None,
+                status=ItemStatus.OPEN,
+                times_carried=0,
+            )
+        )
+    )
     course_changed(db, course.id)  # an open item puts a review on the agenda
     return get(db, course, item_id)
 
 
-def close(db: Connection, course: CourseRow, ids: list[int],
-          status: ItemStatus) -> list[Row[Any]]:
+def close(db: Connection, course: CourseRow, ids: list[int], status: ItemStatus) -> list[Row[Any]]:
     """Mark items done or dropped; all of them or none."""
     items = [get(db, course, i) for i in ids]
     for item in items:
         if item.status is not ItemStatus.OPEN:
             raise Conflict(f"item {item.id} is already {item.status.value}")
-    db.execute(update(action_items).where(action_items.c.id.in_(ids)).values(
-        status=status, closed_at=utcnow()))
+    db.execute(
+        update(action_items)
+        .where(action_items.c.id.in_(ids))
+        .values(status=status, closed_at=utcnow())
+    )
     course_changed(db, course.id)
     return items
 
@@ -106,24 +140,32 @@ def reopen(db: Connection, course: CourseRow, ids: list[int]) -> list[Row[Any]]:
     for item in items:
         if item.status is ItemStatus.OPEN:
             raise Conflict(f"item {item.id} is already open")
-    db.execute(update(action_items).where(action_items.c.id.in_(ids)).values(
-        status=ItemStatus.OPEN, closed_at=None))
+    db.execute(
+        update(action_items)
+        .where(action_items.c.id.in_(ids))
+        .values(status=ItemStatus.OPEN, closed_at=None)
+    )
     course_changed(db, course.id)
     return items
 
 
-def assign(db: Connection, course: CourseRow, item_id: int,
-           owner: MemberRow | None) -> Row[Any]:
+def assign(db: Connection, course: CourseRow, item_id: int, owner: MemberRow | None) -> Row[Any]:
     item = get(db, course, item_id)
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived")
-    db.execute(update(action_items).where(action_items.c.id == item.id).values(
-        owner_id=owner.id if owner else None))
+    db.execute(
+        update(action_items)
+        .where(action_items.c.id == item.id)
+        .values(owner_id=owner.id if owner else None)
+    )
     return get(db, course, item_id)
 
 
 def edit(db: Connection, course: CourseRow, item_id: int, text: str) -> Row[Any]:
     item = get(db, course, item_id)
-    db.execute(update(action_items).where(action_items.c.id == item.id).values(
-        text=validate.text(text, "item text", max_len=500)))
+    db.execute(
+        update(action_items)
+        .where(action_items.c.id == item.id)
+        .values(text=validate.text(text, "item text", max_len=500))
+    )
     return get(db, course, item_id)

@@ -50,9 +50,7 @@ class MemberFields:
         if self.handle is not None:
             values["handle"] = validate.handle(self.handle)
         if self.timezone is not None:
-            values["timezone"] = (
-                validate.timezone(self.timezone) if self.timezone.strip() else None
-            )
+            values["timezone"] = validate.timezone(self.timezone) if self.timezone.strip() else None
         return values
 
 
@@ -122,8 +120,7 @@ def add(db: Connection, name: str, fields: MemberFields, today: date) -> Row[Any
     fields.name = name
     values = fields.cleaned()
     _check_unique(db, values, None)
-    member_id = new_id(db.execute(insert(members).values(
-        joined_on=today, active=True, **values)))
+    member_id = new_id(db.execute(insert(members).values(joined_on=today, active=True, **values)))
     return get(db, member_id)
 
 
@@ -140,8 +137,9 @@ def archive(db: Connection, ref: str) -> Row[Any]:
     member = find(db, ref)
     if not member.active:
         raise Conflict(f"{member.name} is already archived")
-    db.execute(update(members).where(members.c.id == member.id).values(
-        active=False, archived_at=utcnow()))
+    db.execute(
+        update(members).where(members.c.id == member.id).values(active=False, archived_at=utcnow())
+    )
     return get(db, member.id)
 
 
@@ -149,8 +147,9 @@ def restore(db: Connection, ref: str) -> Row[Any]:
     member = find(db, ref)
     if member.active:
         raise Conflict(f"{member.name} is not archived")
-    db.execute(update(members).where(members.c.id == member.id).values(
-        active=True, archived_at=None))
+    db.execute(
+        update(members).where(members.c.id == member.id).values(active=True, archived_at=None)
+    )
     return get(db, member.id)
 
 
@@ -163,19 +162,25 @@ def delete_member(db: Connection, member: MemberRow) -> None:
     from studygroup.courses import describe_counts
 
     history = {
-        ("attendance record", "attendance records"):
-            _count(db, attendance, attendance.c.member_id == member.id),
+        ("attendance record", "attendance records"): _count(
+            db, attendance, attendance.c.member_id == member.id
+        ),
         ("talk", "talks"): _count(db, talks, talks.c.presenter_id == member.id),
-        ("action item", "action items"):
-            _count(db, action_items, action_items.c.owner_id == member.id),
-        ("poll ballot", "poll ballots"):
-            _count(db, poll_ballots, poll_ballots.c.member_id == member.id),
-        ("reminder sent", "reminders sent"):
-            _count(db, reminders, reminders.c.member_id == member.id),
+        ("action item", "action items"): _count(
+            db, action_items, action_items.c.owner_id == member.id
+        ),
+        ("poll ballot", "poll ballots"): _count(
+            db, poll_ballots, poll_ballots.c.member_id == member.id
+        ),
+        ("reminder sent", "reminders sent"): _count(
+            db, reminders, reminders.c.member_id == member.id
+        ),
     }
     if any(history.values()):
-        raise Conflict(f"{member.name} has history ({describe_counts(history)}); "
-                       "archive them instead with 'studygroup member archive'")
+        raise Conflict(
+            f"{member.name} has history ({describe_counts(history)}); "
+            "archive them instead with 'studygroup member archive'"
+        )
     db.execute(delete(members).where(members.c.id == member.id))
 
 
@@ -188,8 +193,9 @@ class MemberImportSummary:
     updated: list[str] = field(default_factory=list)
 
 
-def import_members(db: Connection, path: Path, today: date,
-                   max_rows: int = MAX_ROWS) -> MemberImportSummary:
+def import_members(
+    db: Connection, path: Path, today: date, max_rows: int = MAX_ROWS
+) -> MemberImportSummary:
     """Add or update members from CSV (name,email,handle,timezone); all rows or none.
 
     A row matches an existing member by name (any case), else by email; it is updated in place.
@@ -203,15 +209,18 @@ def import_members(db: Connection, path: Path, today: date,
     owner: dict[str, dict[Any, int]] = {"name_key": {}, "email": {}, "handle": {}}
     held: dict[int, dict[str, Any]] = {}  # each member's unique values, as the rows change them
     for member_id, name, key, email, handle in db.execute(
-            select(table.c.id, table.c.name, table.c.name_key, table.c.email, table.c.handle)):
+        select(table.c.id, table.c.name, table.c.name_key, table.c.email, table.c.handle)
+    ):
         names[member_id] = name
         for column, value in (("name_key", key), ("email", email), ("handle", handle)):
             if value is not None:
                 owner[column][value] = member_id
                 held.setdefault(member_id, {})[column] = value
-    messages = {"name_key": "a member named {!r} already exists",
-                "email": "the email {!r} already belongs to {}",
-                "handle": "the handle @{} already belongs to {}"}
+    messages = {
+        "name_key": "a member named {!r} already exists",
+        "email": "the email {!r} already belongs to {}",
+        "handle": "the handle @{} already belongs to {}",
+    }
     summary = MemberImportSummary()
     seen: dict[str, int] = {}
     new: list[dict[str, Any]] = []  # new members get provisional ids -1, -2, ...
@@ -239,8 +248,16 @@ def import_members(db: Connection, path: Path, today: date,
                     raise Conflict(message.format(shown, names[other]))
             if existing is None:
                 existing = -(len(new) + 1)
-                new.append({"joined_on": today, "active": True, "email": None,
-                            "handle": None, "timezone": None, **values})
+                new.append(
+                    {
+                        "joined_on": today,
+                        "active": True,
+                        "email": None,
+                        "handle": None,
+                        "timezone": None,
+                        **values,
+                    }
+                )
                 summary.added.append(values["name"])
             else:
                 updates.setdefault(existing, {}).update(values)
@@ -268,8 +285,11 @@ def import_members(db: Connection, path: Path, today: date,
         runs[-1][1].append({"b_id": member_id, **{f"b_{c}": values[c] for c in columns}})
     for columns, batch in runs:
         db.execute(
-            update(table).where(table.c.id == bindparam("b_id"))
-            .values({c: bindparam(f"b_{c}") for c in columns}), batch)
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({c: bindparam(f"b_{c}") for c in columns}),
+            batch,
+        )
     faults.point("member-import-mid")  # the updates are in, the new members not yet
     if new:
         db.execute(insert(table), new)

@@ -41,8 +41,11 @@ def get(db: Connection, poll_id: int) -> Row[Any]:
 
 def _poll_options(db: Connection, poll_ids: list[int]) -> dict[int, list[Row[Any]]]:
     """Each poll's options in order, with the size of each option's syllabus."""
-    syllabus = (select(func.count()).where(poll_option_lectures.c.option_id == poll_options.c.id)
-                .scalar_subquery())
+    syllabus = (
+        select(func.count())
+        .where(poll_option_lectures.c.option_id == poll_options.c.id)
+        .scalar_subquery()
+    )
     out: dict[int, list[Row[Any]]] = {poll_id: [] for poll_id in poll_ids}
     for option in db.execute(
         select(poll_options, syllabus.label("lectures"))
@@ -64,9 +67,13 @@ def listed(db: Connection, poll_id: int | None = None) -> list[dict[str, Any]]:
         raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
     ids = [p.id for p in found]
     options = _poll_options(db, ids)
-    ballots: dict[int, int] = dict(db.execute(
-        select(poll_ballots.c.poll_id, func.count()).where(poll_ballots.c.poll_id.in_(ids))
-        .group_by(poll_ballots.c.poll_id)).all())
+    ballots: dict[int, int] = dict(
+        db.execute(
+            select(poll_ballots.c.poll_id, func.count())
+            .where(poll_ballots.c.poll_id.in_(ids))
+            .group_by(poll_ballots.c.poll_id)
+        ).all()
+    )
     return [poll_dict(p, options[p.id], ballots.get(p.id, 0)) for p in found]
 
 
@@ -100,19 +107,26 @@ def result(db: Connection, poll_id: int, min_members: int) -> dict[str, Any]:
         "ballots": len(ballots),
         "winner": titles[runoff.winner] if runoff.winner else None,
         "rounds": [
-            {"round": r["round"],
-             "counts": {titles[o]: n for o, n in r["counts"].items()},
-             "exhausted": r["exhausted"],
-             "eliminated": titles[r["eliminated"]] if r["eliminated"] else None,
-             "winner": titles[r["winner"]] if r["winner"] else None}
+            {
+                "round": r["round"],
+                "counts": {titles[o]: n for o, n in r["counts"].items()},
+                "exhausted": r["exhausted"],
+                "eliminated": titles[r["eliminated"]] if r["eliminated"] else None,
+                "winner": titles[r["winner"]] if r["winner"] else None,
+            }
             for r in runoff.rounds
         ],
         "first_preferences": {titles[o.id]: runoff.first[o.id] for o in options},
         "min_members": min_members,
         "parallel_groups": [
-            {"option": o.title, "first_preferences": runoff.first[o.id],
-             "ranked_by": runoff.mentions[o.id], "winner": o.id == runoff.winner}
-            for o in options if runoff.first[o.id] >= min_members
+            {
+                "option": o.title,
+                "first_preferences": runoff.first[o.id],
+                "ranked_by": runoff.mentions[o.id],
+                "winner": o.id == runoff.winner,
+            }
+            for o in options
+            if runoff.first[o.id] >= min_members
         ],
     }
 
@@ -121,27 +135,47 @@ def open_for(db: Connection, course: CourseRow) -> dict[str, Any] | None:
     """The open poll to show on a course's agenda: its own, or one for everyone."""
     poll = db.execute(
         select(polls)
-        .where(polls.c.status == PollStatus.OPEN,
-               (polls.c.course_id == course.id) | polls.c.course_id.is_(None))
+        .where(
+            polls.c.status == PollStatus.OPEN,
+            (polls.c.course_id == course.id) | polls.c.course_id.is_(None),
+        )
         .order_by(polls.c.id.desc())
         .limit(1)
     ).first()
     if poll is None:
         return None
-    options = db.execute(select(poll_options.c.title).where(poll_options.c.poll_id == poll.id)
-                         .order_by(poll_options.c.position)).scalars().all()
+    options = (
+        db.execute(
+            select(poll_options.c.title)
+            .where(poll_options.c.poll_id == poll.id)
+            .order_by(poll_options.c.position)
+        )
+        .scalars()
+        .all()
+    )
     if not options:
         return None
-    return {"id": poll.id, "title": poll.title, "options": list(options),
-            "closes": poll.closes_on.isoformat() if poll.closes_on else None}
+    return {
+        "id": poll.id,
+        "title": poll.title,
+        "options": list(options),
+        "closes": poll.closes_on.isoformat() if poll.closes_on else None,
+    }
 
 
-def create(db: Connection, title: str, closes_on: date | None,
-           course: CourseRow | None) -> Row[Any]:
-    poll_id = new_id(db.execute(insert(polls).values(
-        title=validate.text(title, "poll title"), closes_on=closes_on,
-        course_id=course.id if course else None, status=PollStatus.OPEN,
-    )))
+def create(
+    db: Connection, title: str, closes_on: date | None, course: CourseRow | None
+) -> Row[Any]:
+    poll_id = new_id(
+        db.execute(
+            insert(polls).values(
+                title=validate.text(title, "poll title"),
+                closes_on=closes_on,
+                course_id=course.id if course else None,
+                status=PollStatus.OPEN,
+            )
+        )
+    )
     return get(db, poll_id)
 
 
@@ -153,28 +187,53 @@ def _require_open(poll: Row[Any], today: date | None = None) -> None:
 
 
 def options_of(db: Connection, poll_id: int) -> list[Row[Any]]:
-    return list(db.execute(select(poll_options).where(poll_options.c.poll_id == poll_id)
-                           .order_by(poll_options.c.position)))
+    return list(
+        db.execute(
+            select(poll_options)
+            .where(poll_options.c.poll_id == poll_id)
+            .order_by(poll_options.c.position)
+        )
+    )
 
 
-def add_option(db: Connection, poll: Row[Any], title: str, url: str | None,
-               syllabus: list[tuple[str, LectureFields]] | None) -> Row[Any]:
+def add_option(
+    db: Connection,
+    poll: Row[Any],
+    title: str,
+    url: str | None,
+    syllabus: list[tuple[str, LectureFields]] | None,
+) -> Row[Any]:
     _require_open(poll)
     title = validate.text(title, "option title")
     existing = options_of(db, poll.id)
     if any(o.title.casefold() == title.casefold() for o in existing):
         raise Conflict(f"poll {poll.id} already has an option {title!r}")
     position = max((o.position for o in existing), default=0) + 1
-    option_id = new_id(db.execute(insert(poll_options).values(
-        poll_id=poll.id, position=position, title=title, url=validate.url(url),
-    )))
+    option_id = new_id(
+        db.execute(
+            insert(poll_options).values(
+                poll_id=poll.id,
+                position=position,
+                title=title,
+                url=validate.url(url),
+            )
+        )
+    )
     rows = []
     for index, (label, fields) in enumerate(syllabus or [], start=1):
         values = fields.cleaned()
-        rows.append({"option_id": option_id, "position": index, "label": label,
-                     "title": values["title"], "kind": values["kind"],
-                     "video_minutes": values.get("video_minutes"),
-                     "optional": values.get("optional", False), "url": values.get("url")})
+        rows.append(
+            {
+                "option_id": option_id,
+                "position": index,
+                "label": label,
+                "title": values["title"],
+                "kind": values["kind"],
+                "video_minutes": values.get("video_minutes"),
+                "optional": values.get("optional", False),
+                "url": values.get("url"),
+            }
+        )
     if rows:
         db.execute(insert(poll_option_lectures), rows)
     return db.execute(select(poll_options).where(poll_options.c.id == option_id)).one()
@@ -201,8 +260,7 @@ def find_option(poll_id: int, options: list[Row[Any]], ref: str) -> Row[Any]:
     raise Invalid(f"{ref!r} is ambiguous: it could be " + ", ".join(o.title for o in prefix))
 
 
-def vote(db: Connection, poll: Row[Any], member: MemberRow, refs: list[str],
-         today: date) -> None:
+def vote(db: Connection, poll: Row[Any], member: MemberRow, refs: list[str], today: date) -> None:
     """Record a ranked ballot (the order given is the ranking); it replaces an earlier one."""
     _require_open(poll, today)
     if not member.active:
@@ -216,22 +274,34 @@ def vote(db: Connection, poll: Row[Any], member: MemberRow, refs: list[str],
         if option.id in seen:
             raise Invalid(f"option {option.title!r} is ranked twice")
         seen.add(option.id)
-    ballot_id = db.scalar(select(poll_ballots.c.id).where(
-        poll_ballots.c.poll_id == poll.id, poll_ballots.c.member_id == member.id))
+    ballot_id = db.scalar(
+        select(poll_ballots.c.id).where(
+            poll_ballots.c.poll_id == poll.id, poll_ballots.c.member_id == member.id
+        )
+    )
     if ballot_id is None:
-        ballot_id = new_id(db.execute(insert(poll_ballots).values(
-            poll_id=poll.id, member_id=member.id, cast_at=utcnow())))
+        ballot_id = new_id(
+            db.execute(
+                insert(poll_ballots).values(poll_id=poll.id, member_id=member.id, cast_at=utcnow())
+            )
+        )
     else:
         db.execute(delete(poll_rankings).where(poll_rankings.c.ballot_id == ballot_id))
-        db.execute(update(poll_ballots).where(poll_ballots.c.id == ballot_id)
-                   .values(cast_at=utcnow()))
-    db.execute(insert(poll_rankings), [
-        {"ballot_id": ballot_id, "option_id": option.id, "rank": rank}
-        for rank, option in enumerate(chosen, start=1)])
+        db.execute(
+            update(poll_ballots).where(poll_ballots.c.id == ballot_id).values(cast_at=utcnow())
+        )
+    db.execute(
+        insert(poll_rankings),
+        [
+            {"ballot_id": ballot_id, "option_id": option.id, "rank": rank}
+            for rank, option in enumerate(chosen, start=1)
+        ],
+    )
 
 
-def close(db: Connection, poll: Row[Any], new_course: tuple[str, CourseFields] | None
-          ) -> tuple[Row[Any], Row[Any] | None]:
+def close(
+    db: Connection, poll: Row[Any], new_course: tuple[str, CourseFields] | None
+) -> tuple[Row[Any], Row[Any] | None]:
     """Close the poll; with new_course, the winner becomes a course (its syllabus imported)."""
     _require_open(poll)
     options = options_of(db, poll.id)
@@ -247,16 +317,29 @@ def close(db: Connection, poll: Row[Any], new_course: tuple[str, CourseFields] |
         fields.title = winner.title
         fields.url = winner.url or ""
         course = courses.add(db, slug, fields)
-        syllabus = db.execute(select(poll_option_lectures).where(
-            poll_option_lectures.c.option_id == winner.id)
-            .order_by(poll_option_lectures.c.position)).all()
-        courses.apply_syllabus(db, course, [
-            (lec.label, LectureFields(title=lec.title, kind=lec.kind,
-                                      video_minutes=lec.video_minutes,
-                                      clear_minutes=lec.video_minutes is None,
-                                      optional=lec.optional, url=lec.url or ""))
-            for lec in syllabus
-        ])
+        syllabus = db.execute(
+            select(poll_option_lectures)
+            .where(poll_option_lectures.c.option_id == winner.id)
+            .order_by(poll_option_lectures.c.position)
+        ).all()
+        courses.apply_syllabus(
+            db,
+            course,
+            [
+                (
+                    lec.label,
+                    LectureFields(
+                        title=lec.title,
+                        kind=lec.kind,
+                        video_minutes=lec.video_minutes,
+                        clear_minutes=lec.video_minutes is None,
+                        optional=lec.optional,
+                        url=lec.url or "",
+                    ),
+                )
+                for lec in syllabus
+            ],
+        )
         closing["created_course_id"] = course.id
     db.execute(update(polls).where(polls.c.id == poll.id).values(closing))
     return winner, course

@@ -16,12 +16,15 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 
-def course_progress(db: Connection, course: CourseRow, lectures: Sequence[LectureRow],
-                    with_optional: bool) -> dict[str, Any]:
+def course_progress(
+    db: Connection, course: CourseRow, lectures: Sequence[LectureRow], with_optional: bool
+) -> dict[str, Any]:
     """Covered and remaining lectures (`lectures`: the course's, in order) and a forecast."""
     history = agenda.lecture_history(db, course)
-    counts = {"required": {"covered": 0, "remaining": 0},
-              "optional": {"covered": 0, "remaining": 0}}
+    counts = {
+        "required": {"covered": 0, "remaining": 0},
+        "optional": {"covered": 0, "remaining": 0},
+    }
     remaining_units: list[int] = []
     remaining_minutes = 0
     for lecture in lectures:
@@ -34,8 +37,7 @@ def course_progress(db: Connection, course: CourseRow, lectures: Sequence[Lectur
         if lecture.optional and not with_optional:
             continue
         remaining_units.extend(u.minutes for u in left)
-        remaining_minutes += sum(
-            u.minutes for u in left if lecture.video_minutes is not None)
+        remaining_minutes += sum(u.minutes for u in left if lecture.video_minutes is not None)
     needed = sessions_needed(remaining_units, course.pace_minutes)
     forecast = _forecast_date(db, course, needed)
     return {
@@ -54,8 +56,9 @@ def _forecast_date(db: Connection, course: CourseRow, needed: int) -> date | Non
     if needed == 0:
         return None
     every = sessions.of_course(db, course)
-    dates = [sessions.local_date(course, s) for s in every
-             if s.status is SessionStatus.PLANNED][:needed]
+    dates = [sessions.local_date(course, s) for s in every if s.status is SessionStatus.PLANNED][
+        :needed
+    ]
     if every:
         day = sessions.local_date(course, every[-1]) + timedelta(days=1)
     else:

@@ -41,22 +41,32 @@ def drafts(
     if people:
         owner_ids = [m.id for m in people] if only is not None else None
         for item_id, text, carried, owner_id in db.execute(
-            select(action_items.c.id, action_items.c.text, action_items.c.times_carried,
-                   action_items.c.owner_id)
-            .where(action_items.c.course_id == course.id,
-                   action_items.c.status == ItemStatus.OPEN,
-                   action_items.c.owner_id.is_not(None)
-                   if owner_ids is None else action_items.c.owner_id.in_(owner_ids))
+            select(
+                action_items.c.id,
+                action_items.c.text,
+                action_items.c.times_carried,
+                action_items.c.owner_id,
+            )
+            .where(
+                action_items.c.course_id == course.id,
+                action_items.c.status == ItemStatus.OPEN,
+                action_items.c.owner_id.is_not(None)
+                if owner_ids is None
+                else action_items.c.owner_id.in_(owner_ids),
+            )
             .order_by(action_items.c.id)
         ).all():
-            items.setdefault(owner_id, []).append(
-                {"id": item_id, "text": text, "carried": carried})
+            items.setdefault(owner_id, []).append({"id": item_id, "text": text, "carried": carried})
     missing = [member.name for member in people if not member.email]
     reached = [member for member in people if member.email]
-    messages = reminder_messages(doc, [
-        {"name": m.name, "timezone": m.timezone, "items": items.get(m.id, [])} for m in reached])
-    out = [Draft(m.id, m.name, m.email, subject, body)
-           for m, (subject, body) in zip(reached, messages, strict=True)]
+    messages = reminder_messages(
+        doc,
+        [{"name": m.name, "timezone": m.timezone, "items": items.get(m.id, [])} for m in reached],
+    )
+    out = [
+        Draft(m.id, m.name, m.email, subject, body)
+        for m, (subject, body) in zip(reached, messages, strict=True)
+    ]
     return out, missing
 
 
@@ -73,18 +83,29 @@ class Claim:
     previous_sent_at: datetime | None  # a --force resend: when it was last confirmed
 
 
-def claim(db: Connection, session_id: int, channel: Channel,
-          wanted: list[tuple[str, int | None, str | None]], force: bool
-          ) -> tuple[list[Claim], dict[str, LogState]]:
+def claim(
+    db: Connection,
+    session_id: int,
+    channel: Channel,
+    wanted: list[tuple[str, int | None, str | None]],
+    force: bool,
+) -> tuple[list[Claim], dict[str, LogState]]:
     """Claim the deliveries in `wanted` (target, member id, subject) that nobody has sent or
     claimed yet (all of them with `force`), in the caller's write transaction, which must
     commit before anything is sent. Runs are serialised by the write lock: a second run sees
     the first one's claims and leaves them alone. Also returns what the log held before."""
-    existing = {row.target: row for row in db.execute(
-        select(reminders.c.target, reminders.c.sent_at).where(
-            reminders.c.session_id == session_id, reminders.c.channel == channel))}
-    before = {target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
-              for target, row in existing.items()}
+    existing = {
+        row.target: row
+        for row in db.execute(
+            select(reminders.c.target, reminders.c.sent_at).where(
+                reminders.c.session_id == session_id, reminders.c.channel == channel
+            )
+        )
+    }
+    before = {
+        target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
+        for target, row in existing.items()
+    }
     now = utcnow()
     claimed: list[Claim] = []
     fresh: list[dict[str, Any]] = []
@@ -92,9 +113,18 @@ def claim(db: Connection, session_id: int, channel: Channel,
     for target, member_id, subject in wanted:
         row = existing.get(target)
         if row is None:
-            fresh.append({"session_id": session_id, "channel": channel, "target": target,
-                          "member_id": member_id, "subject": subject, "claimed_at": now,
-                          "sent_at": None, "message_id": None})
+            fresh.append(
+                {
+                    "session_id": session_id,
+                    "channel": channel,
+                    "target": target,
+                    "member_id": member_id,
+                    "subject": subject,
+                    "claimed_at": now,
+                    "sent_at": None,
+                    "message_id": None,
+                }
+            )
         elif force:
             again.append({"b_target": target, "b_member": member_id, "b_subject": subject})
         else:
@@ -105,35 +135,55 @@ def claim(db: Connection, session_id: int, channel: Channel,
     if again:
         db.execute(
             update(reminders)
-            .where(reminders.c.session_id == session_id, reminders.c.channel == channel,
-                   reminders.c.target == bindparam("b_target"))
-            .values(member_id=bindparam("b_member"), subject=bindparam("b_subject"),
-                    claimed_at=now, sent_at=None, message_id=None),
-            again)
+            .where(
+                reminders.c.session_id == session_id,
+                reminders.c.channel == channel,
+                reminders.c.target == bindparam("b_target"),
+            )
+            .values(
+                member_id=bindparam("b_member"),
+                subject=bindparam("b_subject"),
+                claimed_at=now,
+                sent_at=None,
+                message_id=None,
+            ),
+            again,
+        )
     return claimed, before
 
 
-def confirm(db: Connection, session_id: int, channel: Channel,
-            sent: list[tuple[str, str | None]]) -> None:
+def confirm(
+    db: Connection, session_id: int, channel: Channel, sent: list[tuple[str, str | None]]
+) -> None:
     """Mark claimed deliveries (target, message id) as sent."""
     if sent:
         db.execute(
             update(reminders)
-            .where(reminders.c.session_id == session_id, reminders.c.channel == channel,
-                   reminders.c.target == bindparam("b_target"))
+            .where(
+                reminders.c.session_id == session_id,
+                reminders.c.channel == channel,
+                reminders.c.target == bindparam("b_target"),
+            )
             .values(sent_at=utcnow(), message_id=bindparam("b_message_id")),
-            [{"b_target": target, "b_message_id": mid} for target, mid in sent])
+            [{"b_target": target, "b_message_id": mid} for target, mid in sent],
+        )
 
 
 def release(db: Connection, session_id: int, channel: Channel, failed: list[Claim]) -> None:
     """Give back the claims of deliveries that certainly did not go out (the server refused
     them), so that a later run tries them again; a forced resend that failed keeps its
     earlier confirmation."""
-    where = (reminders.c.session_id == session_id, reminders.c.channel == channel,
-             reminders.c.target == bindparam("b_target"))
+    where = (
+        reminders.c.session_id == session_id,
+        reminders.c.channel == channel,
+        reminders.c.target == bindparam("b_target"),
+    )
     gone = [{"b_target": c.target} for c in failed if c.previous_sent_at is None]
-    kept = [{"b_target": c.target, "b_sent": c.previous_sent_at}
-            for c in failed if c.previous_sent_at is not None]
+    kept = [
+        {"b_target": c.target, "b_sent": c.previous_sent_at}
+        for c in failed
+        if c.previous_sent_at is not None
+    ]
     if gone:
         db.execute(delete(reminders).where(*where), gone)
     if kept:
@@ -161,9 +211,13 @@ Transport = Callable[[], AbstractContextManager[Callable[[str], str | None]]]
 
 
 def deliver(
-    journal: Journal, session_id: int, channel: Channel,
-    wanted: list[tuple[str, int | None, str | None]], force: bool,
-    transport: Transport, describe: Callable[[BaseException], str],
+    journal: Journal,
+    session_id: int,
+    channel: Channel,
+    wanted: list[tuple[str, int | None, str | None]],
+    force: bool,
+    transport: Transport,
+    describe: Callable[[BaseException], str],
 ) -> dict[str, Outcome]:
     """Deliver each wanted (target, member id, subject), at most once across runs:
 
@@ -189,7 +243,8 @@ def deliver(
             seen = before.get(target)
             if seen is not None:
                 outcomes[target] = Outcome(
-                    target, already if seen is LogState.SENT else "unconfirmed")
+                    target, already if seen is LogState.SENT else "unconfirmed"
+                )
 
     journal(take)
     claims = state["claims"]
@@ -198,14 +253,14 @@ def deliver(
     pending: list[tuple[str, str | None]] = []
     refused: list[Claim] = []
     log_works = True
-    done = "sent" if channel is Channel.EMAIL else "written" if channel is Channel.OUTBOX \
-        else "posted"
+    done = (
+        "sent" if channel is Channel.EMAIL else "written" if channel is Channel.OUTBOX else "posted"
+    )
     with ExitStack() as stack:
         try:
             send = stack.enter_context(transport())
         except BaseException:
-            journal(partial(release, session_id=session_id, channel=channel,
-                            failed=claims))
+            journal(partial(release, session_id=session_id, channel=channel, failed=claims))
             raise
         for item in claims:
             try:
@@ -219,8 +274,9 @@ def deliver(
             pending.append((item.target, message_id))
             if log_works:
                 try:
-                    journal(partial(confirm, session_id=session_id, channel=channel,
-                                    sent=list(pending)))
+                    journal(
+                        partial(confirm, session_id=session_id, channel=channel, sent=list(pending))
+                    )
                     pending = []
                 except Exception:  # the log is busy or broken: keep sending, confirm later
                     log_works = False
@@ -233,8 +289,9 @@ def deliver(
         journal(settle)
     except Exception as exc:
         for target, _ in pending:
-            outcomes[target] = Outcome(target, done + ", unconfirmed",
-                                       f"the log could not record it: {describe(exc)}")
+            outcomes[target] = Outcome(
+                target, done + ", unconfirmed", f"the log could not record it: {describe(exc)}"
+            )
     return outcomes
 
 
@@ -269,8 +326,12 @@ class Report:
     unconfirmed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"session": self.session, "mode": self.mode, "reminders": self.reminders,
-                "no_email": self.no_email}
+        return {
+            "session": self.session,
+            "mode": self.mode,
+            "reminders": self.reminders,
+            "no_email": self.no_email,
+        }
 
     def add(self, subject: dict[str, Any], outcome: Outcome | None, default: str) -> None:
         entry = {**subject, "status": outcome.status if outcome else default}
@@ -288,11 +349,16 @@ class Report:
         for outcome in self.reminders:
             counts[outcome["status"]] = counts.get(outcome["status"], 0) + 1
         missing = self.no_email
-        return (f"session {self.session}: "
-                + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-                + (f"; no email for {', '.join(missing[:10])}"
-                   + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-                   if missing else ""))
+        return (
+            f"session {self.session}: "
+            + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            + (
+                f"; no email for {', '.join(missing[:10])}"
+                + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+                if missing
+                else ""
+            )
+        )
 
     def problems(self) -> str | None:
         """Why the run must exit non-zero (failed or unconfirmed deliveries), if it must."""
@@ -300,12 +366,12 @@ class Report:
         if self.failed:
             problems.append("reminders failed for " + "; ".join(self.failed))
         if self.unconfirmed:
-            shown = ", ".join(self.unconfirmed[:5]) + (" ..." if len(self.unconfirmed) > 5
-                                                        else "")
+            shown = ", ".join(self.unconfirmed[:5]) + (" ..." if len(self.unconfirmed) > 5 else "")
             problems.append(
                 f"{len(self.unconfirmed)} unconfirmed ({shown}): claimed by a run that was "
                 "cut off or could not record the send, so they may have gone out; check the "
-                "mail log, and resend one with --force --member NAME")
+                "mail log, and resend one with --force --member NAME"
+            )
         return "; ".join(problems) or None
 
 
@@ -320,8 +386,10 @@ def send(database: Database, request: Request) -> Report:
         course, target = sessions.pick(db, request.course_slug, request.ref)
         only = members.find(db, request.member_ref) if request.member_ref else None
         if only is not None and not only.active:
-            raise StudygroupError(f"{only.name} is archived and gets no reminders "
-                                  f"(restore them with 'studygroup member restore')")
+            raise StudygroupError(
+                f"{only.name} is archived and gets no reminders "
+                f"(restore them with 'studygroup member restore')"
+            )
         doc = exports.agenda_document(db, course, target)
         planned, no_email = drafts(db, course, doc, only)
     report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)
@@ -334,8 +402,11 @@ def send(database: Database, request: Request) -> Report:
 
     if channel is None:
         for draft in planned:
-            report.add({"member": draft.name, "email": draft.email,
-                        "subject": draft.subject}, None, "would send")
+            report.add(
+                {"member": draft.name, "email": draft.email, "subject": draft.subject},
+                None,
+                "would send",
+            )
         report.previews = planned
     elif planned:
         from studygroup.io import delivery
@@ -355,14 +426,20 @@ def send(database: Database, request: Request) -> Report:
         outbox = request.outbox
         with database.run_lock(target.id):
             outcomes = deliver(
-                journal, target.id, channel,
-                [(t, d.member_id, d.subject) for t, d in by_target.items()], request.force,
+                journal,
+                target.id,
+                channel,
+                [(t, d.member_id, d.subject) for t, d in by_target.items()],
+                request.force,
                 lambda: delivery.email_transport(settings, outbox, by_target, files),
-                lambda exc: delivery.describe_error(
-                    exc, settings.password if settings else None))
+                lambda exc: delivery.describe_error(exc, settings.password if settings else None),
+            )
         for where, draft in by_target.items():
-            report.add({"member": draft.name, "email": draft.email, "subject": draft.subject},
-                       outcomes.get(where), "not sent")
+            report.add(
+                {"member": draft.name, "email": draft.email, "subject": draft.subject},
+                outcomes.get(where),
+                "not sent",
+            )
 
     if request.webhook is not None:
         from studygroup.io import delivery
@@ -375,12 +452,19 @@ def send(database: Database, request: Request) -> Report:
             report.add({"webhook": where}, None, "would post")
             report.webhook_preview = (where, len(markdown))
         else:
+
             def post(_target: str) -> None:
                 delivery.post_webhook(hook_url, markdown)
 
             with database.run_lock(target.id):
                 posted = deliver(
-                    journal, target.id, Channel.WEBHOOK, [(where, None, None)], request.force,
-                    lambda: nullcontext(post), lambda exc: str(exc))
+                    journal,
+                    target.id,
+                    Channel.WEBHOOK,
+                    [(where, None, None)],
+                    request.force,
+                    lambda: nullcontext(post),
+                    lambda exc: str(exc),
+                )
             report.add({"webhook": where}, posted.get(where), "not posted")
     return report

@@ -68,57 +68,87 @@ def _label(entry: Row[Any]) -> str:
     return label + (f" part {entry.part}/{entry.parts}" if entry.part else "")
 
 
-_with_presenter = (select(talks, members.c.name.label("presenter"))
-                   .join(members, talks.c.presenter_id == members.c.id))
+_with_presenter = select(talks, members.c.name.label("presenter")).join(
+    members, talks.c.presenter_id == members.c.id
+)
 
 
 def _talks_at(db: Connection, target: SessionRow) -> list[Row[Any]]:
     """Talks expected at a session: scheduled/postponed to it, or placed on its agenda."""
     on_agenda = select(agenda_entries.c.talk_id).where(
-        agenda_entries.c.session_id == target.id, agenda_entries.c.talk_id.is_not(None))
-    return list(db.execute(_with_presenter.where(
-        or_(talks.c.session_id == target.id, talks.c.id.in_(on_agenda)),
-        talks.c.status != TalkStatus.WITHDRAWN).order_by(talks.c.id)))
+        agenda_entries.c.session_id == target.id, agenda_entries.c.talk_id.is_not(None)
+    )
+    return list(
+        db.execute(
+            _with_presenter.where(
+                or_(talks.c.session_id == target.id, talks.c.id.in_(on_agenda)),
+                talks.c.status != TalkStatus.WITHDRAWN,
+            ).order_by(talks.c.id)
+        )
+    )
 
 
-def _talk_state(talk_id: int, status: TalkStatus, session_id: int | None, times: int,
-                postponed_from: int | None) -> dict[str, Any]:
-    return {"b_id": talk_id, "b_status": status, "b_session": session_id, "b_times": times,
-            "b_from": postponed_from}
+def _talk_state(
+    talk_id: int, status: TalkStatus, session_id: int | None, times: int, postponed_from: int | None
+) -> dict[str, Any]:
+    return {
+        "b_id": talk_id,
+        "b_status": status,
+        "b_session": session_id,
+        "b_times": times,
+        "b_from": postponed_from,
+    }
 
 
 def _set_talks(db: Connection, changes: list[dict[str, Any]]) -> None:
     """Set the talks' state (see _talk_state): one statement however many talks."""
     if changes:
-        db.execute(update(talks).where(talks.c.id == bindparam("b_id")).values(
-            status=bindparam("b_status"), session_id=bindparam("b_session"),
-            times_postponed=bindparam("b_times"), postponed_from_id=bindparam("b_from")),
-            changes)
+        db.execute(
+            update(talks)
+            .where(talks.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                session_id=bindparam("b_session"),
+                times_postponed=bindparam("b_times"),
+                postponed_from_id=bindparam("b_from"),
+            ),
+            changes,
+        )
 
 
-def close_session(db: Connection, course: CourseRow, target: SessionRow,
-                  covered: list[str] | None, not_covered: list[str],
-                  done_talks: list[int]) -> CloseSummary:
+def close_session(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    covered: list[str] | None,
+    not_covered: list[str],
+    done_talks: list[int],
+) -> CloseSummary:
     """Mark the session held and roll everything unfinished forward, in the caller's
     transaction. `covered` None means every planned lecture entry was covered."""
     if target.status is SessionStatus.HELD:
         when = target.closed_at.strftime("%Y-%m-%d %H:%M UTC") if target.closed_at else ""
-        raise Conflict(f"session {target.number} is already closed (held, {when}); "
-                       "'studygroup session reopen' undoes a close".replace(", )", ")"))
+        raise Conflict(
+            f"session {target.number} is already closed (held, {when}); "
+            "'studygroup session reopen' undoes a close".replace(", )", ")")
+        )
     if target.status is SessionStatus.CANCELLED:
         raise Conflict(f"session {target.number} was cancelled; it cannot be closed")
     if covered is not None and not_covered:
         raise Invalid("give --covered or --not-covered, not both")
 
     entries = agenda.entries_of(db, target)
-    lecture_entries = [e for e in entries
-                       if e.kind is EntryKind.LECTURE and e.lecture_id is not None]
+    lecture_entries = [
+        e for e in entries if e.kind is EntryKind.LECTURE and e.lecture_id is not None
+    ]
     labels = {e.lecture_label for e in lecture_entries}
     for label in [*(covered or []), *not_covered]:
         if label not in labels:
             shown = ", ".join(sorted(labels)) or "none"
-            raise Invalid(f"lecture {label!r} is not on session {target.number}'s agenda "
-                          f"(lectures on it: {shown})")
+            raise Invalid(
+                f"lecture {label!r} is not on session {target.number}'s agenda "
+                f"(lectures on it: {shown})"
+            )
     at_session = _talks_at(db, target)
     talk_ids = {t.id for t in at_session}
     for talk_id in done_talks:
@@ -132,9 +162,16 @@ def close_session(db: Connection, course: CourseRow, target: SessionRow,
     for entry in lecture_entries:
         label = entry.lecture_label
         is_covered = (label in covered) if covered is not None else (label not in not_covered)
-        moves.append(_move(rollover_id, MoveKind.LECTURE, agenda_entry_id=entry.id,
-                           lecture_id=entry.lecture_id, part=entry.part,
-                           before_done=entry.done))
+        moves.append(
+            _move(
+                rollover_id,
+                MoveKind.LECTURE,
+                agenda_entry_id=entry.id,
+                lecture_id=entry.lecture_id,
+                part=entry.part,
+                before_done=entry.done,
+            )
+        )
         entry_done.append({"b_id": entry.id, "b_done": is_covered})
         (summary.covered if is_covered else summary.carried_lectures).append(_label(entry))
 
@@ -144,63 +181,103 @@ def close_session(db: Connection, course: CourseRow, target: SessionRow,
         if talk.status is TalkStatus.DONE or talk.id in done_now:
             if talk.status is not TalkStatus.DONE:
                 moves.append(_talk_move(rollover_id, talk))
-                talk_changes.append(_talk_state(talk.id, TalkStatus.DONE, target.id,
-                                                talk.times_postponed, talk.postponed_from_id))
-            entry_done.extend({"b_id": e.id, "b_done": True}
-                              for e in entries if e.talk_id == talk.id)
-            summary.talks_done.append({"id": talk.id, "title": talk.title,
-                                       "presenter": talk.presenter})
+                talk_changes.append(
+                    _talk_state(
+                        talk.id,
+                        TalkStatus.DONE,
+                        target.id,
+                        talk.times_postponed,
+                        talk.postponed_from_id,
+                    )
+                )
+            entry_done.extend(
+                {"b_id": e.id, "b_done": True} for e in entries if e.talk_id == talk.id
+            )
+            summary.talks_done.append(
+                {"id": talk.id, "title": talk.title, "presenter": talk.presenter}
+            )
             continue
         moves.append(_talk_move(rollover_id, talk))
-        talk_changes.append(_talk_state(talk.id, TalkStatus.POSTPONED, following.id,
-                                        talk.times_postponed + 1,
-                                        talk.postponed_from_id or target.id))
+        talk_changes.append(
+            _talk_state(
+                talk.id,
+                TalkStatus.POSTPONED,
+                following.id,
+                talk.times_postponed + 1,
+                talk.postponed_from_id or target.id,
+            )
+        )
         summary.talks_postponed.append(_postponed(talk, talk.times_postponed + 1))
     _set_talks(db, talk_changes)
     if entry_done:
-        db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
-                   .values(done=bindparam("b_done")), entry_done)
+        db.execute(
+            update(agenda_entries)
+            .where(agenda_entries.c.id == bindparam("b_id"))
+            .values(done=bindparam("b_done")),
+            entry_done,
+        )
 
     _log_moves(db, moves)
-    summary.items_carried = _carry_items(db, course, target, following, rollover_id,
-                                         count=True)
+    summary.items_carried = _carry_items(db, course, target, following, rollover_id, count=True)
     faults.point("close-after-moves")  # the items have moved; the session is not held yet
 
-    db.execute(update(sessions_table).where(sessions_table.c.id == target.id).values(
-        status=SessionStatus.HELD, closed_at=utcnow()))
+    db.execute(
+        update(sessions_table)
+        .where(sessions_table.c.id == target.id)
+        .values(status=SessionStatus.HELD, closed_at=utcnow())
+    )
     course_changed(db, course.id)
     return summary
 
 
-def _begin(db: Connection, course: CourseRow, target: SessionRow,
-           kind: RolloverKind) -> tuple[Row[Any], int, CloseSummary]:
+def _begin(
+    db: Connection, course: CourseRow, target: SessionRow, kind: RolloverKind
+) -> tuple[Row[Any], int, CloseSummary]:
     """The session things move to (created from the schedule if needed), and the log entry
     that groups this close or cancel's moves."""
     following, created = sessions.following(db, course, target)
-    rollover_id = new_id(db.execute(insert(rollovers).values(
-        course_id=course.id, kind=kind, from_session_id=target.id,
-        to_session_id=following.id, from_status=target.status, created_to_session=created,
-    )))
-    summary = CloseSummary(session=target.number, next_session=following.number,
-                           created_next=created)
+    rollover_id = new_id(
+        db.execute(
+            insert(rollovers).values(
+                course_id=course.id,
+                kind=kind,
+                from_session_id=target.id,
+                to_session_id=following.id,
+                from_status=target.status,
+                created_to_session=created,
+            )
+        )
+    )
+    summary = CloseSummary(
+        session=target.number, next_session=following.number, created_next=created
+    )
     return following, rollover_id, summary
 
 
-MOVE_COLUMNS = ("agenda_entry_id", "lecture_id", "part", "talk_id", "item_id",
-                "before_session_id", "before_status", "before_count", "before_done",
-                "before_postponed_from_id")
+MOVE_COLUMNS = (
+    "agenda_entry_id",
+    "lecture_id",
+    "part",
+    "talk_id",
+    "item_id",
+    "before_session_id",
+    "before_status",
+    "before_count",
+    "before_done",
+    "before_postponed_from_id",
+)
 
 
 def _move(rollover_id: int, kind: MoveKind, **values: Any) -> dict[str, Any]:
     """A roll-forward log row, every column given so that a batch is one statement."""
     return {"rollover_id": rollover_id, "kind": kind} | {
-        column: values.get(column) for column in MOVE_COLUMNS}
+        column: values.get(column) for column in MOVE_COLUMNS
+    }
 
 
 def _postponed(talk: Row[Any], times: int) -> dict[str, Any]:
     """A talk as the close/cancel summary lists it."""
-    return {"id": talk.id, "title": talk.title, "presenter": talk.presenter,
-            "postponed": times}
+    return {"id": talk.id, "title": talk.title, "presenter": talk.presenter, "postponed": times}
 
 
 def _log_moves(db: Connection, moves: list[dict[str, Any]]) -> None:
@@ -209,13 +286,26 @@ def _log_moves(db: Connection, moves: list[dict[str, Any]]) -> None:
 
 
 def _talk_move(rollover_id: int, talk: Row[Any]) -> dict[str, Any]:
-    return _move(rollover_id, MoveKind.TALK, talk_id=talk.id, before_session_id=talk.session_id,
-                 before_status=talk.status.value, before_count=talk.times_postponed,
-                 before_postponed_from_id=talk.postponed_from_id)
+    return _move(
+        rollover_id,
+        MoveKind.TALK,
+        talk_id=talk.id,
+        before_session_id=talk.session_id,
+        before_status=talk.status.value,
+        before_count=talk.times_postponed,
+        before_postponed_from_id=talk.postponed_from_id,
+    )
 
 
-def _carry_items(db: Connection, course: CourseRow, target: SessionRow, following: SessionRow,
-                 rollover_id: int, *, count: bool) -> list[dict[str, Any]]:
+def _carry_items(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    following: SessionRow,
+    rollover_id: int,
+    *,
+    count: bool,
+) -> list[dict[str, Any]]:
     """Move the open items due at `target` to `following` (counting a carry on a close), and
     log each move. Set-based: a fixed number of statements however many items move."""
     due = (
@@ -224,8 +314,7 @@ def _carry_items(db: Connection, course: CourseRow, target: SessionRow, followin
         action_items.c.due_session_id == target.id,
     )
     rows = db.execute(
-        select(action_items.c.id, action_items.c.text, action_items.c.times_carried,
-               members.c.name)
+        select(action_items.c.id, action_items.c.text, action_items.c.times_carried, members.c.name)
         .outerjoin(members, action_items.c.owner_id == members.c.id)
         .where(*due)
         .order_by(action_items.c.id)
@@ -233,23 +322,38 @@ def _carry_items(db: Connection, course: CourseRow, target: SessionRow, followin
     if not rows:
         return []
     # the log rows are copied inside the database: INSERT ... SELECT, no per-item parameters
-    db.execute(insert(rollover_moves).from_select(
-        ["rollover_id", "kind", "item_id", "before_session_id", "before_count"],
-        select(literal(rollover_id), literal(MoveKind.ITEM.value), action_items.c.id,
-               action_items.c.due_session_id, action_items.c.times_carried).where(*due),
-    ))
+    db.execute(
+        insert(rollover_moves).from_select(
+            ["rollover_id", "kind", "item_id", "before_session_id", "before_count"],
+            select(
+                literal(rollover_id),
+                literal(MoveKind.ITEM.value),
+                action_items.c.id,
+                action_items.c.due_session_id,
+                action_items.c.times_carried,
+            ).where(*due),
+        )
+    )
     step = 1 if count else 0
-    db.execute(update(action_items).where(*due).values(
-        due_session_id=following.id, times_carried=action_items.c.times_carried + step))
-    return [{"id": item_id, "text": text, "owner": owner, "carried": carried + step}
-            for item_id, text, carried, owner in rows]
+    db.execute(
+        update(action_items)
+        .where(*due)
+        .values(due_session_id=following.id, times_carried=action_items.c.times_carried + step)
+    )
+    return [
+        {"id": item_id, "text": text, "owner": owner, "carried": carried + step}
+        for item_id, text, carried, owner in rows
+    ]
 
 
 def _latest_rollover(db: Connection, target: SessionRow, kind: RolloverKind) -> Row[Any] | None:
     return db.execute(
         select(rollovers)
-        .where(rollovers.c.from_session_id == target.id, rollovers.c.kind == kind,
-               rollovers.c.undone_at.is_(None))
+        .where(
+            rollovers.c.from_session_id == target.id,
+            rollovers.c.kind == kind,
+            rollovers.c.undone_at.is_(None),
+        )
         .order_by(rollovers.c.id.desc())
         .limit(1)
     ).first()
@@ -259,12 +363,20 @@ def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
     """Put back every field the rollover changed; delete the session it created if nothing
     else has come to depend on it."""
     moves = db.execute(
-        select(rollover_moves).where(rollover_moves.c.rollover_id == rollover.id)
+        select(rollover_moves)
+        .where(rollover_moves.c.rollover_id == rollover.id)
         .order_by(rollover_moves.c.id.desc())
     ).all()
-    existing_entries = {e for e in db.execute(select(agenda_entries.c.id).where(
-        agenda_entries.c.id.in_([m.agenda_entry_id for m in moves
-                                 if m.agenda_entry_id is not None]))).scalars()}
+    existing_entries = {
+        e
+        for e in db.execute(
+            select(agenda_entries.c.id).where(
+                agenda_entries.c.id.in_(
+                    [m.agenda_entry_id for m in moves if m.agenda_entry_id is not None]
+                )
+            )
+        ).scalars()
+    }
     entry_done: dict[int, bool] = {}
     talk_changes: list[dict[str, Any]] = []
     for move in moves:
@@ -272,43 +384,65 @@ def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
             entry_done[move.agenda_entry_id] = bool(move.before_done)
         elif move.kind is MoveKind.TALK and move.talk_id is not None:
             status = TalkStatus(move.before_status or TalkStatus.SCHEDULED.value)
-            talk_changes.append(_talk_state(move.talk_id, status, move.before_session_id,
-                                            move.before_count or 0,
-                                            move.before_postponed_from_id))
+            talk_changes.append(
+                _talk_state(
+                    move.talk_id,
+                    status,
+                    move.before_session_id,
+                    move.before_count or 0,
+                    move.before_postponed_from_id,
+                )
+            )
     _set_talks(db, talk_changes)
     # a talk's entries at the closed session are done exactly when the talk is again
     moved_talks = [c["b_id"] for c in talk_changes]
     if moved_talks:
-        db.execute(update(agenda_entries).where(
-            agenda_entries.c.talk_id.in_(moved_talks),
-            agenda_entries.c.session_id == rollover.from_session_id,
-        ).values(done=agenda_entries.c.talk_id.in_(
-            [c["b_id"] for c in talk_changes if c["b_status"] is TalkStatus.DONE])))
+        db.execute(
+            update(agenda_entries)
+            .where(
+                agenda_entries.c.talk_id.in_(moved_talks),
+                agenda_entries.c.session_id == rollover.from_session_id,
+            )
+            .values(
+                done=agenda_entries.c.talk_id.in_(
+                    [c["b_id"] for c in talk_changes if c["b_status"] is TalkStatus.DONE]
+                )
+            )
+        )
     if entry_done:
-        db.execute(update(agenda_entries).where(agenda_entries.c.id == bindparam("b_id"))
-                   .values(done=bindparam("b_done")),
-                   [{"b_id": k, "b_done": v} for k, v in entry_done.items()])
+        db.execute(
+            update(agenda_entries)
+            .where(agenda_entries.c.id == bindparam("b_id"))
+            .values(done=bindparam("b_done")),
+            [{"b_id": k, "b_done": v} for k, v in entry_done.items()],
+        )
     item_moves = [m for m in moves if m.kind is MoveKind.ITEM]
     if item_moves:
         db.execute(
-            update(action_items).where(action_items.c.id == bindparam("b_id")).values(
-                due_session_id=bindparam("b_due"), times_carried=bindparam("b_count")),
-            [{"b_id": m.item_id, "b_due": m.before_session_id, "b_count": m.before_count or 0}
-             for m in item_moves],
+            update(action_items)
+            .where(action_items.c.id == bindparam("b_id"))
+            .values(due_session_id=bindparam("b_due"), times_carried=bindparam("b_count")),
+            [
+                {"b_id": m.item_id, "b_due": m.before_session_id, "b_count": m.before_count or 0}
+                for m in item_moves
+            ],
         )
     source: dict[str, Any] = {"status": rollover.from_status}
     if rollover.kind is RolloverKind.CLOSE:
         source["closed_at"] = None
-    db.execute(update(sessions_table).where(sessions_table.c.id == rollover.from_session_id)
-               .values(source))
-    db.execute(update(rollovers).where(rollovers.c.id == rollover.id)
-               .values(undone_at=utcnow()))
-    if rollover.created_to_session and rollover.to_session_id is not None \
-            and not _depended_on(db, rollover.to_session_id):
-        db.execute(delete(agenda_entries).where(
-            agenda_entries.c.session_id == rollover.to_session_id))
-        db.execute(delete(sessions_table).where(
-            sessions_table.c.id == rollover.to_session_id))
+    db.execute(
+        update(sessions_table).where(sessions_table.c.id == rollover.from_session_id).values(source)
+    )
+    db.execute(update(rollovers).where(rollovers.c.id == rollover.id).values(undone_at=utcnow()))
+    if (
+        rollover.created_to_session
+        and rollover.to_session_id is not None
+        and not _depended_on(db, rollover.to_session_id)
+    ):
+        db.execute(
+            delete(agenda_entries).where(agenda_entries.c.session_id == rollover.to_session_id)
+        )
+        db.execute(delete(sessions_table).where(sessions_table.c.id == rollover.to_session_id))
     course_changed(db, course.id)
 
 
@@ -322,8 +456,9 @@ def _depended_on(db: Connection, session_id: int) -> bool:
         exists().where(talks.c.postponed_from_id == session_id),
         exists().where(reminders.c.session_id == session_id),
         exists().where(rollovers.c.from_session_id == session_id),
-        exists().where(agenda_entries.c.session_id == session_id,
-                       agenda_entries.c.pinned.is_(True)),
+        exists().where(
+            agenda_entries.c.session_id == session_id, agenda_entries.c.pinned.is_(True)
+        ),
         exists().where(rollover_moves.c.before_session_id == session_id),
     ]
     return any(db.scalar(select(check)) for check in checks)
@@ -344,17 +479,20 @@ def _require_untouched_since(db: Connection, rollover: Row[Any]) -> None:
     _require_moves_as_left(db, rollover)
     if rollover.to_session_id is None:
         return
-    into = db.execute(select(sessions_table).where(
-        sessions_table.c.id == rollover.to_session_id)).first()
+    into = db.execute(
+        select(sessions_table).where(sessions_table.c.id == rollover.to_session_id)
+    ).first()
     if into is not None and into.status is SessionStatus.HELD:
         raise Conflict(f"session {into.number} has been closed since; reopen it first")
     later = db.execute(
-        select(rollovers).where(
+        select(rollovers)
+        .where(
             rollovers.c.course_id == rollover.course_id,
             rollovers.c.id > rollover.id,
             rollovers.c.undone_at.is_(None),
             rollovers.c.from_session_id == rollover.to_session_id,
-        ).limit(1)
+        )
+        .limit(1)
     ).first()
     if later is not None and into is not None:
         done = "closed" if later.kind is RolloverKind.CLOSE else "cancelled"
@@ -373,49 +511,73 @@ def _require_moves_as_left(db: Connection, rollover: Row[Any]) -> None:
     talk, item = talks, action_items
     changed: list[str] = []
     for move in db.execute(
-        select(moves.c.before_status, moves.c.before_count, moves.c.before_postponed_from_id,
-               talk.c.id, talk.c.status, talk.c.session_id, talk.c.times_postponed,
-               talk.c.postponed_from_id)
+        select(
+            moves.c.before_status,
+            moves.c.before_count,
+            moves.c.before_postponed_from_id,
+            talk.c.id,
+            talk.c.status,
+            talk.c.session_id,
+            talk.c.times_postponed,
+            talk.c.postponed_from_id,
+        )
         .join(talk, talk.c.id == moves.c.talk_id)
         .where(moves.c.rollover_id == rollover.id, moves.c.kind == MoveKind.TALK)
         .order_by(talk.c.id)
     ).all():
-        if closing and move.status is TalkStatus.DONE and move.session_id == \
-                rollover.from_session_id and move.before_status != TalkStatus.DONE.value:
+        if (
+            closing
+            and move.status is TalkStatus.DONE
+            and move.session_id == rollover.from_session_id
+            and move.before_status != TalkStatus.DONE.value
+        ):
             continue  # marked done by this close, and still so
         if closing:
-            expected = (TalkStatus.POSTPONED, rollover.to_session_id,
-                        (move.before_count or 0) + 1,
-                        move.before_postponed_from_id or rollover.from_session_id)
+            expected = (
+                TalkStatus.POSTPONED,
+                rollover.to_session_id,
+                (move.before_count or 0) + 1,
+                move.before_postponed_from_id or rollover.from_session_id,
+            )
         else:
-            expected = (TalkStatus(move.before_status), rollover.to_session_id,
-                        move.before_count or 0, move.before_postponed_from_id)
+            expected = (
+                TalkStatus(move.before_status),
+                rollover.to_session_id,
+                move.before_count or 0,
+                move.before_postponed_from_id,
+            )
         actual = (move.status, move.session_id, move.times_postponed, move.postponed_from_id)
         if actual != expected:
-            what = (f"is {move.status.value}" if move.status != expected[0]
-                    else "was moved since")
+            what = f"is {move.status.value}" if move.status != expected[0] else "was moved since"
             changed.append(f"talk {move.id} {what}")
     step = 1 if closing else 0
     for row in db.execute(
-        select(moves.c.before_count, item.c.id, item.c.status, item.c.due_session_id,
-               item.c.times_carried)
+        select(
+            moves.c.before_count,
+            item.c.id,
+            item.c.status,
+            item.c.due_session_id,
+            item.c.times_carried,
+        )
         .join(item, item.c.id == moves.c.item_id)
-        .where(moves.c.rollover_id == rollover.id, moves.c.kind == MoveKind.ITEM,
-               (item.c.status != ItemStatus.OPEN)
-               | (item.c.due_session_id != rollover.to_session_id)
-               | (item.c.times_carried != moves.c.before_count + step))
-        .order_by(item.c.id).limit(6)
+        .where(
+            moves.c.rollover_id == rollover.id,
+            moves.c.kind == MoveKind.ITEM,
+            (item.c.status != ItemStatus.OPEN)
+            | (item.c.due_session_id != rollover.to_session_id)
+            | (item.c.times_carried != moves.c.before_count + step),
+        )
+        .order_by(item.c.id)
+        .limit(6)
     ).all():
-        what = (f"is {row.status.value}" if row.status is not ItemStatus.OPEN
-                else "was moved since")
+        what = f"is {row.status.value}" if row.status is not ItemStatus.OPEN else "was moved since"
         changed.append(f"item {row.id} {what}")
     if changed:
         shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
         number = sessions.get(db, rollover.from_session_id).number
         undo = "reopening" if closing else "uncancelling"
         raise Conflict(
-            f"{undo} session {number} would undo later changes ({shown}); "
-            "change those back first"
+            f"{undo} session {number} would undo later changes ({shown}); change those back first"
         )
 
 
@@ -425,29 +587,38 @@ def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> Clo
     sessions.require_planned(target, "only a planned session can be cancelled")
     following, rollover_id, summary = _begin(db, course, target, RolloverKind.CANCEL)
     entries = agenda.entries_of(db, target)
-    summary.carried_lectures.extend(_label(e) for e in entries
-                                    if e.kind is EntryKind.LECTURE and e.lecture_id is not None)
+    summary.carried_lectures.extend(
+        _label(e) for e in entries if e.kind is EntryKind.LECTURE and e.lecture_id is not None
+    )
     moves: list[dict[str, Any]] = []
-    for talk in db.execute(_with_presenter.where(
+    for talk in db.execute(
+        _with_presenter.where(
             talks.c.session_id == target.id,
-            talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED]))):
+            talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED]),
+        )
+    ):
         moves.append(_talk_move(rollover_id, talk))
         summary.talks_postponed.append(_postponed(talk, talk.times_postponed))
     moved = [m["talk_id"] for m in moves]
     if moved:
         db.execute(update(talks).where(talks.c.id.in_(moved)).values(session_id=following.id))
     _log_moves(db, moves)
-    summary.items_carried = _carry_items(db, course, target, following, rollover_id,
-                                         count=False)
+    summary.items_carried = _carry_items(db, course, target, following, rollover_id, count=False)
     # the cancelled week's planned agenda is derived: drop it, keep pinned lectures by moving
     # them on, and let the planner give its lectures to the next session
     pinned_lectures = [e.id for e in entries if e.pinned and e.kind is EntryKind.LECTURE]
     if pinned_lectures:
-        db.execute(update(agenda_entries).where(agenda_entries.c.id.in_(pinned_lectures))
-                   .values(session_id=following.id))
+        db.execute(
+            update(agenda_entries)
+            .where(agenda_entries.c.id.in_(pinned_lectures))
+            .values(session_id=following.id)
+        )
     db.execute(delete(agenda_entries).where(agenda_entries.c.session_id == target.id))
-    db.execute(update(sessions_table).where(sessions_table.c.id == target.id)
-               .values(status=SessionStatus.CANCELLED))
+    db.execute(
+        update(sessions_table)
+        .where(sessions_table.c.id == target.id)
+        .values(status=SessionStatus.CANCELLED)
+    )
     course_changed(db, course.id)
     return summary
 
@@ -457,8 +628,11 @@ def uncancel_session(db: Connection, course: CourseRow, target: SessionRow) -> N
         raise Conflict(f"session {target.number} is {target.status.value}, not cancelled")
     rollover = _latest_rollover(db, target, RolloverKind.CANCEL)
     if rollover is None:
-        db.execute(update(sessions_table).where(sessions_table.c.id == target.id)
-                   .values(status=SessionStatus.PLANNED))
+        db.execute(
+            update(sessions_table)
+            .where(sessions_table.c.id == target.id)
+            .values(status=SessionStatus.PLANNED)
+        )
         course_changed(db, course.id)
         return
     _require_untouched_since(db, rollover)

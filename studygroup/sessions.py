@@ -28,8 +28,7 @@ _in_time = (sessions.c.starts_at, sessions.c.number)
 def is_ref(text: str) -> bool:
     """Whether a command-line word is a session reference (and not, say, a member's name)."""
     value = text.strip().lower()
-    return value in ("next", "last") or validate.is_integer(value) \
-        or bool(_DATE.fullmatch(value))
+    return value in ("next", "last") or validate.is_integer(value) or bool(_DATE.fullmatch(value))
 
 
 def local_date(course: CourseRow, session: SessionRow) -> date:
@@ -62,8 +61,9 @@ def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
         return found
     if validate.is_integer(text):
         number = validate.integer(text, "session number", 1)
-        found = db.execute(select(sessions).where(
-            sessions.c.course_id == course.id, sessions.c.number == number)).first()
+        found = db.execute(
+            select(sessions).where(sessions.c.course_id == course.id, sessions.c.number == number)
+        ).first()
         if found is None:
             raise NotFound(f"{course.slug} has no session {number}")
         return found
@@ -74,8 +74,11 @@ def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
         end = weekly.instant(day + timedelta(days=1), datetime.min.time(), course.timezone)
         found = db.execute(
             select(sessions)
-            .where(sessions.c.course_id == course.id, sessions.c.starts_at >= start,
-                   sessions.c.starts_at < end)
+            .where(
+                sessions.c.course_id == course.id,
+                sessions.c.starts_at >= start,
+                sessions.c.starts_at < end,
+            )
             .order_by(sessions.c.starts_at)
             .limit(1)
         ).first()
@@ -102,15 +105,19 @@ def get(db: Connection, session_id: int) -> Row[Any]:
 
 
 def of_course(db: Connection, course: CourseRow) -> list[Row[Any]]:
-    return list(db.execute(
-        select(sessions).where(sessions.c.course_id == course.id).order_by(*_in_time)))
+    return list(
+        db.execute(select(sessions).where(sessions.c.course_id == course.id).order_by(*_in_time))
+    )
 
 
 def planned(db: Connection, course: CourseRow) -> list[Row[Any]]:
-    return list(db.execute(
-        select(sessions)
-        .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.PLANNED)
-        .order_by(*_in_time)))
+    return list(
+        db.execute(
+            select(sessions)
+            .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.PLANNED)
+            .order_by(*_in_time)
+        )
+    )
 
 
 def next_planned(db: Connection, course: CourseRow) -> Row[Any] | None:
@@ -135,9 +142,11 @@ def last_held(db: Connection, course: CourseRow) -> Row[Any] | None:
 def planned_after(db: Connection, current: SessionRow) -> Row[Any] | None:
     return db.execute(
         select(sessions)
-        .where(sessions.c.course_id == current.course_id,
-               sessions.c.status == SessionStatus.PLANNED,
-               sessions.c.starts_at > current.starts_at)
+        .where(
+            sessions.c.course_id == current.course_id,
+            sessions.c.status == SessionStatus.PLANNED,
+            sessions.c.starts_at > current.starts_at,
+        )
         .order_by(*_in_time)
         .limit(1)
     ).first()
@@ -146,9 +155,11 @@ def planned_after(db: Connection, current: SessionRow) -> Row[Any] | None:
 def previous_held(db: Connection, current: SessionRow) -> Row[Any] | None:
     return db.execute(
         select(sessions)
-        .where(sessions.c.course_id == current.course_id,
-               sessions.c.status == SessionStatus.HELD,
-               sessions.c.starts_at < current.starts_at)
+        .where(
+            sessions.c.course_id == current.course_id,
+            sessions.c.status == SessionStatus.HELD,
+            sessions.c.starts_at < current.starts_at,
+        )
         .order_by(sessions.c.starts_at.desc())
         .limit(1)
     ).first()
@@ -157,15 +168,18 @@ def previous_held(db: Connection, current: SessionRow) -> Row[Any] | None:
 def latest(db: Connection, course: CourseRow) -> Row[Any] | None:
     """The course's last session in time, whatever its status."""
     return db.execute(
-        select(sessions).where(sessions.c.course_id == course.id)
-        .order_by(sessions.c.starts_at.desc()).limit(1)
+        select(sessions)
+        .where(sessions.c.course_id == course.id)
+        .order_by(sessions.c.starts_at.desc())
+        .limit(1)
     ).first()
 
 
 def numbers(db: Connection, course: CourseRow) -> dict[int, int]:
     """Session id -> session number, for a course."""
     rows = db.execute(
-        select(sessions.c.id, sessions.c.number).where(sessions.c.course_id == course.id))
+        select(sessions.c.id, sessions.c.number).where(sessions.c.course_id == course.id)
+    )
     return {session_id: number for session_id, number in rows}
 
 
@@ -186,8 +200,11 @@ def _renumber(db: Connection, course: CourseRow) -> None:
             )
     # through numbers no session has, so the unique (course, number) holds at every step
     offset = len(ordered) + 1000
-    renumber = update(sessions).where(sessions.c.id == bindparam("b_id")).values(
-        number=bindparam("b_number"))
+    renumber = (
+        update(sessions)
+        .where(sessions.c.id == bindparam("b_id"))
+        .values(number=bindparam("b_number"))
+    )
     db.execute(renumber, [{"b_id": s.id, "b_number": s.number + offset} for s, _ in changes])
     db.execute(renumber, [{"b_id": s.id, "b_number": n} for s, n in changes])
 
@@ -195,13 +212,20 @@ def _renumber(db: Connection, course: CourseRow) -> None:
 def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
     """A planned session on a local date at the course's time (numbered in time order)."""
     validate.require_in_range(day, "session date")
-    number = (db.scalar(
-        select(func.max(sessions.c.number)).where(sessions.c.course_id == course.id)) or 0) + 1
-    session_id = new_id(db.execute(insert(sessions).values(
-        course_id=course.id, number=number,
-        starts_at=weekly.instant(day, course.start_time, course.timezone),
-        minutes=course.session_minutes, status=SessionStatus.PLANNED,
-    )))
+    number = (
+        db.scalar(select(func.max(sessions.c.number)).where(sessions.c.course_id == course.id)) or 0
+    ) + 1
+    session_id = new_id(
+        db.execute(
+            insert(sessions).values(
+                course_id=course.id,
+                number=number,
+                starts_at=weekly.instant(day, course.start_time, course.timezone),
+                minutes=course.session_minutes,
+                status=SessionStatus.PLANNED,
+            )
+        )
+    )
     _renumber(db, course)
     course_changed(db, course.id)
     return get(db, session_id)
@@ -219,23 +243,26 @@ def following(db: Connection, course: CourseRow, current: SessionRow) -> tuple[R
     return create(db, course, day), True
 
 
-def plan(db: Connection, course: CourseRow, weeks: int, start: date | None,
-         today: date) -> list[Row[Any]]:
+def plan(
+    db: Connection, course: CourseRow, weeks: int, start: date | None, today: date
+) -> list[Row[Any]]:
     """Make sure the N weekly sessions from `start` (default: `today`) exist. A slot counts as
     taken when a session is within three days of it (it was moved)."""
     if weeks < 1 or weeks > 520:
         raise Invalid(f"weeks must be between 1 and 520, not {weeks}")
     slots = weekly.slots(start or today, course.weekday, weeks)
     validate.require_in_range(slots[-1], "session date")
-    window_start = weekly.instant(slots[0] - timedelta(days=4), course.start_time,
-                                  course.timezone)
-    window_end = weekly.instant(slots[-1] + timedelta(days=4), course.start_time,
-                                course.timezone)
+    window_start = weekly.instant(slots[0] - timedelta(days=4), course.start_time, course.timezone)
+    window_end = weekly.instant(slots[-1] + timedelta(days=4), course.start_time, course.timezone)
     existing = [
-        local_date(course, s) for s in db.execute(
-            select(sessions).where(sessions.c.course_id == course.id,
-                                   sessions.c.starts_at >= window_start,
-                                   sessions.c.starts_at <= window_end))
+        local_date(course, s)
+        for s in db.execute(
+            select(sessions).where(
+                sessions.c.course_id == course.id,
+                sessions.c.starts_at >= window_start,
+                sessions.c.starts_at <= window_end,
+            )
+        )
     ]
     created: list[Row[Any]] = []
     for day in slots:
@@ -251,7 +278,10 @@ def plan(db: Connection, course: CourseRow, weeks: int, start: date | None,
 def move(db: Connection, course: CourseRow, target: SessionRow, when: datetime) -> None:
     """Move a planned session to a local date and time."""
     require_planned(target, "only a planned session can be moved")
-    db.execute(update(sessions).where(sessions.c.id == target.id).values(
-        starts_at=weekly.instant(when.date(), when.time(), course.timezone)))
+    db.execute(
+        update(sessions)
+        .where(sessions.c.id == target.id)
+        .values(starts_at=weekly.instant(when.date(), when.time(), course.timezone))
+    )
     _renumber(db, course)
     course_changed(db, course.id)

@@ -32,11 +32,13 @@ def sparkline(values: list[int]) -> str:
 
 def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
     """Core only, in five statements whatever the history."""
-    held = list(db.execute(
-        select(sessions.c.id, sessions.c.number, sessions.c.starts_at)
-        .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.HELD)
-        .order_by(sessions.c.starts_at)
-    ))
+    held = list(
+        db.execute(
+            select(sessions.c.id, sessions.c.number, sessions.c.starts_at)
+            .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.HELD)
+            .order_by(sessions.c.starts_at)
+        )
+    )
     held_ids = [row.id for row in held]
     index_of = {sid: index for index, sid in enumerate(held_ids)}
     day_of = {row.id: weekly.local(row.starts_at, course.timezone).date() for row in held}
@@ -46,8 +48,9 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
     turnout: dict[int, int] = defaultdict(int)
     if held_ids:
         for member_id, session_id, status in db.execute(
-            select(attendance.c.member_id, attendance.c.session_id, attendance.c.status)
-            .where(attendance.c.session_id.in_(held_ids))
+            select(attendance.c.member_id, attendance.c.session_id, attendance.c.status).where(
+                attendance.c.session_id.in_(held_ids)
+            )
         ).all():
             day = day_of[session_id]
             first_record[member_id] = min(day, first_record.get(member_id, day))
@@ -55,23 +58,31 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
                 present[member_id].add(session_id)
                 turnout[session_id] += 1
     talks_given: dict[int, int] = {
-        presenter: count for presenter, count in db.execute(
-            select(talks.c.presenter_id, func.count()).where(
-                talks.c.course_id == course.id, talks.c.status == TalkStatus.DONE
-            ).group_by(talks.c.presenter_id))
+        presenter: count
+        for presenter, count in db.execute(
+            select(talks.c.presenter_id, func.count())
+            .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.DONE)
+            .group_by(talks.c.presenter_id)
+        )
     }
     open_items: dict[int | None, int] = {
-        owner: count for owner, count in db.execute(
-            select(action_items.c.owner_id, func.count()).where(
-                action_items.c.course_id == course.id, action_items.c.status == ItemStatus.OPEN,
+        owner: count
+        for owner, count in db.execute(
+            select(action_items.c.owner_id, func.count())
+            .where(
+                action_items.c.course_id == course.id,
+                action_items.c.status == ItemStatus.OPEN,
                 action_items.c.owner_id.is_not(None),
-            ).group_by(action_items.c.owner_id))
+            )
+            .group_by(action_items.c.owner_id)
+        )
     }
 
     members_out: list[dict[str, Any]] = []
     for member in db.execute(
         select(members.c.id, members.c.name, members.c.joined_on)
-        .where(members.c.active.is_(True)).order_by(members.c.name_key)
+        .where(members.c.active.is_(True))
+        .order_by(members.c.name_key)
     ).all():
         joined = min(member.joined_on, first_record.get(member.id, member.joined_on))
         first = bisect_left(days, joined)  # sessions held since they joined
@@ -86,20 +97,25 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
         last_seen: date | None = max((day_of[s] for s in seen), default=None)
         recent = eligible[-LAPSE_AFTER:]
         lapsing = len(recent) == LAPSE_AFTER and not any(s in seen for s in recent)
-        members_out.append({
-            "name": member.name,
-            "attended": attended,
-            "held": len(eligible),
-            "rate": round(attended / len(eligible), 3) if eligible else None,
-            "streak": streak,
-            "last_seen": last_seen.isoformat() if last_seen else None,
-            "talks_given": talks_given.get(member.id, 0),
-            "open_items": open_items.get(member.id, 0),
-            "lapsing": lapsing,
-        })
+        members_out.append(
+            {
+                "name": member.name,
+                "attended": attended,
+                "held": len(eligible),
+                "rate": round(attended / len(eligible), 3) if eligible else None,
+                "streak": streak,
+                "last_seen": last_seen.isoformat() if last_seen else None,
+                "talks_given": talks_given.get(member.id, 0),
+                "open_items": open_items.get(member.id, 0),
+                "lapsing": lapsing,
+            }
+        )
     sessions_out = [
-        {"number": row.number, "date": day_of[row.id].isoformat(),
-         "turnout": turnout.get(row.id, 0)}
+        {
+            "number": row.number,
+            "date": day_of[row.id].isoformat(),
+            "turnout": turnout.get(row.id, 0),
+        }
         for row in held
     ]
     return {

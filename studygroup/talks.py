@@ -17,24 +17,28 @@ from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import agenda_entries, members, talks
 from studygroup.store.schema import sessions as sessions_table
 
-_with_presenter = (select(talks, members.c.name.label("presenter"))
-                   .join(members, talks.c.presenter_id == members.c.id))
+_with_presenter = select(talks, members.c.name.label("presenter")).join(
+    members, talks.c.presenter_id == members.c.id
+)
 
 
 def get(db: Connection, course: CourseRow, talk_id: int) -> Row[Any]:
     """A talk of the course, with its presenter's name as `presenter`."""
-    talk = db.execute(_with_presenter.where(
-        talks.c.id == talk_id, talks.c.course_id == course.id)).first()
+    talk = db.execute(
+        _with_presenter.where(talks.c.id == talk_id, talks.c.course_id == course.id)
+    ).first()
     if talk is None:
         raise NotFound(f"{course.slug} has no talk {talk_id}")
     return talk
 
 
-def listed(db: Connection, course: CourseRow, queue_only: bool,
-           include_all: bool) -> list[dict[str, Any]]:
+def listed(
+    db: Connection, course: CourseRow, queue_only: bool, include_all: bool
+) -> list[dict[str, Any]]:
     """`talk list`: open talks (or only the queue, or all), first come first served."""
     query = _with_presenter.where(talks.c.course_id == course.id).order_by(
-        talks.c.requested_on, talks.c.created_at, talks.c.id)
+        talks.c.requested_on, talks.c.created_at, talks.c.id
+    )
     if queue_only:
         query = query.where(talks.c.status == TalkStatus.QUEUED)
     elif not include_all:
@@ -43,15 +47,26 @@ def listed(db: Connection, course: CourseRow, queue_only: bool,
     return [talk_dict(t, t.presenter, numbers) for t in db.execute(query)]
 
 
-def add(db: Connection, course: CourseRow, presenter: MemberRow, title: str, minutes: int,
-        url: str | None, target: SessionRow | None, today: date) -> Row[Any]:
+def add(
+    db: Connection,
+    course: CourseRow,
+    presenter: MemberRow,
+    title: str,
+    minutes: int,
+    url: str | None,
+    target: SessionRow | None,
+    today: date,
+) -> Row[Any]:
     if not presenter.active:
         raise Conflict(f"{presenter.name} is archived; restore them before adding a talk")
     values: dict[str, Any] = {
-        "course_id": course.id, "presenter_id": presenter.id,
+        "course_id": course.id,
+        "presenter_id": presenter.id,
         "title": validate.text(title, "talk title"),
         "minutes": validate.minutes(minutes, "talk minutes"),
-        "url": validate.url(url), "requested_on": today, "times_postponed": 0,
+        "url": validate.url(url),
+        "requested_on": today,
+        "times_postponed": 0,
         "status": TalkStatus.QUEUED,
     }
     if target is not None:
@@ -73,18 +88,21 @@ def _require_open(talk: Row[Any]) -> None:
 
 def _unplace(db: Connection, talk_id: int) -> None:
     """Take the talk off every planned agenda; the planner puts it where it now belongs."""
-    planned = select(sessions_table.c.id).where(
-        sessions_table.c.status == SessionStatus.PLANNED)
-    db.execute(delete(agenda_entries).where(agenda_entries.c.talk_id == talk_id,
-                                            agenda_entries.c.session_id.in_(planned)))
+    planned = select(sessions_table.c.id).where(sessions_table.c.status == SessionStatus.PLANNED)
+    db.execute(
+        delete(agenda_entries).where(
+            agenda_entries.c.talk_id == talk_id, agenda_entries.c.session_id.in_(planned)
+        )
+    )
 
 
 def schedule(db: Connection, course: CourseRow, talk: Row[Any], target: SessionRow) -> None:
     _require_open(talk)
     _require_planned(target)
     status = TalkStatus.SCHEDULED if talk.status is TalkStatus.QUEUED else talk.status
-    db.execute(update(talks).where(talks.c.id == talk.id).values(
-        session_id=target.id, status=status))
+    db.execute(
+        update(talks).where(talks.c.id == talk.id).values(session_id=target.id, status=status)
+    )
     _unplace(db, talk.id)
     course_changed(db, course.id)
 
@@ -108,11 +126,16 @@ def mark_done(db: Connection, course: CourseRow, talk: Row[Any]) -> Row[Any]:
     given_at = session_of(db, talk)
     if given_at is None:
         raise Conflict(f"talk {talk.id} is not on any session yet; schedule it first")
-    db.execute(update(talks).where(talks.c.id == talk.id).values(
-        status=TalkStatus.DONE, session_id=given_at.id))
-    db.execute(update(agenda_entries).where(
-        agenda_entries.c.talk_id == talk.id,
-        agenda_entries.c.session_id == given_at.id).values(done=True))
+    db.execute(
+        update(talks)
+        .where(talks.c.id == talk.id)
+        .values(status=TalkStatus.DONE, session_id=given_at.id)
+    )
+    db.execute(
+        update(agenda_entries)
+        .where(agenda_entries.c.talk_id == talk.id, agenda_entries.c.session_id == given_at.id)
+        .values(done=True)
+    )
     return given_at
 
 
@@ -125,9 +148,16 @@ def postpone(db: Connection, course: CourseRow, talk: Row[Any]) -> tuple[Row[Any
         raise Conflict(f"talk {talk.id} is queued, not on a session; nothing to postpone")
     following, _ = sessions.following(db, course, current)
     times = talk.times_postponed + 1
-    db.execute(update(talks).where(talks.c.id == talk.id).values(
-        postponed_from_id=talk.postponed_from_id or current.id, session_id=following.id,
-        status=TalkStatus.POSTPONED, times_postponed=times))
+    db.execute(
+        update(talks)
+        .where(talks.c.id == talk.id)
+        .values(
+            postponed_from_id=talk.postponed_from_id or current.id,
+            session_id=following.id,
+            status=TalkStatus.POSTPONED,
+            times_postponed=times,
+        )
+    )
     _unplace(db, talk.id)
     course_changed(db, course.id)
     return following, times

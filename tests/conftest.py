@@ -176,14 +176,15 @@ class CLI:
         self.target = target
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, code: int = 0, input: str | None = None,
-                 env: dict[str, str] | None = None) -> Result:
+    def __call__(
+        self, *args: str, code: int = 0, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
         return self.raw("--db", self.target, *args, code=code, input=input, env=env)
 
-    def raw(self, *args: str, code: int = 0, input: str | None = None,
-            env: dict[str, str] | None = None) -> Result:
-        result = self.runner.invoke(cli, list(args), input=input, env=env,
-                                    prog_name="studygroup")
+    def raw(
+        self, *args: str, code: int = 0, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        result = self.runner.invoke(cli, list(args), input=input, env=env, prog_name="studygroup")
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             tb = "".join(traceback.format_exception(result.exception))
             raise AssertionError(f"studygroup {' '.join(args)} raised:\n{tb}")
@@ -234,8 +235,9 @@ def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
         for table in metadata.sorted_tables:
             order = list(table.primary_key.columns)
             out[table.name] = [tuple(r) for r in conn.execute(sa.select(table).order_by(*order))]
-        out["alembic_version"] = [tuple(r) for r in conn.exec_driver_sql(
-            "SELECT version_num FROM alembic_version")]
+        out["alembic_version"] = [
+            tuple(r) for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")
+        ]
     return out
 
 
@@ -263,21 +265,30 @@ def broken_migrations(tmp_path: Path, body: str) -> Path:
         "def upgrade():\n"
         f"{body}"
         "def downgrade():\n"
-        "    pass\n")
+        "    pass\n"
+    )
     return broken
 
 
-def in_private_mount(script: str, env: dict[str, str] | None = None,
-                     timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def in_private_mount(
+    script: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run a shell script as root of a private user and mount namespace (`unshare -rm`), where
     it may mount a small or read-only tmpfs: a full disk or read-only media, for real, without
     privileges. Skips where the machine allows no such namespace."""
     if shutil.which("unshare") is None:
         pytest.skip("needs unshare(1) for a private mount namespace")
-    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True,
-                            text=True, timeout=timeout, env={**os.environ, **(env or {})})
-    if result.returncode and ("unshare:" in result.stderr or (
-            "mount" in result.stderr and "permission denied" in result.stderr.lower())):
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    if result.returncode and (
+        "unshare:" in result.stderr
+        or ("mount" in result.stderr and "permission denied" in result.stderr.lower())
+    ):
         pytest.skip(f"this machine allows no private mounts: {result.stderr.strip()}")
     return result
 

@@ -7,10 +7,25 @@ from typing import Any
 from tests.conftest import CLI
 
 
-def _course(run: CLI, *lectures: tuple[str, int | None], pace: int = 120,
-            minutes: int = 90) -> None:
-    run("course", "add", "c", "Course", "--weekday", "wed", "--time", "19:00", "--tz",
-        "America/New_York", "--pace", str(pace), "--minutes", str(minutes))
+def _course(
+    run: CLI, *lectures: tuple[str, int | None], pace: int = 120, minutes: int = 90
+) -> None:
+    run(
+        "course",
+        "add",
+        "c",
+        "Course",
+        "--weekday",
+        "wed",
+        "--time",
+        "19:00",
+        "--tz",
+        "America/New_York",
+        "--pace",
+        str(pace),
+        "--minutes",
+        str(minutes),
+    )
     for label, video in lectures:
         extra = ["--minutes", str(video)] if video else []
         run("lecture", "add", "c", label, f"Lecture {label}", *extra)
@@ -24,15 +39,18 @@ def plan(run: CLI, ref: str = "next") -> dict[str, Any]:
 
 
 def units(view: dict[str, Any]) -> list[str]:
-    return [e["lecture"] + (f"@{e['part']}" if e["part"] else "")
-            for e in view["entries"] if e["kind"] == "lecture"]
+    return [
+        e["lecture"] + (f"@{e['part']}" if e["part"] else "")
+        for e in view["entries"]
+        if e["kind"] == "lecture"
+    ]
 
 
 def test_lectures_fill_the_pace_in_course_order_and_parts_run_consecutively(run: CLI) -> None:
     _course(run, ("1", 50), ("2", 60), ("3", 200), ("4", 30), pace=120)
     assert units(plan(run, "1")) == ["1", "2"]  # 110; 3's first part (100) would exceed
-    assert units(plan(run, "2")) == ["3@1/2"]   # 100 + 100 > 120
-    assert units(plan(run, "3")) == ["3@2/2"]   # 100 + 30 > 120: course order is kept
+    assert units(plan(run, "2")) == ["3@1/2"]  # 100 + 100 > 120
+    assert units(plan(run, "3")) == ["3@2/2"]  # 100 + 30 > 120: course order is kept
 
 
 def test_a_lecture_with_no_length_counts_as_the_pace(run: CLI) -> None:
@@ -64,8 +82,11 @@ def test_entries_are_timed_in_local_time_and_discussion_minutes(run: CLI) -> Non
     _course(run, ("1", 30), ("2", 30))
     view = plan(run)
     assert [(e["kind"], e["start"], e["minutes"]) for e in view["entries"]] == [
-        ("intro", "19:00", 5), ("lecture", "19:05", 15), ("lecture", "19:20", 15),
-        ("wrap-up", "19:35", 5)]
+        ("intro", "19:00", 5),
+        ("lecture", "19:05", 15),
+        ("lecture", "19:20", 15),
+        ("wrap-up", "19:35", 5),
+    ]
     assert view["session"]["timezone"] == "America/New_York"
     other = run.json("agenda", "--tz", "Europe/Berlin")
     assert other["entries"][0]["start"] == "01:00"
@@ -80,16 +101,21 @@ def test_talks_postponed_first_then_scheduled_then_queue_while_it_fits(run: CLI)
     run("talk", "add", "Dee", "Queued third, short", "--minutes", "5")
     view = plan(run, "1")
     assert [e["title"] for e in view["entries"] if e["kind"] == "talk"] == [
-        "Scheduled", "Queued first"]
+        "Scheduled",
+        "Queued first",
+    ]
     # first come, first served: the short third talk does not jump the queue
-    assert [t["title"] for t in view["not_fitting"]] == ["Queued second, too long",
-                                                         "Queued third, short"]
+    assert [t["title"] for t in view["not_fitting"]] == [
+        "Queued second, too long",
+        "Queued third, short",
+    ]
     assert view["over_by_minutes"] == 0
     run("talk", "postpone", "1")  # Ada's talk moves to session 2
     run("talk", "add", "Bob", "Bob scheduled", "--minutes", "10", "--session", "2")
     second = plan(run, "2")
-    assert [(e["presenter"], e["postponed"]) for e in second["entries"]
-            if e["kind"] == "talk"][:2] == [("Ada", 1), ("Bob", 0)]
+    assert [(e["presenter"], e["postponed"]) for e in second["entries"] if e["kind"] == "talk"][
+        :2
+    ] == [("Ada", 1), ("Bob", 0)]
 
 
 def test_most_postponed_talk_goes_first(run: CLI) -> None:
@@ -102,9 +128,15 @@ def test_most_postponed_talk_goes_first(run: CLI) -> None:
     run("talk", "postpone", "2")  # B: 2 -> 3, postponed once
     view = plan(run, "3")
     assert [(e["title"], e["postponed"]) for e in view["entries"] if e["kind"] == "talk"] == [
-        ("A", 2), ("B", 1), ("C, scheduled", 0)]
+        ("A", 2),
+        ("B", 1),
+        ("C, scheduled", 0),
+    ]
     assert {t["id"]: (t["session"], t["postponed_from"]) for t in run.json("talk", "list")} == {
-        1: (3, None), 2: (3, 2), 3: (3, 1)}
+        1: (3, None),
+        2: (3, 2),
+        3: (3, 1),
+    }
 
 
 def test_overflow_is_reported(run: CLI) -> None:
@@ -119,8 +151,13 @@ def test_overflow_is_reported(run: CLI) -> None:
 def test_manual_edits_are_pinned_and_survive_replanning(run: CLI) -> None:
     _course(run, ("1", 30), ("2", 30), ("3", 30))
     before = plan(run)
-    assert [e["kind"] for e in before["entries"]] == ["intro", "lecture", "lecture", "lecture",
-                                                      "wrap-up"]
+    assert [e["kind"] for e in before["entries"]] == [
+        "intro",
+        "lecture",
+        "lecture",
+        "lecture",
+        "wrap-up",
+    ]
     run("agenda", "minutes", "1", "10")
     run("agenda", "move", "4", "--to", "2")
     run("agenda", "plan")
@@ -137,13 +174,17 @@ def test_manual_edits_are_pinned_and_survive_replanning(run: CLI) -> None:
 def test_edit_errors(run: CLI) -> None:
     _course(run, ("1", 30))
     assert run("agenda", "remove", "1", code=1).stderr == (
-        "Error: entry 1 is the intro; change its minutes instead\n")
+        "Error: entry 1 is the intro; change its minutes instead\n"
+    )
     assert run("agenda", "remove", "9", code=1).stderr == (
-        "Error: session 1's agenda has no entry 9\n")
+        "Error: session 1's agenda has no entry 9\n"
+    )
     assert run("agenda", "move", "1", "--to", "9", code=1).stderr == (
-        "Error: position must be between 1 and 3, not 9\n")
+        "Error: position must be between 1 and 3, not 9\n"
+    )
     assert run("agenda", "add-lecture", "7", code=1).stderr == (
-        "Error: course 'c' has no lecture '7'\n")
+        "Error: course 'c' has no lecture '7'\n"
+    )
 
 
 def test_session_references(run: CLI) -> None:
@@ -158,20 +199,24 @@ def test_session_references(run: CLI) -> None:
     assert run("agenda", "9", code=1).stderr == "Error: c has no session 9\n"
     assert run("agenda", "2026-12-05", code=1).stderr == "Error: c has no session on 2026-12-05\n"
     assert run("agenda", "2026-02-30", code=1).stderr == (
-        "Error: invalid date '2026-02-30': use YYYY-MM-DD\n")
+        "Error: invalid date '2026-02-30': use YYYY-MM-DD\n"
+    )
     assert run("agenda", "soon", code=1).stderr == (
         "Error: invalid session 'soon': use next, last, a session number, or a local date "
-        "YYYY-MM-DD\n")
+        "YYYY-MM-DD\n"
+    )
 
 
 def test_course_choice(run: CLI) -> None:
     assert run("session", "list", code=1).stderr == (
-        "Error: no active course; add one with 'studygroup course add'\n")
+        "Error: no active course; add one with 'studygroup course add'\n"
+    )
     _course(run, ("1", 30))
     run("course", "add", "d", "D", "--weekday", "mon", "--time", "10:00", "--tz", "UTC")
     assert run("session", "list", code=1).stderr == (
         "Error: several courses are active (c, d): choose one with --course SLUG or "
-        "STUDYGROUP_COURSE\n")
+        "STUDYGROUP_COURSE\n"
+    )
     assert len(run.json("session", "list", "--course", "c")) == 3
     assert len(run.json("session", "list", env={"STUDYGROUP_COURSE": "c"})) == 3
 

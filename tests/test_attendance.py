@@ -27,9 +27,14 @@ def test_attend_is_idempotent(group: CLI) -> None:
     group("attend", "1", "--excused", "Cy")
     group("attend", "ada lovelace")
     view = group.json("attendance", "1")
-    assert view == {"session": 1, "status": "planned", "present": ["Ada Lovelace", "Bob Kahn"],
-                    "absent": [], "excused": ["Cy Young"],
-                    "counts": {"present": 2, "absent": 0, "excused": 1}}
+    assert view == {
+        "session": 1,
+        "status": "planned",
+        "present": ["Ada Lovelace", "Bob Kahn"],
+        "absent": [],
+        "excused": ["Cy Young"],
+        "counts": {"present": 2, "absent": 0, "excused": 1},
+    }
     assert "2 present, 0 absent, 1 excused" in group("attendance", "1").stdout
 
 
@@ -38,9 +43,11 @@ def test_unknown_or_contradictory_names_write_nothing(
 ) -> None:
     before = snapshot()
     assert group("attend", "Ada", "Zed", code=1).stderr == (
-        "Error: no member 'Zed'; see 'studygroup member list'\n")
+        "Error: no member 'Zed'; see 'studygroup member list'\n"
+    )
     assert group("attend", "Ada", "--absent", "Ada", code=1).stderr == (
-        "Error: Ada Lovelace is listed as both present and absent\n")
+        "Error: Ada Lovelace is listed as both present and absent\n"
+    )
     assert group("attend", code=2).stderr.endswith("Error: name at least one member\n")
     assert snapshot() == before
 
@@ -66,7 +73,9 @@ def test_zoom_report_merges_joins_and_matches_by_email_then_name(
     dry = group.json("attend", "import", "1", str(report), "--min-minutes", "15", "--dry-run")
     assert snapshot() == before  # a dry run writes nothing
     assert [(m["member"], m["by"], m["minutes"]) for m in dry["matched"]] == [
-        ("Ada Lovelace", "email", 85), ("Cy Young", "name", 90)]
+        ("Ada Lovelace", "email", 85),
+        ("Cy Young", "name", 90),
+    ]
     assert dry["too_short"] == [{"name": "Bob Kahn", "member": "Bob Kahn", "minutes": 8}]
     assert [u["name"] for u in dry["unknown"]] == ["Newcomer Nia"]
 
@@ -74,8 +83,7 @@ def test_zoom_report_merges_joins_and_matches_by_email_then_name(
     assert result["recorded"] == 2
     assert group.json("attendance", "1")["present"] == ["Ada Lovelace", "Cy Young"]
     group("attend", "import", "1", str(report), "--min-minutes", "15", "--add-unknown")
-    assert group.json("attendance", "1")["present"] == ["Ada Lovelace", "Cy Young",
-                                                        "Newcomer Nia"]
+    assert group.json("attendance", "1")["present"] == ["Ada Lovelace", "Cy Young", "Newcomer Nia"]
     assert group.json("member", "show", "nia@example.org")["name"] == "Newcomer Nia"
 
 
@@ -93,17 +101,22 @@ def test_plain_csv_of_names_and_emails(group: CLI, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("Name (Original Name),User Email,Duration (Minutes)\nAda,,ten\n",
-         "line 2: invalid duration 'ten'"),
-        ("Name (Original Name),User Email,Duration (Minutes)\nAda,not-an-email,5\n",
-         "line 2: invalid email address 'not-an-email'"),
+        (
+            "Name (Original Name),User Email,Duration (Minutes)\nAda,,ten\n",
+            "line 2: invalid duration 'ten'",
+        ),
+        (
+            "Name (Original Name),User Email,Duration (Minutes)\nAda,not-an-email,5\n",
+            "line 2: invalid email address 'not-an-email'",
+        ),
         ("Name (Original Name),User Email\nAda,\n", "missing column 'duration (minutes)'"),
         ("name,email\nAda,a@b.c,extra\n", "line 2: 3 fields; expected name[,email]"),
         ('name\n"Eve\nMallory"\n', "line 2: name must not contain control characters"),
     ],
 )
-def test_bad_reports_write_nothing(group: CLI, tmp_path: Path, snapshot: Callable[[], Any],
-                                   content: str, message: str) -> None:
+def test_bad_reports_write_nothing(
+    group: CLI, tmp_path: Path, snapshot: Callable[[], Any], content: str, message: str
+) -> None:
     report = tmp_path / "r.csv"
     report.write_text(content)
     before = snapshot()
@@ -115,4 +128,5 @@ def test_bad_reports_write_nothing(group: CLI, tmp_path: Path, snapshot: Callabl
 def test_cancelled_session_takes_no_attendance(group: CLI) -> None:
     group("session", "cancel", "1")
     assert group("attend", "1", "Ada", code=1).stderr == (
-        "Error: session 1 was cancelled; uncancel it to record attendance\n")
+        "Error: session 1 was cancelled; uncancel it to record attendance\n"
+    )

@@ -57,13 +57,15 @@ def test_help_in_a_subprocess_does_not_import_sqlalchemy() -> None:
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic'))\n"
         "print('LOADED', loaded, file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert "LOADED []" in result.stderr
 
 
-def _modules_after(argv: list[str], env: dict[str, str],
-                   watch: tuple[str, ...] = ("sqlalchemy", "alembic")) -> tuple[str, list[str]]:
+def _modules_after(
+    argv: list[str], env: dict[str, str], watch: tuple[str, ...] = ("sqlalchemy", "alembic")
+) -> tuple[str, list[str]]:
     """Run the CLI in a fresh interpreter; its stdout, and which of `watch` it imported."""
     code = (
         "import sys\n"
@@ -72,8 +74,13 @@ def _modules_after(argv: list[str], env: dict[str, str],
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         f"print('LOADED', sorted(set(sys.modules) & {set(watch)!r}), file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, **env}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=True,
+    )
     return result.stdout, [line for line in result.stderr.splitlines() if "LOADED" in line]
 
 
@@ -85,8 +92,13 @@ def test_member_completion_reads_the_database_without_sqlalchemy(
     run("member", "archive", "Alan")
     out, loaded = _modules_after(
         ["studygroup", "member", "show", "a"],
-        {"_STUDYGROUP_COMPLETE": "bash_complete", "COMP_WORDS": "studygroup member show a",
-         "COMP_CWORD": "3", "STUDYGROUP_DB": db})
+        {
+            "_STUDYGROUP_COMPLETE": "bash_complete",
+            "COMP_WORDS": "studygroup member show a",
+            "COMP_CWORD": "3",
+            "STUDYGROUP_DB": db,
+        },
+    )
     assert out.split() == ["plain,Ada", "Lovelace"]
     assert loaded == ["LOADED []"]
 
@@ -98,10 +110,22 @@ def test_a_command_at_head_does_not_import_alembic(run: CLI, db: str, sqlite_onl
     assert loaded == ["LOADED ['sqlalchemy']"]
 
 
-READ_COMMANDS = [["agenda"], ["agenda", "--json"], ["item", "list", "--open"], ["stats"],
-                 ["export", "agenda"], ["export", "ics"], ["remind"], ["talk", "list"],
-                 ["session", "list", "--all"], ["attendance", "last"], ["poll", "list", "--json"],
-                 ["course", "show", "fsdl"], ["member", "list"], ["lecture", "list", "fsdl"]]
+READ_COMMANDS = [
+    ["agenda"],
+    ["agenda", "--json"],
+    ["item", "list", "--open"],
+    ["stats"],
+    ["export", "agenda"],
+    ["export", "ics"],
+    ["remind"],
+    ["talk", "list"],
+    ["session", "list", "--all"],
+    ["attendance", "last"],
+    ["poll", "list", "--json"],
+    ["course", "show", "fsdl"],
+    ["member", "list"],
+    ["lecture", "list", "fsdl"],
+]
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +139,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_read_commands_never_load_the_orm(args: list[str], demo_db: str) -> None:
     """The hot read commands query Core tables only: importing sqlalchemy.orm and setting up
     the mappers would cost more than their queries (see bench/ and the README)."""
-    out, loaded = _modules_after(["studygroup", "--db", demo_db, *args], {},
-                                 ("sqlalchemy.orm", "alembic"))
+    out, loaded = _modules_after(
+        ["studygroup", "--db", demo_db, *args], {}, ("sqlalchemy.orm", "alembic")
+    )
     assert out.strip(), "the command printed nothing"
     assert loaded == ["LOADED []"]
 
@@ -124,12 +149,17 @@ def test_read_commands_never_load_the_orm(args: list[str], demo_db: str) -> None
 def test_recording_attendance_never_loads_the_orm(demo_db: str, tmp_path: Path) -> None:
     """Attendance is recorded with Core statements only (bulk insert and update)."""
     report = tmp_path / "zoom.csv"
-    report.write_text("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
-                      "Ada Lovelace,ada@example.org,,,50\nAlan T (Alan Turing),,,,40\n")
-    for args in (["attend", "next", "Ada", "--absent", "Alan"],
-                 ["attend", "import", "next", str(report)]):
-        _, loaded = _modules_after(["studygroup", "--db", demo_db, *args], {},
-                                   ("sqlalchemy.orm", "alembic"))
+    report.write_text(
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
+        "Ada Lovelace,ada@example.org,,,50\nAlan T (Alan Turing),,,,40\n"
+    )
+    for args in (
+        ["attend", "next", "Ada", "--absent", "Alan"],
+        ["attend", "import", "next", str(report)],
+    ):
+        _, loaded = _modules_after(
+            ["studygroup", "--db", demo_db, *args], {}, ("sqlalchemy.orm", "alembic")
+        )
         assert loaded == ["LOADED []"], args
     out, _ = _modules_after(["studygroup", "--db", demo_db, "attendance", "next", "--json"], {})
     assert json.loads(out)["present"] == ["Ada Lovelace", "Alan Turing"]
@@ -140,21 +170,45 @@ def test_installed_console_script_runs(tmp_path: Path) -> None:
     env = {**os.environ, "STUDYGROUP_DB": str(target)}
     script = SCRIPT
     assert shutil.which(script), "the studygroup console script is not installed"
-    subprocess.run([script, "course", "add", "fsdl", "FSDL", "--weekday", "tue", "--time",
-                    "18:00", "--tz", "Europe/London"], env=env, check=True, capture_output=True)
-    listed = subprocess.run([script, "course", "list", "--json"], env=env, check=True,
-                            capture_output=True, text=True)
+    subprocess.run(
+        [
+            script,
+            "course",
+            "add",
+            "fsdl",
+            "FSDL",
+            "--weekday",
+            "tue",
+            "--time",
+            "18:00",
+            "--tz",
+            "Europe/London",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    listed = subprocess.run(
+        [script, "course", "list", "--json"], env=env, check=True, capture_output=True, text=True
+    )
     assert [c["slug"] for c in json.loads(listed.stdout)] == ["fsdl"]
-    bad = subprocess.run([script, "member", "add", "X", "--tz", "Nowhere"], env=env,
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [script, "member", "add", "X", "--tz", "Nowhere"], env=env, capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    module = subprocess.run([sys.executable, "-m", "studygroup", "db", "path"], env=env,
-                            check=True, capture_output=True, text=True)
+    module = subprocess.run(
+        [sys.executable, "-m", "studygroup", "db", "path"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert module.stdout.strip() == str(target)
 
 
-@pytest.mark.parametrize("name", sorted(__import__("studygroup.cli", fromlist=["COMMANDS"])
-                                        .COMMANDS))
+@pytest.mark.parametrize(
+    "name", sorted(__import__("studygroup.cli", fromlist=["COMMANDS"]).COMMANDS)
+)
 def test_top_level_summaries_match_their_commands(name: str) -> None:
     from studygroup.cli import COMMANDS
 

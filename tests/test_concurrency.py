@@ -13,8 +13,9 @@ from tests.conftest import CLI, SCRIPT
 
 def _spawn(db: str, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "STUDYGROUP_DB": db}
-    return subprocess.Popen([SCRIPT, *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [SCRIPT, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 @pytest.fixture
@@ -30,8 +31,10 @@ def group(run: CLI) -> CLI:
 
 def test_two_simultaneous_closes_one_wins_items_carried_once(group: CLI, db: str) -> None:
     procs = [_spawn(db, "session", "close", "1") for _ in range(2)]
-    results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read())  # type: ignore[union-attr]
-               for p in procs]
+    results = [
+        (p.wait(timeout=60), p.stdout.read(), p.stderr.read())  # type: ignore[union-attr]
+        for p in procs
+    ]
     codes = sorted(code for code, _, _ in results)
     assert codes == [0, 1], results
     loser = next(err for code, _, err in results if code == 1)
@@ -53,6 +56,10 @@ def test_sixteen_writers_at_once_lose_nothing(group: CLI, db: str) -> None:
     assert present == [f"Member {n:02d}" for n in range(7)]
     texts = {i["text"] for i in group.json("item", "list")}
     assert texts == {"Homework"} | {f"Item from {n}" for n in range(7)}
-    out = subprocess.run([SCRIPT, "--db", db, "session", "list", "--json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [SCRIPT, "--db", db, "session", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert [s["number"] for s in json.loads(out.stdout)] == [1, 2, 3, 4]  # none twice

@@ -10,25 +10,58 @@ import pytest
 
 from tests.conftest import CLI
 
-FSDL = ["course", "add", "fsdl", "Full Stack Deep Learning", "--weekday", "tue",
-        "--time", "18:00", "--tz", "Europe/London"]
+FSDL = [
+    "course",
+    "add",
+    "fsdl",
+    "Full Stack Deep Learning",
+    "--weekday",
+    "tue",
+    "--time",
+    "18:00",
+    "--tz",
+    "Europe/London",
+]
 
 
 def test_course_round_trip(run: CLI) -> None:
     run(*FSDL, "--pace", "100", "--url", "https://fullstackdeeplearning.com")
-    assert run.json("course", "list") == [{
-        "slug": "fsdl", "title": "Full Stack Deep Learning", "timezone": "Europe/London",
-        "weekday": "Tuesday", "time": "18:00", "minutes": 90, "pace": 100, "status": "active",
-    }]
+    assert run.json("course", "list") == [
+        {
+            "slug": "fsdl",
+            "title": "Full Stack Deep Learning",
+            "timezone": "Europe/London",
+            "weekday": "Tuesday",
+            "time": "18:00",
+            "minutes": 90,
+            "pace": 100,
+            "status": "active",
+        }
+    ]
     shown = run.json("course", "show", "fsdl")
     assert shown["discussion"] == 15 and shown["intro"] == 5 and shown["wrapup"] == 5
     assert shown["url"] == "https://fullstackdeeplearning.com"
     assert shown["lectures"] == []
-    run("course", "edit", "fsdl", "--weekday", "Saturday", "--time", "9:30", "--minutes", "120",
-        "--status", "finished")
+    run(
+        "course",
+        "edit",
+        "fsdl",
+        "--weekday",
+        "Saturday",
+        "--time",
+        "9:30",
+        "--minutes",
+        "120",
+        "--status",
+        "finished",
+    )
     edited = run.json("course", "list")[0]
     assert (edited["weekday"], edited["time"], edited["minutes"], edited["status"]) == (
-        "Saturday", "09:30", 120, "finished")
+        "Saturday",
+        "09:30",
+        120,
+        "finished",
+    )
     table = run("course", "list").stdout
     assert "fsdl" in table and "Saturday" in table
 
@@ -56,8 +89,19 @@ def test_bad_course_settings_are_usage_errors(
 
 def test_control_characters_in_a_title_are_refused(run: CLI, snapshot: Callable[[], Any]) -> None:
     before = snapshot()
-    result = run("course", "add", "x", "Bad\r\nTitle", "--weekday", "mon", "--time", "18:00",
-                 "--tz", "UTC", code=1)
+    result = run(
+        "course",
+        "add",
+        "x",
+        "Bad\r\nTitle",
+        "--weekday",
+        "mon",
+        "--time",
+        "18:00",
+        "--tz",
+        "UTC",
+        code=1,
+    )
     assert result.stderr == (
         "Error: course title must not contain control characters or line breaks\n"
     )
@@ -95,11 +139,21 @@ def test_import_lectures_round_trip(run: CLI, tmp_path: Path) -> None:
     result = run("course", "import", "fsdl", str(_write(tmp_path, SYLLABUS)))
     assert "imported 4 new and 0 updated lecture(s)" in result.stderr
     lectures = run.json("lecture", "list", "fsdl")
-    assert lectures[1] == {"label": "lab-1", "title": "Setup", "kind": "lab", "minutes": None,
-                           "optional": True, "skipped": False, "url": None}
+    assert lectures[1] == {
+        "label": "lab-1",
+        "title": "Setup",
+        "kind": "lab",
+        "minutes": None,
+        "optional": True,
+        "skipped": False,
+        "url": None,
+    }
     assert [(x["label"], x["kind"], x["minutes"], x["optional"]) for x in lectures] == [
-        ("1", "lecture", 52, False), ("lab-1", "lab", None, True), ("9", "guest", 60, True),
-        ("10", "lecture", 150, False)]
+        ("1", "lecture", 52, False),
+        ("lab-1", "lab", None, True),
+        ("9", "guest", 60, True),
+        ("10", "lecture", 150, False),
+    ]
     # re-importing updates in place and never duplicates
     updated = SYLLABUS.replace("Deployment,lecture,150", "Deployment & monitoring,lecture,155")
     result = run("course", "import", "fsdl", str(_write(tmp_path, updated)))
@@ -175,8 +229,18 @@ def test_missing_file_is_one_line(run: CLI, tmp_path: Path) -> None:
 def test_lecture_commands(run: CLI) -> None:
     run(*FSDL)
     run("lecture", "add", "fsdl", "1", "Intro", "--minutes", "52")
-    run("lecture", "add", "fsdl", "9", "Guest talk", "--kind", "guest", "--optional",
-        "--url", "https://example.org/9")
+    run(
+        "lecture",
+        "add",
+        "fsdl",
+        "9",
+        "Guest talk",
+        "--kind",
+        "guest",
+        "--optional",
+        "--url",
+        "https://example.org/9",
+    )
     run("lecture", "edit", "fsdl", "1", "--title", "Introduction", "--no-minutes")
     run("lecture", "skip", "fsdl", "9")
     lectures = {x["label"]: x for x in run.json("lecture", "list", "fsdl")}
@@ -185,8 +249,11 @@ def test_lecture_commands(run: CLI) -> None:
     run("lecture", "unskip", "fsdl", "9")
     assert run.json("lecture", "list", "fsdl")[1]["skipped"] is False
     assert run("lecture", "add", "fsdl", "1", "Dup", code=1).stderr == (
-        "Error: course 'fsdl' already has a lecture '1'\n")
+        "Error: course 'fsdl' already has a lecture '1'\n"
+    )
     assert run("lecture", "skip", "fsdl", "77", code=1).stderr == (
-        "Error: course 'fsdl' has no lecture '77'\n")
+        "Error: course 'fsdl' has no lecture '77'\n"
+    )
     assert run("lecture", "edit", "fsdl", "1", code=2).stderr.endswith(
-        "Error: nothing to change: give at least one option\n")
+        "Error: nothing to change: give at least one option\n"
+    )

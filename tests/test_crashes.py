@@ -74,8 +74,10 @@ def _zoom(tmp_path: Path) -> Path:
 
 def _members(tmp_path: Path) -> Path:
     path = tmp_path / "members.csv"
-    path.write_text("name,email,handle,timezone\n" + "".join(
-        f"New {n},new{n}@example.org,new{n},Asia/Kolkata\n" for n in range(10)))
+    path.write_text(
+        "name,email,handle,timezone\n"
+        + "".join(f"New {n},new{n}@example.org,new{n},Asia/Kolkata\n" for n in range(10))
+    )
     return path
 
 
@@ -91,10 +93,12 @@ POINTS = {
 }
 
 
-@pytest.mark.parametrize(("command", "point"),
-                         [(c, p) for c, points in POINTS.items() for p in points])
-def test_sigkill_at_a_crash_point_changes_nothing(busy: CLI, db: str, tmp_path: Path,
-                                                  command: str, point: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "point"), [(c, p) for c, points in POINTS.items() for p in points]
+)
+def test_sigkill_at_a_crash_point_changes_nothing(
+    busy: CLI, db: str, tmp_path: Path, command: str, point: str
+) -> None:
     before = state(db)
     result = _run(db, *COMMANDS[command](tmp_path), crash_at=point)
     assert result.returncode == -signal.SIGKILL, result.stderr
@@ -109,16 +113,18 @@ KILLS_PER_COMMAND = 4
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_sigkill_at_random_moments_is_all_or_nothing(busy: CLI, db: str, tmp_path: Path,
-                                                     command: str) -> None:
+def test_sigkill_at_random_moments_is_all_or_nothing(
+    busy: CLI, db: str, tmp_path: Path, command: str
+) -> None:
     rng = random.Random(f"{command}-{db}")
     args = COMMANDS[command](tmp_path)
     before = state(db)
     outcomes = set()
     for _ in range(KILLS_PER_COMMAND):
         env = {**os.environ, "STUDYGROUP_DB": db}
-        proc = subprocess.Popen([SCRIPT, *args], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [SCRIPT, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(0.25, 0.9))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -153,7 +159,9 @@ def state_at_first(db: str) -> dict[str, list[tuple[Any, ...]]]:
     try:
         with engine.connect() as conn:
             names = sorted(sa.inspect(conn).get_table_names())
-            return {name: sorted(map(tuple, conn.execute(sa.text(f'SELECT * FROM "{name}"'))),
-                                 key=repr) for name in names}
+            return {
+                name: sorted(map(tuple, conn.execute(sa.text(f'SELECT * FROM "{name}"'))), key=repr)
+                for name in names
+            }
     finally:
         engine.dispose()

@@ -30,7 +30,9 @@ def test_init_creates_a_database_at_head(empty_db: str, cli_for: CLIFactory) -> 
     result = run("init")
     assert f"schema {HEAD_REVISION}" in result.stderr
     assert run.json("db", "current") == {
-        "revision": HEAD_REVISION, "head": HEAD_REVISION, "status": "current",
+        "revision": HEAD_REVISION,
+        "head": HEAD_REVISION,
+        "status": "current",
     }
     run("init")  # idempotent
 
@@ -68,7 +70,8 @@ def test_database_ahead_of_the_code_is_refused(
         result = run(*args, code=1)
         assert result.stderr == (
             f"Error: the database at {shown} was written by a newer studygroup "
-            "(revision 29991231_99); upgrade studygroup\n")
+            "(revision 29991231_99); upgrade studygroup\n"
+        )
     # db current says the same instead of advising an upgrade of the database
     assert run.json("db", "current")["status"] == "newer"
     assert "upgrade studygroup" in run("db", "current").stdout
@@ -104,9 +107,7 @@ def test_database_behind_head_asks_for_an_upgrade(
     run("member", "add", "Ada")
 
 
-def test_upgrade_backs_up_first_and_keeps_every_row(
-    run: CLI, db: str, sqlite_only: None
-) -> None:
+def test_upgrade_backs_up_first_and_keeps_every_row(run: CLI, db: str, sqlite_only: None) -> None:
     run("member", "add", "Ada", "--email", "ada@example.org")
     result = run("db", "upgrade")
     assert f"already at {HEAD_REVISION}; nothing to do" in result.stderr
@@ -124,11 +125,16 @@ def test_upgrade_backs_up_first_and_keeps_every_row(
     with closing(sqlite3.connect(backups[0])) as conn:
         assert conn.execute("SELECT name FROM members").fetchall() == [("Ada",)]
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("20261122_01",)]
+            ("20261122_01",)
+        ]
     assert [m["name"] for m in run.json("member", "list")] == ["Ada"]
-    assert not [b for b in Path(db).parent.iterdir() if b.name.endswith(".tmp")
-                or b.name.startswith("studygroup.db.backup") and b.name.endswith(
-                    ("-wal", "-shm"))]
+    assert not [
+        b
+        for b in Path(db).parent.iterdir()
+        if b.name.endswith(".tmp")
+        or b.name.startswith("studygroup.db.backup")
+        and b.name.endswith(("-wal", "-shm"))
+    ]
 
 
 def test_failed_upgrade_leaves_the_database_as_it_was_and_no_backup(
@@ -136,9 +142,12 @@ def test_failed_upgrade_leaves_the_database_as_it_was_and_no_backup(
 ) -> None:
     run("member", "add", "Ada")
     before = Path(db).read_bytes()
-    broken = broken_migrations(tmp_path, "    op.execute('DELETE FROM members')\n"
-                                          "    op.execute('CREATE TABLE half_done (x INTEGER)')\n"
-                                          "    raise RuntimeError('migration exploded')\n")
+    broken = broken_migrations(
+        tmp_path,
+        "    op.execute('DELETE FROM members')\n"
+        "    op.execute('CREATE TABLE half_done (x INTEGER)')\n"
+        "    raise RuntimeError('migration exploded')\n",
+    )
     database = Database(resolve(db))
     with pytest.raises(RuntimeError, match="migration exploded"):
         migrate.upgrade_database(database, script_dir=broken)
@@ -184,8 +193,9 @@ def test_unreachable_server_is_one_line_without_password(cli_for: CLIFactory) ->
     assert "hunter2" not in result.output
 
 
-def test_utc_datetime_round_trips_as_aware_utc(db: str,
-                                               engine_for: Callable[[str], sa.Engine]) -> None:
+def test_utc_datetime_round_trips_as_aware_utc(
+    db: str, engine_for: Callable[[str], sa.Engine]
+) -> None:
     engine = engine_for(db)
     table = sa.Table("t_instants", sa.MetaData(), sa.Column("at", UTCDateTime))
     table.create(engine)
@@ -202,8 +212,9 @@ def test_utc_datetime_round_trips_as_aware_utc(db: str,
     table.drop(engine)
 
 
-def test_sqlite_connections_are_configured(db: str, engine_for: Callable[[str], sa.Engine],
-                                           sqlite_only: None) -> None:
+def test_sqlite_connections_are_configured(
+    db: str, engine_for: Callable[[str], sa.Engine], sqlite_only: None
+) -> None:
     with engine_for(db).connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -41,15 +41,19 @@ def test_cancelling_dropping_and_withdrawing_keep_the_record(group: CLI) -> None
     assert [t["status"] for t in group.json("talk", "list", "--all")] == ["done", "withdrawn"]
     assert [i["status"] for i in group.json("item", "list", "--all")] == ["dropped"]
     assert [s["status"] for s in group.json("session", "list", "--all")][:2] == [
-        "held", "cancelled"]
+        "held",
+        "cancelled",
+    ]
 
 
-def test_hard_delete_needs_force_and_a_confirmation(group: CLI,
-                                                    snapshot: Callable[[], Any]) -> None:
+def test_hard_delete_needs_force_and_a_confirmation(
+    group: CLI, snapshot: Callable[[], Any]
+) -> None:
     group("member", "add", "Typo")
     before = snapshot()
     assert group("member", "delete", "Typo", code=1).stderr == (
-        "Error: deleting member Typo is permanent: add --force to confirm\n")
+        "Error: deleting member Typo is permanent: add --force to confirm\n"
+    )
     declined = group("member", "delete", "Typo", "--force", input="n\n", code=1)
     assert declined.stderr.endswith("Error: not deleted\n")
     assert snapshot() == before
@@ -63,14 +67,16 @@ def test_hard_delete_refuses_while_history_depends_on_the_row(
     before = snapshot()
     assert group("member", "delete", "Ada", "--force", input="y\n", code=1).stderr.endswith(
         "Error: Ada has history (1 attendance record, 1 talk, 1 action item); archive "
-        "them instead with 'studygroup member archive'\n")
-    assert group("lecture", "delete", "c", "1", "--force", input="y\n",
-                 code=1).stderr.endswith(
+        "them instead with 'studygroup member archive'\n"
+    )
+    assert group("lecture", "delete", "c", "1", "--force", input="y\n", code=1).stderr.endswith(
         "Error: lecture 1 is part of 1 past agenda entry; skip it instead with "
-        "'studygroup lecture skip'\n")
+        "'studygroup lecture skip'\n"
+    )
     assert group("course", "delete", "c", "--force", input="y\n", code=1).stderr.endswith(
         "Error: course c has history (2 sessions, 1 talk, 1 action item); archive it "
-        "instead with 'studygroup course edit c --status archived'\n")
+        "instead with 'studygroup course edit c --status archived'\n"
+    )
     assert snapshot() == before
 
 

@@ -17,8 +17,20 @@ def _calendar(run: CLI, path: Path) -> Calendar:
 
 
 def test_ics_round_trip_with_stable_uids(run: CLI, tmp_path: Path) -> None:
-    run("course", "add", "fsdl", "Full Stack Deep Learning", "--weekday", "tue", "--time",
-        "18:00", "--tz", "Europe/London", "--url", "https://fullstackdeeplearning.com")
+    run(
+        "course",
+        "add",
+        "fsdl",
+        "Full Stack Deep Learning",
+        "--weekday",
+        "tue",
+        "--time",
+        "18:00",
+        "--tz",
+        "Europe/London",
+        "--url",
+        "https://fullstackdeeplearning.com",
+    )
     run("lecture", "add", "fsdl", "1", "Course vision", "--minutes", "50")
     run("member", "add", "Ada")
     run("session", "plan", "--from", "2026-10-20", "--weeks", "3")

@@ -17,9 +17,13 @@ from studygroup.io.delivery import build_email
 from studygroup.render.ics import calendar_ics
 from tests.conftest import CLIFactory
 
-anything = st.text(alphabet=st.one_of(
-    st.sampled_from(list("\r\n;,:\\\"'<>@=\t")),
-    st.characters(blacklist_categories=("Cs",))), min_size=1, max_size=50)
+anything = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("\r\n;,:\\\"'<>@=\t")), st.characters(blacklist_categories=("Cs",))
+    ),
+    min_size=1,
+    max_size=50,
+)
 
 
 def raw_value(ics: bytes, name: str) -> str:
@@ -27,28 +31,42 @@ def raw_value(ics: bytes, name: str) -> str:
     unfolded = ics.decode().replace("\r\n ", "").replace("\r\n\t", "")
     found = [line for line in unfolded.split("\r\n") if line.startswith(name + ":")]
     assert len(found) == 1, found
-    return re.sub(r"\\([\\;,nN])",
-                  lambda m: "\n" if m.group(1) in "nN" else m.group(1), found[0][len(name) + 1:])
+    return re.sub(
+        r"\\([\\;,nN])",
+        lambda m: "\n" if m.group(1) in "nN" else m.group(1),
+        found[0][len(name) + 1 :],
+    )
 
 
 @settings(max_examples=150, deadline=None)
 @given(title=anything, summary=anything, description=anything)
 @example(title="T", summary="a\\Nb", description="c\\nd\\")  # a literal backslash-N
-def test_ics_fields_cannot_add_properties_or_events(title: str, summary: str,
-                                                    description: str) -> None:
+def test_ics_fields_cannot_add_properties_or_events(
+    title: str, summary: str, description: str
+) -> None:
     start = datetime(2026, 11, 3, 18, tzinfo=UTC)
-    doc = {"course": {"title": title, "timezone": "Europe/London", "url": None},
-           "events": [{"uid": "u1@studygroup", "number": 1, "status": "planned",
-                       "starts_at": start, "ends_at": start + timedelta(minutes=90),
-                       "timezone": "Europe/London", "summary": summary,
-                       "description": description}]}
+    doc = {
+        "course": {"title": title, "timezone": "Europe/London", "url": None},
+        "events": [
+            {
+                "uid": "u1@studygroup",
+                "number": 1,
+                "status": "planned",
+                "starts_at": start,
+                "ends_at": start + timedelta(minutes=90),
+                "timezone": "Europe/London",
+                "summary": summary,
+                "description": description,
+            }
+        ],
+    }
     ics = calendar_ics(doc)
     parsed = Calendar.from_ical(ics)
     events = list(parsed.walk("VEVENT"))
     assert len(events) == 1
     event = events[0]
-    assert set(event) == {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION",
-                          "STATUS"}
+    assert set(event) == {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "STATUS"}
+
     def lines(text: str) -> str:
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -70,22 +88,33 @@ def admitted_or_breaking(text: str) -> bool:
 
 
 @settings(max_examples=150, deadline=None)
-@given(name=anything.filter(admitted_or_breaking), subject=anything.filter(admitted_or_breaking),
-       body=anything)
+@given(
+    name=anything.filter(admitted_or_breaking),
+    subject=anything.filter(admitted_or_breaking),
+    body=anything,
+)
 @example(name="; é", subject="0", body="0")  # once re-parsed as an address group: To lost
 @example(name='Eve | *bold* "x" <y>', subject="Bcc: all", body="0")
 def test_email_headers_hold_exactly_what_was_given(name: str, subject: str, body: str) -> None:
     try:
-        message = build_email("Group <group@example.org>", name, "ada@example.org", subject,
-                              body)
+        message = build_email("Group <group@example.org>", name, "ada@example.org", subject, body)
         data = bytes(message)
     except ValueError:  # refused outright: only ever for a line break in a header
         assert any(ch in name + subject for ch in LINE_BREAKS)
         return
     parsed = message_from_bytes(data, policy=policy.default)
-    assert sorted(parsed.keys()) == sorted(["From", "To", "Subject", "Date", "Message-ID",
-                                            "Content-Type", "Content-Transfer-Encoding",
-                                            "MIME-Version"])
+    assert sorted(parsed.keys()) == sorted(
+        [
+            "From",
+            "To",
+            "Subject",
+            "Date",
+            "Message-ID",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "MIME-Version",
+        ]
+    )
     assert parsed["To"].addresses[0].addr_spec == "ada@example.org"
     # folding may move whitespace around (RFC 2047 encoded words); the text itself is intact
     assert "".join(parsed["To"].addresses[0].display_name.split()) == "".join(name.split())
@@ -100,12 +129,22 @@ def test_email_refuses_line_breaks_in_headers(bad: str) -> None:
         bytes(build_email("group@example.org", "Eve", "eve@example.org", bad, "body"))
 
 
-@pytest.mark.parametrize("args", [["course", "list"], ["member", "add", "Ada"], ["init"],
-                                  ["db", "current"], ["db", "upgrade"], ["agenda"],
-                                  ["db", "path", "--json"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["course", "list"],
+        ["member", "add", "Ada"],
+        ["init"],
+        ["db", "current"],
+        ["db", "upgrade"],
+        ["agenda"],
+        ["db", "path", "--json"],
+    ],
+)
 def test_passwords_never_appear(cli_for: CLIFactory, args: list[str]) -> None:
     run = cli_for("postgresql://organiser:s3cr%25et-pw@127.0.0.1:1/sg")
-    result = run.runner.invoke(__import__("studygroup.cli", fromlist=["cli"]).cli,
-                               ["--db", run.target, *args])
+    result = run.runner.invoke(
+        __import__("studygroup.cli", fromlist=["cli"]).cli, ["--db", run.target, *args]
+    )
     assert "s3cr" not in result.output and "et-pw" not in result.output
     assert "Traceback" not in result.output

@@ -6,8 +6,22 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "studygroup"
-NOUNS = {"courses", "members", "sessions", "agenda", "talks", "items", "attendance", "polls",
-         "rollover", "reminders", "stats", "progress", "exports", "demo"}
+NOUNS = {
+    "courses",
+    "members",
+    "sessions",
+    "agenda",
+    "talks",
+    "items",
+    "attendance",
+    "polls",
+    "rollover",
+    "reminders",
+    "stats",
+    "progress",
+    "exports",
+    "demo",
+}
 BASE = {"errors", "faults"}
 # what each layer may import, besides itself and the base modules
 MAY_IMPORT = {
@@ -37,8 +51,11 @@ def _imports(path: Path) -> set[str]:
             elif node.module.startswith("studygroup."):
                 found.add(node.module.removeprefix("studygroup."))
         elif isinstance(node, ast.Import):
-            found.update(a.name.removeprefix("studygroup.") for a in node.names
-                         if a.name.startswith("studygroup."))
+            found.update(
+                a.name.removeprefix("studygroup.")
+                for a in node.names
+                if a.name.startswith("studygroup.")
+            )
     return found
 
 
@@ -53,8 +70,9 @@ def test_imports_point_down_the_layers() -> None:
             if target in BASE or target == "__version__" or _layer(target) == layer:
                 continue
             allowed = MAY_IMPORT[layer]
-            if _layer(target) in allowed or any(target == a or target.startswith(a + ".")
-                                                for a in allowed):
+            if _layer(target) in allowed or any(
+                target == a or target.startswith(a + ".") for a in allowed
+            ):
                 continue
             wrong.append(f"{module} -> {target}")
     assert wrong == []

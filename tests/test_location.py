@@ -47,8 +47,10 @@ def test_unsupported_url_is_refused() -> None:
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("postgresql+psycopg://ann:s3cr%40t@db.example.org:5432/sg",
-         "postgresql+psycopg://ann:***@db.example.org:5432/sg"),
+        (
+            "postgresql+psycopg://ann:s3cr%40t@db.example.org:5432/sg",
+            "postgresql+psycopg://ann:***@db.example.org:5432/sg",
+        ),
         ("postgresql+psycopg://ann@db/sg", "postgresql+psycopg://ann@db/sg"),
         ("postgresql+psycopg://ann:p:w@d@h/sg", "postgresql+psycopg://ann:***@h/sg"),
     ],

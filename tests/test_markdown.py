@@ -37,9 +37,21 @@ def literal(text: str) -> str:
 hostile = st.lists(
     st.one_of(
         st.sampled_from(list("\\`*_{}[]()#+-.!|<>~&:@=;\"'/?%$^ 0123456789wW\t")),
-        st.sampled_from(["evil.com", "evil.com/login", "ｗｗｗ.evil.com", "www.", ".co.uk",
-                         "a@b.c", "http://x.y", "xn--80ak6aa92e.com", "ｅｖｉｌ.ｃｏｍ",
-                         "mailto:a@b.c", "ftp.evil.org"]),
+        st.sampled_from(
+            [
+                "evil.com",
+                "evil.com/login",
+                "ｗｗｗ.evil.com",
+                "www.",
+                ".co.uk",
+                "a@b.c",
+                "http://x.y",
+                "xn--80ak6aa92e.com",
+                "ｅｖｉｌ.ｃｏｍ",
+                "mailto:a@b.c",
+                "ftp.evil.org",
+            ]
+        ),
         # control characters are refused at input (see test_members), so not generated here
         st.characters(blacklist_categories=("Cs", "Cc")),
     ),
@@ -66,16 +78,17 @@ def test_escaped_text_stays_in_its_table_cell(who: str, what: str) -> None:
     cells = [t for t in tokens if t.type in ("td_open", "th_open")]
     assert len(cells) == 4  # no extra column
     body_cells = [t for t in tokens if t.type == "inline"][2:]
-    texts = ["".join(c.content for c in (cell.children or []) if c.type == "text")
-             for cell in body_cells]
-    assert [c.type for cell in body_cells for c in (cell.children or [])
-            if c.type != "text"] == []
+    texts = [
+        "".join(c.content for c in (cell.children or []) if c.type == "text") for cell in body_cells
+    ]
+    assert [c.type for cell in body_cells for c in (cell.children or []) if c.type != "text"] == []
     assert texts == [literal(what), literal(who)]
 
 
 @settings(max_examples=200)
-@given(hostile, st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs")),
-                        max_size=40))
+@given(
+    hostile, st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs")), max_size=40)
+)
 def test_links_cannot_be_broken_out_of(label: str, tail: str) -> None:
     url = "https://example.org/" + tail
     children = inline_children(f"- {link(label, url)} — 5 min")
@@ -97,19 +110,57 @@ def test_the_issue_example_is_literal() -> None:
 @pytest.fixture
 def hostile_group(run: CLI, tmp_path: Path) -> CLI:
     evil = "Eve | *bold* [x](http://e) <script>"
-    run("course", "add", "c", "Course *one* <b>", "--weekday", "tue", "--time", "18:00",
-        "--tz", "Europe/London", "--minutes", "120")
-    run("lecture", "add", "c", "1", "Intro | with [link](http://x)", "--minutes", "40",
-        "--url", "https://example.org/a)b<c>|d")
+    run(
+        "course",
+        "add",
+        "c",
+        "Course *one* <b>",
+        "--weekday",
+        "tue",
+        "--time",
+        "18:00",
+        "--tz",
+        "Europe/London",
+        "--minutes",
+        "120",
+    )
+    run(
+        "lecture",
+        "add",
+        "c",
+        "1",
+        "Intro | with [link](http://x)",
+        "--minutes",
+        "40",
+        "--url",
+        "https://example.org/a)b<c>|d",
+    )
     run("lecture", "add", "c", "2", "# Not a heading", "--minutes", "50")
-    run("lecture", "add", "c", "3", "Deployment & <u>monitoring</u>", "--minutes", "100",
-        "--url", "https://example.org/3")
+    run(
+        "lecture",
+        "add",
+        "c",
+        "3",
+        "Deployment & <u>monitoring</u>",
+        "--minutes",
+        "100",
+        "--url",
+        "https://example.org/3",
+    )
     run("lecture", "add", "c", "g", "Optional ~~guest~~", "--optional", "--minutes", "30")
     run("member", "add", evil)
     run("member", "add", "1. Not a list")
     run("session", "plan", "--from", "2026-11-03", "--weeks", "3")
-    run("talk", "add", "Eve", "Talk <img src=x onerror=alert(1)>", "--session", "1",
-        "--url", "https://example.org/t")
+    run(
+        "talk",
+        "add",
+        "Eve",
+        "Talk <img src=x onerror=alert(1)>",
+        "--session",
+        "1",
+        "--url",
+        "https://example.org/t",
+    )
     run("item", "add", "Do **this** & that @everyone", "--owner", "Eve")
     run("item", "add", "www.example.org homework", "--owner", "1. Not")
     run("attend", "1", "Eve")
@@ -119,14 +170,23 @@ def hostile_group(run: CLI, tmp_path: Path) -> CLI:
     return run
 
 
-def test_export_agenda_has_every_section_and_no_injection(hostile_group: CLI,
-                                                          tmp_path: Path) -> None:
+def test_export_agenda_has_every_section_and_no_injection(
+    hostile_group: CLI, tmp_path: Path
+) -> None:
     out = tmp_path / "agenda.md"
     hostile_group("export", "agenda", "-o", str(out))
     text = out.read_text()
-    for heading in ("# Course \\*one\\* \\<b\\> — session 2", "## Agenda", "## Watch beforehand",
-                    "## Optional", "## Talks", "## Open action items", "## Attendance",
-                    "## Vote for the next course", "## Next week"):
+    for heading in (
+        "# Course \\*one\\* \\<b\\> — session 2",
+        "## Agenda",
+        "## Watch beforehand",
+        "## Optional",
+        "## Talks",
+        "## Open action items",
+        "## Attendance",
+        "## Vote for the next course",
+        "## Next week",
+    ):
         assert heading in text, heading
     assert "(00:00 UTC)" not in text and "(18:00 UTC)" in text  # 10 Nov: GMT
     assert "postponed from session 1" in text
@@ -140,8 +200,13 @@ def test_export_agenda_has_every_section_and_no_injection(hostile_group: CLI,
     rows = [t for t in tokens if t.type == "tr_open"]
     cells = [t for t in tokens if t.type == "td_open"]
     assert len(cells) == 4 * (len(rows) - 1)  # no row grew an extra column
-    links = [c.attrs["href"] for t in tokens if t.type == "inline"
-             for c in (t.children or []) if c.type == "link_open"]
+    links = [
+        c.attrs["href"]
+        for t in tokens
+        if t.type == "inline"
+        for c in (t.children or [])
+        if c.type == "link_open"
+    ]
     assert all(str(h).startswith("https://example.org/") for h in links)
     html = GFM.render(text)
     assert "<script" not in html and "<img" not in html and "<em>" not in html
@@ -154,12 +219,28 @@ def test_export_agenda_to_stdout(hostile_group: CLI) -> None:
 
 def test_agenda_json_is_the_single_source(hostile_group: CLI) -> None:
     view: dict[str, Any] = hostile_group.json("agenda")
-    assert {"session", "entries", "optional_lectures", "action_items", "not_fitting",
-            "over_by_minutes"} <= set(view)
-    assert {"course", "number", "status", "minutes", "timezone", "starts_at",
-            "local_start"} <= set(view["session"])
-    entry_keys = {"kind", "start", "minutes", "title", "lecture", "part", "optional",
-                  "presenter", "talk_id", "postponed"}
+    assert {
+        "session",
+        "entries",
+        "optional_lectures",
+        "action_items",
+        "not_fitting",
+        "over_by_minutes",
+    } <= set(view)
+    assert {"course", "number", "status", "minutes", "timezone", "starts_at", "local_start"} <= set(
+        view["session"]
+    )
+    entry_keys = {
+        "kind",
+        "start",
+        "minutes",
+        "title",
+        "lecture",
+        "part",
+        "optional",
+        "presenter",
+        "talk_id",
+        "postponed",
+    }
     assert all(entry_keys <= set(e) for e in view["entries"])
-    assert all({"id", "text", "owner", "carried", "status"} <= set(i)
-               for i in view["action_items"])
+    assert all({"id", "text", "owner", "carried", "status"} <= set(i) for i in view["action_items"])

@@ -12,12 +12,26 @@ from tests.conftest import CLI
 
 
 def test_member_round_trip(run: CLI) -> None:
-    run("member", "add", "Ada Lovelace", "--email", "Ada@Example.org", "--handle", "@ada",
-        "--tz", "Europe/London")
-    assert run.json("member", "list") == [{
-        "name": "Ada Lovelace", "email": "ada@example.org", "handle": "ada",
-        "timezone": "Europe/London", "active": True,
-    }]
+    run(
+        "member",
+        "add",
+        "Ada Lovelace",
+        "--email",
+        "Ada@Example.org",
+        "--handle",
+        "@ada",
+        "--tz",
+        "Europe/London",
+    )
+    assert run.json("member", "list") == [
+        {
+            "name": "Ada Lovelace",
+            "email": "ada@example.org",
+            "handle": "ada",
+            "timezone": "Europe/London",
+            "active": True,
+        }
+    ]
     run("member", "edit", "ada", "--tz", "Asia/Kolkata", "--name", "Ada King")
     shown = run.json("member", "show", "@ada")
     assert shown["name"] == "Ada King" and shown["timezone"] == "Asia/Kolkata"
@@ -36,9 +50,11 @@ def test_member_references(run: CLI) -> None:
     result = run("member", "show", "a", code=1)
     assert result.stderr == "Error: 'a' is ambiguous: it could be Ada Lovelace, Alan Turing\n"
     assert run("member", "show", "zed", code=1).stderr == (
-        "Error: no member 'zed'; see 'studygroup member list'\n")
+        "Error: no member 'zed'; see 'studygroup member list'\n"
+    )
     assert run("member", "show", "@nobody", code=1).stderr == (
-        "Error: no member with handle '@nobody'\n")
+        "Error: no member with handle '@nobody'\n"
+    )
 
 
 def test_prefix_with_like_wildcards_is_literal(run: CLI) -> None:
@@ -52,27 +68,45 @@ def test_prefix_with_like_wildcards_is_literal(run: CLI) -> None:
     ("args", "message"),
     [
         (["member", "add", "ada lovelace"], "Error: a member named 'ada lovelace' already exists"),
-        (["member", "add", "Eve", "--email", "ADA@example.org"],
-         "Error: the email 'ada@example.org' already belongs to Ada Lovelace"),
-        (["member", "add", "Eve", "--handle", "ada"],
-         "Error: the handle @ada already belongs to Ada Lovelace"),
-        (["member", "add", "Eve\nMallory"],
-         "Error: member name must not contain control characters or line breaks"),
-        (["member", "add", "Eve\rX"],
-         "Error: member name must not contain control characters or line breaks"),
-        (["member", "add", "Eve\x00"],
-         "Error: member name must not contain control characters or line breaks"),
-        (["member", "add", "Eve\u2028X"],
-         "Error: member name must not contain control characters or line breaks"),
+        (
+            ["member", "add", "Eve", "--email", "ADA@example.org"],
+            "Error: the email 'ada@example.org' already belongs to Ada Lovelace",
+        ),
+        (
+            ["member", "add", "Eve", "--handle", "ada"],
+            "Error: the handle @ada already belongs to Ada Lovelace",
+        ),
+        (
+            ["member", "add", "Eve\nMallory"],
+            "Error: member name must not contain control characters or line breaks",
+        ),
+        (
+            ["member", "add", "Eve\rX"],
+            "Error: member name must not contain control characters or line breaks",
+        ),
+        (
+            ["member", "add", "Eve\x00"],
+            "Error: member name must not contain control characters or line breaks",
+        ),
+        (
+            ["member", "add", "Eve\u2028X"],
+            "Error: member name must not contain control characters or line breaks",
+        ),
         (["member", "add", "   "], "Error: member name must not be empty"),
         (["member", "add", "@eve"], "Error: member name '@eve' must not start with '@'"),
-        (["member", "add", "Eve", "--email", "not-an-email"],
-         "Error: invalid email address 'not-an-email'"),
-        (["member", "add", "Eve", "--email", "eve@example.org\r\nBcc: x@y.z"],
-         "Error: invalid email address"),
+        (
+            ["member", "add", "Eve", "--email", "not-an-email"],
+            "Error: invalid email address 'not-an-email'",
+        ),
+        (
+            ["member", "add", "Eve", "--email", "eve@example.org\r\nBcc: x@y.z"],
+            "Error: invalid email address",
+        ),
         (["member", "add", "Eve", "--handle", "e ve"], "Error: invalid chat handle 'e ve'"),
-        (["member", "edit", "Ada", "--name", "Alan"],
-         "Error: a member named 'Alan' already exists"),
+        (
+            ["member", "edit", "Ada", "--name", "Alan"],
+            "Error: a member named 'Alan' already exists",
+        ),
     ],
 )
 def test_bad_member_input_writes_nothing(
@@ -116,8 +150,12 @@ def test_member_import_updates_and_never_duplicates(run: CLI, tmp_path: Path) ->
     path = tmp_path / "m.csv"
     path.write_text(MEMBERS)
     assert "imported 3 new and 0 updated" in run("member", "import", str(path)).stderr
-    path.write_text(MEMBERS.replace("Europe/London", "Asia/Tokyo").replace(
-        "Grace Hopper,grace@", "GRACE HOPPER,grace@") + "Linus,,,\n")
+    path.write_text(
+        MEMBERS.replace("Europe/London", "Asia/Tokyo").replace(
+            "Grace Hopper,grace@", "GRACE HOPPER,grace@"
+        )
+        + "Linus,,,\n"
+    )
     assert "imported 1 new and 3 updated" in run("member", "import", str(path)).stderr
     members = {m["name"]: m for m in run.json("member", "list")}
     assert sorted(members) == ["Ada Lovelace", "GRACE HOPPER", "Linus", "Priya"]

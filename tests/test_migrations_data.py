@@ -12,26 +12,54 @@ from studygroup.store.location import resolve
 from tests.conftest import CLI
 
 FIRST = "20261122_01"
-FIRST_TABLES = ["courses", "lectures", "members", "sessions", "agenda_entries", "talks",
-                "attendance", "action_items", "rollovers", "rollover_moves", "reminders"]
+FIRST_TABLES = [
+    "courses",
+    "lectures",
+    "members",
+    "sessions",
+    "agenda_entries",
+    "talks",
+    "attendance",
+    "action_items",
+    "rollovers",
+    "rollover_moves",
+    "reminders",
+]
 
 
 def rows(engine: sa.Engine) -> dict[str, list[dict[str, Any]]]:
     with engine.connect() as conn:
-        return {t: sorted((dict(r._mapping) for r in conn.execute(
-            sa.text(f'SELECT * FROM "{t}"'))), key=repr) for t in FIRST_TABLES}
+        return {
+            t: sorted(
+                (dict(r._mapping) for r in conn.execute(sa.text(f'SELECT * FROM "{t}"'))), key=repr
+            )
+            for t in FIRST_TABLES
+        }
 
 
-def as_at_first(after: dict[str, list[dict[str, Any]]],
-                before: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+def as_at_first(
+    after: dict[str, list[dict[str, Any]]], before: dict[str, list[dict[str, Any]]]
+) -> dict[str, list[dict[str, Any]]]:
     """The rows after the upgrade, restricted to the columns the first revision had (later
     revisions add columns; every value that was there must still be there)."""
     return {t: [{c: r[c] for c in before[t][0]} for r in after[t]] for t in after}
 
 
 def test_every_row_survives_the_upgrade(run: CLI, db: str, tmp_path: Path) -> None:
-    run("course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00", "--tz",
-        "Europe/London", "--url", "https://example.org")
+    run(
+        "course",
+        "add",
+        "c",
+        "Course",
+        "--weekday",
+        "tue",
+        "--time",
+        "18:00",
+        "--tz",
+        "Europe/London",
+        "--url",
+        "https://example.org",
+    )
     run("lecture", "add", "c", "1", "One", "--minutes", "60")
     run("lecture", "add", "c", "2", "Two", "--minutes", "150", "--optional")
     run("member", "add", "Ada", "--email", "ada@example.org", "--tz", "Asia/Kolkata")

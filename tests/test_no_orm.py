@@ -34,12 +34,15 @@ def _leaves() -> set[str]:
 
 
 def test_no_module_imports_the_orm() -> None:
-    importing = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
-                 if re.search(r"^\s*(from|import) sqlalchemy\.orm\b", p.read_text(), re.M)]
+    importing = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if re.search(r"^\s*(from|import) sqlalchemy\.orm\b", p.read_text(), re.M)
+    ]
     assert importing == []
 
 
-DRIVER = r'''
+DRIVER = r"""
 import contextlib, io, json, sys
 from studygroup.cli import main
 
@@ -72,7 +75,7 @@ for step in json.loads(sys.argv[1]):
         ran.add("agenda remove")
 print("RAN", json.dumps(sorted(ran)), file=sys.stderr)
 print("ORM", "sqlalchemy.orm" in sys.modules, file=sys.stderr)
-'''
+"""
 
 
 def test_no_command_loads_the_orm(tmp_path: Path) -> None:
@@ -86,16 +89,47 @@ def test_no_command_loads_the_orm(tmp_path: Path) -> None:
     moved = (date.today() + timedelta(weeks=2, days=8)).isoformat()
     steps: list[tuple[str, list[str], str | None]] = [
         ("init", ["init"], None),
-        ("course add", ["course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00",
-                        "--tz", "Europe/London"], None),
-        ("course add", ["course", "add", "x", "Mistake", "--weekday", "tue", "--time",
-                        "18:00", "--tz", "Europe/London"], None),
+        (
+            "course add",
+            [
+                "course",
+                "add",
+                "c",
+                "Course",
+                "--weekday",
+                "tue",
+                "--time",
+                "18:00",
+                "--tz",
+                "Europe/London",
+            ],
+            None,
+        ),
+        (
+            "course add",
+            [
+                "course",
+                "add",
+                "x",
+                "Mistake",
+                "--weekday",
+                "tue",
+                "--time",
+                "18:00",
+                "--tz",
+                "Europe/London",
+            ],
+            None,
+        ),
         ("course delete", ["course", "delete", "x", "--force"], "y\n"),
         ("course list", ["course", "list"], None),
         ("course edit", ["course", "edit", "c", "--pace", "100"], None),
         ("course import", ["course", "import", "c", str(syllabus)], None),
-        ("lecture add", ["lecture", "add", "c", "9", "Guest", "--optional", "--minutes", "30"],
-         None),
+        (
+            "lecture add",
+            ["lecture", "add", "c", "9", "Guest", "--optional", "--minutes", "30"],
+            None,
+        ),
         ("lecture add", ["lecture", "add", "c", "99", "Oops"], None),
         ("lecture delete", ["lecture", "delete", "c", "99", "--force"], "y\n"),
         ("lecture edit", ["lecture", "edit", "c", "9", "--title", "Guest talk"], None),
@@ -161,11 +195,15 @@ def test_no_command_loads_the_orm(tmp_path: Path) -> None:
         ("db upgrade", ["db", "upgrade"], None),
         ("demo", ["--db", str(tmp_path / "demo.db"), "demo"], None),
     ]
-    result = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(steps)],
-                            capture_output=True, text=True,
-                            env={**os.environ, "STUDYGROUP_DB": str(db)})
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps(steps)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "STUDYGROUP_DB": str(db)},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    ran = json.loads(next(line for line in result.stderr.splitlines()
-                          if line.startswith("RAN "))[4:])
+    ran = json.loads(
+        next(line for line in result.stderr.splitlines() if line.startswith("RAN "))[4:]
+    )
     assert set(ran) == _leaves(), "a command is missing from this test"
     assert "ORM False" in result.stderr

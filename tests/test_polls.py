@@ -13,35 +13,68 @@ from tests.conftest import CLI
 
 @pytest.fixture
 def poll(run: CLI, tmp_path: Path) -> CLI:
-    run("course", "add", "fsdl", "FSDL", "--weekday", "tue", "--time", "18:00", "--tz",
-        "Europe/London")
+    run(
+        "course",
+        "add",
+        "fsdl",
+        "FSDL",
+        "--weekday",
+        "tue",
+        "--time",
+        "18:00",
+        "--tz",
+        "Europe/London",
+    )
     run("session", "plan", "--from", "2026-12-01")
     for name in ("Ada", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal", "Ivy"):
         run("member", "add", name)
     syllabus = tmp_path / "fastai.csv"
-    syllabus.write_text("label,title,kind,minutes,optional,url\n1,Stable diffusion,lecture,"
-                        "120,no,https://course.fast.ai/1\n2,Deep dive,lecture,,yes,\n")
+    syllabus.write_text(
+        "label,title,kind,minutes,optional,url\n1,Stable diffusion,lecture,"
+        "120,no,https://course.fast.ai/1\n2,Deep dive,lecture,,yes,\n"
+    )
     run("poll", "create", "What next?", "--closes", "2099-12-31")
     run("poll", "add-option", "1", "Secure and private AI")
     run("poll", "add-option", "1", "Advanced NLP with spaCy", "--url", "https://course.spacy.io")
-    run("poll", "add-option", "1", "fast.ai part 2", "--lectures", str(syllabus),
-        "--url", "https://course.fast.ai")
+    run(
+        "poll",
+        "add-option",
+        "1",
+        "fast.ai part 2",
+        "--lectures",
+        str(syllabus),
+        "--url",
+        "https://course.fast.ai",
+    )
     return run
 
 
 def test_poll_round_trip(poll: CLI) -> None:
-    ballots = {"Ada": ["1", "3"], "Bob": ["1", "3"], "Cy": ["1"], "Dee": ["1", "2"],
-               "Eve": ["2", "3"], "Fay": ["2", "3"], "Gus": ["2", "3"], "Hal": ["3", "2"],
-               "Ivy": ["3", "2"]}
+    ballots = {
+        "Ada": ["1", "3"],
+        "Bob": ["1", "3"],
+        "Cy": ["1"],
+        "Dee": ["1", "2"],
+        "Eve": ["2", "3"],
+        "Fay": ["2", "3"],
+        "Gus": ["2", "3"],
+        "Hal": ["3", "2"],
+        "Ivy": ["3", "2"],
+    }
     for name, ranking in ballots.items():
         poll("poll", "vote", "1", name, *ranking)
     result: dict[str, Any] = poll.json("poll", "result", "1", "--min-members", "3")
-    assert result["first_preferences"] == {"Secure and private AI": 4,
-                                           "Advanced NLP with spaCy": 3, "fast.ai part 2": 2}
+    assert result["first_preferences"] == {
+        "Secure and private AI": 4,
+        "Advanced NLP with spaCy": 3,
+        "fast.ai part 2": 2,
+    }
     assert result["rounds"][0]["eliminated"] == "fast.ai part 2"
     assert result["winner"] == "Advanced NLP with spaCy"  # the first-preference leader loses
     assert [g["option"] for g in result["parallel_groups"]] == [
-        "Secure and private AI", "Advanced NLP with spaCy"]
+        "Secure and private AI",
+        "Advanced NLP with spaCy",
+    ]
     text = poll("poll", "result", "1").stdout
     assert "winner (instant runoff): Advanced NLP with spaCy" in text
     shown = poll.json("poll", "show", "1")
@@ -62,15 +95,20 @@ def test_vote_errors_write_nothing(poll: CLI, snapshot: Any) -> None:
     poll("poll", "add-option", "1", "Advanced Rust")
     before = snapshot()
     assert poll("poll", "vote", "1", "Ivy", "1", code=1).stderr == (
-        "Error: Ivy is archived and cannot vote\n")
+        "Error: Ivy is archived and cannot vote\n"
+    )
     assert poll("poll", "vote", "1", "Ada", "1", "1", code=1).stderr == (
-        "Error: option 'Secure and private AI' is ranked twice\n")
+        "Error: option 'Secure and private AI' is ranked twice\n"
+    )
     assert poll("poll", "vote", "1", "Ada", "9", code=1).stderr == (
-        "Error: poll 1 has no option 9\n")
+        "Error: poll 1 has no option 9\n"
+    )
     assert poll("poll", "vote", "1", "Ada", "adv", code=1).stderr == (
-        "Error: 'adv' is ambiguous: it could be Advanced NLP with spaCy, Advanced Rust\n")
+        "Error: 'adv' is ambiguous: it could be Advanced NLP with spaCy, Advanced Rust\n"
+    )
     assert poll("poll", "vote", "7", "Ada", "1", code=1).stderr == (
-        "Error: no poll 7; see 'studygroup poll list'\n")
+        "Error: no poll 7; see 'studygroup poll list'\n"
+    )
     assert snapshot() == before
 
 
@@ -79,17 +117,33 @@ def test_a_closed_poll_refuses_votes_and_becomes_a_course(poll: CLI) -> None:
         poll("poll", "vote", "1", name, "3", "1")
     poll("poll", "vote", "1", "Cy", "1")
     assert "## Vote for the next course" in poll("export", "agenda").stdout
-    poll("poll", "close", "1", "--create-course", "fastai2", "--weekday", "thu", "--time",
-         "19:00", "--tz", "America/New_York")
+    poll(
+        "poll",
+        "close",
+        "1",
+        "--create-course",
+        "fastai2",
+        "--weekday",
+        "thu",
+        "--time",
+        "19:00",
+        "--tz",
+        "America/New_York",
+    )
     assert poll("poll", "vote", "1", "Dee", "1", code=1).stderr == "Error: poll 1 is closed\n"
     course = poll.json("course", "show", "fastai2")
     assert (course["title"], course["url"], course["weekday"], course["time"]) == (
-        "fast.ai part 2", "https://course.fast.ai", "Thursday", "19:00")
+        "fast.ai part 2",
+        "https://course.fast.ai",
+        "Thursday",
+        "19:00",
+    )
     assert [(x["label"], x["minutes"], x["optional"]) for x in course["lectures"]] == [
-        ("1", 120, False), ("2", None, True)]
+        ("1", 120, False),
+        ("2", None, True),
+    ]
     assert [o["won"] for o in poll.json("poll", "show", "1")["options"]] == [False, False, True]
-    assert "Vote for the next course" not in poll("export", "agenda", "--course",
-                                                  "fsdl").stdout
+    assert "Vote for the next course" not in poll("export", "agenda", "--course", "fsdl").stdout
     assert poll("poll", "close", "1", code=1).stderr == "Error: poll 1 is closed\n"
 
 
@@ -98,14 +152,17 @@ def test_voting_after_the_closing_date_is_refused(run: CLI) -> None:
     run("poll", "create", "Old", "--closes", "2020-01-01")
     run("poll", "add-option", "1", "X")
     assert run("poll", "vote", "1", "Ada", "1", code=1).stderr == (
-        "Error: voting in poll 1 closed on 2020-01-01\n")
+        "Error: voting in poll 1 closed on 2020-01-01\n"
+    )
 
 
 def test_closing_without_votes_is_refused(poll: CLI) -> None:
     assert poll("poll", "close", "1", code=1).stderr == (
-        "Error: poll 1 has no votes yet; nothing decides a winner\n")
+        "Error: poll 1 has no votes yet; nothing decides a winner\n"
+    )
     assert poll("poll", "close", "1", "--weekday", "mon", code=2).stderr.endswith(
-        "Error: --weekday, --time and --tz go with --create-course\n")
+        "Error: --weekday, --time and --tz go with --create-course\n"
+    )
 
 
 def test_poll_list_reads_in_a_fixed_number_of_statements(poll: CLI) -> None:

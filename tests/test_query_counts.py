@@ -44,14 +44,24 @@ def sized(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         backend.cleanup(target)
 
 
-HOT = [["agenda"], ["item", "list", "--open"], ["stats"], ["export", "agenda"], ["remind"],
-       ["talk", "list"], ["attendance", "last"], ["course", "show", "course-01"],
-       ["session", "list", "--all"], ["export", "ics"]]
+HOT = [
+    ["agenda"],
+    ["item", "list", "--open"],
+    ["stats"],
+    ["export", "agenda"],
+    ["remind"],
+    ["talk", "list"],
+    ["attendance", "last"],
+    ["course", "show", "course-01"],
+    ["session", "list", "--all"],
+    ["export", "ics"],
+]
 
 
 @pytest.mark.parametrize("args", HOT, ids=" ".join)
-def test_statement_count_does_not_grow_with_history(sized: dict[str, str], counter: Counter,
-                                                    args: list[str]) -> None:
+def test_statement_count_does_not_grow_with_history(
+    sized: dict[str, str], counter: Counter, args: list[str]
+) -> None:
     counts = {}
     for name, target in sized.items():
         counter.statements = 0

@@ -51,4 +51,4 @@ def test_setup_commands_match_ci() -> None:
     assert ".venv/bin/pip install '.[test]' && .venv/bin/pytest" in text
     ci = (ROOT / ".ci" / "run").read_text()
     assert ".venv/bin/pip install --quiet '.[test]'" in ci and "\n.venv/bin/pytest\n" in ci
-    assert "studygroup\" demo --force" in ci
+    assert 'studygroup" demo --force' in ci

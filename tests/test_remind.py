@@ -26,8 +26,9 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.refuse = refuse or set()
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: Any) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
         if address in self.refuse:
             return "550 5.1.1 no such mailbox"
         envelope.rcpt_tos.append(address)
@@ -57,9 +58,12 @@ def smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
     inbox = Inbox(refuse={"bob@example.org"})
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    env = {"STUDYGROUP_SMTP_HOST": "127.0.0.1", "STUDYGROUP_SMTP_PORT": str(controller.port),
-           "STUDYGROUP_SMTP_FROM": "Study group <group@example.org>",
-           "STUDYGROUP_SMTP_STARTTLS": "0"}
+    env = {
+        "STUDYGROUP_SMTP_HOST": "127.0.0.1",
+        "STUDYGROUP_SMTP_PORT": str(controller.port),
+        "STUDYGROUP_SMTP_FROM": "Study group <group@example.org>",
+        "STUDYGROUP_SMTP_STARTTLS": "0",
+    }
     yield inbox, env
     controller.stop()
 
@@ -67,19 +71,45 @@ def smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
 @pytest.fixture
 def group(run: CLI) -> CLI:
     # 27 Oct 2026: the UK is back on GMT (since 25 Oct), New York is still on EDT (until 1 Nov)
-    run("course", "add", "fsdl", "Full Stack Deep Learning", "--weekday", "tue", "--time",
-        "18:00", "--tz", "Europe/London")
-    run("lecture", "add", "fsdl", "5", "Deployment", "--minutes", "75",
-        "--url", "https://example.org/5")
+    run(
+        "course",
+        "add",
+        "fsdl",
+        "Full Stack Deep Learning",
+        "--weekday",
+        "tue",
+        "--time",
+        "18:00",
+        "--tz",
+        "Europe/London",
+    )
+    run(
+        "lecture",
+        "add",
+        "fsdl",
+        "5",
+        "Deployment",
+        "--minutes",
+        "75",
+        "--url",
+        "https://example.org/5",
+    )
     run("member", "add", "Ada Lovelace", "--email", "ada@example.org", "--tz", "Europe/London")
-    run("member", "add", "Grace Hopper", "--email", "grace@example.org",
-        "--tz", "America/New_York")
+    run("member", "add", "Grace Hopper", "--email", "grace@example.org", "--tz", "America/New_York")
     run("member", "add", "Priya Raman", "--email", "priya@example.org", "--tz", "Asia/Kolkata")
     run("member", "add", "Bob Kahn", "--email", "bob@example.org")
     run("member", "add", "No Mail")
     run("session", "plan", "--from", "2026-10-27")
-    run("talk", "add", "Grace", "Transformers in twenty minutes", "--minutes", "20",
-        "--session", "next")
+    run(
+        "talk",
+        "add",
+        "Grace",
+        "Transformers in twenty minutes",
+        "--minutes",
+        "20",
+        "--session",
+        "next",
+    )
     run("item", "add", "Finish labs 6-7", "--owner", "Priya")
     return run
 
@@ -89,18 +119,21 @@ def test_reminders_arrive_in_each_members_time_and_never_twice(
 ) -> None:
     inbox, env = smtp
     result = group("remind", "--send", env=env, code=1)
-    assert result.stderr.splitlines()[-1].startswith(
-        "Error: reminders failed for Bob Kahn (")
+    assert result.stderr.splitlines()[-1].startswith("Error: reminders failed for Bob Kahn (")
     assert "no such mailbox" in result.stderr
     bodies = inbox.bodies()
-    assert sorted(bodies) == ["Ada Lovelace <ada@example.org>",
-                              "Grace Hopper <grace@example.org>",
-                              "Priya Raman <priya@example.org>"]
+    assert sorted(bodies) == [
+        "Ada Lovelace <ada@example.org>",
+        "Grace Hopper <grace@example.org>",
+        "Priya Raman <priya@example.org>",
+    ]
     assert "Tue 27 Oct 18:00 London\n" in bodies["Ada Lovelace <ada@example.org>"]
     grace = bodies["Grace Hopper <grace@example.org>"]
     assert "Tue 27 Oct 18:00 London — 14:00 your time (America/New_York)" in grace
-    assert ('You present "Transformers in twenty minutes" (20 min) at Tue 27 Oct 18:20 '
-            "London — 14:20 your time (America/New_York)") in grace
+    assert (
+        'You present "Transformers in twenty minutes" (20 min) at Tue 27 Oct 18:20 '
+        "London — 14:20 your time (America/New_York)"
+    ) in grace
     priya = bodies["Priya Raman <priya@example.org>"]
     assert "Tue 27 Oct 18:00 London — 23:30 your time (Asia/Kolkata)" in priya
     assert "Finish labs 6-7" in priya
@@ -111,15 +144,20 @@ def test_reminders_arrive_in_each_members_time_and_never_twice(
     # a second run sends nothing new (Bob is tried again and still fails)
     second = group("remind", "--send", "--json", env=env, code=1)
     statuses = {r["member"]: r["status"] for r in json.loads(second.stdout)["reminders"]}
-    assert statuses == {"Ada Lovelace": "already sent", "Bob Kahn": "failed",
-                        "Grace Hopper": "already sent", "Priya Raman": "already sent"}
+    assert statuses == {
+        "Ada Lovelace": "already sent",
+        "Bob Kahn": "failed",
+        "Grace Hopper": "already sent",
+        "Priya Raman": "already sent",
+    }
     assert len(inbox.messages) == 3
     group("remind", "--send", "--force", "--member", "ada", env=env)
     assert len(inbox.messages) == 4
 
 
-def test_a_members_offset_changing_on_another_date(group: CLI,
-                                                   smtp: tuple[Inbox, dict[str, str]]) -> None:
+def test_a_members_offset_changing_on_another_date(
+    group: CLI, smtp: tuple[Inbox, dict[str, str]]
+) -> None:
     inbox, env = smtp
     group("session", "plan", "--from", "2026-11-03")  # both on standard time now
     group("remind", "2", "--send", "--member", "grace", env=env)
@@ -127,8 +165,9 @@ def test_a_members_offset_changing_on_another_date(group: CLI,
     assert "Tue 03 Nov 18:00 London — 13:00 your time (America/New_York)" in grace
 
 
-def test_dry_run_prints_and_sends_nothing(group: CLI, smtp: tuple[Inbox, dict[str, str]],
-                                          snapshot: Any) -> None:
+def test_dry_run_prints_and_sends_nothing(
+    group: CLI, smtp: tuple[Inbox, dict[str, str]], snapshot: Any
+) -> None:
     inbox, env = smtp
     before = snapshot()
     result = group("remind", env=env)
@@ -152,7 +191,8 @@ def test_outbox_writes_private_eml_files(group: CLI, tmp_path: Path) -> None:
 def test_smtp_settings_come_from_the_environment(group: CLI) -> None:
     result = group("remind", "--send", env={"STUDYGROUP_SMTP_HOST": ""}, code=1)
     assert result.stderr == (
-        "Error: set STUDYGROUP_SMTP_HOST (and STUDYGROUP_SMTP_FROM) to send mail\n")
+        "Error: set STUDYGROUP_SMTP_HOST (and STUDYGROUP_SMTP_FROM) to send mail\n"
+    )
 
 
 def test_starttls_verifies_the_certificate(group: CLI, tmp_path: Path) -> None:
@@ -163,14 +203,23 @@ def test_starttls_verifies_the_certificate(group: CLI, tmp_path: Path) -> None:
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(server_context)
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
-                            tls_context=server_context,
-                            require_starttls=True, server_hostname="localhost")
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=server_context,
+        require_starttls=True,
+        server_hostname="localhost",
+    )
     controller.start()
     try:
-        env = {"STUDYGROUP_SMTP_HOST": "localhost", "STUDYGROUP_SMTP_PORT": str(controller.port),
-               "STUDYGROUP_SMTP_FROM": "group@example.org", "STUDYGROUP_SMTP_USER": "org",
-               "STUDYGROUP_SMTP_PASSWORD": "hunter2"}
+        env = {
+            "STUDYGROUP_SMTP_HOST": "localhost",
+            "STUDYGROUP_SMTP_PORT": str(controller.port),
+            "STUDYGROUP_SMTP_FROM": "group@example.org",
+            "STUDYGROUP_SMTP_USER": "org",
+            "STUDYGROUP_SMTP_PASSWORD": "hunter2",
+        }
         refused = group("remind", "--send", env=env, code=1)
         assert "certificate verify failed" in refused.stderr
         assert "hunter2" not in refused.output
@@ -216,7 +265,5 @@ def test_webhook_gets_the_markdown_agenda_once(group: CLI, webhook: str) -> None
     assert text.startswith("# Full Stack Deep Learning — session 1")
     group("remind", "--send", "--webhook", url, "--webhook-only")
     assert len(Hook.received) == 1  # never twice
-    failing = group("remind", "--send", "--webhook", webhook + "/fail", "--webhook-only",
-                    code=1)
-    assert "Error: reminders failed for webhook (the webhook answered HTTP 500)" in (
-        failing.stderr)
+    failing = group("remind", "--send", "--webhook", webhook + "/fail", "--webhook-only", code=1)
+    assert "Error: reminders failed for webhook (the webhook answered HTTP 500)" in (failing.stderr)

@@ -43,8 +43,12 @@ def inbox() -> Iterator[tuple[SlowInbox, dict[str, str]]]:
     box = SlowInbox()
     controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
-    env = {"STUDYGROUP_SMTP_HOST": "127.0.0.1", "STUDYGROUP_SMTP_PORT": str(controller.port),
-           "STUDYGROUP_SMTP_FROM": "group@example.org", "STUDYGROUP_SMTP_STARTTLS": "0"}
+    env = {
+        "STUDYGROUP_SMTP_HOST": "127.0.0.1",
+        "STUDYGROUP_SMTP_PORT": str(controller.port),
+        "STUDYGROUP_SMTP_FROM": "group@example.org",
+        "STUDYGROUP_SMTP_STARTTLS": "0",
+    }
     yield box, env
     controller.stop()
 
@@ -60,8 +64,13 @@ def group(run: CLI) -> CLI:
 
 
 def remind(db: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SCRIPT, "remind", *args], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "STUDYGROUP_DB": db, **env})
+    return subprocess.run(
+        [SCRIPT, "remind", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "STUDYGROUP_DB": db, **env},
+    )
 
 
 def statuses(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
@@ -69,24 +78,34 @@ def statuses(result: subprocess.CompletedProcess[str]) -> dict[str, str]:
 
 
 def test_concurrent_remind_runs_send_each_reminder_once(
-        group: CLI, db: str, inbox: tuple[SlowInbox, dict[str, str]]) -> None:
+    group: CLI, db: str, inbox: tuple[SlowInbox, dict[str, str]]
+) -> None:
     box, env = inbox
     full = {**os.environ, "STUDYGROUP_DB": db, **env}
-    runs = [subprocess.Popen([SCRIPT, "remind", "--send", "--json"], env=full,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [SCRIPT, "remind", "--send", "--json"],
+            env=full,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0], [o[1] for o in outputs]
     assert len(box.messages) == MEMBERS
     assert sorted(str(m["To"]) for m in box.messages) == sorted(
-        f"Member {n:02d} <m{n}@example.org>" for n in range(MEMBERS))
+        f"Member {n:02d} <m{n}@example.org>" for n in range(MEMBERS)
+    )
     every = [json.loads(out)["reminders"] for out, _ in outputs]
     sent = sum(1 for rs in every for r in rs if r["status"] == "sent")
     assert sent == MEMBERS  # the other runs found them already sent
 
 
 def test_a_kill_between_send_and_confirmation_is_unconfirmed_never_resent(
-        group: CLI, db: str, inbox: tuple[SlowInbox, dict[str, str]]) -> None:
+    group: CLI, db: str, inbox: tuple[SlowInbox, dict[str, str]]
+) -> None:
     box, env = inbox
     killed = remind(db, "--send", env={**env, "STUDYGROUP_TEST_CRASH_AT": "remind-after-send"})
     assert killed.returncode == -signal.SIGKILL
@@ -98,8 +117,7 @@ def test_a_kill_between_send_and_confirmation_is_unconfirmed_never_resent(
     # every claim of the killed run is unconfirmed: it may or may not have gone out
     assert set(seen.values()) == {"unconfirmed"} and len(seen) == MEMBERS
     assert len(box.messages) == 1  # nothing sent twice
-    assert again.stderr.strip().splitlines()[-1].startswith(
-        f"Error: {MEMBERS} unconfirmed (")
+    assert again.stderr.strip().splitlines()[-1].startswith(f"Error: {MEMBERS} unconfirmed (")
     assert "check the mail log" in again.stderr
     forced = remind(db, "--send", "--force", "--member", first, "--json", env=env)
     assert forced.returncode == 0, forced.stderr
@@ -107,9 +125,9 @@ def test_a_kill_between_send_and_confirmation_is_unconfirmed_never_resent(
     assert len(box.messages) == 2
 
 
-def test_a_busy_log_never_stops_the_batch(group: CLI, db: str,
-                                          inbox: tuple[SlowInbox, dict[str, str]],
-                                          sqlite_only: None) -> None:
+def test_a_busy_log_never_stops_the_batch(
+    group: CLI, db: str, inbox: tuple[SlowInbox, dict[str, str]], sqlite_only: None
+) -> None:
     box, env = inbox
     holding = threading.Event()
 
@@ -121,12 +139,12 @@ def test_a_busy_log_never_stops_the_batch(group: CLI, db: str,
             time.sleep(3)
             conn.execute("ROLLBACK")
             conn.close()
+
         threading.Thread(target=hold, daemon=True).start()
         holding.wait(5)
 
     box.on_first = hold_the_write_lock
-    result = remind(db, "--send", "--json",
-                    env={**env, "STUDYGROUP_BUSY_TIMEOUT_MS": "300"})
+    result = remind(db, "--send", "--json", env={**env, "STUDYGROUP_BUSY_TIMEOUT_MS": "300"})
     assert len(box.messages) == MEMBERS  # nobody was left out
     seen = statuses(result)
     assert len(seen) == MEMBERS
@@ -137,8 +155,9 @@ def test_a_busy_log_never_stops_the_batch(group: CLI, db: str,
     assert set(statuses(rerun).values()) <= {"already sent", "unconfirmed"}
 
 
-def test_outbox_and_smtp_are_logged_apart(group: CLI, db: str, tmp_path: Path,
-                                          inbox: tuple[SlowInbox, dict[str, str]]) -> None:
+def test_outbox_and_smtp_are_logged_apart(
+    group: CLI, db: str, tmp_path: Path, inbox: tuple[SlowInbox, dict[str, str]]
+) -> None:
     box, env = inbox
     first, second = tmp_path / "out1", tmp_path / "new" / "out2"
     group("remind", "--outbox", str(first), "--member", "Member 00")
@@ -159,6 +178,8 @@ def test_an_archived_member_gets_no_reminder(group: CLI, snapshot: Any) -> None:
     group("member", "archive", "Member 03")
     before = snapshot()
     result = group("remind", "--member", "Member 03", code=1)
-    assert result.stderr == ("Error: Member 03 is archived and gets no reminders "
-                             "(restore them with 'studygroup member restore')\n")
+    assert result.stderr == (
+        "Error: Member 03 is archived and gets no reminders "
+        "(restore them with 'studygroup member restore')\n"
+    )
     assert snapshot() == before

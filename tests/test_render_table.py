@@ -10,7 +10,7 @@ from studygroup.render.table import table
 
 # what validate.text lets into the database: single-line text with no control characters
 CELL = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
-VALUE = st.one_of(CELL, st.integers(-10**6, 10**6), st.booleans(), st.none())
+VALUE = st.one_of(CELL, st.integers(-(10**6), 10**6), st.booleans(), st.none())
 
 
 def reference(rows: list[dict[str, object]], columns: list[tuple[str, str]]) -> str:
@@ -18,24 +18,35 @@ def reference(rows: list[dict[str, object]], columns: list[tuple[str, str]]) -> 
 
     tabulate.WIDE_CHARS_MODE = False  # the renderer counts characters, as tabulate does by default
     body = [[cell(row.get(key)) for key, _ in columns] for row in rows]
-    text: str = tabulate.tabulate(body, headers=[h for _, h in columns], tablefmt="simple",
-                                  disable_numparse=True)
+    text: str = tabulate.tabulate(
+        body, headers=[h for _, h in columns], tablefmt="simple", disable_numparse=True
+    )
     return text
 
 
-@given(st.lists(st.tuples(st.sampled_from("abcdef"), CELL.filter(str.strip)), min_size=1,
-                max_size=5, unique_by=lambda c: c[0]),
-       st.lists(st.dictionaries(st.sampled_from("abcdef"), VALUE), min_size=1, max_size=8))
-def test_same_layout_as_tabulate_simple(columns: list[tuple[str, str]],
-                                        rows: list[dict[str, object]]) -> None:
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcdef"), CELL.filter(str.strip)),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda c: c[0],
+    ),
+    st.lists(st.dictionaries(st.sampled_from("abcdef"), VALUE), min_size=1, max_size=8),
+)
+def test_same_layout_as_tabulate_simple(
+    columns: list[tuple[str, str]], rows: list[dict[str, object]]
+) -> None:
     assert table(rows, columns) == reference(rows, columns)
 
 
 def test_layout_by_example() -> None:
-    rows = [{"id": 1, "text": "Finish labs 6-7", "owner": None, "open": True},
-            {"id": 12, "text": "Read", "owner": "Ada Lovelace", "open": False}]
-    assert table(rows, [("id", "id"), ("text", "text"), ("owner", "owner"),
-                        ("open", "open")]).splitlines() == [
+    rows = [
+        {"id": 1, "text": "Finish labs 6-7", "owner": None, "open": True},
+        {"id": 12, "text": "Read", "owner": "Ada Lovelace", "open": False},
+    ]
+    assert table(
+        rows, [("id", "id"), ("text", "text"), ("owner", "owner"), ("open", "open")]
+    ).splitlines() == [
         "id    text             owner         open",
         "----  ---------------  ------------  ------",
         "1     Finish labs 6-7                yes",

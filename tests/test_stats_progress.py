@@ -14,8 +14,20 @@ from tests.conftest import CLI, CLIFactory
 
 @pytest.fixture
 def history(run: CLI) -> CLI:
-    run("course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00", "--tz",
-        "Europe/London", "--pace", "100")
+    run(
+        "course",
+        "add",
+        "c",
+        "Course",
+        "--weekday",
+        "tue",
+        "--time",
+        "18:00",
+        "--tz",
+        "Europe/London",
+        "--pace",
+        "100",
+    )
     for label, minutes in (("1", 60), ("2", 60), ("3", 150), ("4", 40)):
         run("lecture", "add", "c", label, f"L{label}", "--minutes", str(minutes))
     run("lecture", "add", "c", "g", "Guest", "--minutes", "90", "--optional")
@@ -26,8 +38,13 @@ def history(run: CLI) -> CLI:
     run("talk", "add", "Ada", "T", "--session", "1")
     run("talk", "done", "1")
     run("item", "add", "homework", "--owner", "Bob")
-    present = {"1": ["Ada", "Bob", "Cy"], "2": ["Ada", "Bob"], "3": ["Ada", "Cy"],
-               "4": ["Ada"], "5": ["Ada", "Cy"]}
+    present = {
+        "1": ["Ada", "Bob", "Cy"],
+        "2": ["Ada", "Bob"],
+        "3": ["Ada", "Cy"],
+        "4": ["Ada"],
+        "5": ["Ada", "Cy"],
+    }
     for number, names in present.items():
         run("attend", number, *names)
         run("session", "close", number)
@@ -40,13 +57,19 @@ def test_stats_on_a_known_history(history: CLI) -> None:
     assert set(data) >= {"members", "sessions"}
     members = {m["name"]: m for m in data["members"]}
     assert (members["Ada"]["attended"], members["Ada"]["held"], members["Ada"]["rate"]) == (
-        5, 5, 1.0)
+        5,
+        5,
+        1.0,
+    )
     assert members["Ada"]["streak"] == 5 and members["Ada"]["talks_given"] == 1
     assert (members["Bob"]["attended"], members["Bob"]["streak"]) == (2, 0)
     assert members["Bob"]["lapsing"] is True and members["Bob"]["open_items"] == 1
     assert members["Bob"]["last_seen"] == "2026-09-08"
     assert (members["Cy"]["attended"], members["Cy"]["streak"], members["Cy"]["lapsing"]) == (
-        3, 1, False)
+        3,
+        1,
+        False,
+    )
     assert members["Dee"]["last_seen"] is None and members["Dee"]["lapsing"] is True
     assert [s["turnout"] for s in data["sessions"]] == [3, 2, 2, 1, 2]
     assert data["sparkline"] == "█▆▆▃▆"
@@ -66,14 +89,14 @@ def test_sparkline() -> None:
     assert sparkline([1, 8]) == "▂█" and sparkline([0, 4]) == "▁█"
 
 
-
-
 def test_progress_and_forecast(history: CLI) -> None:
     shown = history.json("course", "show", "c")
     progress = shown["progress"]
     # covered so far: 1+2... (60) (60) (3 part 1/2: 75) (3 part 2/2: 75) (4: 40) in 5 sessions
-    assert progress["lectures"] == {"required": {"covered": 4, "remaining": 0},
-                                    "optional": {"covered": 0, "remaining": 1}}
+    assert progress["lectures"] == {
+        "required": {"covered": 4, "remaining": 0},
+        "optional": {"covered": 0, "remaining": 1},
+    }
     assert progress["sessions_needed"] == 0 and shown["forecast_end"] is None
     what_if = history.json("course", "show", "c", "--with-optional")
     assert what_if["progress"]["remaining_video_minutes"] == 90
@@ -83,8 +106,20 @@ def test_progress_and_forecast(history: CLI) -> None:
 
 
 def test_forecast_runs_past_the_planned_sessions(run: CLI) -> None:
-    run("course", "add", "c", "Course", "--weekday", "mon", "--time", "18:00", "--tz", "UTC",
-        "--pace", "60")
+    run(
+        "course",
+        "add",
+        "c",
+        "Course",
+        "--weekday",
+        "mon",
+        "--time",
+        "18:00",
+        "--tz",
+        "UTC",
+        "--pace",
+        "60",
+    )
     for label in "12345":
         run("lecture", "add", "c", label, f"L{label}", "--minutes", "60")
     run("session", "plan", "--from", "2026-11-02", "--weeks", "2")
@@ -97,8 +132,9 @@ def test_forecast_runs_past_the_planned_sessions(run: CLI) -> None:
     assert "Final session expected on 2026-12-07" in run("course", "show", "c").stdout
 
 
-def test_demo_builds_a_group_and_prints_its_agenda(tmp_path: Path, cli_for: CLIFactory,
-                                                   sqlite_only: None) -> None:
+def test_demo_builds_a_group_and_prints_its_agenda(
+    tmp_path: Path, cli_for: CLIFactory, sqlite_only: None
+) -> None:
     target = tmp_path / "demo.db"
     run = cli_for(str(target))
     result = run("demo")
@@ -112,15 +148,21 @@ def test_demo_builds_a_group_and_prints_its_agenda(tmp_path: Path, cli_for: CLIF
     assert any(x["skipped"] for x in lectures) and any(x["optional"] for x in lectures)
     assert any(85 <= (x["minutes"] or 0) <= 95 for x in lectures)
     assert [s["status"] for s in run.json("session", "list", "--all")][:4] == [
-        "held", "held", "held", "planned"]
+        "held",
+        "held",
+        "held",
+        "planned",
+    ]
     assert run("demo", code=1).stderr == (
-        f"Error: {target} exists; use --force to replace it with a new demo\n")
+        f"Error: {target} exists; use --force to replace it with a new demo\n"
+    )
     run("demo", "--force")
     assert len(run.json("member", "list")) == 6
 
 
-def test_demo_default_file_is_in_the_current_directory(tmp_path: Path, cli_for: CLIFactory,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_default_file_is_in_the_current_directory(
+    tmp_path: Path, cli_for: CLIFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     runner = cli_for("unused")
     runner.raw("demo", env={"STUDYGROUP_DB": str(tmp_path / "real.db")})

@@ -9,8 +9,18 @@ from tests.conftest import CLI
 
 @pytest.fixture
 def group(run: CLI) -> CLI:
-    run("course", "add", "c", "Course", "--weekday", "thu", "--time", "18:00", "--tz",
-        "Asia/Kolkata")
+    run(
+        "course",
+        "add",
+        "c",
+        "Course",
+        "--weekday",
+        "thu",
+        "--time",
+        "18:00",
+        "--tz",
+        "Asia/Kolkata",
+    )
     run("lecture", "add", "c", "1", "One", "--minutes", "30")
     for name in ("Ada", "Bob"):
         run("member", "add", name)
@@ -20,11 +30,20 @@ def group(run: CLI) -> CLI:
 
 def test_talk_lifecycle(group: CLI) -> None:
     group("talk", "add", "Ada", "Queued talk", "--url", "https://example.org/slides")
-    assert group.json("talk", "list", "--queue") == [{
-        "id": 1, "title": "Queued talk", "presenter": "Ada", "minutes": 25, "status": "queued",
-        "session": None, "postponed": 0, "postponed_from": None,
-        "url": "https://example.org/slides", "requested": group.json("talk", "list")[0][
-            "requested"]}]
+    assert group.json("talk", "list", "--queue") == [
+        {
+            "id": 1,
+            "title": "Queued talk",
+            "presenter": "Ada",
+            "minutes": 25,
+            "status": "queued",
+            "session": None,
+            "postponed": 0,
+            "postponed_from": None,
+            "url": "https://example.org/slides",
+            "requested": group.json("talk", "list")[0]["requested"],
+        }
+    ]
     group("talk", "schedule", "1", "--session", "2")
     assert group.json("talk", "list")[0]["status"] == "scheduled"
     assert group.json("talk", "list")[0]["session"] == 2
@@ -48,7 +67,8 @@ def test_a_queued_talk_is_done_at_the_session_that_took_it(group: CLI) -> None:
 def test_archived_member_cannot_get_new_talks(group: CLI) -> None:
     group("member", "archive", "Bob")
     assert group("talk", "add", "Bob", "X", code=1).stderr == (
-        "Error: Bob is archived; restore them before adding a talk\n")
+        "Error: Bob is archived; restore them before adding a talk\n"
+    )
 
 
 def test_item_lifecycle(group: CLI) -> None:
@@ -56,23 +76,27 @@ def test_item_lifecycle(group: CLI) -> None:
     group("item", "add", "Watch lecture 2", "--due", "2")
     group("item", "add", "Group thing")
     items = group.json("item", "list")
-    assert [(i["id"], i["owner"], i["due_session"], i["status"], i["carried"])
-            for i in items] == [(1, "Ada", 1, "open", 0), (2, None, 2, "open", 0),
-                                (3, None, 1, "open", 0)]
+    assert [(i["id"], i["owner"], i["due_session"], i["status"], i["carried"]) for i in items] == [
+        (1, "Ada", 1, "open", 0),
+        (2, None, 2, "open", 0),
+        (3, None, 1, "open", 0),
+    ]
     assert [i["id"] for i in group.json("item", "list", "--owner", "ada")] == [1]
     assert [i["id"] for i in group.json("item", "list", "--session", "2")] == [2]
     group("item", "done", "1")
     group("item", "drop", "3")
     assert [i["id"] for i in group.json("item", "list")] == [2]
-    assert [i["status"] for i in group.json("item", "list", "--all")] == ["done", "open",
-                                                                          "dropped"]
+    assert [i["status"] for i in group.json("item", "list", "--all")] == ["done", "open", "dropped"]
     assert group("item", "done", "1", code=1).stderr == "Error: item 1 is already done\n"
     group("item", "reopen", "3")
     group("item", "assign", "3", "bob")
     group("item", "edit", "3", "Group thing, now Bob's")
     third = group.json("item", "list")[1]
-    assert (third["owner"], third["text"], third["status"]) == ("Bob", "Group thing, now Bob's",
-                                                                "open")
+    assert (third["owner"], third["text"], third["status"]) == (
+        "Bob",
+        "Group thing, now Bob's",
+        "open",
+    )
     group("item", "assign", "3", "everyone")
     assert group.json("item", "list")[1]["owner"] is None
 
@@ -80,9 +104,10 @@ def test_item_lifecycle(group: CLI) -> None:
 def test_item_errors_write_nothing(group: CLI, snapshot: object) -> None:
     before = snapshot()  # type: ignore[operator]
     assert group("item", "add", "Bad\ntext", code=1).stderr == (
-        "Error: item text must not contain control characters or line breaks\n")
+        "Error: item text must not contain control characters or line breaks\n"
+    )
     assert group("item", "add", "x", "--owner", "Zed", code=1).stderr.startswith(
-        "Error: no member 'Zed'")
-    assert group("item", "done", "1", "77", code=1).stderr == (
-        "Error: c has no action item 1\n")
+        "Error: no member 'Zed'"
+    )
+    assert group("item", "done", "1", "77", code=1).stderr == ("Error: c has no action item 1\n")
     assert snapshot() == before  # type: ignore[operator]

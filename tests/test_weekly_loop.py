@@ -25,8 +25,22 @@ def course(run: CLI, tmp_path: Path) -> CLI:
     the pace, back-filled from a past date, with three members."""
     syllabus = tmp_path / "syllabus.csv"
     syllabus.write_text(SYLLABUS)
-    run("course", "add", "fsdl", "Full Stack Deep Learning", "--weekday", "tue", "--time",
-        "18:00", "--tz", "Europe/London", "--pace", "120", "--minutes", "90")
+    run(
+        "course",
+        "add",
+        "fsdl",
+        "Full Stack Deep Learning",
+        "--weekday",
+        "tue",
+        "--time",
+        "18:00",
+        "--tz",
+        "Europe/London",
+        "--pace",
+        "120",
+        "--minutes",
+        "90",
+    )
     run("course", "import", "fsdl", str(syllabus))
     run("lecture", "skip", "fsdl", "11")
     for name in ("Ada Lovelace", "Bob Kahn", "Cy Young"):
@@ -74,8 +88,7 @@ def test_the_weekly_scenario(course: CLI, snapshot: Callable[[], Any]) -> None:
     assert run.json("attendance", "1")["present"] == ["Ada Lovelace", "Bob Kahn", "Cy Young"]
     run("item", "add", "Finish labs 6-7", "--owner", "Ada")
     run("item", "add", "Read the paper")
-    assert [i["text"] for i in agenda(run)["action_items"]] == ["Finish labs 6-7",
-                                                                "Read the paper"]
+    assert [i["text"] for i in agenda(run)["action_items"]] == ["Finish labs 6-7", "Read the paper"]
     run("item", "done", "2")
     run("talk", "done", "1")  # Bob's talk ran out of time
 
@@ -89,8 +102,7 @@ def test_the_weekly_scenario(course: CLI, snapshot: Callable[[], Any]) -> None:
     assert second["session"]["number"] == 2
     assert talks(second)[0] == ("Bob Kahn", 1)  # the postponed talk goes first
     assert ("10", "2/2") in lectures(second)
-    assert [(i["text"], i["carried"]) for i in second["action_items"]] == [
-        ("Finish labs 6-7", 1)]
+    assert [(i["text"], i["carried"]) for i in second["action_items"]] == [("Finish labs 6-7", 1)]
 
     refused = run("session", "close", "1", code=1)
     assert refused.stderr.startswith("Error: session 1 is already closed")
@@ -144,7 +156,9 @@ def test_reopen_is_refused_once_the_next_session_is_closed(course: CLI) -> None:
     course("session", "reopen", "2")
     course("session", "reopen", "1")
     assert [s["status"] for s in course.json("session", "list", "--all")][:2] == [
-        "planned", "planned"]
+        "planned",
+        "planned",
+    ]
 
 
 def test_reopen_deletes_a_session_that_the_close_created(run: CLI) -> None:

@@ -25,15 +25,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE reminders SET claimed_at = sent_at")
     with op.batch_alter_table("reminders") as batch:
-        batch.alter_column("claimed_at", existing_type=sa.DateTime(timezone=True),
-                           nullable=False)
-        batch.alter_column("sent_at", existing_type=sa.DateTime(timezone=True),
-                           nullable=True)
+        batch.alter_column("claimed_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+        batch.alter_column("sent_at", existing_type=sa.DateTime(timezone=True), nullable=True)
 
 
 def downgrade() -> None:
     op.execute("UPDATE reminders SET sent_at = claimed_at WHERE sent_at IS NULL")
     with op.batch_alter_table("reminders") as batch:
-        batch.alter_column("sent_at", existing_type=sa.DateTime(timezone=True),
-                           nullable=False)
+        batch.alter_column("sent_at", existing_type=sa.DateTime(timezone=True), nullable=False)
         batch.drop_column("claimed_at")

@@ -19,28 +19,46 @@ from studygroup.cli.app import App
 # `studygroup --help` list every command without importing any of them (a test keeps each
 # summary equal to its command's own).
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("studygroup.cli.dbcmd:init",
-             "Create the database at the latest schema (does nothing if it is already there)."),
-    "db": ("studygroup.cli.dbcmd:db",
-           "Where the database is, its schema revision, upgrades and backups."),
-    "course": ("studygroup.cli.course:course",
-               "Courses: what the group studies, and when it meets."),
-    "lecture": ("studygroup.cli.lecture:lecture",
-                "Lectures, labs and guest talks of a course, in course order."),
+    "init": (
+        "studygroup.cli.dbcmd:init",
+        "Create the database at the latest schema (does nothing if it is already there).",
+    ),
+    "db": (
+        "studygroup.cli.dbcmd:db",
+        "Where the database is, its schema revision, upgrades and backups.",
+    ),
+    "course": (
+        "studygroup.cli.course:course",
+        "Courses: what the group studies, and when it meets.",
+    ),
+    "lecture": (
+        "studygroup.cli.lecture:lecture",
+        "Lectures, labs and guest talks of a course, in course order.",
+    ),
     "member": ("studygroup.cli.member:member", "Members: the people who attend and present."),
     "session": ("studygroup.cli.session:session", "Sessions: the weekly meetings of a course."),
-    "agenda": ("studygroup.cli.agenda:agenda",
-               "The timed agenda of a session (default: the next one)."),
+    "agenda": (
+        "studygroup.cli.agenda:agenda",
+        "The timed agenda of a session (default: the next one).",
+    ),
     "talk": ("studygroup.cli.talk:talk", "Talks that members present."),
     "attend": ("studygroup.cli.attend:attend", "Record attendance."),
-    "attendance": ("studygroup.cli.attend:attendance",
-                   "Who was present, absent and excused at a session, with counts."),
-    "item": ("studygroup.cli.item:item",
-             "Action items: homework and to-dos, carried to the next session until done."),
-    "export": ("studygroup.cli.export:export",
-               "Export what the group sees: the weekly agenda (Markdown) and the calendar."),
-    "remind": ("studygroup.cli.remind:remind",
-               "Remind every active member with an email of a session."),
+    "attendance": (
+        "studygroup.cli.attend:attendance",
+        "Who was present, absent and excused at a session, with counts.",
+    ),
+    "item": (
+        "studygroup.cli.item:item",
+        "Action items: homework and to-dos, carried to the next session until done.",
+    ),
+    "export": (
+        "studygroup.cli.export:export",
+        "Export what the group sees: the weekly agenda (Markdown) and the calendar.",
+    ),
+    "remind": (
+        "studygroup.cli.remind:remind",
+        "Remind every active member with an email of a session.",
+    ),
     "stats": ("studygroup.cli.stats:stats", "Attendance statistics."),
     "demo": ("studygroup.cli.demo:demo", "Build a demo study group in a SQLite file."),
     "poll": ("studygroup.cli.poll:poll", "Choose the next course together."),
@@ -73,7 +91,9 @@ class LazyGroup(click.Group):
             if undecodable:
                 raise click.UsageError(
                     f"argument {position} is not valid UTF-8 (byte {undecodable}): "
-                    "type it again, or set your terminal to UTF-8", ctx)
+                    "type it again, or set your terminal to UTF-8",
+                    ctx,
+                )
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:

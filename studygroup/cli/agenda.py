@@ -16,12 +16,12 @@ from studygroup.cli.app import (
 )
 
 REF = click.argument("ref", required=False, metavar="[REF]")
-REF_OPTION = click.option("--session", "ref", metavar="REF",
-                          help="The session (default: next).")
+REF_OPTION = click.option("--session", "ref", metavar="REF", help="The session (default: next).")
 
 
-def show_agenda(app: App, ref: str | None, course_slug: str | None, tz: str | None,
-                as_json: bool) -> None:
+def show_agenda(
+    app: App, ref: str | None, course_slug: str | None, tz: str | None, as_json: bool
+) -> None:
     from studygroup import agenda as agenda_mod
     from studygroup import sessions
     from studygroup.render.text import agenda_text
@@ -57,8 +57,9 @@ def agenda() -> None:
 @course_option
 @json_option
 @pass_app
-def agenda_show(app: App, ref: str | None, tz: str | None, course_slug: str | None,
-                as_json: bool) -> None:
+def agenda_show(
+    app: App, ref: str | None, tz: str | None, course_slug: str | None, as_json: bool
+) -> None:
     """Show a session's agenda with start times.
 
     \b
@@ -96,8 +97,9 @@ def agenda_plan(app: App, ref: str | None, reset: bool, course_slug: str | None)
 @REF_OPTION
 @course_option
 @pass_app
-def agenda_add_lecture(app: App, label: str, part: int | None, ref: str | None,
-                       course_slug: str | None) -> None:
+def agenda_add_lecture(
+    app: App, label: str, part: int | None, ref: str | None, course_slug: str | None
+) -> None:
     """Put a lecture on a session's agenda (pinned), e.g. an optional guest lecture.
 
     \b
@@ -135,13 +137,11 @@ def agenda_remove(app: App, position: int, ref: str | None, course_slug: str | N
 
 @agenda.command("move")
 @click.argument("position", type=click.IntRange(1, 1000))
-@click.option("--to", "to", required=True, type=click.IntRange(1, 1000),
-              help="The new position.")
+@click.option("--to", "to", required=True, type=click.IntRange(1, 1000), help="The new position.")
 @REF_OPTION
 @course_option
 @pass_app
-def agenda_move(app: App, position: int, to: int, ref: str | None,
-                course_slug: str | None) -> None:
+def agenda_move(app: App, position: int, to: int, ref: str | None, course_slug: str | None) -> None:
     """Move the entry at POSITION to another position (pins it).
 
     \b
@@ -163,8 +163,9 @@ def agenda_move(app: App, position: int, to: int, ref: str | None,
 @REF_OPTION
 @course_option
 @pass_app
-def agenda_minutes(app: App, position: int, minutes: int, ref: str | None,
-                   course_slug: str | None) -> None:
+def agenda_minutes(
+    app: App, position: int, minutes: int, ref: str | None, course_slug: str | None
+) -> None:
     """Give the entry at POSITION a different length (pins it).
 
     \b

@@ -58,8 +58,7 @@ class App:
         """The command's one write transaction: the planned agendas of the courses it changed
         are re-planned once before the commit, and what it prints is shown only once it has
         committed."""
-        with held_output(), self._saying_if_new(), \
-                self.database.write(settle=settle) as connection:
+        with held_output(), self._saying_if_new(), self.database.write(settle=settle) as connection:
             yield connection
 
     @contextmanager
@@ -94,10 +93,12 @@ def held_output() -> Iterator[None]:
     if _REAL_STREAMS:
         yield
         return
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace",
-                           write_through=True)
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace",
-                           write_through=True)
+    out = io.TextIOWrapper(
+        io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True
+    )
+    err = io.TextIOWrapper(
+        io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True
+    )
     _REAL_STREAMS.append((sys.stdout, sys.stderr))
     try:
         with redirect_stdout(out), redirect_stderr(err):

@@ -35,14 +35,29 @@ def attend() -> None:
 
 @attend.command("record")
 @click.argument("words", nargs=-1, metavar="[REF] NAME...", shell_complete=member_names)
-@click.option("--absent", multiple=True, metavar="NAME", help="Absent (repeatable).",
-              shell_complete=member_names)
-@click.option("--excused", multiple=True, metavar="NAME", help="Excused (repeatable).",
-              shell_complete=member_names)
+@click.option(
+    "--absent",
+    multiple=True,
+    metavar="NAME",
+    help="Absent (repeatable).",
+    shell_complete=member_names,
+)
+@click.option(
+    "--excused",
+    multiple=True,
+    metavar="NAME",
+    help="Excused (repeatable).",
+    shell_complete=member_names,
+)
 @course_option
 @pass_app
-def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
-                  excused: tuple[str, ...], course_slug: str | None) -> None:
+def attend_record(
+    app: App,
+    words: tuple[str, ...],
+    absent: tuple[str, ...],
+    excused: tuple[str, ...],
+    course_slug: str | None,
+) -> None:
     """Record who was present (and absent or excused) at a session (default: next).
 
     Recording a member again changes their status; it never duplicates. An unknown name is an
@@ -60,28 +75,46 @@ def attend_record(app: App, words: tuple[str, ...], absent: tuple[str, ...],
         raise click.UsageError("name at least one member")
     with app.write() as db:
         course, target = sessions.pick(db, course_slug, ref)
-        count = attendance.record(db, target, {
-            status: [members.find(db, name) for name in given]
-            for status, given in ((AttendanceStatus.PRESENT, names),
-                                  (AttendanceStatus.ABSENT, absent),
-                                  (AttendanceStatus.EXCUSED, excused))
-        })
+        count = attendance.record(
+            db,
+            target,
+            {
+                status: [members.find(db, name) for name in given]
+                for status, given in (
+                    (AttendanceStatus.PRESENT, names),
+                    (AttendanceStatus.ABSENT, absent),
+                    (AttendanceStatus.EXCUSED, excused),
+                )
+            },
+        )
         note(f"recorded {count} member(s) for session {target.number}")
 
 
 @attend.command("import")
 @click.argument("words", nargs=-1, required=True, metavar="[REF] FILE.csv")
-@click.option("--min-minutes", default=0, show_default=True, type=click.IntRange(0, 1440),
-              help="Count someone present only after this many minutes on the call.")
+@click.option(
+    "--min-minutes",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 1440),
+    help="Count someone present only after this many minutes on the call.",
+)
 @click.option("--add-unknown", is_flag=True, help="Add people who are not members yet.")
 @click.option("--dry-run", is_flag=True, help="Show the matching; write nothing.")
 @params.max_rows_option
 @course_option
 @json_option
 @pass_app
-def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknown: bool,
-                  dry_run: bool, max_rows: int, course_slug: str | None,
-                  as_json: bool) -> None:
+def attend_import(
+    app: App,
+    words: tuple[str, ...],
+    min_minutes: int,
+    add_unknown: bool,
+    dry_run: bool,
+    max_rows: int,
+    course_slug: str | None,
+    as_json: bool,
+) -> None:
     """Import attendance from a Zoom participant report or a plain name[,email] CSV.
 
     Zoom's columns are "Name (Original Name)", "User Email", "Join Time", "Leave Time",
@@ -102,7 +135,14 @@ def attend_import(app: App, words: tuple[str, ...], min_minutes: int, add_unknow
     with app.read() if dry_run else app.write() as db:
         _course, target = sessions.pick(db, course_slug, ref)
         data = attendance.import_attendance(
-            db, target, path, min_minutes, add_unknown, dry_run, date.today(), max_rows,
+            db,
+            target,
+            path,
+            min_minutes,
+            add_unknown,
+            dry_run,
+            date.today(),
+            max_rows,
         ).as_dict() | {"session": target.number, "dry_run": dry_run}
     if as_json:
         emit_json(data)
@@ -130,15 +170,18 @@ def attendance(app: App, ref: str | None, course_slug: str | None, as_json: bool
 
     with app.read() as db:
         course = courses.pick(db, course_slug)
-        target = (sessions.find(db, course, ref) if ref
-                  else attendance_mod.default_session(db, course))
+        target = (
+            sessions.find(db, course, ref) if ref else attendance_mod.default_session(db, course)
+        )
         view = attendance_mod.view(db, target)
     if as_json:
         emit_json(view)
         return
     counts = view["counts"]
-    click.echo(f"session {view['session']} ({view['status']}): {counts['present']} present, "
-               f"{counts['absent']} absent, {counts['excused']} excused")
+    click.echo(
+        f"session {view['session']} ({view['status']}): {counts['present']} present, "
+        f"{counts['absent']} absent, {counts['excused']} excused"
+    )
     for status in ("present", "absent", "excused"):
         if view[status]:
             click.echo(f"{status}: " + ", ".join(view[status]))

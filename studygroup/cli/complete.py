@@ -8,8 +8,10 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-QUERY = ("SELECT name FROM members WHERE active AND name_key LIKE {p} ESCAPE '\\' "
-         "ORDER BY name_key LIMIT 50")
+QUERY = (
+    "SELECT name FROM members WHERE active AND name_key LIKE {p} ESCAPE '\\' "
+    "ORDER BY name_key LIMIT 50"
+)
 
 
 def member_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

@@ -45,22 +45,43 @@ def _settings_options(required: bool) -> Callable[[F], F]:
 
     def decorate(func: F) -> F:
         options = [
-            click.option("--weekday", type=params.WEEKDAY, required=required,
-                         help="Day of the weekly session, e.g. tue or Tuesday."),
-            click.option("--time", "start", type=params.HHMM, required=required,
-                         help="Local start time, HH:MM (24-hour)."),
-            click.option("--tz", "timezone", type=params.TIMEZONE, required=required,
-                         help="IANA timezone of the session time, e.g. Europe/London."),
-            click.option("--minutes", type=params.MINUTES,
-                         help="Session length in minutes (default 90)."),
-            click.option("--pace", type=params.MINUTES,
-                         help="Minutes of lecture video covered per session (default 120)."),
-            click.option("--discussion", type=params.MINUTES_OR_ZERO,
-                         help="Discussion minutes per lecture (default 15)."),
-            click.option("--intro", type=params.MINUTES_OR_ZERO,
-                         help="Intro minutes (default 5)."),
-            click.option("--wrapup", type=params.MINUTES_OR_ZERO,
-                         help="Wrap-up minutes (default 5)."),
+            click.option(
+                "--weekday",
+                type=params.WEEKDAY,
+                required=required,
+                help="Day of the weekly session, e.g. tue or Tuesday.",
+            ),
+            click.option(
+                "--time",
+                "start",
+                type=params.HHMM,
+                required=required,
+                help="Local start time, HH:MM (24-hour).",
+            ),
+            click.option(
+                "--tz",
+                "timezone",
+                type=params.TIMEZONE,
+                required=required,
+                help="IANA timezone of the session time, e.g. Europe/London.",
+            ),
+            click.option(
+                "--minutes", type=params.MINUTES, help="Session length in minutes (default 90)."
+            ),
+            click.option(
+                "--pace",
+                type=params.MINUTES,
+                help="Minutes of lecture video covered per session (default 120).",
+            ),
+            click.option(
+                "--discussion",
+                type=params.MINUTES_OR_ZERO,
+                help="Discussion minutes per lecture (default 15).",
+            ),
+            click.option("--intro", type=params.MINUTES_OR_ZERO, help="Intro minutes (default 5)."),
+            click.option(
+                "--wrapup", type=params.MINUTES_OR_ZERO, help="Wrap-up minutes (default 5)."
+            ),
             click.option("--url", type=params.URL, help="Course home page."),
         ]
         for option in reversed(options):
@@ -88,9 +109,18 @@ def course() -> None:
 @_settings_options(required=True)
 @pass_app
 def course_add(
-    app: App, slug: str, title: str, weekday: int, start: time, timezone: str,
-    minutes: int | None, pace: int | None, discussion: int | None, intro: int | None,
-    wrapup: int | None, url: str | None,
+    app: App,
+    slug: str,
+    title: str,
+    weekday: int,
+    start: time,
+    timezone: str,
+    minutes: int | None,
+    pace: int | None,
+    discussion: int | None,
+    intro: int | None,
+    wrapup: int | None,
+    url: str | None,
 ) -> None:
     """Add a course that meets weekly on WEEKDAY at TIME in timezone TZ.
 
@@ -103,9 +133,16 @@ def course_add(
     from studygroup.courses import CourseFields
 
     fields = CourseFields(
-        title=title, url=url, timezone=timezone, weekday=weekday, start_time=start,
-        session_minutes=minutes, pace_minutes=pace, discussion_minutes=discussion,
-        intro_minutes=intro, wrapup_minutes=wrapup,
+        title=title,
+        url=url,
+        timezone=timezone,
+        weekday=weekday,
+        start_time=start,
+        session_minutes=minutes,
+        pace_minutes=pace,
+        discussion_minutes=discussion,
+        intro_minutes=intro,
+        wrapup_minutes=wrapup,
     )
     with app.write() as db:
         created = courses.add(db, slug, fields)
@@ -136,8 +173,9 @@ def course_list(app: App, include_all: bool, as_json: bool) -> None:
 
 @course.command("show")
 @click.argument("slug")
-@click.option("--with-optional", is_flag=True,
-              help="Forecast as if the optional lectures were covered too.")
+@click.option(
+    "--with-optional", is_flag=True, help="Forecast as if the optional lectures were covered too."
+)
 @json_option
 @pass_app
 def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None:
@@ -171,14 +209,27 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
 @course.command("edit")
 @click.argument("slug")
 @click.option("--title", help="New title.")
-@click.option("--status", type=click.Choice(["active", "finished", "archived"]),
-              help="Mark the course finished or archived (or active again).")
+@click.option(
+    "--status",
+    type=click.Choice(["active", "finished", "archived"]),
+    help="Mark the course finished or archived (or active again).",
+)
 @_settings_options(required=False)
 @pass_app
 def course_edit(
-    app: App, slug: str, title: str | None, status: str | None, weekday: int | None,
-    start: time | None, timezone: str | None, minutes: int | None, pace: int | None,
-    discussion: int | None, intro: int | None, wrapup: int | None, url: str | None,
+    app: App,
+    slug: str,
+    title: str | None,
+    status: str | None,
+    weekday: int | None,
+    start: time | None,
+    timezone: str | None,
+    minutes: int | None,
+    pace: int | None,
+    discussion: int | None,
+    intro: int | None,
+    wrapup: int | None,
+    url: str | None,
 ) -> None:
     """Change a course's settings. Only the options given change.
 
@@ -194,9 +245,16 @@ def course_edit(
     from studygroup.store.enums import CourseStatus
 
     fields = CourseFields(
-        title=title, url=url, timezone=timezone, weekday=weekday, start_time=start,
-        session_minutes=minutes, pace_minutes=pace, discussion_minutes=discussion,
-        intro_minutes=intro, wrapup_minutes=wrapup,
+        title=title,
+        url=url,
+        timezone=timezone,
+        weekday=weekday,
+        start_time=start,
+        session_minutes=minutes,
+        pace_minutes=pace,
+        discussion_minutes=discussion,
+        intro_minutes=intro,
+        wrapup_minutes=wrapup,
         status=CourseStatus(status) if status else None,
     )
     if not fields.cleaned():

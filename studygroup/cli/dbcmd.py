@@ -10,9 +10,12 @@ from studygroup.cli.app import App, emit_json, json_option, note, pass_app
 
 
 @click.command()
-@click.option("--adopt", is_flag=True,
-              help="Add studygroup's tables to a database that already holds another "
-              "application's tables (refused without this).")
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Add studygroup's tables to a database that already holds another "
+    "application's tables (refused without this).",
+)
 @pass_app
 def init(app: App, adopt: bool) -> None:
     """Create the database at the latest schema (does nothing if it is already there).
@@ -104,8 +107,10 @@ def db_current(app: App, as_json: bool) -> None:
     elif revision == HEAD_REVISION:
         click.echo(f"{revision} (head)")
     elif status == "newer":
-        click.echo(f"{revision} (written by a newer studygroup; this one knows up to "
-                   f"{HEAD_REVISION}: upgrade studygroup)")
+        click.echo(
+            f"{revision} (written by a newer studygroup; this one knows up to "
+            f"{HEAD_REVISION}: upgrade studygroup)"
+        )
     else:
         click.echo(f"{revision} (head is {HEAD_REVISION}: run 'studygroup db upgrade')")
 

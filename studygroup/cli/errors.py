@@ -28,7 +28,8 @@ def translate(ctx: click.Context) -> Iterator[None]:
         raise click.ClickException(describe_os_error(exc)) from None
     except OverflowError:
         raise click.ClickException(
-            "a number is too large for the database; nothing was written") from None
+            "a number is too large for the database; nothing was written"
+        ) from None
     except Exception as exc:
         module = type(exc).__module__
         if not module.startswith("sqlalchemy"):
@@ -77,6 +78,8 @@ def describe_database_error(exc: Exception, ctx: click.Context) -> str:
 
         return describe_operational_error(exc, app.location)
     if "not a database" in lowered or "malformed" in lowered:
-        return (f"the database{where} is damaged or not a SQLite database ({first}): "
-                "restore it from a backup")
+        return (
+            f"the database{where} is damaged or not a SQLite database ({first}): "
+            "restore it from a backup"
+        )
     return f"cannot use the database{where}: {first}"

@@ -8,11 +8,16 @@ import click
 
 from studygroup.cli.app import App, course_option, note, pass_app
 
-OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                      help="Write to this file instead of stdout (a new file is 0600; the old "
-                      "one stays whole until the new one is complete).")
-FORCE = click.option("--force", is_flag=True,
-                     help="Replace a symbolic link at the output path with a regular file.")
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout (a new file is 0600; the old "
+    "one stays whole until the new one is complete).",
+)
+FORCE = click.option(
+    "--force", is_flag=True, help="Replace a symbolic link at the output path with a regular file."
+)
 
 
 def _write(output: Path | None, data: bytes, force: bool) -> None:
@@ -42,8 +47,9 @@ def export() -> None:
 @FORCE
 @course_option
 @pass_app
-def export_agenda(app: App, ref: str | None, output: Path | None, force: bool,
-                  course_slug: str | None) -> None:
+def export_agenda(
+    app: App, ref: str | None, output: Path | None, force: bool, course_slug: str | None
+) -> None:
     """The session's agenda as Markdown to paste into Slack or Discord, or commit to a repo:
     time (course zone and UTC), the timed agenda, lectures to watch, optional lectures,
     talks, open action items by owner, last week's attendance and what comes next.

@@ -16,10 +16,15 @@ from studygroup.cli.app import (
 )
 from studygroup.cli.complete import member_names
 
-ITEM_COLUMNS = [("id", "id"), ("text", "text"), ("owner", "owner"), ("status", "status"),
-                ("carried_text", "carried"), ("due_session", "due")]
-IDS = click.argument("item_ids", metavar="ID...", nargs=-1, required=True,
-                     type=params.ID)
+ITEM_COLUMNS = [
+    ("id", "id"),
+    ("text", "text"),
+    ("owner", "owner"),
+    ("status", "status"),
+    ("carried_text", "carried"),
+    ("due_session", "due"),
+]
+IDS = click.argument("item_ids", metavar="ID...", nargs=-1, required=True, type=params.ID)
 
 
 @click.group()
@@ -35,13 +40,15 @@ def item() -> None:
 
 @item.command("add")
 @click.argument("text")
-@click.option("--owner", shell_complete=member_names,
-              help="Who owes it (default: the whole group).")
+@click.option(
+    "--owner", shell_complete=member_names, help="Who owes it (default: the whole group)."
+)
 @click.option("--due", "ref", metavar="REF", help="Due session (default: next).")
 @course_option
 @pass_app
-def item_add(app: App, text: str, owner: str | None, ref: str | None,
-             course_slug: str | None) -> None:
+def item_add(
+    app: App, text: str, owner: str | None, ref: str | None, course_slug: str | None
+) -> None:
     """Add an action item, due at the next session unless --due says otherwise.
 
     \b
@@ -53,8 +60,7 @@ def item_add(app: App, text: str, owner: str | None, ref: str | None,
     with app.write() as db:
         course = courses.pick(db, course_slug)
         who = members.find(db, owner) if owner else None
-        due = sessions.find(db, course, ref) if ref else sessions.next_planned(
-            db, course)
+        due = sessions.find(db, course, ref) if ref else sessions.next_planned(db, course)
         created_in = sessions.last_held(db, course)
         added = items.add(db, course, text, who, due, created_in)
         when = f"session {due.number}" if due else "no particular session"
@@ -69,8 +75,9 @@ def item_add(app: App, text: str, owner: str | None, ref: str | None,
 @course_option
 @json_option
 @pass_app
-def item_list(app: App, which: str, owner: str | None, ref: str | None,
-              course_slug: str | None, as_json: bool) -> None:
+def item_list(
+    app: App, which: str, owner: str | None, ref: str | None, course_slug: str | None, as_json: bool
+) -> None:
     """List action items; items carried 3 or more times are flagged.
 
     \b

@@ -40,8 +40,14 @@ def lecture() -> None:
 @click.option("--url", type=params.URL, help="Link to the video or notes.")
 @pass_app
 def lecture_add(
-    app: App, course_slug: str, label: str, title: str, kind: str, minutes: int | None,
-    optional: bool, url: str | None,
+    app: App,
+    course_slug: str,
+    label: str,
+    title: str,
+    kind: str,
+    minutes: int | None,
+    optional: bool,
+    url: str | None,
 ) -> None:
     """Add a lecture at the end of COURSE.
 
@@ -94,8 +100,15 @@ def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
 @click.option("--url", help="Link to the video or notes ('' removes it).")
 @pass_app
 def lecture_edit(
-    app: App, course_slug: str, label: str, title: str | None, kind: str | None,
-    minutes: int | None, no_minutes: bool, optional: bool | None, url: str | None,
+    app: App,
+    course_slug: str,
+    label: str,
+    title: str | None,
+    kind: str | None,
+    minutes: int | None,
+    no_minutes: bool,
+    optional: bool | None,
+    url: str | None,
 ) -> None:
     """Change a lecture. Only the options given change.
 
@@ -110,8 +123,12 @@ def lecture_edit(
     if minutes is not None and no_minutes:
         raise click.UsageError("--minutes and --no-minutes contradict each other")
     fields = LectureFields(
-        title=title, kind=LectureKind(kind) if kind else None, video_minutes=minutes,
-        clear_minutes=no_minutes, optional=optional, url=url,
+        title=title,
+        kind=LectureKind(kind) if kind else None,
+        video_minutes=minutes,
+        clear_minutes=no_minutes,
+        optional=optional,
+        url=url,
     )
     if not fields.cleaned() and not no_minutes:
         raise click.UsageError("nothing to change: give at least one option")

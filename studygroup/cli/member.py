@@ -55,12 +55,20 @@ def member() -> None:
 @click.argument("name", shell_complete=member_names)
 @click.option("--email", help="Email, for reminders.")
 @click.option("--handle", help="Chat handle, e.g. @ada.")
-@click.option("--tz", "timezone", type=params.TIMEZONE,
-              help="IANA timezone for reminders (default: the course's).")
+@click.option(
+    "--tz",
+    "timezone",
+    type=params.TIMEZONE,
+    help="IANA timezone for reminders (default: the course's).",
+)
 @click.option("--joined", type=params.DATE, help="When they joined (default today).")
 @pass_app
 def member_add(
-    app: App, name: str, email: str | None, handle: str | None, timezone: str | None,
+    app: App,
+    name: str,
+    email: str | None,
+    handle: str | None,
+    timezone: str | None,
     joined: date | None,
 ) -> None:
     """Add a member.
@@ -74,7 +82,9 @@ def member_add(
 
     with app.write() as db:
         added = members.add(
-            db, name, MemberFields(email=email, handle=handle, timezone=timezone),
+            db,
+            name,
+            MemberFields(email=email, handle=handle, timezone=timezone),
             joined or date.today(),
         )
         note(f"added member {added.name}")
@@ -132,7 +142,11 @@ def member_show(app: App, name: str, as_json: bool) -> None:
 @click.option("--tz", "timezone", help="New IANA timezone ('' uses the course's).")
 @pass_app
 def member_edit(
-    app: App, name: str, new_name: str | None, email: str | None, handle: str | None,
+    app: App,
+    name: str,
+    new_name: str | None,
+    email: str | None,
+    handle: str | None,
     timezone: str | None,
 ) -> None:
     """Change a member. Only the options given change.

@@ -45,6 +45,10 @@ def max_rows_option(func: Any) -> Any:
     from studygroup.io.csvfile import MAX_ROWS
 
     return click.option(
-        "--max-rows", default=MAX_ROWS, show_default=True, type=COUNT,
+        "--max-rows",
+        default=MAX_ROWS,
+        show_default=True,
+        type=COUNT,
         help="Refuse a file with more rows than this (a bound on how long the import holds "
-        "the write lock).")(func)
+        "the write lock).",
+    )(func)

@@ -38,8 +38,12 @@ def poll() -> None:
 @poll.command("create")
 @click.argument("title")
 @click.option("--closes", type=params.DATE, help="Last day of voting (YYYY-MM-DD).")
-@click.option("--course", "course_slug", metavar="SLUG",
-              help="Show the poll on this course's agenda only (default: every course's).")
+@click.option(
+    "--course",
+    "course_slug",
+    metavar="SLUG",
+    help="Show the poll on this course's agenda only (default: every course's).",
+)
 @pass_app
 def poll_create(app: App, title: str, closes: date | None, course_slug: str | None) -> None:
     """Open a poll.
@@ -53,19 +57,25 @@ def poll_create(app: App, title: str, closes: date | None, course_slug: str | No
     with app.write() as db:
         course = courses.get(db, course_slug) if course_slug else None
         created = polls.create(db, title, closes, course)
-        note(f"created poll {created.id}; add options with 'studygroup poll add-option "
-             f"{created.id} TITLE'")
+        note(
+            f"created poll {created.id}; add options with 'studygroup poll add-option "
+            f"{created.id} TITLE'"
+        )
 
 
 @poll.command("add-option")
 @POLL_ID
 @click.argument("title")
 @click.option("--url", type=params.URL, help="The course's home page.")
-@click.option("--lectures", type=click.Path(dir_okay=False, path_type=Path),
-              help="Its syllabus, in the same CSV format as 'course import'.")
+@click.option(
+    "--lectures",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Its syllabus, in the same CSV format as 'course import'.",
+)
 @pass_app
-def poll_add_option(app: App, poll_id: int, title: str, url: str | None,
-                    lectures: Path | None) -> None:
+def poll_add_option(
+    app: App, poll_id: int, title: str, url: str | None, lectures: Path | None
+) -> None:
     """Propose a course.
 
     \b
@@ -78,8 +88,10 @@ def poll_add_option(app: App, poll_id: int, title: str, url: str | None,
     syllabus = parse_syllabus(lectures) if lectures else None
     with app.write() as db:
         option = polls.add_option(db, polls.get(db, poll_id), title, url, syllabus)
-        note(f"option {option.position}: {option.title}"
-             + (f" ({len(syllabus)} lectures)" if syllabus else ""))
+        note(
+            f"option {option.position}: {option.title}"
+            + (f" ({len(syllabus)} lectures)" if syllabus else "")
+        )
 
 
 @poll.command("list")
@@ -101,9 +113,18 @@ def poll_list(app: App, as_json: bool) -> None:
         return
     for row in rows:
         row["option_count"] = len(row["options"])
-    emit_table(rows, [("id", "id"), ("title", "title"), ("status", "status"),
-                      ("closes", "closes"), ("option_count", "options"),
-                      ("ballots", "ballots")], "no polls")
+    emit_table(
+        rows,
+        [
+            ("id", "id"),
+            ("title", "title"),
+            ("status", "status"),
+            ("closes", "closes"),
+            ("option_count", "options"),
+            ("ballots", "ballots"),
+        ],
+        "no polls",
+    )
 
 
 @poll.command("show")
@@ -124,11 +145,22 @@ def poll_show(app: App, poll_id: int, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    emit_fields(data, [("title", "Poll"), ("status", "Status"), ("closes", "Closes"),
-                       ("ballots", "Ballots")])
+    emit_fields(
+        data,
+        [("title", "Poll"), ("status", "Status"), ("closes", "Closes"), ("ballots", "Ballots")],
+    )
     click.echo()
-    emit_table(data["options"], [("number", "#"), ("title", "option"), ("lectures", "lectures"),
-                                 ("url", "url"), ("won", "won")], "no options yet")
+    emit_table(
+        data["options"],
+        [
+            ("number", "#"),
+            ("title", "option"),
+            ("lectures", "lectures"),
+            ("url", "url"),
+            ("won", "won"),
+        ],
+        "no options yet",
+    )
 
 
 @poll.command("vote")
@@ -155,8 +187,13 @@ def poll_vote(app: App, poll_id: int, member_ref: str, options: tuple[str, ...])
 
 @poll.command("result")
 @POLL_ID
-@click.option("--min-members", default=3, show_default=True, type=params.COUNT,
-              help="First preferences an option needs to form a parallel sub-group.")
+@click.option(
+    "--min-members",
+    default=3,
+    show_default=True,
+    type=params.COUNT,
+    help="First preferences an option needs to form a parallel sub-group.",
+)
 @json_option
 @pass_app
 def poll_result(app: App, poll_id: int, min_members: int, as_json: bool) -> None:
@@ -180,29 +217,44 @@ def poll_result(app: App, poll_id: int, min_members: int, as_json: bool) -> None
     click.echo(f"{data['title']} ({data['status']}, {data['ballots']} ballot(s))")
     for r in data["rounds"]:
         counts = ", ".join(f"{title} {n}" for title, n in r["counts"].items())
-        outcome = (f"winner: {r['winner']}" if r["winner"]
-                   else f"eliminated: {r['eliminated']}")
-        click.echo(f"round {r['round']}: {counts}"
-                   + (f" ({r['exhausted']} exhausted)" if r["exhausted"] else "")
-                   + f" -> {outcome}")
+        outcome = f"winner: {r['winner']}" if r["winner"] else f"eliminated: {r['eliminated']}"
+        click.echo(
+            f"round {r['round']}: {counts}"
+            + (f" ({r['exhausted']} exhausted)" if r["exhausted"] else "")
+            + f" -> {outcome}"
+        )
     click.echo(f"winner (instant runoff): {data['winner'] or 'none yet'}")
-    click.echo("first preferences: " + ", ".join(
-        f"{t} {n}" for t, n in data["first_preferences"].items()))
+    click.echo(
+        "first preferences: " + ", ".join(f"{t} {n}" for t, n in data["first_preferences"].items())
+    )
     if data["parallel_groups"]:
-        click.echo(f"enough for a sub-group (≥{min_members} first preferences): " + ", ".join(
-            g["option"] for g in data["parallel_groups"]))
+        click.echo(
+            f"enough for a sub-group (≥{min_members} first preferences): "
+            + ", ".join(g["option"] for g in data["parallel_groups"])
+        )
 
 
 @poll.command("close")
 @POLL_ID
-@click.option("--create-course", "slug", type=params.SLUG, metavar="SLUG",
-              help="Make the winner a new course with this slug.")
+@click.option(
+    "--create-course",
+    "slug",
+    type=params.SLUG,
+    metavar="SLUG",
+    help="Make the winner a new course with this slug.",
+)
 @click.option("--weekday", type=params.WEEKDAY, help="With --create-course.")
 @click.option("--time", "start", type=params.HHMM, help="With --create-course.")
 @click.option("--tz", "timezone", type=params.TIMEZONE, help="With --create-course.")
 @pass_app
-def poll_close(app: App, poll_id: int, slug: str | None, weekday: int | None,
-               start: time | None, timezone: str | None) -> None:
+def poll_close(
+    app: App,
+    poll_id: int,
+    slug: str | None,
+    weekday: int | None,
+    start: time | None,
+    timezone: str | None,
+) -> None:
     """Close voting; with --create-course the winner becomes the next course, its syllabus
     imported if the option had one.
 
@@ -222,5 +274,7 @@ def poll_close(app: App, poll_id: int, slug: str | None, weekday: int | None,
         raise click.UsageError("--weekday, --time and --tz go with --create-course")
     with app.write() as db:
         winner, course = polls.close(db, polls.get(db, poll_id), new_course)
-        note(f"poll {poll_id} closed; the winner is {winner.title}"
-             + (f"; created course {course.slug}" if course else ""))
+        note(
+            f"poll {poll_id} closed; the winner is {winner.title}"
+            + (f"; created course {course.slug}" if course else "")
+        )

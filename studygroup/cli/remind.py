@@ -12,23 +12,40 @@ from studygroup.cli.app import App, course_option, emit_json, json_option, note,
 @click.command()
 @click.argument("ref", required=False, metavar="[REF]")
 @click.option("--send", "mode", flag_value="send", help="Send for real (SMTP, and --webhook).")
-@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
-              help="Write one .eml file per member into this directory instead (0700; "
-              "files 0600).")
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one .eml file per member into this directory instead (0700; files 0600).",
+)
 @click.option("--member", "member_ref", metavar="NAME", help="Only this (active) member.")
-@click.option("--webhook", metavar="env:NAME|@FILE|URL",
-              help="Also post the Markdown agenda to a Slack/Discord incoming webhook: its URL "
-              "from an environment variable (env:SLACK_WEBHOOK) or a file's first line "
-              "(@~/.slack-hook). A URL typed here is visible to other local users.")
+@click.option(
+    "--webhook",
+    metavar="env:NAME|@FILE|URL",
+    help="Also post the Markdown agenda to a Slack/Discord incoming webhook: its URL "
+    "from an environment variable (env:SLACK_WEBHOOK) or a file's first line "
+    "(@~/.slack-hook). A URL typed here is visible to other local users.",
+)
 @click.option("--webhook-only", is_flag=True, help="Post to the webhook; send no email.")
-@click.option("--force", is_flag=True,
-              help="Send again what was already sent, or claimed by a run that was cut off.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Send again what was already sent, or claimed by a run that was cut off.",
+)
 @course_option
 @json_option
 @pass_app
-def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
-           member_ref: str | None, webhook: str | None, webhook_only: bool, force: bool,
-           course_slug: str | None, as_json: bool) -> None:
+def remind(
+    app: App,
+    ref: str | None,
+    mode: str | None,
+    outbox: Path | None,
+    member_ref: str | None,
+    webhook: str | None,
+    webhook_only: bool,
+    force: bool,
+    course_slug: str | None,
+    as_json: bool,
+) -> None:
     """Remind every active member with an email of a session (default: next): its time in
     their timezone and the course's, the lectures to watch, their talk slot, their open items.
 
@@ -65,11 +82,17 @@ def remind(app: App, ref: str | None, mode: str | None, outbox: Path | None,
 
         hook_url, typed_here = resolve_webhook(webhook)
         if typed_here:
-            note("warning: a webhook URL on the command line can be read by other local users "
-                 "while this runs; pass --webhook env:NAME or --webhook @FILE instead")
+            note(
+                "warning: a webhook URL on the command line can be read by other local users "
+                "while this runs; pass --webhook env:NAME or --webhook @FILE instead"
+            )
     channel = Channel.EMAIL if mode == "send" else Channel.OUTBOX if outbox else None
-    report = reminders.send(app.database, reminders.Request(
-        course_slug, ref, member_ref, channel, outbox, hook_url, webhook_only, force))
+    report = reminders.send(
+        app.database,
+        reminders.Request(
+            course_slug, ref, member_ref, channel, outbox, hook_url, webhook_only, force
+        ),
+    )
     if as_json:
         emit_json(report.as_dict())
     else:

@@ -17,8 +17,13 @@ from studygroup.cli.app import (
     pass_app,
 )
 
-SESSION_COLUMNS = [("number", "#"), ("local", "local time"), ("status", "status"),
-                   ("minutes", "min"), ("notes", "notes")]
+SESSION_COLUMNS = [
+    ("number", "#"),
+    ("local", "local time"),
+    ("status", "status"),
+    ("minutes", "min"),
+    ("notes", "notes"),
+]
 REF = click.argument("ref", required=False, metavar="[REF]")
 
 
@@ -37,16 +42,26 @@ def session() -> None:
 
 
 @session.command("plan")
-@click.option("--weeks", default=1, show_default=True, type=click.IntRange(1, 520),
-              help="How many weekly sessions should exist from the start date.")
-@click.option("--from", "start", type=params.DATE,
-              help="Start date (default today, in the course's timezone); a past date "
-              "back-fills a course already under way.")
+@click.option(
+    "--weeks",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 520),
+    help="How many weekly sessions should exist from the start date.",
+)
+@click.option(
+    "--from",
+    "start",
+    type=params.DATE,
+    help="Start date (default today, in the course's timezone); a past date "
+    "back-fills a course already under way.",
+)
 @course_option
 @json_option
 @pass_app
-def session_plan(app: App, weeks: int, start: date | None, course_slug: str | None,
-                 as_json: bool) -> None:
+def session_plan(
+    app: App, weeks: int, start: date | None, course_slug: str | None, as_json: bool
+) -> None:
     """Make sure the next N weekly sessions exist, each with a planned agenda.
 
     Sessions fall on the course's weekday at its local time: 18:00 London stays 18:00 across
@@ -96,8 +111,7 @@ def session_list(app: App, include_all: bool, course_slug: str | None, as_json: 
 
     with app.read() as db:
         course = courses.pick(db, course_slug)
-        found = (sessions.of_course(db, course) if include_all
-                 else sessions.planned(db, course))
+        found = sessions.of_course(db, course) if include_all else sessions.planned(db, course)
         rows = [session_dict(course, s) for s in found]
     if as_json:
         emit_json(rows)
@@ -126,9 +140,14 @@ def session_show(app: App, ref: str | None, course_slug: str | None, as_json: bo
 
 @session.command("move")
 @REF
-@click.option("--to", "when", required=True, metavar='"YYYY-MM-DD HH:MM"',
-              type=params.LOCAL_DATETIME,
-              help="The new local date and time, in the course's timezone.")
+@click.option(
+    "--to",
+    "when",
+    required=True,
+    metavar='"YYYY-MM-DD HH:MM"',
+    type=params.LOCAL_DATETIME,
+    help="The new local date and time, in the course's timezone.",
+)
 @course_option
 @pass_app
 def session_move(app: App, ref: str | None, when: datetime, course_slug: str | None) -> None:
@@ -192,18 +211,38 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
 
 @session.command("close")
 @REF
-@click.option("--covered", multiple=True, metavar="LABEL",
-              help="Only these lectures were covered (repeatable).")
-@click.option("--not-covered", multiple=True, metavar="LABEL",
-              help="These lectures were not covered and move on (repeatable).")
-@click.option("--done-talk", "done_talks", multiple=True, type=params.ID, metavar="ID",
-              help="Mark this talk done (repeatable); talks not done are postponed.")
+@click.option(
+    "--covered",
+    multiple=True,
+    metavar="LABEL",
+    help="Only these lectures were covered (repeatable).",
+)
+@click.option(
+    "--not-covered",
+    multiple=True,
+    metavar="LABEL",
+    help="These lectures were not covered and move on (repeatable).",
+)
+@click.option(
+    "--done-talk",
+    "done_talks",
+    multiple=True,
+    type=params.ID,
+    metavar="ID",
+    help="Mark this talk done (repeatable); talks not done are postponed.",
+)
 @course_option
 @json_option
 @pass_app
-def session_close(app: App, ref: str | None, covered: tuple[str, ...],
-                  not_covered: tuple[str, ...], done_talks: tuple[int, ...],
-                  course_slug: str | None, as_json: bool) -> None:
+def session_close(
+    app: App,
+    ref: str | None,
+    covered: tuple[str, ...],
+    not_covered: tuple[str, ...],
+    done_talks: tuple[int, ...],
+    course_slug: str | None,
+    as_json: bool,
+) -> None:
     """Close a session after the call and roll everything unfinished forward.
 
     In one transaction: the session is marked held; lectures not covered move to the next
@@ -222,7 +261,11 @@ def session_close(app: App, ref: str | None, covered: tuple[str, ...],
     with app.write() as db:
         course, target = sessions.pick(db, course_slug, ref)
         result = rollover.close_session(
-            db, course, target, list(covered) if covered else None, list(not_covered),
+            db,
+            course,
+            target,
+            list(covered) if covered else None,
+            list(not_covered),
             list(done_talks),
         ).as_dict()
     if as_json:

@@ -6,9 +6,16 @@ import click
 
 from studygroup.cli.app import App, course_option, emit_json, emit_table, json_option, pass_app
 
-MEMBER_COLUMNS = [("name", "member"), ("attended_text", "attended"), ("rate_text", "rate"),
-                  ("streak", "streak"), ("last_seen", "last seen"), ("talks_given", "talks"),
-                  ("open_items", "open items"), ("flag", "")]
+MEMBER_COLUMNS = [
+    ("name", "member"),
+    ("attended_text", "attended"),
+    ("rate_text", "rate"),
+    ("streak", "streak"),
+    ("last_seen", "last seen"),
+    ("talks_given", "talks"),
+    ("open_items", "open items"),
+    ("flag", ""),
+]
 
 
 @click.command()
@@ -32,15 +39,20 @@ def stats(app: App, course_slug: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    rows = [m | {
-        "attended_text": f"{m['attended']}/{m['held']}",
-        "rate_text": f"{m['rate']:.0%}" if m["rate"] is not None else "",
-        "flag": "lapsing" if m["lapsing"] else "",
-    } for m in data["members"]]
+    rows = [
+        m
+        | {
+            "attended_text": f"{m['attended']}/{m['held']}",
+            "rate_text": f"{m['rate']:.0%}" if m["rate"] is not None else "",
+            "flag": "lapsing" if m["lapsing"] else "",
+        }
+        for m in data["members"]
+    ]
     emit_table(rows, MEMBER_COLUMNS, "no members")
     click.echo()
     turnout = " ".join(str(s["turnout"]) for s in data["sessions"])
-    click.echo(f"turnout  {data['sparkline']}  ({turnout})" if data["sessions"]
-               else "no held sessions yet")
+    click.echo(
+        f"turnout  {data['sparkline']}  ({turnout})" if data["sessions"] else "no held sessions yet"
+    )
     if data["lapsing"]:
         click.echo("lapsing (missed the last 3): " + ", ".join(data["lapsing"]))

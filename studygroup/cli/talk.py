@@ -24,9 +24,15 @@ from studygroup.cli.complete import member_names
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
 
-TALK_COLUMNS = [("id", "id"), ("title", "title"), ("presenter", "presenter"),
-                ("minutes", "min"), ("status", "status"), ("session", "session"),
-                ("postponed", "postponed")]
+TALK_COLUMNS = [
+    ("id", "id"),
+    ("title", "title"),
+    ("presenter", "presenter"),
+    ("minutes", "min"),
+    ("status", "status"),
+    ("session", "session"),
+    ("postponed", "postponed"),
+]
 TALK_ID = click.argument("talk_id", metavar="ID", type=params.ID)
 
 
@@ -50,8 +56,15 @@ def talk() -> None:
 @click.option("--session", "ref", metavar="REF", help="Schedule it for this session.")
 @course_option
 @pass_app
-def talk_add(app: App, presenter: str, title: str, minutes: int, url: str | None,
-             ref: str | None, course_slug: str | None) -> None:
+def talk_add(
+    app: App,
+    presenter: str,
+    title: str,
+    minutes: int,
+    url: str | None,
+    ref: str | None,
+    course_slug: str | None,
+) -> None:
     """Add a talk by PRESENTER; it waits in the queue unless --session is given.
 
     \b
@@ -75,8 +88,9 @@ def talk_add(app: App, presenter: str, title: str, minutes: int, url: str | None
 @course_option
 @json_option
 @pass_app
-def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | None,
-              as_json: bool) -> None:
+def talk_list(
+    app: App, queue_only: bool, include_all: bool, course_slug: str | None, as_json: bool
+) -> None:
     """List open talks (queued, scheduled, postponed), oldest request first.
 
     \b
@@ -94,8 +108,9 @@ def talk_list(app: App, queue_only: bool, include_all: bool, course_slug: str | 
 
 
 @contextmanager
-def _changing(app: App, course_slug: str | None,
-              talk_id: int) -> Iterator[tuple[Connection, Row[Any], Row[Any]]]:
+def _changing(
+    app: App, course_slug: str | None, talk_id: int
+) -> Iterator[tuple[Connection, Row[Any], Row[Any]]]:
     """One write transaction with the course and the talk to change."""
     from studygroup import courses, talks
 

@@ -18,8 +18,10 @@ MAX_ROWS = 100_000
 
 
 def too_many_rows(path: Path, max_rows: int) -> Invalid:
-    return Invalid(f"{path} has more than {max_rows:,} rows; split it, or pass --max-rows N "
-                   "if that many are meant")
+    return Invalid(
+        f"{path} has more than {max_rows:,} rows; split it, or pass --max-rows N "
+        "if that many are meant"
+    )
 
 
 @dataclass(frozen=True)

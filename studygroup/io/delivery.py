@@ -57,9 +57,14 @@ class SmtpSettings:
         starttls = env.get(ENV + "STARTTLS", "1").strip()
         if starttls not in ("0", "1"):
             raise Invalid(f"{ENV}STARTTLS must be 1 (verified TLS, the default) or 0")
-        return cls(host=host, port=port, user=env.get(ENV + "USER") or None,
-                   password=env.get(ENV + "PASSWORD") or None, sender=sender,
-                   starttls=starttls == "1")
+        return cls(
+            host=host,
+            port=port,
+            user=env.get(ENV + "USER") or None,
+            password=env.get(ENV + "PASSWORD") or None,
+            sender=sender,
+            starttls=starttls == "1",
+        )
 
 
 def build_email(sender: str, name: str, address: str, subject: str, body: str) -> EmailMessage:
@@ -69,8 +74,13 @@ def build_email(sender: str, name: str, address: str, subject: str, body: str) -
     line break and a Bcc: into the message."""
     for what, value in (("name", name), ("subject", subject)):
         if ENCODED_WORD.search(value):
-            raise Invalid(f"the {what} contains an encoded word ('=?...?='); "
-                          "rename it to send this reminder")
+            raise Invalid(
+                f"the {what} contains an encoded word ('=?...?='); rename it to send this reminder"
+            )
+        if value.splitlines() not in ([], [value]):
+            # the email library refuses most line breaks, but lets a bare one through as an
+            # empty header that ends the headers early: refuse every kind here
+            raise ValueError(f"the {what} contains a line break")
     message = EmailMessage()
     message["From"] = sender
     # an Address object, not a formatted string: the policy quotes or encodes the display name
@@ -95,8 +105,10 @@ class Mailer:
         s = self.settings
         try:
             if s.user and not (s.user + (s.password or "")).isascii():
-                raise Invalid(f"{ENV}USER and {ENV}PASSWORD must be ASCII (SMTP login "
-                              "sends them as ASCII); ask your provider for an app password")
+                raise Invalid(
+                    f"{ENV}USER and {ENV}PASSWORD must be ASCII (SMTP login "
+                    "sends them as ASCII); ask your provider for an app password"
+                )
             if s.port == 465:
                 self.client = smtplib.SMTP_SSL(s.host, s.port, timeout=30, context=self.context)
             else:
@@ -110,8 +122,9 @@ class Mailer:
             raise
         except (OSError, smtplib.SMTPException, UnicodeError) as exc:
             self.close()
-            raise Invalid(f"cannot use the SMTP server {s.host}:{s.port}: "
-                          f"{_safe(exc, s.password)}") from None
+            raise Invalid(
+                f"cannot use the SMTP server {s.host}:{s.port}: {_safe(exc, s.password)}"
+            ) from None
         return self
 
     def send(self, message: EmailMessage) -> None:
@@ -152,9 +165,12 @@ def outbox_target(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def email_transport(settings: SmtpSettings | None, outbox: Path | None,
-                    drafts: dict[str, Draft], files: dict[str, Path]
-                    ) -> Iterator[Callable[[str], str]]:
+def email_transport(
+    settings: SmtpSettings | None,
+    outbox: Path | None,
+    drafts: dict[str, Draft],
+    files: dict[str, Path],
+) -> Iterator[Callable[[str], str]]:
     """How one batch of reminders goes out, by log target: one .eml file each into `outbox`
     (target -> file in `files`), else SMTP over one connection, opened when the batch starts.
     The callable sends one target's draft and returns its Message-ID."""
@@ -207,8 +223,7 @@ def resolve_webhook(value: str, environ: dict[str, str] | None = None) -> tuple[
         except FileNotFoundError:
             raise Invalid(f"no such file: {path} (from --webhook {shown})") from None
         except (OSError, UnicodeError) as exc:
-            raise Invalid(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
-                          ) from None
+            raise Invalid(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
         url = lines[0] if lines else ""
     else:
         shown, url = "the webhook URL", value
@@ -218,10 +233,15 @@ def resolve_webhook(value: str, environ: dict[str, str] | None = None) -> tuple[
         host = parts.hostname
     except ValueError:
         parts, host = None, None
-    if parts is None or parts.scheme not in ("http", "https") or not host \
-            or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise Invalid(f"{shown} is not a valid webhook URL: use https://... "
-                      "(or http:// for a local relay)")
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not host
+        or any(ch.isspace() or ord(ch) < 32 for ch in url)
+    ):
+        raise Invalid(
+            f"{shown} is not a valid webhook URL: use https://... (or http:// for a local relay)"
+        )
     return url, not value.startswith(("env:", "@"))
 
 
@@ -234,8 +254,9 @@ def webhook_payload(url: str, markdown: str) -> dict[str, str]:
 
 def post_webhook(url: str, markdown: str, timeout: float = 15) -> None:
     data = json.dumps(webhook_payload(url, markdown)).encode()
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             if response.status >= 300:
@@ -244,5 +265,6 @@ def post_webhook(url: str, markdown: str, timeout: float = 15) -> None:
         raise Invalid(f"the webhook answered HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise Invalid(f"cannot reach the webhook at {webhook_target(url)}: "
-                      f"{mask(str(reason))}") from None
+        raise Invalid(
+            f"cannot reach the webhook at {webhook_target(url)}: {mask(str(reason))}"
+        ) from None

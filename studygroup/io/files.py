@@ -46,8 +46,10 @@ def write_file(path: Path, data: bytes, *, force: bool = False) -> Path:
     mode = PRIVATE_FILE
     if current is not None:
         if stat.S_ISLNK(current.st_mode) and not force:
-            raise Invalid(f"{path} is a symbolic link; refusing to write through it "
-                          "(--force replaces the link itself with a regular file)")
+            raise Invalid(
+                f"{path} is a symbolic link; refusing to write through it "
+                "(--force replaces the link itself with a regular file)"
+            )
         if not stat.S_ISREG(current.st_mode) and not stat.S_ISLNK(current.st_mode):
             raise Invalid(f"{path} is {_kind(current.st_mode)}; choose a file name")
         if stat.S_ISREG(current.st_mode):

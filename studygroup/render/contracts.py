@@ -100,7 +100,15 @@ def poll_dict(poll: Any, options: list[Any], ballots: int) -> dict[str, Any]:
         "title": poll.title,
         "status": poll.status.value,
         "closes": poll.closes_on.isoformat() if poll.closes_on else None,
-        "options": [{"number": o.position, "title": o.title, "url": o.url,
-                     "lectures": o.lectures, "won": o.won} for o in options],
+        "options": [
+            {
+                "number": o.position,
+                "title": o.title,
+                "url": o.url,
+                "lectures": o.lectures,
+                "won": o.won,
+            }
+            for o in options
+        ],
         "ballots": ballots,
     }

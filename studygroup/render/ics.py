@@ -10,8 +10,14 @@ from zoneinfo import ZoneInfo
 def escape_text(text: str) -> str:
     """RFC 5545 TEXT escaping. (icalendar's own first turns a literal backslash-N into a line
     break, so a title containing "\\N" would change.)"""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def calendar_ics(doc: dict[str, Any], now: datetime | None = None) -> bytes:
@@ -51,7 +57,8 @@ def calendar_ics(doc: dict[str, Any], now: datetime | None = None) -> bytes:
         first = start.date() if first is None else min(first, start.date())
         last = start.date() if last is None else max(last, start.date())
     if first is not None and last is not None:
-        calendar.add_missing_timezones(first_date=first - timedelta(days=366),
-                                       last_date=last + timedelta(days=366))
+        calendar.add_missing_timezones(
+            first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
+        )
     data: bytes = calendar.to_ical()
     return data

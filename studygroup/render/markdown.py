@@ -35,8 +35,12 @@ def escape(text: str) -> str:
     flat = " ".join(text.split())
     if not flat:
         return ""
-    if (flat[0] not in _PUNCTUATION and not _ALWAYS.search(flat) and "." not in flat
-            and not _LIST_NUMBER.match(flat)):
+    if (
+        flat[0] not in _PUNCTUATION
+        and not _ALWAYS.search(flat)
+        and "." not in flat
+        and not _LIST_NUMBER.match(flat)
+    ):
         return flat  # the common case: nothing to escape
     marks = {m.end() - 1 for m in _WWW.finditer(flat)}
     marks.update(m.start() for m in _INNER_DOT.finditer(flat))
@@ -84,8 +88,10 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
     lines.append(f"# {escape(doc['course']['title'])} — session {session['number']}")
     lines.append("")
     utc = datetime.fromisoformat(session["starts_at"]).astimezone(UTC)
-    lines.append(f"**{_when(session['local_start'])} {session['timezone']}** "
-                 f"({utc:%H:%M} UTC), {session['minutes']} minutes")
+    lines.append(
+        f"**{_when(session['local_start'])} {session['timezone']}** "
+        f"({utc:%H:%M} UTC), {session['minutes']} minutes"
+    )
     if session["status"] != "planned":
         lines.append("")
         lines.append(f"*This session is {session['status']}.*")
@@ -113,8 +119,10 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
         lines.append(f"| {entry['start']} | {entry['minutes']} | {item} | {who} |")
     if doc["over_by_minutes"]:
         lines.append("")
-        lines.append(f"⚠️ The agenda is **{doc['over_by_minutes']} minutes over**; "
-                     "the entries marked ⚠️ run past the end.")
+        lines.append(
+            f"⚠️ The agenda is **{doc['over_by_minutes']} minutes over**; "
+            "the entries marked ⚠️ run past the end."
+        )
 
     if doc["watch"]:
         lines.append("")
@@ -136,14 +144,24 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
         lines.append("## Talks")
         lines.append("")
         for talk in doc["talks"]:
-            extra = (f" — postponed from session {talk['postponed_from']}"
-                     if talk["postponed_from"] else "")
-            lines.append(f"- {talk['start']} **{escape(talk['presenter'])}**: "
-                         f"{link(talk['title'], talk['url'])} ({talk['minutes']} min){extra}")
+            extra = (
+                f" — postponed from session {talk['postponed_from']}"
+                if talk["postponed_from"]
+                else ""
+            )
+            lines.append(
+                f"- {talk['start']} **{escape(talk['presenter'])}**: "
+                f"{link(talk['title'], talk['url'])} ({talk['minutes']} min){extra}"
+            )
     if doc["not_fitting"]:
         lines.append("")
-        lines.append("Queued talks that did not fit this week: " + "; ".join(
-            f"{escape(t['presenter'])}: {escape(t['title'])}" for t in doc["not_fitting"]) + ".")
+        lines.append(
+            "Queued talks that did not fit this week: "
+            + "; ".join(
+                f"{escape(t['presenter'])}: {escape(t['title'])}" for t in doc["not_fitting"]
+            )
+            + "."
+        )
     if doc["items_by_owner"]:
         lines.append("")
         lines.append("## Open action items")
@@ -158,16 +176,21 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
     lines.append("## Attendance")
     lines.append("")
     previous = doc["previous"]
-    lines.append(f"Last session ({previous['session']}): {previous['present']} present."
-                 if previous else "This is the first session.")
+    lines.append(
+        f"Last session ({previous['session']}): {previous['present']} present."
+        if previous
+        else "This is the first session."
+    )
     if doc.get("poll"):
         poll = doc["poll"]
         lines.append("")
         lines.append("## Vote for the next course")
         lines.append("")
-        lines.append(f"{escape(poll['title'])}: " + ", ".join(
-            escape(o) for o in poll["options"]) + (
-            f" — voting closes {poll['closes']}" if poll.get("closes") else ""))
+        lines.append(
+            f"{escape(poll['title'])}: "
+            + ", ".join(escape(o) for o in poll["options"])
+            + (f" — voting closes {poll['closes']}" if poll.get("closes") else "")
+        )
     lines.append("")
     lines.append("## Next week")
     lines.append("")

@@ -42,8 +42,9 @@ def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
     return f"{text} — {day}{there:%H:%M} your time ({member_zone})"
 
 
-def reminder_messages(doc: dict[str, Any],
-                      people: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+def reminder_messages(
+    doc: dict[str, Any], people: Iterable[dict[str, Any]]
+) -> list[tuple[str, str]]:
     """(subject, body) for each member: what all reminders share is written once."""
     session = doc["session"]
     course_zone = session["timezone"]
@@ -74,11 +75,14 @@ def reminder_messages(doc: dict[str, Any],
         talks_by.setdefault(talk["presenter"], []).append(talk)
     start = datetime.fromisoformat(session["local_start"])
     # the same for everyone: the subject (in the course's zone), and the blocks after the time
-    subject = (f"{title}: session {session['number']}, "
-               f"{both_times(session['local_start'], course_zone, course_zone)}")
+    subject = (
+        f"{title}: session {session['number']}, "
+        f"{both_times(session['local_start'], course_zone, course_zone)}"
+    )
     heading = f"The next {title} session (number {session['number']}) is on\n  "
     after_time = f"\nand lasts {session['minutes']} minutes.\n\n" + "".join(
-        f"{line}\n" for line in watch)
+        f"{line}\n" for line in watch
+    )
     closing = "".join(f"{line}\n" for line in everyone) + "See you there!\n"
 
     out: list[tuple[str, str]] = []
@@ -90,11 +94,11 @@ def reminder_messages(doc: dict[str, Any],
             offset = _minutes_from_start(doc, talk["talk_id"])
             slot = start + timedelta(minutes=offset)
             slot_text = both_times(slot.isoformat(), course_zone, member_zone)
-            lines.append(f"You present \"{talk['title']}\" ({talk['minutes']} min) at "
-                         f"{slot_text}.")
+            lines.append(f'You present "{talk["title"]}" ({talk["minutes"]} min) at {slot_text}.')
             if talk["postponed"]:
-                lines.append(f"  (It was postponed {talk['postponed']}× — it goes first this "
-                             "time.)")
+                lines.append(
+                    f"  (It was postponed {talk['postponed']}× — it goes first this time.)"
+                )
             lines.append("")
         if member["items"]:
             lines.append("Your open action items:")
@@ -121,5 +125,6 @@ def _minutes_from_start(doc: dict[str, Any], talk_id: int) -> int:
 
 def preview_text(draft: Any) -> str:
     """A dry run's view of one reminder: the addressee, the subject and the body."""
-    return (f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n{draft.body}\n"
-            + "-" * 60)
+    return (
+        f"To: {draft.name} <{draft.email}>\nSubject: {draft.subject}\n\n{draft.body}\n" + "-" * 60
+    )

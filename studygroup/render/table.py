@@ -33,8 +33,9 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
         widths[index] = max(widths[index], max(map(len, values)))
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(text.ljust(width) for text, width in zip(cells, widths,
-                                                                  strict=True)).rstrip()
+        return "  ".join(
+            text.ljust(width) for text, width in zip(cells, widths, strict=True)
+        ).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([line(headings), rule, *map(line, body)])

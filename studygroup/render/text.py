@@ -40,8 +40,10 @@ def session_heading(session: dict[str, Any], title: str | None = None) -> str:
     local = datetime.fromisoformat(session["local_start"])
     when = local.strftime("%a %d %b %Y %H:%M")
     name = title or session["course"]
-    return (f"{name} — session {session['number']} ({session['status']}) — {when} "
-            f"{session['timezone']}, {session['minutes']} min")
+    return (
+        f"{name} — session {session['number']} ({session['status']}) — {when} "
+        f"{session['timezone']}, {session['minutes']} min"
+    )
 
 
 def agenda_text(view: dict[str, Any]) -> str:
@@ -61,24 +63,44 @@ def agenda_text(view: dict[str, Any]) -> str:
         for e in view["entries"]
     ]
     lines.append("")
-    lines.append(table(rows, [("n", "#"), ("start", "start"), ("min", "min"), ("item", "item"),
-                              ("who", "who"), ("pin", "pinned")]))
+    lines.append(
+        table(
+            rows,
+            [
+                ("n", "#"),
+                ("start", "start"),
+                ("min", "min"),
+                ("item", "item"),
+                ("who", "who"),
+                ("pin", "pinned"),
+            ],
+        )
+    )
     lines.append("")
     lines.append(f"total {view['total_minutes']} of {session['minutes']} minutes")
     if view["over_by_minutes"]:
         over = [str(e["position"]) for e in view["entries"] if e["overflow"]]
-        lines.append(f"OVER by {view['over_by_minutes']} minutes; overflowing entries: "
-                     + ", ".join(over))
+        lines.append(
+            f"OVER by {view['over_by_minutes']} minutes; overflowing entries: " + ", ".join(over)
+        )
     if view["optional_lectures"]:
         lines.append("")
-        lines.append("Optional: " + "; ".join(
-            f"{x['label']} {x['title']}" + (f" ({x['minutes']} min)" if x["minutes"] else "")
-            for x in view["optional_lectures"]))
+        lines.append(
+            "Optional: "
+            + "; ".join(
+                f"{x['label']} {x['title']}" + (f" ({x['minutes']} min)" if x["minutes"] else "")
+                for x in view["optional_lectures"]
+            )
+        )
     if view["not_fitting"]:
         lines.append("")
-        lines.append("Queued talks that do not fit: " + "; ".join(
-            f"#{t['id']} {t['title']} ({t['presenter']}, {t['minutes']} min)"
-            for t in view["not_fitting"]))
+        lines.append(
+            "Queued talks that do not fit: "
+            + "; ".join(
+                f"#{t['id']} {t['title']} ({t['presenter']}, {t['minutes']} min)"
+                for t in view["not_fitting"]
+            )
+        )
     if view["action_items"]:
         lines.append("")
         lines.append("Open action items:")
@@ -89,26 +111,35 @@ def agenda_text(view: dict[str, Any]) -> str:
 
 
 def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
-    lines = [f"session {summary['session']} {verb}; next is session {summary['next_session']}"
-             + (" (created)" if summary["created_next"] else "")]
+    lines = [
+        f"session {summary['session']} {verb}; next is session {summary['next_session']}"
+        + (" (created)" if summary["created_next"] else "")
+    ]
     if summary["covered"]:
         lines.append("covered: " + ", ".join(summary["covered"]))
     if summary["carried_lectures"]:
-        lines.append(f"lectures moved to session {summary['next_session']}: "
-                     + ", ".join(summary["carried_lectures"]))
+        lines.append(
+            f"lectures moved to session {summary['next_session']}: "
+            + ", ".join(summary["carried_lectures"])
+        )
     for talk in summary["talks_done"]:
         lines.append(f"talk #{talk['id']} done: {talk['title']} ({talk['presenter']})")
     for talk in summary["talks_postponed"]:
-        lines.append(f"talk #{talk['id']} moved to session {summary['next_session']}: "
-                     f"{talk['title']} ({talk['presenter']}, postponed ×{talk['postponed']})")
+        lines.append(
+            f"talk #{talk['id']} moved to session {summary['next_session']}: "
+            f"{talk['title']} ({talk['presenter']}, postponed ×{talk['postponed']})"
+        )
     carried = summary["items_carried"]
     for item in carried[:LISTED]:
         owner = item["owner"] or "everyone"
-        lines.append(f"item #{item['id']} carried: {item['text']} — {owner}"
-                     f"{carried_mark(item['carried'])}")
+        lines.append(
+            f"item #{item['id']} carried: {item['text']} — {owner}{carried_mark(item['carried'])}"
+        )
     if len(carried) > LISTED:
-        lines.append(f"... and {len(carried) - LISTED} more items carried "
-                     "(all of them with --json or 'studygroup item list')")
+        lines.append(
+            f"... and {len(carried) - LISTED} more items carried "
+            "(all of them with --json or 'studygroup item list')"
+        )
     return "\n".join(lines)
 
 
@@ -116,15 +147,19 @@ def import_report_lines(report: dict[str, Any], min_minutes: int) -> list[str]:
     """`attend import`: one line per person in the report, as matched, short, unknown, added."""
     lines = []
     for row in report["matched"]:
-        lines.append(f"present  {row['member']}  (matched {row['name']!r} by {row['by']}"
-                     + (f", {row['minutes']} min)" if row["minutes"] is not None else ")"))
+        lines.append(
+            f"present  {row['member']}  (matched {row['name']!r} by {row['by']}"
+            + (f", {row['minutes']} min)" if row["minutes"] is not None else ")")
+        )
     for row in report["too_short"]:
-        lines.append(f"short    {row['member'] or row['name']}  ({row['minutes']} min < "
-                     f"{min_minutes})")
+        lines.append(
+            f"short    {row['member'] or row['name']}  ({row['minutes']} min < {min_minutes})"
+        )
     for row in report["unknown"]:
         lines.append(f"unknown  {row['name']}" + (f" <{row['email']}>" if row["email"] else ""))
-    lines.extend(f"{'would add' if report['dry_run'] else 'added'}  {name}"
-                 for name in report["added"])
+    lines.extend(
+        f"{'would add' if report['dry_run'] else 'added'}  {name}" for name in report["added"]
+    )
     return lines
 
 
@@ -134,8 +169,9 @@ def import_report_summary(report: dict[str, Any]) -> str:
     if report["dry_run"]:
         return f"dry run: nothing written for session {number}"
     unknown = len(report["unknown"])
-    return (f"recorded {report['recorded']} present for session {number}"
-            + (f"; {unknown} unknown (use --add-unknown to add them)" if unknown else ""))
+    return f"recorded {report['recorded']} present for session {number}" + (
+        f"; {unknown} unknown (use --add-unknown to add them)" if unknown else ""
+    )
 
 
 def progress_lines(course: dict[str, Any]) -> list[str]:

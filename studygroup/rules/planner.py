@@ -92,14 +92,28 @@ class _Course:
     placed: set[int] = field(default_factory=set)
 
 
-def plan(times: Times, slots: Sequence[Slot], units: Sequence[Unit],
-         lectures: Mapping[int, LectureRow], history: History,
-         queued: Sequence[Talk]) -> dict[int, list[Entry]]:
+def plan(
+    times: Times,
+    slots: Sequence[Slot],
+    units: Sequence[Unit],
+    lectures: Mapping[int, LectureRow],
+    history: History,
+    queued: Sequence[Talk],
+) -> dict[int, list[Entry]]:
     """Every planned session's agenda, in order; `slots` in time order, `queued` the talks
     waiting with no session."""
-    state = _Course(times, units, lectures, history, pinned_units={
-        (e.lecture_id, e.part) for s in slots for e in s.pinned
-        if e.kind is EntryKind.LECTURE and e.lecture_id is not None})
+    state = _Course(
+        times,
+        units,
+        lectures,
+        history,
+        pinned_units={
+            (e.lecture_id, e.part)
+            for s in slots
+            for e in s.pinned
+            if e.kind is EntryKind.LECTURE and e.lecture_id is not None
+        },
+    )
     waiting = sorted(queued, key=queue_order)
     return {slot.id: _plan_one(state, slot, waiting) for slot in slots}
 
@@ -116,19 +130,32 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
 
     def lecture_entry(unit: Unit) -> Entry:
         state.assigned.add(unit.key)
-        return Entry(EntryKind.LECTURE, times.discussion, lecture_id=unit.lecture.id,
-                     part=unit.part, parts=unit.parts)
+        return Entry(
+            EntryKind.LECTURE,
+            times.discussion,
+            lecture_id=unit.lecture.id,
+            part=unit.part,
+            parts=unit.parts,
+        )
 
     used, have_lecture = 0, False
     for entry in keep:
-        if entry.kind is EntryKind.LECTURE and entry.lecture_id is not None \
-                and entry.lecture_id in state.lectures:
+        if (
+            entry.kind is EntryKind.LECTURE
+            and entry.lecture_id is not None
+            and entry.lecture_id in state.lectures
+        ):
             parts = split(state.lectures[entry.lecture_id], times.pace)
             match = [u for u in parts if u.part == entry.part] or parts[:1]
             used += match[0].minutes
             have_lecture = True
-    free = [u for u in state.units if u.key not in state.history.done
-            and u.key not in state.assigned and u.key not in state.pinned_units]
+    free = [
+        u
+        for u in state.units
+        if u.key not in state.history.done
+        and u.key not in state.assigned
+        and u.key not in state.pinned_units
+    ]
     for unit in free:
         if unit.key in state.history.carried:
             head.append(lecture_entry(unit))
@@ -145,15 +172,23 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
 
     postponed = sorted(
         (t for t in slot.talks if t.status is TalkStatus.POSTPONED and t.id not in pinned_talks),
-        key=lambda t: (-t.times_postponed, *queue_order(t)))
+        key=lambda t: (-t.times_postponed, *queue_order(t)),
+    )
     # a talk already marked done at this session keeps its slot among the scheduled ones
     scheduled = sorted(
-        (t for t in slot.talks
-         if t.status in (TalkStatus.SCHEDULED, TalkStatus.DONE) and t.id not in pinned_talks),
-        key=queue_order)
+        (
+            t
+            for t in slot.talks
+            if t.status in (TalkStatus.SCHEDULED, TalkStatus.DONE) and t.id not in pinned_talks
+        ),
+        key=queue_order,
+    )
     for talk in (*postponed, *scheduled):
-        head.append(Entry(EntryKind.TALK, talk.minutes, talk_id=talk.id,
-                          done=talk.status is TalkStatus.DONE))
+        head.append(
+            Entry(
+                EntryKind.TALK, talk.minutes, talk_id=talk.id, done=talk.status is TalkStatus.DONE
+            )
+        )
         state.placed.add(talk.id)
 
     tail: list[Entry] = []

@@ -43,8 +43,13 @@ def instant_runoff(options: list[int], ballots: list[list[int]]) -> Runoff:
             else:
                 counts[top] += 1
         live = sum(counts.values())
-        record: dict[str, Any] = {"round": len(rounds) + 1, "counts": dict(counts),
-                                  "exhausted": exhausted, "eliminated": None, "winner": None}
+        record: dict[str, Any] = {
+            "round": len(rounds) + 1,
+            "counts": dict(counts),
+            "exhausted": exhausted,
+            "eliminated": None,
+            "winner": None,
+        }
         rounds.append(record)
         leader = max(remaining, key=lambda o: (counts[o], first[o], mentions[o], -order[o]))
         if len(remaining) == 1 or (live and counts[leader] * 2 > live):

@@ -35,8 +35,10 @@ def _has_control(value: str) -> bool:
 ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 # characters that change how the text around them is shown without showing themselves:
 # bidirectional overrides/isolates/marks, and zero-width spaces/joiners
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                       "\u2060\u2066\u2067\u2068\u2069\u061c\ufeff")
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
+)
 
 
 def text(value: str, what: str = "text", max_len: int = MAX_TEXT) -> str:
@@ -72,9 +74,7 @@ def slug(value: str) -> str:
 def label(value: str) -> str:
     cleaned = value.strip()
     if not _LABEL.fullmatch(cleaned):
-        raise Invalid(
-            f"invalid lecture label {value!r}: use 1-32 letters, digits, '.', '_' or '-'"
-        )
+        raise Invalid(f"invalid lecture label {value!r}: use 1-32 letters, digits, '.', '_' or '-'")
     return cleaned
 
 
@@ -91,8 +91,12 @@ def email(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
     cleaned = value.strip()
-    if _has_control(cleaned) or len(cleaned) > 254 or not _EMAIL.fullmatch(cleaned) \
-            or not deliverable(cleaned):
+    if (
+        _has_control(cleaned)
+        or len(cleaned) > 254
+        or not _EMAIL.fullmatch(cleaned)
+        or not deliverable(cleaned)
+    ):
         raise Invalid(f"invalid email address {value!r}")
     return cleaned.lower()
 
@@ -112,8 +116,7 @@ def url(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
     cleaned = value.strip()
-    if _has_control(cleaned) or any(ch.isspace() for ch in cleaned) \
-            or len(cleaned) > MAX_LONG_TEXT:
+    if _has_control(cleaned) or any(ch.isspace() for ch in cleaned) or len(cleaned) > MAX_LONG_TEXT:
         raise Invalid(f"invalid URL {value!r}")
     if not (cleaned.startswith("https://") or cleaned.startswith("http://")):
         raise Invalid(f"invalid URL {value!r}: it must start with http:// or https://")
@@ -204,8 +207,10 @@ def integer(value: str, what: str = "number", low: int = 0, high: int = MAX_INT)
     cleaned = value.strip()
     if not _DIGITS.fullmatch(cleaned):
         if cleaned.isascii() and cleaned.isdigit():
-            raise Invalid(f"{what} must be between {low} and {high}, not {cleaned[:20]}"
-                          + ("..." if len(cleaned) > 20 else ""))
+            raise Invalid(
+                f"{what} must be between {low} and {high}, not {cleaned[:20]}"
+                + ("..." if len(cleaned) > 20 else "")
+            )
         shown = value if len(value) <= 40 else value[:40] + "..."
         raise Invalid(f"invalid {what} {shown!r}: use a whole number")
     number = int(cleaned)

@@ -36,6 +36,8 @@ def busy_timeout_ms() -> int:
         return validate.integer(raw, BUSY_TIMEOUT_ENV, 0, 3_600_000)
     except Invalid:
         return BUSY_TIMEOUT_MS
+
+
 # One advisory lock key serialises writers on PostgreSQL the way BEGIN IMMEDIATE does on SQLite.
 PG_WRITE_LOCK = 0x5747_0001
 # Reminder runs of one session wait for each other (two-key advisory locks: this, session id).
@@ -49,8 +51,9 @@ def make_engine(location: Location, read_only: bool = False) -> Engine:
             # and nobody can write there, so the file is opened as immutable
             assert location.path is not None
             uri = sqlite_uri(location.path, "mode=ro&immutable=1")
-            engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
-                uri, uri=True, check_same_thread=False))
+            engine = create_engine(
+                "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+            )
         else:
             engine = create_engine(location.url)
         _configure_sqlite(engine, read_only)
@@ -120,8 +123,10 @@ def changed_courses(connection: Connection) -> list[int]:
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction on a Core connection (BEGIN IMMEDIATE on SQLite, the writers' lock
     on PostgreSQL): committed when the block ends, rolled back on any exception."""
-    with engine.execution_options(studygroup_write=True).connect() as connection, \
-            connection.begin():
+    with (
+        engine.execution_options(studygroup_write=True).connect() as connection,
+        connection.begin(),
+    ):
         yield connection
         faults.point("before-commit")
 
@@ -179,9 +184,13 @@ def inspect_sqlite_file(path: Path, read_only: bool = False) -> tuple[FileState,
     try:
         conn = sqlite3.connect(sqlite_uri(path, query), uri=True)
         try:
-            names = [row[0] for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            names = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -205,12 +214,16 @@ def writable(path: Path) -> bool:
 def _other_tables(connection: Connection) -> list[str]:
     """Up to six tables that are not studygroup's revision stamp."""
     if connection.dialect.name == "sqlite":
-        sql = ("SELECT name FROM sqlite_master WHERE type = 'table' "
-               "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' "
-               "ORDER BY name LIMIT 6")
+        sql = (
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' "
+            "ORDER BY name LIMIT 6"
+        )
     else:
-        sql = ("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-               "AND tablename != 'alembic_version' ORDER BY tablename LIMIT 6")
+        sql = (
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename != 'alembic_version' ORDER BY tablename LIMIT 6"
+        )
     return list(connection.exec_driver_sql(sql).scalars())
 
 
@@ -318,18 +331,23 @@ class Database:
         state, detail = inspect_sqlite_file(path, read_only=self.read_only)
         shown = self.location.display()
         if state is FileState.NOT_SQLITE:
-            raise SchemaError(f"{shown} is not a studygroup database ({detail}): check --db "
-                              "or STUDYGROUP_DB")
+            raise SchemaError(
+                f"{shown} is not a studygroup database ({detail}): check --db or STUDYGROUP_DB"
+            )
         if state is FileState.DAMAGED:
-            raise SchemaError(f"the database at {shown} is damaged or unreadable ({detail}): "
-                              "restore it from a backup")
+            raise SchemaError(
+                f"the database at {shown} is damaged or unreadable ({detail}): "
+                "restore it from a backup"
+            )
         if state is FileState.FOREIGN and not self.adopt:
             raise foreign_error(self.location, detail)
         if state in (FileState.ABSENT, FileState.EMPTY) and not write:
             raise SchemaError(f"no studygroup database at {shown} yet: run 'studygroup init'")
         if write and state not in (FileState.ABSENT,) and self.read_only:
-            raise SchemaError(f"the database at {shown} is read-only: copy it somewhere "
-                              "writable to change it (reading it works)")
+            raise SchemaError(
+                f"the database at {shown} is read-only: copy it somewhere "
+                "writable to change it (reading it works)"
+            )
         return state
 
     def _require_file(self) -> None:
@@ -395,13 +413,15 @@ class Database:
             return
         with self.engine.connect() as connection:
             connection.exec_driver_sql(
-                f"SELECT pg_advisory_lock({PG_REMIND_LOCK}, {int(session_id)})")
+                f"SELECT pg_advisory_lock({PG_REMIND_LOCK}, {int(session_id)})"
+            )
             connection.commit()
             try:
                 yield
             finally:
                 connection.exec_driver_sql(
-                    f"SELECT pg_advisory_unlock({PG_REMIND_LOCK}, {int(session_id)})")
+                    f"SELECT pg_advisory_unlock({PG_REMIND_LOCK}, {int(session_id)})"
+                )
                 connection.commit()
 
     def dispose(self) -> None:

@@ -17,7 +17,8 @@ _URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<netloc>[^/?#\s]*)(
 # query parameters that carry credentials (libpq's ?password=, Zoom's ?pwd=, API tokens)
 _SECRET_PARAM = re.compile(
     r"(?i)(?P<key>(?:^|[?&;])(?:password|passwd|pass|pwd|token|access_token|secret|key|"
-    r"api_key|apikey|sig|signature|auth|sslpassword)=)(?P<value>[^&;#\s]*)")
+    r"api_key|apikey|sig|signature|auth|sslpassword)=)(?P<value>[^&;#\s]*)"
+)
 # a path segment that looks like a token (Slack's and Discord's webhook secrets are such
 # segments): 20 or more letters, digits, '_' or '-', with a digit or a capital letter
 _TOKEN_SEGMENT = re.compile(r"(?<=/)(?=[a-z_-]*[A-Z0-9])[A-Za-z0-9_-]{20,}(?=/|$|\?|#)")

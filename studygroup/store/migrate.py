@@ -40,9 +40,7 @@ def script_location() -> Path:
     return here.parent / "migrations"
 
 
-def alembic_config(
-    connection: Connection | None = None, location: Path | None = None
-) -> Config:
+def alembic_config(connection: Connection | None = None, location: Path | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(location or script_location()))
     config.set_main_option("path_separator", "os")
@@ -107,8 +105,9 @@ def backup_sqlite(source: Path, destination: Path) -> None:
     with a backup's name; the result is one self-contained 0600 file (no -wal/-shm)."""
     import tempfile
 
-    fd, tmp_name = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.",
-                                    suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.name}.", suffix=".tmp"
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -181,8 +180,7 @@ def upgrade_database(
                             backup_sqlite(path, backup)
                         upgrade_connection(connection, target, script_dir)
                         if raw is not None:
-                            broken = connection.exec_driver_sql(
-                                "PRAGMA foreign_key_check").all()
+                            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                             if broken:
                                 raise SchemaError(
                                     f"the upgrade would break {len(broken)} foreign key(s), "

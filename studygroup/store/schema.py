@@ -88,13 +88,15 @@ def _flag(name: str, default: bool) -> Column[bool]:
 
 
 courses = Table(
-    "courses", metadata,
+    "courses",
+    metadata,
     _id(),
     Column("slug", String(40), nullable=False, unique=True),
     Column("title", String(200), nullable=False),
     Column("url", Text),
-    Column("status", _enum(CourseStatus, "course_status"), nullable=False,
-           default=CourseStatus.ACTIVE),
+    Column(
+        "status", _enum(CourseStatus, "course_status"), nullable=False, default=CourseStatus.ACTIVE
+    ),
     Column("timezone", String(64), nullable=False),
     Column("weekday", Integer, nullable=False),  # 0 = Monday ... 6 = Sunday
     Column("start_time", Time, nullable=False),  # local to `timezone`
@@ -113,13 +115,13 @@ courses = Table(
 )
 
 lectures = Table(
-    "lectures", metadata,
+    "lectures",
+    metadata,
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     Column("label", String(32), nullable=False),
     Column("title", String(200), nullable=False),
-    Column("kind", _enum(LectureKind, "lecture_kind"), nullable=False,
-           default=LectureKind.LECTURE),
+    Column("kind", _enum(LectureKind, "lecture_kind"), nullable=False, default=LectureKind.LECTURE),
     _flag("optional", False),
     _flag("skipped", False),
     Column("video_minutes", Integer),
@@ -131,7 +133,8 @@ lectures = Table(
 )
 
 members = Table(
-    "members", metadata,
+    "members",
+    metadata,
     _id(),
     Column("name", String(200), nullable=False),
     # name.casefold(): names are unique regardless of case, portably on SQLite and PostgreSQL.
@@ -145,14 +148,19 @@ members = Table(
 )
 
 sessions = Table(
-    "sessions", metadata,  # one meeting of a course
+    "sessions",
+    metadata,  # one meeting of a course
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     Column("number", Integer, nullable=False),
     Column("starts_at", UTCDateTime, nullable=False),
     Column("minutes", Integer, nullable=False),
-    Column("status", _enum(SessionStatus, "session_status"), nullable=False,
-           default=SessionStatus.PLANNED),
+    Column(
+        "status",
+        _enum(SessionStatus, "session_status"),
+        nullable=False,
+        default=SessionStatus.PLANNED,
+    ),
     Column("notes", Text),
     Column("closed_at", UTCDateTime),
     UniqueConstraint("course_id", "number"),
@@ -162,7 +170,8 @@ sessions = Table(
 )
 
 agenda_entries = Table(
-    "agenda_entries", metadata,
+    "agenda_entries",
+    metadata,
     _id(),
     # An agenda belongs to its session; sessions with history are never deleted.
     _fk("session_id", "sessions.id", "CASCADE"),
@@ -177,23 +186,24 @@ agenda_entries = Table(
     _flag("pinned", False),
     _flag("done", False),
     CheckConstraint("minutes >= 0", name="minutes_nonnegative"),
-    CheckConstraint("(part IS NULL AND parts IS NULL) OR (part >= 1 AND parts >= part)",
-                    name="part_of_parts"),
+    CheckConstraint(
+        "(part IS NULL AND parts IS NULL) OR (part >= 1 AND parts >= part)", name="part_of_parts"
+    ),
     Index(None, "session_id", "position"),
     Index(None, "lecture_id"),
     Index(None, "talk_id"),
 )
 
 talks = Table(
-    "talks", metadata,
+    "talks",
+    metadata,
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     _fk("presenter_id", "members.id", "RESTRICT"),
     Column("title", String(200), nullable=False),
     Column("url", Text),
     Column("minutes", Integer, nullable=False, default=25),
-    Column("status", _enum(TalkStatus, "talk_status"), nullable=False,
-           default=TalkStatus.QUEUED),
+    Column("status", _enum(TalkStatus, "talk_status"), nullable=False, default=TalkStatus.QUEUED),
     # No session: the talk waits in the queue.
     _fk("session_id", "sessions.id", "RESTRICT", nullable=True),
     # The session it was first due at, when it has been postponed since.
@@ -209,13 +219,18 @@ talks = Table(
 )
 
 attendance = Table(
-    "attendance", metadata,
+    "attendance",
+    metadata,
     _id(),
     _fk("session_id", "sessions.id", "RESTRICT"),
     _fk("member_id", "members.id", "RESTRICT"),
     Column("status", _enum(AttendanceStatus, "attendance_status"), nullable=False),
-    Column("source", _enum(AttendanceSource, "attendance_source"), nullable=False,
-           default=AttendanceSource.MANUAL),
+    Column(
+        "source",
+        _enum(AttendanceSource, "attendance_source"),
+        nullable=False,
+        default=AttendanceSource.MANUAL,
+    ),
     Column("minutes", Integer),  # time on the call, from an import
     Column("recorded_at", UTCDateTime, nullable=False, default=utcnow),
     UniqueConstraint("session_id", "member_id"),
@@ -224,7 +239,8 @@ attendance = Table(
 )
 
 action_items = Table(
-    "action_items", metadata,
+    "action_items",
+    metadata,
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     Column("text", String(500), nullable=False),
@@ -237,16 +253,18 @@ action_items = Table(
     Column("created_at", UTCDateTime, nullable=False, default=utcnow),
     Column("closed_at", UTCDateTime),
     CheckConstraint("times_carried >= 0", name="times_carried_nonnegative"),
-    CheckConstraint("(status = 'open' AND closed_at IS NULL)"
-                    " OR (status <> 'open' AND closed_at IS NOT NULL)",
-                    name="closed_when_not_open"),
+    CheckConstraint(
+        "(status = 'open' AND closed_at IS NULL) OR (status <> 'open' AND closed_at IS NOT NULL)",
+        name="closed_when_not_open",
+    ),
     Index(None, "course_id", "status"),
     Index(None, "due_session_id", "status"),
     Index(None, "owner_id", "status"),
 )
 
 rollovers = Table(
-    "rollovers", metadata,  # one close (or cancel): the group of moves that one undo reverses
+    "rollovers",
+    metadata,  # one close (or cancel): the group of moves that one undo reverses
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     Column("kind", _enum(RolloverKind, "rollover_kind"), nullable=False),
@@ -262,7 +280,8 @@ rollovers = Table(
 )
 
 rollover_moves = Table(
-    "rollover_moves", metadata,  # one thing that moved, with its state before, for undo
+    "rollover_moves",
+    metadata,  # one thing that moved, with its state before, for undo
     _id(),
     # Moves are part of their rollover and never outlive it.
     _fk("rollover_id", "rollovers.id", "CASCADE"),
@@ -279,10 +298,12 @@ rollover_moves = Table(
     Column("before_count", Integer),
     Column("before_done", Boolean),
     _fk("before_postponed_from_id", "sessions.id", "RESTRICT", nullable=True),
-    CheckConstraint("(kind = 'lecture' AND lecture_id IS NOT NULL)"
-                    " OR (kind = 'talk' AND talk_id IS NOT NULL)"
-                    " OR (kind = 'item' AND item_id IS NOT NULL)",
-                    name="subject_matches_kind"),
+    CheckConstraint(
+        "(kind = 'lecture' AND lecture_id IS NOT NULL)"
+        " OR (kind = 'talk' AND talk_id IS NOT NULL)"
+        " OR (kind = 'item' AND item_id IS NOT NULL)",
+        name="subject_matches_kind",
+    ),
     Index(None, "rollover_id"),
     Index(None, "item_id"),
     Index(None, "talk_id"),
@@ -290,7 +311,8 @@ rollover_moves = Table(
 
 reminders = Table(
     # a reminder claimed before it is sent and confirmed after, so it is never sent twice
-    "reminders", metadata,
+    "reminders",
+    metadata,
     _id(),
     _fk("session_id", "sessions.id", "RESTRICT"),
     _fk("member_id", "members.id", "RESTRICT", nullable=True),
@@ -307,7 +329,8 @@ reminders = Table(
 )
 
 polls = Table(
-    "polls", metadata,  # choosing the next course together: a ranked-choice poll
+    "polls",
+    metadata,  # choosing the next course together: a ranked-choice poll
     _id(),
     Column("title", String(200), nullable=False),
     # The group it belongs to (its agenda shows the poll), or None for everyone.
@@ -322,7 +345,8 @@ polls = Table(
 )
 
 poll_options = Table(
-    "poll_options", metadata,
+    "poll_options",
+    metadata,
     _id(),
     _fk("poll_id", "polls.id", "RESTRICT"),
     Column("position", Integer, nullable=False),  # 1, 2, ... as shown and voted
@@ -333,7 +357,8 @@ poll_options = Table(
 )
 
 poll_option_lectures = Table(
-    "poll_option_lectures", metadata,  # an option's syllabus, shaped like `course import`
+    "poll_option_lectures",
+    metadata,  # an option's syllabus, shaped like `course import`
     _id(),
     _fk("option_id", "poll_options.id", "CASCADE"),
     Column("position", Integer, nullable=False),
@@ -348,7 +373,8 @@ poll_option_lectures = Table(
 )
 
 poll_ballots = Table(
-    "poll_ballots", metadata,  # one member's ranking; a second vote replaces the first
+    "poll_ballots",
+    metadata,  # one member's ranking; a second vote replaces the first
     _id(),
     _fk("poll_id", "polls.id", "RESTRICT"),
     _fk("member_id", "members.id", "RESTRICT"),
@@ -357,7 +383,8 @@ poll_ballots = Table(
 )
 
 poll_rankings = Table(
-    "poll_rankings", metadata,
+    "poll_rankings",
+    metadata,
     _id(),
     # A ranking is part of its ballot: replacing a vote replaces its rankings.
     _fk("ballot_id", "poll_ballots.id", "CASCADE"),

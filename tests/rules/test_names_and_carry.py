@@ -9,14 +9,18 @@ from studygroup.rules.carry import flagged
 from studygroup.rules.names import name_key, prefix_pattern
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("Ada Lovelace", "ada lovelace"), ("STRASSE", "strasse"), ("Straße", "strasse")])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Ada Lovelace", "ada lovelace"), ("STRASSE", "strasse"), ("Straße", "strasse")],
+)
 def test_name_key_ignores_case(name: str, key: str) -> None:
     assert name_key(name) == key
 
 
-@pytest.mark.parametrize(("text", "pattern"), [
-    ("Ad", "ad%"), ("50%", "50\\%%"), ("a_b", "a\\_b%"), ("back\\", "back\\\\%")])
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [("Ad", "ad%"), ("50%", "50\\%%"), ("a_b", "a\\_b%"), ("back\\", "back\\\\%")],
+)
 def test_prefix_pattern_escapes_like_wildcards(text: str, pattern: str) -> None:
     assert prefix_pattern(text) == pattern
 
