@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, insert, or_, select, update
 
 from studygroup import courses, items, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import lecture_dict, session_dict, talk_dict
-from studygroup.rules import planner, weekly
+from studygroup.rules import weekly
 from studygroup.rules.pace import History, course_units, part_minutes, split
+from studygroup.rules.queue import queue_order
 from studygroup.store.db import changed_courses, course_changed
 from studygroup.store.enums import EntryKind, ItemStatus, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow, SessionRow
@@ -31,6 +32,9 @@ from studygroup.store.schema import (
 )
 from studygroup.store.schema import courses as courses_table
 from studygroup.store.schema import sessions as sessions_table
+
+if TYPE_CHECKING:
+    from studygroup.rules import planner
 
 ENTRY_TITLES = {
     EntryKind.INTRO: "Intro",
@@ -67,6 +71,8 @@ def settle(db: Connection) -> None:
 
 
 def _talk(row: Any) -> planner.Talk:
+    from studygroup.rules import planner
+
     return planner.Talk(
         row.id, row.status, row.minutes, row.times_postponed, row.requested_on, row.created_at
     )
@@ -75,6 +81,8 @@ def _talk(row: Any) -> planner.Talk:
 def replan(db: Connection, course: CourseRow) -> None:
     """Re-plan every planned session of the course, in time order, keeping pinned entries.
     A fixed number of statements, however many sessions and entries."""
+    from studygroup.rules import planner  # write commands only: reads never import it
+
     planned = sessions.planned(db, course)
     if not planned:
         return
@@ -399,7 +407,7 @@ def _not_fitting(
     ).all()
     return [
         talk_dict(t, t.presenter, numbers)
-        for t in sorted(queued, key=lambda t: planner.queue_order(_talk(t)))
+        for t in sorted(queued, key=queue_order)
         if t.id not in placed
     ]
 

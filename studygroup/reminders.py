@@ -4,7 +4,7 @@ that makes sure nothing is sent twice."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 def drafts(
     db: Connection, course: CourseRow, doc: dict[str, Any], only: MemberRow | None
-) -> tuple[list[Draft], list[str]]:
-    """One draft per active member with an email (or just `only`); and who has no email.
+) -> tuple[Iterator[Draft], list[str]]:
+    """One draft per active member with an email (or just `only`), made as they are taken;
+    and who has no email.
     One query for the members and one for their items, whatever the group's size."""
     who = select(members.c.id, members.c.name, members.c.email, members.c.timezone)
     query = who.where(members.c.active.is_(True)).order_by(members.c.name_key)
@@ -61,12 +62,12 @@ def drafts(
     reached = [member for member in people if member.email]
     messages = reminder_messages(
         doc,
-        [{"name": m.name, "timezone": m.timezone, "items": items.get(m.id, [])} for m in reached],
+        ({"name": m.name, "timezone": m.timezone, "items": items.get(m.id, [])} for m in reached),
     )
-    out = [
+    out = (
         Draft(m.id, m.name, m.email, subject, body)
         for m, (subject, body) in zip(reached, messages, strict=True)
-    ]
+    )
     return out, missing
 
 
@@ -320,7 +321,9 @@ class Report:
     mode: str
     reminders: list[dict[str, Any]] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)
-    previews: list[Draft] = field(default_factory=list)  # a dry run's messages
+    # a dry run's messages, made as they are taken (see recording)
+    previews: Iterator[Draft] = field(default_factory=lambda: iter(()))
+    later: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # after previews
     webhook_preview: tuple[str, int] | None = None  # a dry run's (webhook, characters)
     failed: list[str] = field(default_factory=list)
     unconfirmed: list[str] = field(default_factory=list)
@@ -343,6 +346,19 @@ class Report:
             self.failed.append(f"{who} ({entry['error']})")
         elif entry["status"].endswith("unconfirmed"):
             self.unconfirmed.append(who)
+
+    def recording(self, drafts: Iterator[Draft]) -> Iterator[Draft]:
+        """A dry run's drafts, each noted as 'would send' as it is taken: take them all
+        (printing each, or not) before reading the report."""
+        for draft in drafts:
+            self.add(
+                {"member": draft.name, "email": draft.email, "subject": draft.subject},
+                None,
+                "would send",
+            )
+            yield draft
+        for subject, status in self.later:
+            self.add(subject, None, status)
 
     def summary(self) -> str:
         counts: dict[str, int] = {}
@@ -394,21 +410,17 @@ def send(database: Database, request: Request) -> Report:
         planned, no_email = drafts(db, course, doc, only)
     report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)
     if request.webhook_only:
-        planned = []
+        planned = iter(())
 
     def journal(work: Callable[[Connection], None]) -> None:
         with database.write() as db:
             work(db)
 
     if channel is None:
-        for draft in planned:
-            report.add(
-                {"member": draft.name, "email": draft.email, "subject": draft.subject},
-                None,
-                "would send",
-            )
-        report.previews = planned
-    elif planned:
+        report.previews = report.recording(planned)
+    else:
+        planned_all = list(planned)  # every message is built before any goes out
+    if channel is not None and planned_all:
         from studygroup.io import delivery
 
         settings = delivery.SmtpSettings.from_env() if channel is Channel.EMAIL else None
@@ -417,12 +429,12 @@ def send(database: Database, request: Request) -> Report:
             from studygroup.io.files import private_dir
 
             folder = private_dir(request.outbox.absolute())
-            for draft in planned:
+            for draft in planned_all:
                 path = folder / f"session-{target.number}-{draft.member_id}.eml"
                 files[delivery.outbox_target(path)] = path
-            by_target = dict(zip(files, planned, strict=True))
+            by_target = dict(zip(files, planned_all, strict=True))
         else:
-            by_target = {draft.email: draft for draft in planned}
+            by_target = {draft.email: draft for draft in planned_all}
         outbox = request.outbox
         with database.run_lock(target.id):
             outcomes = deliver(
@@ -449,7 +461,10 @@ def send(database: Database, request: Request) -> Report:
         where = delivery.webhook_target(hook_url)
         markdown = agenda_markdown(doc)
         if channel is not Channel.EMAIL:
-            report.add({"webhook": where}, None, "would post")
+            if channel is None:  # noted after the drafts, as they are taken
+                report.later.append(({"webhook": where}, "would post"))
+            else:
+                report.add({"webhook": where}, None, "would post")
             report.webhook_preview = (where, len(markdown))
         else:
 

@@ -93,11 +93,12 @@ def remind(
             course_slug, ref, member_ref, channel, outbox, hook_url, webhook_only, force
         ),
     )
+    for draft in report.previews:  # one at a time: a large group's dry run streams
+        if not as_json:
+            click.echo(preview_text(draft))
     if as_json:
         emit_json(report.as_dict())
     else:
-        for draft in report.previews:  # one at a time: a large group's dry run streams
-            click.echo(preview_text(draft))
         if report.webhook_preview is not None:
             where, length = report.webhook_preview
             click.echo(f"Webhook {where} would get the Markdown agenda ({length} characters)")

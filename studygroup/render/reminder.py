@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -44,8 +44,9 @@ def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
 
 def reminder_messages(
     doc: dict[str, Any], people: Iterable[dict[str, Any]]
-) -> list[tuple[str, str]]:
-    """(subject, body) for each member: what all reminders share is written once."""
+) -> Iterator[tuple[str, str]]:
+    """(subject, body) for each member, one at a time (a large group's reminders are never
+    all in memory at once): what all reminders share is written once."""
     session = doc["session"]
     course_zone = session["timezone"]
     title = doc["course"]["title"]
@@ -85,7 +86,6 @@ def reminder_messages(
     )
     closing = "".join(f"{line}\n" for line in everyone) + "See you there!\n"
 
-    out: list[tuple[str, str]] = []
     for member in people:
         member_zone = member.get("timezone") or course_zone
         when = both_times(session["local_start"], course_zone, member_zone)
@@ -105,8 +105,7 @@ def reminder_messages(
             lines.extend(_item_line(item) for item in member["items"])
             lines.append("")
         own = "".join(f"{line}\n" for line in lines)
-        out.append((subject, f"Hi {member['name']},\n\n{heading}{when}{after_time}{own}{closing}"))
-    return out
+        yield subject, f"Hi {member['name']},\n\n{heading}{when}{after_time}{own}{closing}"
 
 
 def _item_line(item: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from studygroup.rules.pace import History, Unit, UnitKey, fits, split
+from studygroup.rules.queue import queue_order
 from studygroup.store.enums import EntryKind, TalkStatus
 from studygroup.store.rows import LectureRow
 
@@ -74,11 +75,6 @@ class Slot:
     pinned: Sequence[Entry] = ()
     talks: Sequence[Talk] = ()  # scheduled, postponed or done at this session
     open_items: int = 0
-
-
-def queue_order(talk: Talk) -> tuple[date, datetime, int]:
-    """First come, first served: the order of the talk queue."""
-    return (talk.requested_on, talk.created_at, talk.id)
 
 
 @dataclass
