@@ -12,11 +12,11 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
 from studygroup import courses, items, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.render.contracts import lecture_dict, session_dict, talk_dict
+from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, talk_dict
 from studygroup.rules import weekly
 from studygroup.rules.pace import History, course_units, part_minutes, split
 from studygroup.rules.queue import queue_order
@@ -127,14 +127,20 @@ def replan(db: Connection, course: CourseRow) -> None:
         )
     ]
     due: dict[int | None, int] = defaultdict(int)
-    for due_id in db.execute(
-        select(action_items.c.due_session_id).where(
-            action_items.c.course_id == course.id,
-            action_items.c.status == ItemStatus.OPEN,
-            or_(action_items.c.due_session_id.in_(ids), action_items.c.due_session_id.is_(None)),
-        )
-    ).scalars():
-        due[due_id] += 1
+    due.update(
+        db.execute(
+            select(action_items.c.due_session_id, func.count())
+            .where(
+                action_items.c.course_id == course.id,
+                action_items.c.status == ItemStatus.OPEN,
+                or_(
+                    action_items.c.due_session_id.in_(ids),
+                    action_items.c.due_session_id.is_(None),
+                ),
+            )
+            .group_by(action_items.c.due_session_id)
+        ).all()
+    )
     slots = [
         planner.Slot(
             s.id,
@@ -386,7 +392,7 @@ def set_minutes(
 
 def _not_fitting(
     db: Connection, course: CourseRow, target: SessionRow, numbers: dict[int, int]
-) -> list[dict[str, Any]]:
+) -> list[TalkJSON]:
     """Queued talks that neither this session nor an earlier planned one could take."""
     placed = set(
         db.execute(

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Row, String, insert, or_, select, type_coerce
 
 from studygroup import sessions
 from studygroup.errors import Conflict, NotFound
+from studygroup.render.contracts import ItemJSON
 from studygroup.rules import validate
 from studygroup.store.db import course_changed, new_id
 from studygroup.store.enums import ItemStatus
@@ -17,7 +18,7 @@ from studygroup.store.schema import sessions as sessions_table
 from studygroup.store.types import utcnow
 
 
-def item_rows(db: Connection, *where: Any) -> list[dict[str, Any]]:
+def item_rows(db: Connection, *where: Any) -> list[ItemJSON]:
     """Action items as the JSON contract (`id, text, owner, status, carried, due_session`),
     read with one plain query: lists of thousands of open items stay cheap."""
     due = sessions_table.alias("due")
@@ -55,7 +56,7 @@ def listed(
     status: ItemStatus | None,
     owner: MemberRow | None,
     due: SessionRow | None,
-) -> list[dict[str, Any]]:
+) -> list[ItemJSON]:
     """`item list`: a course's items, optionally by status, owner, and session due (or made)."""
     where: list[Any] = [action_items.c.course_id == course.id]
     if status is not None:
@@ -71,7 +72,7 @@ def listed(
     return item_rows(db, *where)
 
 
-def open_at(db: Connection, course: CourseRow, target: SessionRow) -> list[dict[str, Any]]:
+def open_at(db: Connection, course: CourseRow, target: SessionRow) -> list[ItemJSON]:
     """Open items due at the session (and, for the next session, those due at none)."""
     upcoming = sessions.next_planned(db, course)
     due = action_items.c.due_session_id == target.id

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 from studygroup import courses
 from studygroup.courses import CourseFields, LectureFields
 from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.render.contracts import poll_dict
+from studygroup.render.contracts import PollJSON, poll_dict
 from studygroup.rules import validate
 from studygroup.rules.runoff import instant_runoff
 from studygroup.store.db import new_id
@@ -56,7 +56,7 @@ def _poll_options(db: Connection, poll_ids: list[int]) -> dict[int, list[Row[Any
     return out
 
 
-def listed(db: Connection, poll_id: int | None = None) -> list[dict[str, Any]]:
+def listed(db: Connection, poll_id: int | None = None) -> list[PollJSON]:
     """`poll list` (or one poll for `poll show`): options and ballot counts, in three
     statements however many polls there are."""
     query = select(polls).order_by(polls.c.id)

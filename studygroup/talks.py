@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from studygroup import sessions
 from studygroup.errors import Conflict, NotFound
-from studygroup.render.contracts import talk_dict
+from studygroup.render.contracts import TalkJSON, talk_dict
 from studygroup.rules import validate
 from studygroup.store.db import course_changed, new_id
 from studygroup.store.enums import OPEN_TALK_STATUSES, SessionStatus, TalkStatus
@@ -34,7 +34,7 @@ def get(db: Connection, course: CourseRow, talk_id: int) -> Row[Any]:
 
 def listed(
     db: Connection, course: CourseRow, queue_only: bool, include_all: bool
-) -> list[dict[str, Any]]:
+) -> list[TalkJSON]:
     """`talk list`: open talks (or only the queue, or all), first come first served."""
     query = _with_presenter.where(talks.c.course_id == course.id).order_by(
         talks.c.requested_on, talks.c.created_at, talks.c.id

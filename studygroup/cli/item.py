@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import click
 
 from studygroup.cli import params
@@ -97,10 +99,11 @@ def item_list(
     if as_json:
         emit_json(rows)
         return
-    for row in rows:
+    table = [cast("dict[str, Any]", row) for row in rows]  # the JSON is printed: reuse them
+    for row in table:
         row["carried_text"] = carried_mark(row["carried"]).strip(" ()") or ""
         row["owner"] = row["owner"] or "everyone"
-    emit_table(rows, ITEM_COLUMNS, "no action items")
+    emit_table(table, ITEM_COLUMNS, "no action items")
 
 
 def _close(app: App, course_slug: str | None, ids: tuple[int, ...], status: str) -> None:

@@ -111,10 +111,8 @@ def poll_list(app: App, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    for row in rows:
-        row["option_count"] = len(row["options"])
     emit_table(
-        rows,
+        [{**row, "option_count": len(row["options"])} for row in rows],
         [
             ("id", "id"),
             ("title", "title"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from studygroup.cli.app import (
     note,
     pass_app,
 )
+
+if TYPE_CHECKING:
+    from studygroup.render.contracts import SessionJSON
 
 SESSION_COLUMNS = [
     ("number", "#"),
@@ -89,8 +93,8 @@ def session_plan(
         note("those sessions exist already")
 
 
-def _local(row: dict[str, object]) -> str:
-    local = datetime.fromisoformat(str(row["local_start"]))
+def _local(row: SessionJSON) -> str:
+    local = datetime.fromisoformat(row["local_start"])
     return f"{local:%a %d %b %Y %H:%M} {row['timezone']}"
 
 
@@ -116,9 +120,11 @@ def session_list(app: App, include_all: bool, course_slug: str | None, as_json: 
     if as_json:
         emit_json(rows)
         return
-    for row in rows:
-        row["local"] = _local(row)
-    emit_table(rows, SESSION_COLUMNS, "no sessions; plan some with 'studygroup session plan'")
+    emit_table(
+        [{**row, "local": _local(row)} for row in rows],
+        SESSION_COLUMNS,
+        "no sessions; plan some with 'studygroup session plan'",
+    )
 
 
 @session.command("show")

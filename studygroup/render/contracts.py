@@ -1,17 +1,108 @@
-"""Rows to plain dicts: the JSON contracts. Tables and exports are rendered from these.
-
-Each takes a Core row or an ORM instance alike (see the row shapes in schema.py).
+"""The JSON contracts, as TypedDicts, and the functions that make them from rows. `--json`
+prints these; tables, Markdown, ICS and reminders are rendered from them. Keys are stable:
+adding one is fine, renaming or removing one breaks scripts.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from studygroup.rules import validate, weekly
 from studygroup.store.rows import CourseRow, LectureRow, MemberRow, SessionRow
 
 
-def course_dict(course: CourseRow) -> dict[str, Any]:
+class CourseJSON(TypedDict):
+    slug: str
+    title: str
+    timezone: str
+    weekday: str
+    time: str
+    minutes: int
+    pace: int
+    status: str
+
+
+class CourseDetailJSON(CourseJSON):
+    url: str | None
+    discussion: int
+    intro: int
+    wrapup: int
+
+
+class LectureJSON(TypedDict):
+    label: str
+    title: str
+    kind: str
+    minutes: int | None
+    optional: bool
+    skipped: bool
+    url: str | None
+
+
+class MemberJSON(TypedDict):
+    name: str
+    email: str | None
+    handle: str | None
+    timezone: str | None
+    active: bool
+
+
+class MemberDetailJSON(MemberJSON):
+    joined: str
+    archived_at: str | None
+
+
+class SessionJSON(TypedDict):
+    course: str
+    number: int
+    status: str
+    minutes: int
+    timezone: str
+    starts_at: str
+    local_start: str
+    notes: str | None
+
+
+class TalkJSON(TypedDict):
+    id: int
+    title: str
+    presenter: str
+    minutes: int
+    status: str
+    session: int | None
+    postponed: int
+    postponed_from: int | None
+    url: str | None
+    requested: str
+
+
+class ItemJSON(TypedDict):
+    id: int
+    text: str
+    owner: str | None
+    status: str
+    carried: int
+    due_session: int | None
+
+
+class PollOptionJSON(TypedDict):
+    number: int
+    title: str
+    url: str | None
+    lectures: int
+    won: bool
+
+
+class PollJSON(TypedDict):
+    id: int
+    title: str
+    status: str
+    closes: str | None
+    options: list[PollOptionJSON]
+    ballots: int
+
+
+def course_dict(course: CourseRow) -> CourseJSON:
     return {
         "slug": course.slug,
         "title": course.title,
@@ -24,8 +115,9 @@ def course_dict(course: CourseRow) -> dict[str, Any]:
     }
 
 
-def course_detail(course: CourseRow) -> dict[str, Any]:
-    return course_dict(course) | {
+def course_detail(course: CourseRow) -> CourseDetailJSON:
+    return {
+        **course_dict(course),
         "url": course.url,
         "discussion": course.discussion_minutes,
         "intro": course.intro_minutes,
@@ -33,7 +125,7 @@ def course_detail(course: CourseRow) -> dict[str, Any]:
     }
 
 
-def lecture_dict(lecture: LectureRow) -> dict[str, Any]:
+def lecture_dict(lecture: LectureRow) -> LectureJSON:
     return {
         "label": lecture.label,
         "title": lecture.title,
@@ -45,7 +137,7 @@ def lecture_dict(lecture: LectureRow) -> dict[str, Any]:
     }
 
 
-def member_dict(member: MemberRow) -> dict[str, Any]:
+def member_dict(member: MemberRow) -> MemberJSON:
     return {
         "name": member.name,
         "email": member.email,
@@ -55,14 +147,15 @@ def member_dict(member: MemberRow) -> dict[str, Any]:
     }
 
 
-def member_detail(member: MemberRow) -> dict[str, Any]:
-    return member_dict(member) | {
+def member_detail(member: MemberRow) -> MemberDetailJSON:
+    return {
+        **member_dict(member),
         "joined": member.joined_on.isoformat(),
         "archived_at": member.archived_at.isoformat() if member.archived_at else None,
     }
 
 
-def session_dict(course: CourseRow, current: SessionRow) -> dict[str, Any]:
+def session_dict(course: CourseRow, current: SessionRow) -> SessionJSON:
     local = weekly.local(current.starts_at, course.timezone)
     return {
         "course": course.slug,
@@ -76,7 +169,7 @@ def session_dict(course: CourseRow, current: SessionRow) -> dict[str, Any]:
     }
 
 
-def talk_dict(talk: Any, presenter: str, numbers: dict[int, int]) -> dict[str, Any]:
+def talk_dict(talk: Any, presenter: str, numbers: dict[int, int]) -> TalkJSON:
     """A talk (row or instance) with its presenter's name; `numbers` maps session ids to
     session numbers."""
     return {
@@ -93,7 +186,7 @@ def talk_dict(talk: Any, presenter: str, numbers: dict[int, int]) -> dict[str, A
     }
 
 
-def poll_dict(poll: Any, options: list[Any], ballots: int) -> dict[str, Any]:
+def poll_dict(poll: Any, options: list[Any], ballots: int) -> PollJSON:
     """A poll with its options (rows with a `lectures` count) and how many have voted."""
     return {
         "id": poll.id,

@@ -1,0 +1,22 @@
+"""Input validation's fast paths agree with the slow, exact checks they stand in for."""
+
+from __future__ import annotations
+
+import unicodedata
+from email.headerregistry import Address
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from studygroup.rules import validate
+
+
+@given(st.from_regex(validate.PLAIN_ADDRESS, fullmatch=True))
+def test_a_plain_address_is_taken_by_the_email_library_as_written(address: str) -> None:
+    assert Address(addr_spec=address).addr_spec == address
+
+
+@given(st.text())
+def test_the_ascii_fast_path_finds_the_same_control_characters(value: str) -> None:
+    exact = any(unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") for ch in value)
+    assert validate._has_control(value) is exact
