@@ -263,7 +263,7 @@ def _part_text(part: int | None, parts: int | None) -> str:
     return f"part {part}/{parts} " if part is not None else ""
 
 
-def add_lecture(
+def pin_lecture(
     db: Connection, course: CourseRow, target: SessionRow, label: str, part: int | None
 ) -> None:
     """Put a lecture (or one part of it) on a session's agenda, pinned; optional lectures too."""

@@ -22,7 +22,7 @@ def item_rows(db: Connection, *where: Any) -> list[ItemJSON]:
     """Action items as the JSON contract (`id, text, owner, status, carried, due_session`),
     read with one plain query: lists of thousands of open items stay cheap."""
     due = sessions_table.alias("due")
-    rows = db.execute(
+    result = db.execute(
         # the status as its stored value (the CHECK constraint vouches for it), not an enum
         select(
             action_items.c.id,
@@ -36,7 +36,9 @@ def item_rows(db: Connection, *where: Any) -> list[ItemJSON]:
         .outerjoin(due, action_items.c.due_session_id == due.c.id)
         .where(*where)
         .order_by(action_items.c.id)
-    ).all()  # one fetchall: iterating the result would fetch row by row
+    )
+    # fetched in large batches (row by row is slow), each turned into dicts and let go, so
+    # that the rows and the dicts of a very long list are never all in memory at once
     return [
         {
             "id": item_id,
@@ -46,7 +48,8 @@ def item_rows(db: Connection, *where: Any) -> list[ItemJSON]:
             "carried": carried,
             "due_session": number,
         }
-        for item_id, text, owner, status, carried, number in rows
+        for batch in result.partitions(5000)
+        for item_id, text, owner, status, carried, number in batch
     ]
 
 

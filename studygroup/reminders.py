@@ -38,7 +38,8 @@ def drafts(
     if only is not None:
         query = who.where(members.c.id == only.id)
     people = db.execute(query).all()
-    items: dict[int, list[dict[str, Any]]] = {}
+    # (id, text, carried) per owner: each member's dicts are made only as their message is
+    items: dict[int, list[tuple[int, str, int]]] = {}
     if people:
         owner_ids = [m.id for m in people] if only is not None else None
         for item_id, text, carried, owner_id in db.execute(
@@ -57,12 +58,22 @@ def drafts(
             )
             .order_by(action_items.c.id)
         ).all():
-            items.setdefault(owner_id, []).append({"id": item_id, "text": text, "carried": carried})
+            items.setdefault(owner_id, []).append((item_id, text, carried))
     missing = [member.name for member in people if not member.email]
     reached = [member for member in people if member.email]
     messages = reminder_messages(
         doc,
-        ({"name": m.name, "timezone": m.timezone, "items": items.get(m.id, [])} for m in reached),
+        (
+            {
+                "name": m.name,
+                "timezone": m.timezone,
+                "items": [
+                    {"id": i, "text": text, "carried": carried}
+                    for i, text, carried in items.get(m.id, ())
+                ],
+            }
+            for m in reached
+        ),
     )
     out = (
         Draft(m.id, m.name, m.email, subject, body)
@@ -399,7 +410,7 @@ def send(database: Database, request: Request) -> Report:
 
     channel = request.channel
     with database.read() as db:
-        course, target = sessions.pick(db, request.course_slug, request.ref)
+        course, target = sessions.with_course(db, request.course_slug, request.ref)
         only = members.find(db, request.member_ref) if request.member_ref else None
         if only is not None and not only.active:
             raise StudygroupError(

@@ -68,7 +68,7 @@ def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
             raise NotFound(f"{course.slug} has no session {number}")
         return found
     if _DATE.fullmatch(text):
-        day = validate.local_date(text)
+        day = validate.parse_date(text)
         # the local day, as an instant range, so that the index on starts_at is used
         start = weekly.instant(day, datetime.min.time(), course.timezone)
         end = weekly.instant(day + timedelta(days=1), datetime.min.time(), course.timezone)
@@ -88,7 +88,9 @@ def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
     raise Invalid(f"invalid session {ref!r}: use {REF_HELP}")
 
 
-def pick(db: Connection, course_slug: str | None, ref: str | None) -> tuple[Row[Any], Row[Any]]:
+def with_course(
+    db: Connection, course_slug: str | None, ref: str | None
+) -> tuple[Row[Any], Row[Any]]:
     """The course (--course, $STUDYGROUP_COURSE or the one active course) and its session REF."""
     from studygroup import courses
 

@@ -27,7 +27,7 @@ def show_agenda(
     from studygroup.render.text import agenda_text
 
     with app.read() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         view = agenda_mod.view(db, course, target, tz)
     if as_json:
         emit_json(view)
@@ -86,7 +86,7 @@ def agenda_plan(app: App, ref: str | None, reset: bool, course_slug: str | None)
     from studygroup import sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         agenda_mod.plan_again(db, course, target, reset)
         note(f"re-planned session {target.number}")
 
@@ -110,8 +110,8 @@ def agenda_add_lecture(
     from studygroup import sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
-        agenda_mod.add_lecture(db, course, target, label, part)
+        course, target = sessions.with_course(db, course_slug, ref)
+        agenda_mod.pin_lecture(db, course, target, label, part)
         note(f"lecture {label} is on session {target.number}'s agenda")
 
 
@@ -131,7 +131,7 @@ def agenda_remove(app: App, position: int, ref: str | None, course_slug: str | N
     from studygroup import sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         note(agenda_mod.remove_entry(db, course, target, position))
 
 
@@ -152,7 +152,7 @@ def agenda_move(app: App, position: int, to: int, ref: str | None, course_slug: 
     from studygroup import sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         agenda_mod.move_entry(db, course, target, position, to)
         note(f"moved entry {position} to {to}")
 
@@ -176,6 +176,6 @@ def agenda_minutes(
     from studygroup import sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         agenda_mod.set_minutes(db, course, target, position, minutes)
         note(f"entry {position} now takes {minutes} minutes")

@@ -74,7 +74,7 @@ def attend_record(
     if not names and not absent and not excused:
         raise click.UsageError("name at least one member")
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         count = attendance.record(
             db,
             target,
@@ -133,7 +133,7 @@ def attend_import(
         raise click.UsageError("give one CSV file, optionally after a session REF")
     path = Path(rest[0])
     with app.read() if dry_run else app.write() as db:
-        _course, target = sessions.pick(db, course_slug, ref)
+        _course, target = sessions.with_course(db, course_slug, ref)
         data = attendance.import_attendance(
             db,
             target,

@@ -62,7 +62,7 @@ def export_agenda(
     from studygroup.render.markdown import agenda_markdown
 
     with app.read() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         doc = exports.agenda_document(db, course, target)
     _write(output, agenda_markdown(doc).encode(), force)
 

@@ -166,7 +166,7 @@ def session_move(app: App, ref: str | None, when: datetime, course_slug: str | N
     from studygroup import sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         sessions.move(db, course, target, when)
         note(f"session {target.number} now starts {when:%a %d %b %Y %H:%M} {course.timezone}")
 
@@ -188,7 +188,7 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
     from studygroup.render.text import close_text
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         result = rollover.cancel_session(db, course, target).as_dict()
     if as_json:
         emit_json(result)
@@ -210,7 +210,7 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
     from studygroup import rollover, sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         rollover.uncancel_session(db, course, target)
         note(f"session {target.number} is planned again")
 
@@ -265,7 +265,7 @@ def session_close(
     from studygroup.render.text import close_text
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         result = rollover.close_session(
             db,
             course,
@@ -295,6 +295,6 @@ def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
     from studygroup import rollover, sessions
 
     with app.write() as db:
-        course, target = sessions.pick(db, course_slug, ref)
+        course, target = sessions.with_course(db, course_slug, ref)
         rollover.reopen_session(db, course, target)
         note(f"session {target.number} is open again; everything it moved is back")

@@ -182,7 +182,7 @@ def hhmm(value: str) -> time:
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 
 
-def local_date(value: str) -> date:
+def parse_date(value: str) -> date:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
@@ -192,12 +192,12 @@ def local_date(value: str) -> date:
     return day
 
 
-def local_datetime(value: str) -> datetime:
+def parse_datetime(value: str) -> datetime:
     """'YYYY-MM-DD HH:MM' as a naive local datetime."""
     parts = value.strip().split()
     if len(parts) != 2:
         raise Invalid(f"invalid date and time {value!r}: use 'YYYY-MM-DD HH:MM'")
-    return datetime.combine(local_date(parts[0]), hhmm(parts[1]))
+    return datetime.combine(parse_date(parts[0]), hhmm(parts[1]))
 
 
 def require_in_range(day: date, what: str = "date") -> date:
