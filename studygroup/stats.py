@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 
 from studygroup.rules import weekly
 from studygroup.store.enums import AttendanceStatus, ItemStatus, SessionStatus, TalkStatus
@@ -47,14 +47,19 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
     first_record: dict[int, date] = {}  # a member recorded before they "joined" was there
     turnout: dict[int, int] = defaultdict(int)
     if held_ids:
+        present_value = AttendanceStatus.PRESENT.value
         for member_id, session_id, status in db.execute(
-            select(attendance.c.member_id, attendance.c.session_id, attendance.c.status).where(
-                attendance.c.session_id.in_(held_ids)
-            )
+            # the status as its stored value (the CHECK constraint vouches for it): thousands
+            # of rows need no enum conversion
+            select(
+                attendance.c.member_id,
+                attendance.c.session_id,
+                type_coerce(attendance.c.status, String),
+            ).where(attendance.c.session_id.in_(held_ids))
         ).all():
             day = day_of[session_id]
             first_record[member_id] = min(day, first_record.get(member_id, day))
-            if status is AttendanceStatus.PRESENT:
+            if status == present_value:
                 present[member_id].add(session_id)
                 turnout[session_id] += 1
     talks_given: dict[int, int] = {
@@ -63,7 +68,7 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
             select(talks.c.presenter_id, func.count())
             .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.DONE)
             .group_by(talks.c.presenter_id)
-        )
+        ).all()
     }
     open_items: dict[int | None, int] = {
         owner: count
@@ -75,7 +80,7 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
                 action_items.c.owner_id.is_not(None),
             )
             .group_by(action_items.c.owner_id)
-        )
+        ).all()
     }
 
     members_out: list[dict[str, Any]] = []

@@ -13,8 +13,8 @@ _URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 # Characters that can start an inline construct anywhere in a line: escapes, code spans,
 # emphasis, links and images, raw HTML and autolinks, entities, table pipes, strikethrough,
 # and the ':' and '@' of GFM's extended URL and email autolinks.
-_ALWAYS = re.compile(r"[\\`*_\[\]<>!&|~:@]")
-_ESCAPED = r"\\\g<0>"  # a backslash before the match
+_ALWAYS_CHARS = "\\`*_[]<>!&|~:@"
+_ESCAPE_ALWAYS = str.maketrans({ch: "\\" + ch for ch in _ALWAYS_CHARS})  # a backslash before
 _LIST_NUMBER = re.compile(r"\d{1,9}[.)]")
 _WWW = re.compile(r"(?i)www\.")
 # a dot inside a word ('evil.com', 'ｗｗｗ.evil.com', 'a@b.c'): linkify-style renderers (and
@@ -35,16 +35,11 @@ def escape(text: str) -> str:
     flat = " ".join(text.split())
     if not flat:
         return ""
-    if (
-        flat[0] not in _PUNCTUATION
-        and not _ALWAYS.search(flat)
-        and "." not in flat
-        and not _LIST_NUMBER.match(flat)
-    ):
-        return flat  # the common case: nothing to escape
+    number = _LIST_NUMBER.match(flat)
+    if "." not in flat and flat[0] not in _PUNCTUATION and not number:
+        return flat.translate(_ESCAPE_ALWAYS)  # the common case: no position-dependent marks
     marks = {m.end() - 1 for m in _WWW.finditer(flat)}
     marks.update(m.start() for m in _INNER_DOT.finditer(flat))
-    number = _LIST_NUMBER.match(flat)
     if number:
         marks.add(number.end() - 1)
     if flat[0] in _PUNCTUATION:
@@ -52,10 +47,10 @@ def escape(text: str) -> str:
     out: list[str] = []
     start = 0
     for index in sorted(marks):  # a marked character is escaped once, whatever it is
-        out.append(_ALWAYS.sub(_ESCAPED, flat[start:index]))
+        out.append(flat[start:index].translate(_ESCAPE_ALWAYS))
         out.append("\\" + flat[index])
         start = index + 1
-    out.append(_ALWAYS.sub(_ESCAPED, flat[start:]))
+    out.append(flat[start:].translate(_ESCAPE_ALWAYS))
     return "".join(out)
 
 
