@@ -20,12 +20,13 @@ import argparse
 import random
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
+from studygroup import clock
 from studygroup.agenda import settle
 from studygroup.store import schema
 from studygroup.store.db import Database, course_changed
@@ -67,7 +68,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
     if location.path is not None and location.path.exists():
         raise SystemExit(f"{location.path} exists; remove it first")
     database = Database(location)
-    today = date.today()
+    today = clock.today()
     per_course = n["sessions"] // n["courses"]
     first_day = today - timedelta(weeks=n["sessions"] - 40)
     counts: dict[str, int] = {}
@@ -84,7 +85,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                 conn.execute(insert(table), rows[start : start + 2000])
             counts[table.name] = counts.get(table.name, 0) + len(rows)
 
-        now = datetime.now(UTC)
+        now = clock.now()
         courses, lectures, sessions = [], [], []
         session_id = lecture_id = 0
         held_by_course: dict[int, list[int]] = {}
@@ -128,6 +129,8 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
             start = first_day + timedelta(weeks=(c - 1) * per_course)
             held_by_course[c] = []
             planned_left = min(12, max(1, per_course // 4)) if active else 0
+            if active:  # its first planned session was yesterday: the call to close next
+                start = today - timedelta(days=1, weeks=per_course - planned_left)
             for number in range(1, per_course + 1):
                 session_id += 1
                 day = start + timedelta(weeks=number - 1)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
-from studygroup import faults, members, sessions
+from studygroup import clock, faults, members, sessions
 from studygroup.errors import Conflict, Invalid
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_text, too_many_rows
 from studygroup.rules import validate
@@ -21,7 +21,6 @@ from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionSt
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import attendance
 from studygroup.store.schema import members as members_table
-from studygroup.store.types import utcnow
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,7 +61,7 @@ def record(
             )
         )
     }
-    now = utcnow()
+    now = clock.now()
 
     def row(member_id: int, status: AttendanceStatus) -> dict[str, Any]:
         kept = existing.get(member_id)

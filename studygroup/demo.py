@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from studygroup import agenda, attendance, courses, items, members, rollover, sessions, talks
+from studygroup import agenda, attendance, clock, courses, items, members, rollover, sessions, talks
 from studygroup.courses import CourseFields, LectureFields
 from studygroup.members import MemberFields
 from studygroup.rules import weekly
@@ -107,12 +107,12 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
         },
     )
     agenda.settle(db)
-    rollover.close_session(db, course, s1, None, [], [])
+    rollover.close_session(db, course, s1, None, [], [], clock.now())
 
     # session 2: all six
     s2 = week("2")
     attendance.record(db, s2, {AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya, linus]})
-    rollover.close_session(db, course, s2, None, [], [])
+    rollover.close_session(db, course, s2, None, [], [], clock.now())
 
     # session 3: Radia's talk runs out of time; Priya's homework is still open
     s3 = week("3")
@@ -137,7 +137,7 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
         },
     )
     agenda.settle(db)
-    rollover.close_session(db, course, s3, None, [], [])
+    rollover.close_session(db, course, s3, None, [], [], clock.now())
 
     # a talk waiting in the queue, and homework for next week
     talks.add(db, course, linus, "Serving models on a budget", 20, None, None, today)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, String, insert, or_, select, type_coerce, update
 
-from studygroup import sessions
+from studygroup import clock, sessions
 from studygroup.errors import Conflict, NotFound
 from studygroup.render.contracts import ItemJSON
 from studygroup.rules import validate
@@ -15,7 +15,6 @@ from studygroup.store.enums import ItemStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import action_items, members
 from studygroup.store.schema import sessions as sessions_table
-from studygroup.store.types import utcnow
 
 
 def item_rows(db: Connection, *where: Any) -> list[ItemJSON]:
@@ -133,7 +132,7 @@ def close(db: Connection, course: CourseRow, ids: list[int], status: ItemStatus)
     db.execute(
         update(action_items)
         .where(action_items.c.id.in_(ids))
-        .values(status=status, closed_at=utcnow())
+        .values(status=status, closed_at=clock.now())
     )
     course_changed(db, course.id)
     return items

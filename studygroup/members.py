@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
-from studygroup import faults
+from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate
@@ -25,7 +25,6 @@ from studygroup.store.schema import (
     reminders,
     talks,
 )
-from studygroup.store.types import utcnow
 
 
 @dataclass
@@ -138,7 +137,9 @@ def archive(db: Connection, ref: str) -> Row[Any]:
     if not member.active:
         raise Conflict(f"{member.name} is already archived")
     db.execute(
-        update(members).where(members.c.id == member.id).values(active=False, archived_at=utcnow())
+        update(members)
+        .where(members.c.id == member.id)
+        .values(active=False, archived_at=clock.now())
     )
     return get(db, member.id)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
-from studygroup import courses
+from studygroup import clock, courses
 from studygroup.courses import CourseFields, LectureFields
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import PollJSON, poll_dict
@@ -29,7 +29,6 @@ from studygroup.store.schema import (
     poll_rankings,
     polls,
 )
-from studygroup.store.types import utcnow
 
 
 def get(db: Connection, poll_id: int) -> Row[Any]:
@@ -282,13 +281,15 @@ def vote(db: Connection, poll: Row[Any], member: MemberRow, refs: list[str], tod
     if ballot_id is None:
         ballot_id = new_id(
             db.execute(
-                insert(poll_ballots).values(poll_id=poll.id, member_id=member.id, cast_at=utcnow())
+                insert(poll_ballots).values(
+                    poll_id=poll.id, member_id=member.id, cast_at=clock.now()
+                )
             )
         )
     else:
         db.execute(delete(poll_rankings).where(poll_rankings.c.ballot_id == ballot_id))
         db.execute(
-            update(poll_ballots).where(poll_ballots.c.id == ballot_id).values(cast_at=utcnow())
+            update(poll_ballots).where(poll_ballots.c.id == ballot_id).values(cast_at=clock.now())
         )
     db.execute(
         insert(poll_rankings),
@@ -310,7 +311,7 @@ def close(
         raise Conflict(f"poll {poll.id} has no votes yet; nothing decides a winner")
     winner = next(o for o in options if o.id == runoff.winner)
     db.execute(update(poll_options).where(poll_options.c.id == winner.id).values(won=True))
-    closing: dict[str, Any] = {"status": PollStatus.CLOSED, "closed_at": utcnow()}
+    closing: dict[str, Any] = {"status": PollStatus.CLOSED, "closed_at": clock.now()}
     course: Row[Any] | None = None
     if new_course is not None:
         slug, fields = new_course

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from studygroup import agenda, sessions
+from studygroup import agenda, clock, sessions
 from studygroup.rules import weekly
 from studygroup.rules.pace import sessions_needed, split
 from studygroup.store.enums import SessionStatus
@@ -62,7 +62,7 @@ def _forecast_date(db: Connection, course: CourseRow, needed: int) -> date | Non
     if every:
         day = sessions.local_date(course, every[-1]) + timedelta(days=1)
     else:
-        day = weekly.today(course.timezone)
+        day = clock.today(course.timezone)
     day = weekly.next_weekday(day, course.weekday)
     while len(dates) < needed:
         dates.append(day)

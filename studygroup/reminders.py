@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from studygroup import faults
+from studygroup import clock, faults
 from studygroup.render.reminder import Draft, reminder_messages
 from studygroup.store.enums import Channel, ItemStatus
 from studygroup.store.rows import CourseRow, MemberRow
 from studygroup.store.schema import action_items, members, reminders
-from studygroup.store.types import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -118,7 +117,7 @@ def claim(
         target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
         for target, row in existing.items()
     }
-    now = utcnow()
+    now = clock.now()
     claimed: list[Claim] = []
     fresh: list[dict[str, Any]] = []
     again: list[dict[str, Any]] = []
@@ -176,7 +175,7 @@ def confirm(
                 reminders.c.channel == channel,
                 reminders.c.target == bindparam("b_target"),
             )
-            .values(sent_at=utcnow(), message_id=bindparam("b_message_id")),
+            .values(sent_at=clock.now(), message_id=bindparam("b_message_id")),
             [{"b_target": target, "b_message_id": mid} for target, mid in sent],
         )
 

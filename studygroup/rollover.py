@@ -7,6 +7,7 @@ replaced, so `session reopen` / `session uncancel` can put back exactly what was
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,8 +23,10 @@ from sqlalchemy import (
     update,
 )
 
-from studygroup import agenda, faults, sessions
+from studygroup import agenda, clock, faults, sessions
 from studygroup.errors import Conflict, Invalid
+from studygroup.rules import weekly
+from studygroup.rules.weekly import Phase
 from studygroup.store.db import course_changed, new_id
 from studygroup.store.enums import (
     EntryKind,
@@ -45,7 +48,6 @@ from studygroup.store.schema import (
     talks,
 )
 from studygroup.store.schema import sessions as sessions_table
-from studygroup.store.types import utcnow
 
 
 @dataclass
@@ -123,9 +125,12 @@ def close_session(
     covered: list[str] | None,
     not_covered: list[str],
     done_talks: list[int],
+    now: datetime,
+    early: bool = False,
 ) -> CloseSummary:
     """Mark the session held and roll everything unfinished forward, in the caller's
-    transaction. `covered` None means every planned lecture entry was covered."""
+    transaction. `covered` None means every planned lecture entry was covered. A session that
+    has not started by `now` is refused unless `early` (the group really met earlier)."""
     if target.status is SessionStatus.HELD:
         when = target.closed_at.strftime("%Y-%m-%d %H:%M UTC") if target.closed_at else ""
         raise Conflict(
@@ -134,6 +139,11 @@ def close_session(
         )
     if target.status is SessionStatus.CANCELLED:
         raise Conflict(f"session {target.number} was cancelled; it cannot be closed")
+    if not early and weekly.phase(target.starts_at, target.minutes, now) is Phase.UPCOMING:
+        raise Conflict(
+            f"session {target.number} starts {weekly.describe(target.starts_at, course.timezone)}"
+            "; it cannot be closed before it starts"
+        )
     if covered is not None and not_covered:
         raise Invalid("give --covered or --not-covered, not both")
 
@@ -224,7 +234,7 @@ def close_session(
     db.execute(
         update(sessions_table)
         .where(sessions_table.c.id == target.id)
-        .values(status=SessionStatus.HELD, closed_at=utcnow())
+        .values(status=SessionStatus.HELD, closed_at=clock.now())
     )
     course_changed(db, course.id)
     return summary
@@ -433,7 +443,7 @@ def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
     db.execute(
         update(sessions_table).where(sessions_table.c.id == rollover.from_session_id).values(source)
     )
-    db.execute(update(rollovers).where(rollovers.c.id == rollover.id).values(undone_at=utcnow()))
+    db.execute(update(rollovers).where(rollovers.c.id == rollover.id).values(undone_at=clock.now()))
     if (
         rollover.created_to_session
         and rollover.to_session_id is not None

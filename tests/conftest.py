@@ -24,9 +24,17 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from studygroup.cli import cli
+from studygroup.clock import ENV as CLOCK_ENV
 from studygroup.store.db import Database, make_engine
 from studygroup.store.location import resolve
 from studygroup.store.schema import metadata
+
+# The suite runs at one fixed instant, in this process and every subprocess it starts, so
+# that no test depends on the day it runs: the dates the tests plan (autumn 2026) are in the
+# past at this moment, as they would be for an organiser closing last week. A test that needs
+# another moment sets $STUDYGROUP_TEST_NOW itself.
+NOW = "2027-03-01T12:00:00+00:00"
+os.environ.setdefault(CLOCK_ENV, NOW)
 
 PG_ENV = "STUDYGROUP_TEST_DATABASE_URL"
 # the installed console script, beside the interpreter running the tests

@@ -63,3 +63,29 @@ def test_sixteen_writers_at_once_lose_nothing(group: CLI, db: str) -> None:
         check=True,
     )
     assert [s["number"] for s in json.loads(out.stdout)] == [1, 2, 3, 4]  # none twice
+
+
+def test_racing_closes_with_no_ref_close_the_session_that_just_happened_once(
+    group: CLI, db: str
+) -> None:
+    """Organisers who each run `session close` right after the call: the first closes it, and
+    every other one is refused, because the next session has not started."""
+    env = {**os.environ, "STUDYGROUP_DB": db, "STUDYGROUP_TEST_NOW": "2026-11-02T20:00:00+00:00"}
+    procs = [
+        subprocess.Popen(
+            [SCRIPT, "session", "close"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    assert sorted(code for code, _ in results) == [0, 1, 1, 1], results
+    refusals = {err for code, err in results if code == 1}
+    assert refusals == {
+        "Error: session 2 starts Mon 09 Nov 18:00 UTC; it cannot be closed before it starts\n"
+    }
+    statuses = [s["status"] for s in group.json("session", "list", "--all")]
+    assert statuses == ["held", "planned"]

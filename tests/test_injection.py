@@ -60,7 +60,7 @@ def test_ics_fields_cannot_add_properties_or_events(
             }
         ],
     }
-    ics = calendar_ics(doc)
+    ics = calendar_ics(doc, datetime(2026, 11, 23, tzinfo=UTC))
     parsed = Calendar.from_ical(ics)
     events = list(parsed.walk("VEVENT"))
     assert len(events) == 1

@@ -22,7 +22,7 @@ NOUNS = {
     "exports",
     "demo",
 }
-BASE = {"errors", "faults"}
+BASE = {"errors", "faults", "clock"}
 # what each layer may import, besides itself and the base modules
 MAY_IMPORT = {
     "cli": {"cli", "nouns", "render", "io", "rules", "store"},

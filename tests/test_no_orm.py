@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -86,7 +85,7 @@ def test_no_command_loads_the_orm(tmp_path: Path) -> None:
     people.write_text("name,email\nCy,cy@example.org\n")
     report = tmp_path / "report.csv"
     report.write_text("name,email\nAda,ada@example.org\n")
-    moved = (date.today() + timedelta(weeks=2, days=8)).isoformat()
+    moved = "2027-01-21"  # session 3, planned for 2027-01-19, moves two days on
     steps: list[tuple[str, list[str], str | None]] = [
         ("init", ["init"], None),
         (
@@ -147,7 +146,7 @@ def test_no_command_loads_the_orm(tmp_path: Path) -> None:
         ("member import", ["member", "import", str(people)], None),
         ("member list", ["member", "list"], None),
         ("member show", ["member", "show", "Ada"], None),
-        ("session plan", ["session", "plan", "--weeks", "3"], None),
+        ("session plan", ["session", "plan", "--weeks", "3", "--from", "2027-01-05"], None),
         ("session list", ["session", "list"], None),
         ("session show", ["session", "show", "1"], None),
         ("session move", ["session", "move", "3", "--to", f"{moved} 19:00"], None),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
+from studygroup import clock
 from studygroup.cli import params
 from studygroup.cli.app import (
     App,
@@ -141,7 +141,7 @@ def attend_import(
             min_minutes,
             add_unknown,
             dry_run,
-            date.today(),
+            clock.today(),
             max_rows,
         ).as_dict() | {"session": target.number, "dry_run": dry_run}
     if as_json:

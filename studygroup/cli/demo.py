@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
+from studygroup import clock
 from studygroup.cli.app import App, note, pass_app
 
 DEFAULT = "studygroup-demo.db"
@@ -48,7 +48,7 @@ def demo(app: App, force: bool) -> None:
     database = Database(location)
     try:
         with database.write(settle=settle) as db:
-            course, following = build_demo(db, date.today())
+            course, following = build_demo(db, clock.today())
         with database.read() as connection:
             doc = exports.agenda_document(connection, course, following)
     finally:

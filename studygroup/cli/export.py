@@ -80,9 +80,9 @@ def export_ics(app: App, output: Path | None, force: bool, course_slug: str | No
     Example:
       studygroup export ics --course fsdl -o fsdl.ics
     """
-    from studygroup import courses, exports
+    from studygroup import clock, courses, exports
     from studygroup.render.ics import calendar_ics
 
     with app.read() as db:
         doc = exports.calendar_document(db, courses.pick(db, course_slug))
-    _write(output, calendar_ics(doc), force)
+    _write(output, calendar_ics(doc, clock.now()), force)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from studygroup import clock
 from studygroup.cli import params
 from studygroup.cli.app import (
     App,
@@ -85,7 +86,7 @@ def member_add(
             db,
             name,
             MemberFields(email=email, handle=handle, timezone=timezone),
-            joined or date.today(),
+            joined or clock.today(),
         )
         note(f"added member {added.name}")
 
@@ -241,5 +242,5 @@ def member_import(app: App, file: Path, max_rows: int) -> None:
     from studygroup import members
 
     with app.write() as db:
-        summary = members.import_members(db, file, date.today(), max_rows)
+        summary = members.import_members(db, file, clock.today(), max_rows)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated member(s)")

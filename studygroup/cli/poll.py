@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from studygroup import clock
 from studygroup.cli import params
 from studygroup.cli.app import (
     App,
@@ -179,7 +180,7 @@ def poll_vote(app: App, poll_id: int, member_ref: str, options: tuple[str, ...])
     with app.write() as db:
         found = polls.get(db, poll_id)
         who = members.find(db, member_ref)
-        polls.vote(db, found, who, list(options), date.today())
+        polls.vote(db, found, who, list(options), clock.today())
         note(f"recorded {who.name}'s ranking of {len(options)} option(s)")
 
 

@@ -77,8 +77,8 @@ def session_plan(
       studygroup session plan --from 2026-09-01 --weeks 12 --course fsdl
     """
     from studygroup import courses, sessions
+    from studygroup.clock import today
     from studygroup.render.contracts import session_dict
-    from studygroup.rules.weekly import today
 
     with app.write() as db:
         course = courses.pick(db, course_slug)
@@ -237,6 +237,11 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
     metavar="ID",
     help="Mark this talk done (repeatable); talks not done are postponed.",
 )
+@click.option(
+    "--early",
+    is_flag=True,
+    help="Close a session before its start time (the group really met earlier).",
+)
 @course_option
 @json_option
 @pass_app
@@ -246,6 +251,7 @@ def session_close(
     covered: tuple[str, ...],
     not_covered: tuple[str, ...],
     done_talks: tuple[int, ...],
+    early: bool,
     course_slug: str | None,
     as_json: bool,
 ) -> None:
@@ -254,14 +260,16 @@ def session_close(
     In one transaction: the session is marked held; lectures not covered move to the next
     session; talks not done are postponed (their count goes up); open items due now are
     carried (their count goes up); the next session is created if needed and re-planned.
-    Every move is logged, and `session reopen` undoes it exactly.
+    Every move is logged, and `session reopen` undoes it exactly. A session that has not
+    started yet is refused (--early if the group really met earlier), so two organisers
+    closing at once close the session that just happened, once.
 
     \b
     Example:
       studygroup talk done 4
       studygroup session close --not-covered 10 --done-talk 5
     """
-    from studygroup import rollover, sessions
+    from studygroup import clock, rollover, sessions
     from studygroup.render.text import close_text
 
     with app.write() as db:
@@ -273,6 +281,8 @@ def session_close(
             list(covered) if covered else None,
             list(not_covered),
             list(done_talks),
+            clock.now(),
+            early,
         ).as_dict()
     if as_json:
         emit_json(result)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from studygroup import clock
 from studygroup.cli import params
 from studygroup.cli.app import (
     App,
@@ -77,7 +77,7 @@ def talk_add(
         course = courses.pick(db, course_slug)
         who = members.find(db, presenter)
         target = sessions.find(db, course, ref) if ref else None
-        added = talks.add(db, course, who, title, minutes, url, target, date.today())
+        added = talks.add(db, course, who, title, minutes, url, target, clock.today())
         where = f"session {target.number}" if target else "the queue"
         note(f"added talk {added.id} by {who.name} to {where}")
 

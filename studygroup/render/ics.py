@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,8 @@ def escape_text(text: str) -> str:
     )
 
 
-def calendar_ics(doc: dict[str, Any], now: datetime | None = None) -> bytes:
+def calendar_ics(doc: dict[str, Any], now: datetime) -> bytes:
+    """The course calendar; `now` is the DTSTAMP (when the file was made)."""
     from icalendar import Calendar, Event, vText
 
     class Text(vText):
@@ -33,7 +34,7 @@ def calendar_ics(doc: dict[str, Any], now: datetime | None = None) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", Text(doc["course"]["title"]))
     calendar.add("x-wr-timezone", doc["course"]["timezone"])
-    stamp = now or datetime.now(UTC)
+    stamp = now
     zone = ZoneInfo(doc["course"]["timezone"])
     first = last = None
     for item in doc["events"]:

@@ -8,6 +8,7 @@ for display and for finding the weekly slots.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -26,10 +27,6 @@ def instant(day: date, at: time, tz: str) -> datetime:
 
 def local(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(zone(tz))
-
-
-def today(tz: str) -> date:
-    return datetime.now(zone(tz)).date()
 
 
 def next_weekday(start: date, weekday: int) -> date:
@@ -51,3 +48,26 @@ def slots(start: date, weekday: int, weeks: int) -> list[date]:
 def slot_taken(day: date, existing: list[date]) -> bool:
     """A weekly slot is taken when a session is within three days of it (it was moved)."""
     return any(abs((day - other).days) <= 3 for other in existing)
+
+
+class Phase(enum.StrEnum):
+    """Where a session is in time, whatever its status (planned, held, cancelled)."""
+
+    UPCOMING = "upcoming"
+    IN_PROGRESS = "in progress"
+    ENDED = "ended"
+
+
+def phase(starts_at: datetime, minutes: int, now: datetime) -> Phase:
+    """Upcoming before its start; in progress from its start until start + minutes; ended
+    after that."""
+    if now < starts_at:
+        return Phase.UPCOMING
+    if now < starts_at + timedelta(minutes=minutes):
+        return Phase.IN_PROGRESS
+    return Phase.ENDED
+
+
+def describe(moment: datetime, tz: str) -> str:
+    """'Sat 28 Nov 18:00 Europe/London': an instant as the course's members read it."""
+    return f"{local(moment, tz):%a %d %b %H:%M} {tz}"

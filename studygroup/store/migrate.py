@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -16,7 +15,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-from studygroup import faults
+from studygroup import clock, faults
 from studygroup.errors import SchemaError, StudygroupError
 from studygroup.store.db import (
     Database,
@@ -82,7 +81,7 @@ class UpgradeResult:
 
 
 def _timestamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return clock.now().strftime("%Y%m%dT%H%M%SZ")
 
 
 def _new_backup_path(path: Path) -> Path:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from studygroup.clock import now
 from studygroup.store.enums import (
     AttendanceSource,
     AttendanceStatus,
@@ -46,7 +47,7 @@ from studygroup.store.enums import (
     SessionStatus,
     TalkStatus,
 )
-from studygroup.store.types import UTCDateTime, utcnow
+from studygroup.store.types import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -105,7 +106,7 @@ courses = Table(
     Column("discussion_minutes", Integer, nullable=False, default=15),
     Column("intro_minutes", Integer, nullable=False, default=5),
     Column("wrapup_minutes", Integer, nullable=False, default=5),
-    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("created_at", UTCDateTime, nullable=False, default=now),
     CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
     CheckConstraint("session_minutes > 0", name="session_minutes_positive"),
     CheckConstraint("pace_minutes > 0", name="pace_minutes_positive"),
@@ -210,7 +211,7 @@ talks = Table(
     _fk("postponed_from_id", "sessions.id", "RESTRICT", nullable=True),
     Column("times_postponed", Integer, nullable=False, default=0),
     Column("requested_on", Date, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("created_at", UTCDateTime, nullable=False, default=now),
     CheckConstraint("minutes > 0", name="minutes_positive"),
     CheckConstraint("times_postponed >= 0", name="times_postponed_nonnegative"),
     Index(None, "course_id", "status"),
@@ -232,7 +233,7 @@ attendance = Table(
         default=AttendanceSource.MANUAL,
     ),
     Column("minutes", Integer),  # time on the call, from an import
-    Column("recorded_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("recorded_at", UTCDateTime, nullable=False, default=now),
     UniqueConstraint("session_id", "member_id"),
     CheckConstraint("minutes IS NULL OR minutes >= 0", name="minutes_nonnegative"),
     Index(None, "member_id"),
@@ -250,7 +251,7 @@ action_items = Table(
     _fk("due_session_id", "sessions.id", "RESTRICT", nullable=True),
     Column("status", _enum(ItemStatus, "item_status"), nullable=False, default=ItemStatus.OPEN),
     Column("times_carried", Integer, nullable=False, default=0),
-    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("created_at", UTCDateTime, nullable=False, default=now),
     Column("closed_at", UTCDateTime),
     CheckConstraint("times_carried >= 0", name="times_carried_nonnegative"),
     CheckConstraint(
@@ -273,7 +274,7 @@ rollovers = Table(
     _fk("to_session_id", "sessions.id", "SET NULL", nullable=True),
     Column("from_status", _enum(SessionStatus, "rollover_from_status"), nullable=False),
     _flag("created_to_session", False),
-    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("created_at", UTCDateTime, nullable=False, default=now),
     Column("undone_at", UTCDateTime),
     Index(None, "from_session_id"),
     Index(None, "to_session_id"),
@@ -321,7 +322,7 @@ reminders = Table(
     Column("target", String(300), nullable=False),
     Column("subject", String(300)),
     Column("message_id", String(300)),
-    Column("claimed_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("claimed_at", UTCDateTime, nullable=False, default=now),
     # NULL: claimed but not confirmed sent (the run was interrupted, or is still going)
     Column("sent_at", UTCDateTime),
     UniqueConstraint("session_id", "channel", "target"),
@@ -337,7 +338,7 @@ polls = Table(
     _fk("course_id", "courses.id", "RESTRICT", nullable=True),
     Column("status", _enum(PollStatus, "poll_status"), nullable=False, default=PollStatus.OPEN),
     Column("closes_on", Date),
-    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("created_at", UTCDateTime, nullable=False, default=now),
     Column("closed_at", UTCDateTime),
     # The course made from the winner, if any.
     _fk("created_course_id", "courses.id", "RESTRICT", nullable=True),
@@ -378,7 +379,7 @@ poll_ballots = Table(
     _id(),
     _fk("poll_id", "polls.id", "RESTRICT"),
     _fk("member_id", "members.id", "RESTRICT"),
-    Column("cast_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("cast_at", UTCDateTime, nullable=False, default=now),
     UniqueConstraint("poll_id", "member_id"),
 )
 

@@ -1,4 +1,4 @@
-"""The one UTC datetime column type, and the clock it is filled from."""
+"""The one UTC datetime column type."""
 
 from __future__ import annotations
 
@@ -32,7 +32,3 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
