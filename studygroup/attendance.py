@@ -6,17 +6,18 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
-from studygroup import clock, faults, members, sessions
-from studygroup.errors import Conflict, Invalid
+from studygroup import clock, courses, faults, members, sessions
+from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_text, too_many_rows
-from studygroup.rules import validate
+from studygroup.rules import validate, weekly
 from studygroup.rules.names import name_key
+from studygroup.rules.weekly import Phase
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import attendance
@@ -31,15 +32,44 @@ def _require_recordable(target: SessionRow) -> None:
         raise Conflict(f"session {target.number} was cancelled; uncancel it to record attendance")
 
 
+def session_for(
+    db: Connection, course_slug: str | None, ref: str | None, now: datetime
+) -> tuple[Row[Any], Row[Any]]:
+    """The course, and the session attendance is recorded for: REF, else the latest session
+    that has started and was not cancelled (attendance is often recorded after the close)."""
+    course = courses.pick(db, course_slug)
+    if ref:
+        return course, sessions.find(db, course, ref)
+    found = sessions.latest_started(db, course, now)
+    if found is None:
+        raise NotFound(f"no session of {course.slug} has started yet; name one with REF")
+    return course, found
+
+
+def _require_started(target: SessionRow, course_zone: str, now: datetime) -> None:
+    """Presence and absence are facts about a call that has begun; an excuse can come first."""
+    if weekly.phase(target.starts_at, target.minutes, now) is Phase.UPCOMING:
+        raise Conflict(
+            f"session {target.number} starts {weekly.describe(target.starts_at, course_zone)}; "
+            "only --excused can be recorded before it starts"
+        )
+
+
 def record(
     db: Connection,
     target: SessionRow,
     statuses: dict[AttendanceStatus, Sequence[MemberRow]],
     source: AttendanceSource = AttendanceSource.MANUAL,
     minutes: dict[int, int | None] | None = None,
+    *,
+    now: datetime,
+    course_zone: str,
 ) -> int:
-    """Record (or change) each member's status; idempotent, one row per member and session."""
+    """Record (or change) each member's status; idempotent, one row per member and session.
+    Present and absent only once the session has started by `now`."""
     _require_recordable(target)
+    if any(people for status, people in statuses.items() if status is not AttendanceStatus.EXCUSED):
+        _require_started(target, course_zone, now)
     wanted: dict[int, AttendanceStatus] = {}
     names: dict[int, str] = {}
     for status, people in statuses.items():
@@ -310,8 +340,12 @@ def import_attendance(
     dry_run: bool,
     today: date,
     max_rows: int = MAX_ROWS,
+    *,
+    now: datetime,
+    course_zone: str,
 ) -> ImportReport:
     _require_recordable(target)
+    _require_started(target, course_zone, now)
     kind, people = parse_participants(path, max_rows)
     report = ImportReport(kind=kind)
     matched, unknown = match_participants(db, people)
@@ -349,7 +383,13 @@ def import_attendance(
     minutes.update({m.id: p.minutes for p, m in zip(report.added, new_members, strict=True)})
     faults.point("import-before-record")
     report.recorded = record(
-        db, target, {AttendanceStatus.PRESENT: present}, AttendanceSource.IMPORT, minutes
+        db,
+        target,
+        {AttendanceStatus.PRESENT: present},
+        AttendanceSource.IMPORT,
+        minutes,
+        now=now,
+        course_zone=course_zone,
     )
     return report
 

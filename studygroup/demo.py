@@ -105,13 +105,21 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
             AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya],
             AttendanceStatus.EXCUSED: [linus],
         },
+        now=clock.now(),
+        course_zone=course.timezone,
     )
     agenda.settle(db)
     rollover.close_session(db, course, s1, None, [], [], clock.now())
 
     # session 2: all six
     s2 = week("2")
-    attendance.record(db, s2, {AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya, linus]})
+    attendance.record(
+        db,
+        s2,
+        {AttendanceStatus.PRESENT: [ada, alan, grace, radia, priya, linus]},
+        now=clock.now(),
+        course_zone=course.timezone,
+    )
     rollover.close_session(db, course, s2, None, [], [], clock.now())
 
     # session 3: Radia's talk runs out of time; Priya's homework is still open
@@ -135,6 +143,8 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
             AttendanceStatus.PRESENT: [ada, grace, radia, priya],
             AttendanceStatus.ABSENT: [alan, linus],
         },
+        now=clock.now(),
+        course_zone=course.timezone,
     )
     agenda.settle(db)
     rollover.close_session(db, course, s3, None, [], [], clock.now())

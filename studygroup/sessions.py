@@ -154,6 +154,40 @@ def planned_after(db: Connection, current: SessionRow) -> Row[Any] | None:
     ).first()
 
 
+def latest_started(
+    db: Connection, course: CourseRow, now: datetime, before: datetime | None = None
+) -> Row[Any] | None:
+    """The latest session that has started by `now` and was not cancelled, planned or held:
+    the call that is on, or that just happened (and, with `before`, started before that)."""
+    where = [
+        sessions.c.course_id == course.id,
+        sessions.c.status != SessionStatus.CANCELLED,
+        sessions.c.starts_at <= now,
+    ]
+    if before is not None:
+        where.append(sessions.c.starts_at < before)
+    return db.execute(
+        select(sessions)
+        .where(*where)
+        .order_by(sessions.c.starts_at.desc(), sessions.c.number.desc())
+        .limit(1)
+    ).first()
+
+
+def next_upcoming(db: Connection, course: CourseRow, now: datetime) -> Row[Any] | None:
+    """The earliest planned session that has not started by `now`."""
+    return db.execute(
+        select(sessions)
+        .where(
+            sessions.c.course_id == course.id,
+            sessions.c.status == SessionStatus.PLANNED,
+            sessions.c.starts_at > now,
+        )
+        .order_by(*_in_time)
+        .limit(1)
+    ).first()
+
+
 def previous_held(db: Connection, current: SessionRow) -> Row[Any] | None:
     return db.execute(
         select(sessions)
@@ -243,6 +277,22 @@ def following(db: Connection, course: CourseRow, current: SessionRow) -> tuple[R
     assert last is not None
     day = weekly.following_slot(local_date(course, last), course.weekday)
     return create(db, course, day), True
+
+
+def upcoming(db: Connection, course: CourseRow, now: datetime) -> Row[Any] | None:
+    """The earliest planned session still to come; when none is, the next weekly slot after
+    the latest session (and after `now`) is planned, as closing a session does. None for a
+    course with no sessions at all."""
+    found = next_upcoming(db, course, now)
+    if found is not None:
+        return found
+    last = latest(db, course)
+    if last is None:
+        return None
+    day = weekly.following_slot(local_date(course, last), course.weekday)
+    while weekly.instant(day, course.start_time, course.timezone) <= now:
+        day += timedelta(weeks=1)
+    return create(db, course, day)
 
 
 def plan(

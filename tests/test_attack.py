@@ -69,7 +69,7 @@ def test_a_failed_upgrade_keeps_commits_made_while_it_ran(
         "    time.sleep(1.5)\n"
         "    raise RuntimeError('migration exploded')\n",
     )
-    group("item", "add", "Before the upgrade")
+    group("item", "add", "Before the upgrade", "--due", "1")
     database = Database(resolve(db))
     failures: list[BaseException] = []
 
@@ -82,7 +82,7 @@ def test_a_failed_upgrade_keeps_commits_made_while_it_ran(
     worker = threading.Thread(target=upgrade)
     worker.start()
     time.sleep(0.5)  # the upgrade holds the write lock now
-    added = sh(db, "item", "add", "Added while the upgrade ran")  # waits for the lock
+    added = sh(db, "item", "add", "Added while the upgrade ran", "--due", "1")  # waits for the lock
     worker.join()
     database.dispose()
     assert added.returncode == 0, added.stderr
@@ -107,7 +107,7 @@ def test_reopen_refuses_when_a_later_command_changed_what_the_close_moved(
     group: CLI, snapshot: Callable[[], Any], change: tuple[str, ...], named: str
 ) -> None:
     group("talk", "add", "Ada", "A talk", "--session", "1")
-    group("item", "add", "Homework", "--owner", "Bob")
+    group("item", "add", "Homework", "--owner", "Bob", "--due", "1")
     group("session", "close", "1")
     group(*change)
     before = snapshot()
@@ -121,7 +121,7 @@ def test_reopen_refuses_when_a_later_command_changed_what_the_close_moved(
 def test_uncancel_refuses_when_a_moved_item_was_finished_since(
     group: CLI, snapshot: Callable[[], Any]
 ) -> None:
-    group("item", "add", "Homework", "--owner", "Bob")
+    group("item", "add", "Homework", "--owner", "Bob", "--due", "1")
     group("session", "cancel", "1")
     group("item", "drop", "1")
     before = snapshot()
@@ -386,14 +386,16 @@ def test_nothing_is_reported_done_before_it_is_committed(
     group: CLI, db: str, engine_for: Any
 ) -> None:
     for args in (
-        ("item", "add", "Homework"),
+        ("item", "add", "Homework", "--due", "1"),
         ("member", "add", "Carol"),
         ("session", "close", "1"),
     ):
         result = sh(db, *args, env={"STUDYGROUP_TEST_CRASH_AT": "before-commit"})
         assert result.returncode == -signal.SIGKILL
         assert result.stdout == "" and result.stderr == "", (args, result)
-    done = sh(db, "item", "add", "Homework")  # PostgreSQL's sequences skip the lost id
+    done = sh(
+        db, "item", "add", "Homework", "--due", "1"
+    )  # PostgreSQL's sequences skip the lost id
     assert re.fullmatch(r"added item \d+, due session 1\n", done.stderr), done.stderr
     assert [i["text"] for i in CLI(db).json("item", "list")] == ["Homework"]
 

@@ -11,6 +11,12 @@ import pytest
 from tests.conftest import CLI
 
 
+@pytest.fixture(autouse=True)
+def during_session_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attendance is recorded during or just after the call: session 1, Sat 7 Nov 17:00."""
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-11-07T18:00:00+00:00")
+
+
 @pytest.fixture
 def group(run: CLI) -> CLI:
     run("course", "add", "c", "Course", "--weekday", "sat", "--time", "17:00", "--tz", "UTC")

@@ -154,15 +154,16 @@ def test_recording_attendance_never_loads_the_orm(demo_db: str, tmp_path: Path) 
         "Ada Lovelace,ada@example.org,,,50\nAlan T (Alan Turing),,,,40\n"
     )
     for args in (
-        ["attend", "next", "Ada", "--absent", "Alan"],
-        ["attend", "import", "next", str(report)],
+        ["attend", "3", "Ada", "--absent", "Alan"],
+        ["attend", "import", "3", str(report)],
     ):
         _, loaded = _modules_after(
             ["studygroup", "--db", demo_db, *args], {}, ("sqlalchemy.orm", "alembic")
         )
         assert loaded == ["LOADED []"], args
-    out, _ = _modules_after(["studygroup", "--db", demo_db, "attendance", "next", "--json"], {})
-    assert json.loads(out)["present"] == ["Ada Lovelace", "Alan Turing"]
+    out, _ = _modules_after(["studygroup", "--db", demo_db, "attendance", "3", "--json"], {})
+    present = json.loads(out)["present"]
+    assert "Ada Lovelace" in present and "Alan Turing" in present  # Alan: absent, then imported
 
 
 def test_installed_console_script_runs(tmp_path: Path) -> None:

@@ -50,3 +50,53 @@ def test_a_session_in_progress_or_ended_closes(month: CLI) -> None:
 def test_early_closes_a_session_that_met_before_its_time(month: CLI) -> None:
     month("session", "close", "--early", env=at(BEFORE_CALL))
     assert month.json("session", "list", "--all")[1]["status"] == "held"
+
+
+def test_attendance_after_the_close_lands_on_the_session_just_held(month: CLI) -> None:
+    month("session", "close", env=at(AFTER_CALL))
+    month("attend", "Ada", env=at(AFTER_CALL))
+    assert month.json("attendance", "2")["present"] == ["Ada"]
+    assert month.json("attendance", "3")["present"] == []
+
+
+def test_attendance_during_the_call_lands_on_it(month: CLI) -> None:
+    month("attend", "Ada", env=at(DURING_CALL))
+    assert month.json("attendance", "2")["present"] == ["Ada"]
+
+
+def test_present_before_a_session_starts_is_refused_but_an_excuse_is_taken(month: CLI) -> None:
+    result = month("attend", "3", "Ada", code=1, env=at(AFTER_CALL))
+    assert result.stderr == (
+        "Error: session 3 starts Tue 17 Nov 18:00 Europe/London; "
+        "only --excused can be recorded before it starts\n"
+    )
+    month("attend", "3", "--excused", "Ada", env=at(AFTER_CALL))
+    assert month.json("attendance", "3")["excused"] == ["Ada"]
+
+
+def test_nothing_to_record_before_the_first_session(run: CLI) -> None:
+    run("course", "add", "c", "C", "--weekday", "tue", "--time", "18:00", "--tz", "UTC")
+    run("member", "add", "Ada")
+    run("session", "plan", "--from", "2026-11-03", "--weeks", "1")
+    result = run("attend", "Ada", code=1, env=at("2026-11-02T12:00:00+00:00"))
+    assert result.stderr == "Error: no session of c has started yet; name one with REF\n"
+
+
+def test_an_item_added_during_the_call_is_due_next_week_and_not_carried(month: CLI) -> None:
+    month("item", "add", "Read the paper", env=at(DURING_CALL))
+    assert month.json("item", "list")[0]["due_session"] == 3
+    month("session", "close", env=at(AFTER_CALL))
+    item = month.json("item", "list")[0]
+    assert (item["due_session"], item["carried"]) == (3, 0)
+
+
+def test_an_item_added_after_the_last_planned_session_gets_the_next_one(month: CLI) -> None:
+    late = "2026-11-25T09:00:00+00:00"  # after session 4, the last planned
+    month("item", "add", "Homework", env=at(late))
+    assert month.json("item", "list")[0]["due_session"] == 5
+    assert month.json("session", "list")[-1]["local_start"].startswith("2026-12-01T18:00")
+
+
+def test_an_explicit_due_session_is_taken_as_given(month: CLI) -> None:
+    month("item", "add", "Back-filled", "--due", "2", env=at(AFTER_CALL))
+    assert month.json("item", "list")[0]["due_session"] == 2

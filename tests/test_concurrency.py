@@ -25,7 +25,7 @@ def group(run: CLI) -> CLI:
     for n in range(16):
         run("member", "add", f"Member {n:02d}")
     run("session", "plan", "--from", "2026-11-02", "--weeks", "2")
-    run("item", "add", "Homework", "--owner", "Member 00")
+    run("item", "add", "Homework", "--owner", "Member 00", "--due", "1")
     return run
 
 
@@ -47,7 +47,7 @@ def test_sixteen_writers_at_once_lose_nothing(group: CLI, db: str) -> None:
     procs = []
     for n in range(7):  # 16 processes: 7 record attendance, 7 add items, 2 plan sessions
         procs.append(_spawn(db, "attend", "1", f"Member {n:02d}"))
-        procs.append(_spawn(db, "item", "add", f"Item from {n}"))
+        procs.append(_spawn(db, "item", "add", f"Item from {n}", "--due", "1"))
     for _ in range(2):
         procs.append(_spawn(db, "session", "plan", "--from", "2026-11-02", "--weeks", "4"))
     for proc in procs:

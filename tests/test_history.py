@@ -19,8 +19,8 @@ def group(run: CLI) -> CLI:
     run("session", "plan", "--from", "2026-11-03", "--weeks", "2")
     run("talk", "add", "Ada", "Talk", "--session", "1")
     run("talk", "done", "1")
-    run("item", "add", "Homework", "--owner", "Ada")
-    run("attend", "Ada", "Bob")
+    run("item", "add", "Homework", "--owner", "Ada", "--due", "1")
+    run("attend", "1", "Ada", "Bob")
     run("session", "close")
     return run
 

@@ -161,8 +161,8 @@ def hostile_group(run: CLI, tmp_path: Path) -> CLI:
         "--url",
         "https://example.org/t",
     )
-    run("item", "add", "Do **this** & that @everyone", "--owner", "Eve")
-    run("item", "add", "www.example.org homework", "--owner", "1. Not")
+    run("item", "add", "Do **this** & that @everyone", "--owner", "Eve", "--due", "1")
+    run("item", "add", "www.example.org homework", "--owner", "1. Not", "--due", "1")
     run("attend", "1", "Eve")
     run("session", "close", "1")
     run("poll", "create", "Next? <b>vote</b> | here", "--closes", "2099-01-01")

@@ -67,7 +67,7 @@ def test_every_row_survives_the_upgrade(run: CLI, db: str, tmp_path: Path) -> No
     run("session", "plan", "--from", "2026-11-03", "--weeks", "2")
     run("talk", "add", "Ada", "Talk", "--session", "1")
     run("item", "add", "Homework", "--owner", "Bob")
-    run("attend", "Ada", "--absent", "Bob")
+    run("attend", "1", "Ada", "--absent", "Bob")
     run("remind", "--outbox", str(tmp_path / "outbox"))
     run("session", "close")
     run("member", "archive", "Bob")

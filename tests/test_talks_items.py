@@ -72,9 +72,9 @@ def test_archived_member_cannot_get_new_talks(group: CLI) -> None:
 
 
 def test_item_lifecycle(group: CLI) -> None:
-    group("item", "add", "Finish labs 6-7", "--owner", "Ada")
+    group("item", "add", "Finish labs 6-7", "--owner", "Ada", "--due", "1")
     group("item", "add", "Watch lecture 2", "--due", "2")
-    group("item", "add", "Group thing")
+    group("item", "add", "Group thing", "--due", "1")
     items = group.json("item", "list")
     assert [(i["id"], i["owner"], i["due_session"], i["status"], i["carried"]) for i in items] == [
         (1, "Ada", 1, "open", 0),

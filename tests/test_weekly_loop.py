@@ -86,8 +86,8 @@ def test_the_weekly_scenario(course: CLI, snapshot: Callable[[], Any]) -> None:
     run("attend", "1", "Ada", "Bob", "--absent", "Cy")
     run("attend", "1", "Cy")  # recorded again: changes the status, no duplicate
     assert run.json("attendance", "1")["present"] == ["Ada Lovelace", "Bob Kahn", "Cy Young"]
-    run("item", "add", "Finish labs 6-7", "--owner", "Ada")
-    run("item", "add", "Read the paper")
+    run("item", "add", "Finish labs 6-7", "--owner", "Ada", "--due", "1")
+    run("item", "add", "Read the paper", "--due", "1")
     assert [i["text"] for i in agenda(run)["action_items"]] == ["Finish labs 6-7", "Read the paper"]
     run("item", "done", "2")
     run("talk", "done", "1")  # Bob's talk ran out of time
@@ -118,7 +118,7 @@ def test_the_weekly_scenario(course: CLI, snapshot: Callable[[], Any]) -> None:
 def test_cancelling_a_week_moves_its_content_on(course: CLI) -> None:
     run = course
     run("talk", "add", "Ada", "A talk", "--session", "1")
-    run("item", "add", "Homework", "--owner", "Bob")
+    run("item", "add", "Homework", "--owner", "Bob", "--due", "1")
     run.json("session", "close", "1", "--done-talk", "1")
     run("talk", "add", "Cy", "Cy's talk", "--session", "2")
     planned_for_2 = lectures(agenda(run, "2"))
@@ -173,7 +173,7 @@ def test_reopen_deletes_a_session_that_the_close_created(run: CLI) -> None:
 
 
 def test_items_carried_three_times_are_flagged(course: CLI) -> None:
-    course("item", "add", "Finish labs 6-7", "--owner", "Ada")
+    course("item", "add", "Finish labs 6-7", "--owner", "Ada", "--due", "1")
     for number in ("1", "2", "3"):
         course("session", "close", number)
     assert course.json("item", "list")[0]["carried"] == 3

@@ -58,23 +58,27 @@ def attend_record(
     excused: tuple[str, ...],
     course_slug: str | None,
 ) -> None:
-    """Record who was present (and absent or excused) at a session (default: next).
+    """Record who was present (and absent or excused) at a session (default: the latest
+    session that has started and was not cancelled, so attendance recorded after the close
+    lands on the call that just happened).
 
     Recording a member again changes their status; it never duplicates. An unknown name is an
-    error and nothing is written.
+    error and nothing is written. Present and absent need a session that has started;
+    --excused can be recorded ahead, when a member says they can't come.
 
     \b
     Example:
       studygroup attend 3 Ada Grace --absent Alan
     """
-    from studygroup import attendance, members, sessions
+    from studygroup import attendance, members
     from studygroup.store.enums import AttendanceStatus
 
     ref, names = split_ref(words)
     if not names and not absent and not excused:
         raise click.UsageError("name at least one member")
+    now = clock.now()
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = attendance.session_for(db, course_slug, ref, now)
         count = attendance.record(
             db,
             target,
@@ -86,6 +90,8 @@ def attend_record(
                     (AttendanceStatus.EXCUSED, excused),
                 )
             },
+            now=now,
+            course_zone=course.timezone,
         )
         note(f"recorded {count} member(s) for session {target.number}")
 
@@ -125,7 +131,7 @@ def attend_import(
     Example:
       studygroup attend import participants_8123.csv --min-minutes 15 --dry-run
     """
-    from studygroup import attendance, sessions
+    from studygroup import attendance
     from studygroup.render.text import import_report_lines, import_report_summary
 
     ref, rest = split_ref(words)
@@ -133,7 +139,8 @@ def attend_import(
         raise click.UsageError("give one CSV file, optionally after a session REF")
     path = Path(rest[0])
     with app.read() if dry_run else app.write() as db:
-        _course, target = sessions.with_course(db, course_slug, ref)
+        now = clock.now()
+        course, target = attendance.session_for(db, course_slug, ref, now)
         data = attendance.import_attendance(
             db,
             target,
@@ -143,6 +150,8 @@ def attend_import(
             dry_run,
             clock.today(),
             max_rows,
+            now=now,
+            course_zone=course.timezone,
         ).as_dict() | {"session": target.number, "dry_run": dry_run}
     if as_json:
         emit_json(data)

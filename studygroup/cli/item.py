@@ -45,25 +45,33 @@ def item() -> None:
 @click.option(
     "--owner", shell_complete=member_names, help="Who owes it (default: the whole group)."
 )
-@click.option("--due", "ref", metavar="REF", help="Due session (default: next).")
+@click.option(
+    "--due",
+    "ref",
+    metavar="REF",
+    help="Due session (default: the next one that has not started yet).",
+)
 @course_option
 @pass_app
 def item_add(
     app: App, text: str, owner: str | None, ref: str | None, course_slug: str | None
 ) -> None:
-    """Add an action item, due at the next session unless --due says otherwise.
+    """Add an action item, due at the next session that has not started yet (so an item added
+    during or after a call is due next week), unless --due names the session.
 
     \b
     Example:
       studygroup item add "Read the ZeRO paper" --owner "Grace" --due 2026-12-08
     """
-    from studygroup import courses, items, members, sessions
+    from studygroup import clock, courses, items, members, sessions
 
+    now = clock.now()
     with app.write() as db:
         course = courses.pick(db, course_slug)
         who = members.find(db, owner) if owner else None
-        due = sessions.find(db, course, ref) if ref else sessions.next_planned(db, course)
-        created_in = sessions.last_held(db, course)
+        due = sessions.find(db, course, ref) if ref else sessions.upcoming(db, course, now)
+        # made in the call that is on or just happened, before the one it is due at
+        created_in = sessions.latest_started(db, course, now, before=due.starts_at if due else None)
         added = items.add(db, course, text, who, due, created_in)
         when = f"session {due.number}" if due else "no particular session"
         note(f"added item {added.id}, due {when}")
