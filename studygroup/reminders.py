@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import clock, faults
-from studygroup.render.reminder import Draft, reminder_messages
-from studygroup.store.enums import Channel, ItemStatus
-from studygroup.store.rows import CourseRow, MemberRow
+from studygroup.errors import Conflict
+from studygroup.render.reminder import Draft, cancellation_messages, reminder_messages
+from studygroup.rules import weekly
+from studygroup.rules.weekly import Phase
+from studygroup.store.enums import Channel, ItemStatus, SessionStatus
+from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import action_items, members, reminders
 
 if TYPE_CHECKING:
@@ -60,7 +63,8 @@ def drafts(
             items.setdefault(owner_id, []).append((item_id, text, carried))
     missing = [member.name for member in people if not member.email]
     reached = [member for member in people if member.email]
-    messages = reminder_messages(
+    make = cancellation_messages if doc["session"]["status"] == "cancelled" else reminder_messages
+    messages = make(
         doc,
         (
             {
@@ -321,6 +325,7 @@ class Request:
     webhook: str | None = None  # as resolved: the URL
     webhook_only: bool = False
     force: bool = False
+    now: datetime | None = None  # default: the clock
 
 
 @dataclass
@@ -335,6 +340,7 @@ class Report:
     previews: Iterator[Draft] = field(default_factory=lambda: iter(()))
     later: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # after previews
     webhook_preview: tuple[str, int] | None = None  # a dry run's (webhook, characters)
+    warning: str | None = None  # why a real run would be refused (a dry run goes on)
     failed: list[str] = field(default_factory=list)
     unconfirmed: list[str] = field(default_factory=list)
 
@@ -401,6 +407,32 @@ class Report:
         return "; ".join(problems) or None
 
 
+def _refusal(db: Connection, course: CourseRow, target: SessionRow, now: datetime) -> str | None:
+    """Why no reminder may go out about this session, if none may: it was held, or it has
+    started and is not closed (the reminder would be about the wrong week). A cancelled
+    session gets a cancellation notice instead of an invitation."""
+    from studygroup import sessions
+
+    day = f"{weekly.local(target.starts_at, course.timezone):%a %d %b}"
+    if target.status is SessionStatus.HELD:
+        return f"session {target.number} was held on {day}; reminders are for sessions to come"
+    if target.status is SessionStatus.CANCELLED:
+        return None
+    if weekly.phase(target.starts_at, target.minutes, now) is not Phase.UPCOMING:
+        following = sessions.planned_after(db, target)
+        about = (
+            f"{weekly.local(following.starts_at, course.timezone):%a %d %b}"
+            if following is not None
+            else "the next session"
+        )
+        return (
+            f"session {target.number} was on {day} and is not closed: close it "
+            f"('studygroup session close {target.number}') and the reminder will be about "
+            f"{about}"
+        )
+    return None
+
+
 def send(database: Database, request: Request) -> Report:
     """`remind`: draft each member's reminder, then deliver them (email, .eml files) and the
     webhook post at most once each, through the log; a dry run delivers nothing."""
@@ -416,9 +448,13 @@ def send(database: Database, request: Request) -> Report:
                 f"{only.name} is archived and gets no reminders "
                 f"(restore them with 'studygroup member restore')"
             )
+        refusal = _refusal(db, course, target, request.now or clock.now())
+        if refusal is not None and channel is not None:
+            raise Conflict(refusal)
         doc = exports.agenda_document(db, course, target)
         planned, no_email = drafts(db, course, doc, only)
     report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)
+    report.warning = refusal
     if request.webhook_only:
         planned = iter(())
 

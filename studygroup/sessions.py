@@ -174,6 +174,27 @@ def latest_started(
     ).first()
 
 
+def unclosed_warning(db: Connection, course: CourseRow, now: datetime) -> str | None:
+    """A warning when a planned session has ended without being closed (everything planned
+    after it still waits for that close); None when there is none."""
+    for found in db.execute(
+        select(sessions)
+        .where(
+            sessions.c.course_id == course.id,
+            sessions.c.status == SessionStatus.PLANNED,
+            sessions.c.starts_at <= now,
+        )
+        .order_by(*_in_time)
+    ):
+        if weekly.phase(found.starts_at, found.minutes, now) is weekly.Phase.ENDED:
+            day = f"{weekly.local(found.starts_at, course.timezone):%a %d %b}"
+            return (
+                f"warning: session {found.number} ({day}) ended and is not closed: "
+                f"close it with 'studygroup session close {found.number}'"
+            )
+    return None
+
+
 def next_upcoming(db: Connection, course: CourseRow, now: datetime) -> Row[Any] | None:
     """The earliest planned session that has not started by `now`."""
     return db.execute(
@@ -330,10 +351,20 @@ def plan(
 def move(db: Connection, course: CourseRow, target: SessionRow, when: datetime) -> None:
     """Move a planned session to a local date and time."""
     require_planned(target, "only a planned session can be moved")
-    db.execute(
-        update(sessions)
-        .where(sessions.c.id == target.id)
-        .values(starts_at=weekly.instant(when.date(), when.time(), course.timezone))
-    )
+    moment = weekly.instant(when.date(), when.time(), course.timezone)
+    taken = db.execute(
+        select(sessions.c.number).where(
+            sessions.c.course_id == course.id,
+            sessions.c.id != target.id,
+            sessions.c.status == SessionStatus.PLANNED,
+            sessions.c.starts_at == moment,
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict(
+            f"session {taken.number} is already at {weekly.describe(moment, course.timezone)}; "
+            "move or cancel it first"
+        )
+    db.execute(update(sessions).where(sessions.c.id == target.id).values(starts_at=moment))
     _renumber(db, course)
     course_changed(db, course.id)

@@ -216,6 +216,7 @@ def test_numbers_in_files_and_settings_use_ascii_digits(
             "STUDYGROUP_SMTP_HOST": "127.0.0.1",
             "STUDYGROUP_SMTP_FROM": "g@example.org",
             "STUDYGROUP_SMTP_PORT": "²",
+            "STUDYGROUP_TEST_NOW": "2026-11-01T09:00:00+00:00",  # before the first session
         },
         code=1,
     )

@@ -3,6 +3,8 @@ $STUDYGROUP_TEST_NOW, and a month of a group's weeks is replayed against it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import CLI
@@ -100,3 +102,58 @@ def test_an_item_added_after_the_last_planned_session_gets_the_next_one(month: C
 def test_an_explicit_due_session_is_taken_as_given(month: CLI) -> None:
     month("item", "add", "Back-filled", "--due", "2", env=at(AFTER_CALL))
     assert month.json("item", "list")[0]["due_session"] == 2
+
+
+def test_reminders_refuse_a_session_that_has_started_and_is_not_closed(month: CLI) -> None:
+    refusal = (
+        "session 2 was on Tue 10 Nov and is not closed: close it "
+        "('studygroup session close 2') and the reminder will be about Tue 17 Nov"
+    )
+    result = month("remind", "--outbox", "out", code=1, env=at(AFTER_CALL))
+    assert result.stderr == f"Error: {refusal}\n"
+    dry = month("remind", env=at(AFTER_CALL))
+    assert dry.stderr.startswith(f"warning: {refusal}\n")
+
+
+def test_reminders_refuse_a_held_session(month: CLI) -> None:
+    result = month("remind", "1", "--outbox", "out", code=1, env=at(BEFORE_CALL))
+    assert result.stderr == (
+        "Error: session 1 was held on Tue 03 Nov; reminders are for sessions to come\n"
+    )
+
+
+def test_a_cancelled_session_gets_a_cancellation_notice_once(month: CLI, tmp_path: Path) -> None:
+    from email import message_from_bytes, policy
+
+    month("member", "edit", "Ada", "--email", "ada@example.org")
+    month("session", "cancel", "3", env=at(AFTER_CALL))
+    outbox = tmp_path / "out"
+    month("remind", "3", "--outbox", str(outbox), env=at(AFTER_CALL))
+    (sent,) = outbox.iterdir()
+    message = message_from_bytes(sent.read_bytes(), policy=policy.default)
+    assert message["Subject"] == "FSDL: session 3 on Tue 17 Nov is cancelled"
+    assert message.get_content() == (
+        "Hi Ada,\n\nSession 3 of FSDL on Tue 17 Nov is cancelled; the next one is "
+        "Tue 24 Nov 18:00 London.\n"
+    )
+    again = month.json("remind", "3", "--outbox", str(outbox), env=at(AFTER_CALL))
+    assert [r["status"] for r in again["reminders"]] == ["already sent"]
+
+
+def test_the_agenda_warns_of_a_session_that_ended_unclosed(month: CLI) -> None:
+    before = month("agenda", env=at(BEFORE_CALL))
+    assert before.stderr == ""
+    after = month("agenda", env=at(AFTER_CALL))
+    assert after.stderr == (
+        "warning: session 2 (Tue 10 Nov) ended and is not closed: "
+        "close it with 'studygroup session close 2'\n"
+    )
+    assert after.stdout == before.stdout  # the agenda itself is unchanged
+    assert month("export", "agenda", env=at(AFTER_CALL)).stderr == after.stderr
+
+
+def test_a_session_cannot_move_onto_another_ones_slot(month: CLI) -> None:
+    result = month("session", "move", "3", "--to", "2026-11-24 18:00", code=1)
+    assert result.stderr == (
+        "Error: session 4 is already at Tue 24 Nov 18:00 Europe/London; move or cancel it first\n"
+    )

@@ -26,6 +26,12 @@ from studygroup.render.markdown import escape
 from tests.conftest import CLI, SCRIPT, CLIFactory, in_private_mount
 
 
+@pytest.fixture(autouse=True)
+def before_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs are made before the call: the day before session 1 (Tue 3 Nov)."""
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-11-02T09:00:00+00:00")
+
+
 @pytest.fixture
 def group(run: CLI) -> CLI:
     run("course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00", "--tz", "UTC")

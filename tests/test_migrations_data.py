@@ -68,7 +68,12 @@ def test_every_row_survives_the_upgrade(run: CLI, db: str, tmp_path: Path) -> No
     run("talk", "add", "Ada", "Talk", "--session", "1")
     run("item", "add", "Homework", "--owner", "Bob")
     run("attend", "1", "Ada", "--absent", "Bob")
-    run("remind", "--outbox", str(tmp_path / "outbox"))
+    run(
+        "remind",
+        "--outbox",
+        str(tmp_path / "outbox"),
+        env={"STUDYGROUP_TEST_NOW": "2026-11-02T09:00:00+00:00"},  # the day before session 1
+    )
     run("session", "close")
     run("member", "archive", "Bob")
 

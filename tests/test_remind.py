@@ -53,6 +53,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.fixture(autouse=True)
+def before_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reminders go out before the call: the Monday before the first session (Tue 27 Oct)."""
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-10-26T09:00:00+00:00")
+
+
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
     inbox = Inbox(refuse={"bob@example.org"})

@@ -38,6 +38,12 @@ class SlowInbox(Inbox):
         return answer
 
 
+@pytest.fixture(autouse=True)
+def before_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reminders go out before the call: the day before the first session (Tue 3 Nov)."""
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-11-02T09:00:00+00:00")
+
+
 @pytest.fixture
 def inbox() -> Iterator[tuple[SlowInbox, dict[str, str]]]:
     box = SlowInbox()

@@ -23,12 +23,15 @@ def show_agenda(
     app: App, ref: str | None, course_slug: str | None, tz: str | None, as_json: bool
 ) -> None:
     from studygroup import agenda as agenda_mod
-    from studygroup import sessions
+    from studygroup import clock, sessions
     from studygroup.render.text import agenda_text
 
     with app.read() as db:
         course, target = sessions.with_course(db, course_slug, ref)
         view = agenda_mod.view(db, course, target, tz)
+        warning = sessions.unclosed_warning(db, course, clock.now())
+    if warning:
+        note(warning)
     if as_json:
         emit_json(view)
     else:

@@ -58,13 +58,16 @@ def export_agenda(
     Example:
       studygroup export agenda next -o agenda.md
     """
-    from studygroup import exports, sessions
+    from studygroup import clock, exports, sessions
     from studygroup.render.markdown import agenda_markdown
 
     with app.read() as db:
         course, target = sessions.with_course(db, course_slug, ref)
         doc = exports.agenda_document(db, course, target)
+        warning = sessions.unclosed_warning(db, course, clock.now())
     _write(output, agenda_markdown(doc).encode(), force)
+    if warning:
+        note(warning)
 
 
 @export.command("ics")

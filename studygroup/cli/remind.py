@@ -93,6 +93,8 @@ def remind(
             course_slug, ref, member_ref, channel, outbox, hook_url, webhook_only, force
         ),
     )
+    if report.warning:
+        note(f"warning: {report.warning}")
     for draft in report.previews:  # one at a time: a large group's dry run streams
         if not as_json:
             click.echo(preview_text(draft))

@@ -42,6 +42,31 @@ def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
     return f"{text} — {day}{there:%H:%M} your time ({member_zone})"
 
 
+def cancellation_messages(
+    doc: dict[str, Any], people: Iterable[dict[str, Any]]
+) -> Iterator[tuple[str, str]]:
+    """(subject, body) for each member when the session is cancelled: a notice, not an
+    invitation, with the next session in their own timezone."""
+    session = doc["session"]
+    course_zone = session["timezone"]
+    title = doc["course"]["title"]
+    day = f"{datetime.fromisoformat(session['local_start']):%a %d %b}"
+    subject = f"{title}: session {session['number']} on {day} is cancelled"
+    following = doc.get("next")
+    for member in people:
+        member_zone = member.get("timezone") or course_zone
+        then = (
+            f"the next one is {both_times(following['local_start'], course_zone, member_zone)}."
+            if following
+            else "the next one is not planned yet."
+        )
+        yield (
+            subject,
+            f"Hi {member['name']},\n\nSession {session['number']} of {title} on {day} is "
+            f"cancelled; {then}\n",
+        )
+
+
 def reminder_messages(
     doc: dict[str, Any], people: Iterable[dict[str, Any]]
 ) -> Iterator[tuple[str, str]]:
