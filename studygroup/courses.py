@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
+from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate
@@ -86,12 +87,21 @@ def get(db: Connection, slug: str) -> Row[Any]:
 
 def pick(db: Connection, slug: str | None) -> Row[Any]:
     """--course SLUG, else STUDYGROUP_COURSE (passed in as slug by the CLI), else the one
-    active course."""
+    active course. An upcoming course counts as active once its first session has started
+    (it becomes active by itself); until then commands without --course ignore it."""
     if slug:
         return get(db, slug)
+    started = (
+        select(sessions.c.id)
+        .where(sessions.c.course_id == courses.c.id, sessions.c.starts_at <= clock.now())
+        .exists()
+    )
     active = db.execute(
         select(courses)
-        .where(courses.c.status == CourseStatus.ACTIVE)
+        .where(
+            (courses.c.status == CourseStatus.ACTIVE)
+            | ((courses.c.status == CourseStatus.UPCOMING) & started)
+        )
         .order_by(courses.c.slug)
         .limit(6)
     ).all()
@@ -128,6 +138,15 @@ def show(db: Connection, slug: str, with_optional: bool) -> dict[str, Any]:
 
 
 # -- changing a course --------------------------------------------------------------------------
+
+
+def start(db: Connection, slug: str) -> Row[Any]:
+    """`course start`: an upcoming course becomes the active one."""
+    course = get(db, slug)
+    if course.status is not CourseStatus.UPCOMING:
+        raise Conflict(f"course {course.slug} is {course.status.value}, not upcoming")
+    db.execute(update(courses).where(courses.c.id == course.id).values(status=CourseStatus.ACTIVE))
+    return get(db, slug)
 
 
 def add(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:

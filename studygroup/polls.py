@@ -20,7 +20,7 @@ from studygroup.render.contracts import PollJSON, poll_dict
 from studygroup.rules import validate
 from studygroup.rules.runoff import instant_runoff
 from studygroup.store.db import new_id
-from studygroup.store.enums import PollStatus
+from studygroup.store.enums import CourseStatus, PollStatus
 from studygroup.store.rows import CourseRow, MemberRow
 from studygroup.store.schema import (
     poll_ballots,
@@ -317,6 +317,7 @@ def close(
         slug, fields = new_course
         fields.title = winner.title
         fields.url = winner.url or ""
+        fields.status = CourseStatus.UPCOMING  # chosen, not started: 'course start' starts it
         course = courses.add(db, slug, fields)
         syllabus = db.execute(
             select(poll_option_lectures)

@@ -157,3 +157,16 @@ def test_a_session_cannot_move_onto_another_ones_slot(month: CLI) -> None:
     assert result.stderr == (
         "Error: session 4 is already at Tue 24 Nov 18:00 Europe/London; move or cancel it first\n"
     )
+
+
+def test_an_upcoming_course_becomes_active_when_its_first_session_starts(month: CLI) -> None:
+    month("course", "edit", "fsdl", "--status", "finished")
+    month(
+        "course", "add", "next", "Next", "--weekday", "thu", "--time", "18:00", "--tz", "UTC",
+    )  # fmt: skip
+    month("course", "edit", "next", "--status", "upcoming")
+    month("session", "plan", "--course", "next", "--from", "2026-11-26", "--weeks", "1")
+    refused = month("session", "list", code=1, env=at("2026-11-26T12:00:00+00:00"))
+    assert refused.stderr.startswith("Error: no active course")
+    listed = month.json("session", "list", env=at("2026-11-26T18:05:00+00:00"))
+    assert [s["course"] for s in listed] == ["next"]

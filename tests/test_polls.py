@@ -144,6 +144,15 @@ def test_a_closed_poll_refuses_votes_and_becomes_a_course(poll: CLI) -> None:
     ]
     assert [o["won"] for o in poll.json("poll", "show", "1")["options"]] == [False, False, True]
     assert "Vote for the next course" not in poll("export", "agenda", "--course", "fsdl").stdout
+    # the chosen course is upcoming: commands without --course still mean the running one
+    assert course["status"] == "upcoming"
+    assert poll.json("session", "list")[0]["course"] == "fsdl"
+    poll("course", "start", "fastai2")
+    assert poll.json("course", "show", "fastai2")["status"] == "active"
+    assert poll("session", "list", code=1).stderr.startswith("Error: several courses are active")
+    assert poll("course", "start", "fastai2", code=1).stderr == (
+        "Error: course fastai2 is active, not upcoming\n"
+    )
     assert poll("poll", "close", "1", code=1).stderr == "Error: poll 1 is closed\n"
 
 

@@ -211,7 +211,7 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
 @click.option("--title", help="New title.")
 @click.option(
     "--status",
-    type=click.Choice(["active", "finished", "archived"]),
+    type=click.Choice(["active", "finished", "archived", "upcoming"]),
     help="Mark the course finished or archived (or active again).",
 )
 @_settings_options(required=False)
@@ -262,6 +262,25 @@ def course_edit(
     with app.write() as db:
         courses.edit(db, slug, fields)
     note(f"updated course {slug}")
+
+
+@course.command("start")
+@click.argument("slug")
+@pass_app
+def course_start(app: App, slug: str) -> None:
+    """Start an upcoming course (one chosen by a poll, say): it becomes the active course
+    that commands use without --course. It also counts as active by itself once its first
+    session has started.
+
+    \b
+    Example:
+      studygroup course start fastai2
+    """
+    from studygroup import courses
+
+    with app.write() as db:
+        started = courses.start(db, slug)
+    note(f"course {started.slug} is active")
 
 
 @course.command("delete")

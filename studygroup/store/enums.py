@@ -10,6 +10,7 @@ class CourseStatus(enum.StrEnum):
     ACTIVE = "active"
     FINISHED = "finished"
     ARCHIVED = "archived"
+    UPCOMING = "upcoming"  # chosen, not started: never "the one active course"
 
 
 class LectureKind(enum.StrEnum):
