@@ -298,19 +298,32 @@ def pin_lecture(
     )
     lecture_positions = [e.position for e in entries_of(db, target) if e.kind is EntryKind.LECTURE]
     position = (max(lecture_positions) + 1) if lecture_positions else 2
+    _pin_lecture_entry(db, course, target.id, lecture.id, unit.part, unit.parts, position)
+    course_changed(db, course.id)
+
+
+def _pin_lecture_entry(
+    db: Connection,
+    course: CourseRow,
+    session_id: int,
+    lecture_id: int,
+    part: int | None,
+    parts: int | None,
+    position: int,
+) -> None:
+    """A lecture (or part) pinned at a position of a session's agenda."""
     db.execute(
         insert(agenda_entries).values(
-            session_id=target.id,
+            session_id=session_id,
             kind=EntryKind.LECTURE,
             minutes=course.discussion_minutes,
-            lecture_id=lecture.id,
-            part=unit.part,
-            parts=unit.parts,
+            lecture_id=lecture_id,
+            part=part,
+            parts=parts,
             pinned=True,
             position=position,
         )
     )
-    course_changed(db, course.id)
 
 
 def remove_entry(db: Connection, course: CourseRow, target: SessionRow, position: int) -> str:
@@ -321,17 +334,8 @@ def remove_entry(db: Connection, course: CourseRow, target: SessionRow, position
         following, _ = sessions.following(db, course, target)
         described = f"lecture {entry.lecture_label} {_part_text(entry.part, entry.parts)}"
         db.execute(delete(agenda_entries).where(agenda_entries.c.id == entry.id))
-        db.execute(
-            insert(agenda_entries).values(
-                session_id=following.id,
-                kind=EntryKind.LECTURE,
-                minutes=course.discussion_minutes,
-                lecture_id=entry.lecture_id,
-                part=entry.part,
-                parts=entry.parts,
-                pinned=True,
-                position=2,
-            )
+        _pin_lecture_entry(
+            db, course, following.id, entry.lecture_id, entry.part, entry.parts, position=2
         )
         course_changed(db, course.id)
         return f"{described.strip()} moved to session {following.number}"

@@ -38,7 +38,7 @@ def _allow(before: tuple[str, ...], after: tuple[str, ...]) -> None:
                 existing_nullable=False,
             )  # fmt: skip
         return
-    op.drop_constraint("ck_courses_course_status", "courses", type_="check")
+    op.drop_constraint(op.f("ck_courses_course_status"), "courses", type_="check")
     listed = ", ".join(f"'{v}'" for v in after)
     op.create_check_constraint("course_status", "courses", f"status IN ({listed})")
 
