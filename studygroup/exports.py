@@ -91,7 +91,35 @@ def agenda_document(
         "next": next_line,
         "poll": polls.open_for(db, course),
     }
+    if target.status is SessionStatus.HELD:
+        # a past session's page shows what happened, not the plan or today's schedule
+        who = attendance.view(db, target)
+        document |= {
+            "happened": {
+                "covered": [e for e in document["watch"] if _done(entries, e)],
+                "not_covered": [e for e in document["watch"] if not _done(entries, e)],
+                "talks_given": [t for t in document["talks"] if _talk_done(entries, t["talk_id"])],
+                "present": who["present"],
+                "absent": who["absent"],
+                "excused": who["excused"],
+            },
+            "next": None,
+        }
     return document
+
+
+def _done(entries: list[dict[str, Any]], lecture: dict[str, Any]) -> bool:
+    return any(
+        e["done"]
+        for e in entries
+        if e["kind"] == "lecture"
+        and e["lecture"] == lecture["label"]
+        and e["part"] == lecture["part"]
+    )
+
+
+def _talk_done(entries: list[dict[str, Any]], talk_id: int) -> bool:
+    return any(e["done"] for e in entries if e["talk_id"] == talk_id)
 
 
 def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
@@ -106,6 +134,7 @@ def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
             agenda_entries.c.session_id,
             agenda_entries.c.part,
             agenda_entries.c.parts,
+            agenda_entries.c.done,
             lectures.c.label,
             lectures.c.title.label("lecture_title"),
             talks.c.title.label("talk_title"),
@@ -120,7 +149,10 @@ def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
         )
         .order_by(agenda_entries.c.session_id, agenda_entries.c.position)
     )
+    held = {s.id for s in every if s.status is SessionStatus.HELD}
     for entry in rows:
+        if entry.session_id in held and not entry.done:
+            continue  # a held session's event lists what was covered and given, not the plan
         if entry.label is not None:
             part = f" (part {entry.part}/{entry.parts})" if entry.part is not None else ""
             lines[entry.session_id]["lectures"].append(f"{entry.label} {entry.lecture_title}{part}")

@@ -170,3 +170,32 @@ def test_an_upcoming_course_becomes_active_when_its_first_session_starts(month: 
     assert refused.stderr.startswith("Error: no active course")
     listed = month.json("session", "list", env=at("2026-11-26T18:05:00+00:00"))
     assert [s["course"] for s in listed] == ["next"]
+
+
+def test_exporting_last_week_shows_what_happened(run: CLI) -> None:
+    run(
+        "course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00", "--tz", "UTC",
+        "--pace", "60",
+    )  # fmt: skip
+    run("lecture", "add", "c", "1", "One", "--minutes", "30")
+    run("lecture", "add", "c", "2", "Two", "--minutes", "30")
+    for name in ("Ada", "Bob", "Cy"):
+        run("member", "add", name)
+    run("session", "plan", "--from", "2026-11-03", "--weeks", "2")
+    run("talk", "add", "Ada", "Given", "--minutes", "10", "--session", "1")
+    run("talk", "add", "Bob", "Out of time", "--minutes", "10", "--session", "1")
+    run("attend", "1", "Ada", "Bob", "--absent", "Cy")
+    run("session", "close", "1", "--not-covered", "2", "--done-talk", "1")
+    page = run("export", "agenda", "1").stdout
+    assert (
+        "## What happened\n\n- Covered: Lecture 1: One\n- Not covered (moved on): Lecture 2: Two\n"
+        in page
+    )
+    assert "- Talks given: Ada: Given\n- Present (2): Ada, Bob\n- Absent (1): Cy\n" in page
+    assert "Next week" not in page and "Watch beforehand" not in page
+    assert "postponed from session 1" not in page  # not on session 1's own page
+    assert "postponed from session 1" in run("export", "agenda", "2").stdout
+    from icalendar import Calendar
+
+    (held, _planned) = Calendar.from_ical(run("export", "ics").stdout_bytes).walk("VEVENT")
+    assert str(held["DESCRIPTION"]) == "Lectures: 1 One\nTalks: Ada: Given"

@@ -119,7 +119,10 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
             "the entries marked ⚠️ run past the end."
         )
 
-    if doc["watch"]:
+    happened = doc.get("happened")
+    if happened is not None:
+        lines.extend(_what_happened(happened))
+    if doc["watch"] and happened is None:
         lines.append("")
         lines.append("## Watch beforehand")
         lines.append("")
@@ -141,7 +144,7 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
         for talk in doc["talks"]:
             extra = (
                 f" — postponed from session {talk['postponed_from']}"
-                if talk["postponed_from"]
+                if talk["postponed_from"] and talk["postponed_from"] != session["number"]
                 else ""
             )
             lines.append(
@@ -167,15 +170,16 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
             for item in group["items"]:
                 carried = f" — carried ×{item['carried']}" if item["carried"] else ""
                 lines.append(f"- {escape(item['text'])}{carried}")
-    lines.append("")
-    lines.append("## Attendance")
-    lines.append("")
-    previous = doc["previous"]
-    lines.append(
-        f"Last session ({previous['session']}): {previous['present']} present."
-        if previous
-        else "This is the first session."
-    )
+    if happened is None:
+        lines.append("")
+        lines.append("## Attendance")
+        lines.append("")
+        previous = doc["previous"]
+        lines.append(
+            f"Last session ({previous['session']}): {previous['present']} present."
+            if previous
+            else "This is the first session."
+        )
     if doc.get("poll"):
         poll = doc["poll"]
         lines.append("")
@@ -186,10 +190,12 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
             + ", ".join(escape(o) for o in poll["options"])
             + (f" — voting closes {poll['closes']}" if poll.get("closes") else "")
         )
+    following = doc["next"]
+    if happened is not None:
+        return "\n".join(lines) + "\n"
     lines.append("")
     lines.append("## Next week")
     lines.append("")
-    following = doc["next"]
     if following is None:
         lines.append("Nothing planned yet.")
     else:
@@ -200,3 +206,26 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
             parts.append("talks by " + ", ".join(escape(p) for p in following["presenters"]))
         lines.append(": ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "") + ".")
     return "\n".join(lines) + "\n"
+
+
+def _what_happened(happened: dict[str, Any]) -> list[str]:
+    """A held session's record: lectures covered and not, talks given, who came."""
+    lines = ["", "## What happened", ""]
+    for title, key in (("Covered", "covered"), ("Not covered (moved on)", "not_covered")):
+        if happened[key]:
+            lines.append(f"- {title}: " + ", ".join(_lecture_name(x) for x in happened[key]))
+    if happened["talks_given"]:
+        lines.append(
+            "- Talks given: "
+            + "; ".join(
+                f"{escape(t['presenter'])}: {escape(t['title'])}" for t in happened["talks_given"]
+            )
+        )
+    for title, key in (("Present", "present"), ("Absent", "absent"), ("Excused", "excused")):
+        if happened[key]:
+            lines.append(
+                f"- {title} ({len(happened[key])}): " + ", ".join(escape(n) for n in happened[key])
+            )
+    if len(lines) == 3:
+        lines.append("Nothing was recorded.")
+    return lines
