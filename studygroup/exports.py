@@ -1,5 +1,5 @@
 """The data behind what the group sees: one document per session, built on the agenda view,
-and the course calendar. Core only, like the views they build on.
+and the course calendar.
 
 Renderers (render/markdown.py, render/ics.py, reminders) only ever see these plain dicts.
 """

@@ -133,8 +133,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    """A read-only transaction on a Core connection: what the read commands use, so that they
-    never import or set up the ORM."""
+    """A read transaction on a Core connection."""
     with engine.connect() as connection, connection.begin():
         yield connection
 

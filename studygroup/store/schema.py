@@ -1,9 +1,5 @@
-"""The whole schema, as SQLAlchemy Core tables: the single source of truth.
-
-The ORM models (models.py) are mapped onto these tables, so the write commands get a unit of
-work; the hot read commands (agenda, item list, stats, exports, remind) query these tables with
-Core only and never import `sqlalchemy.orm` (its import and mapper set-up cost more than the
-queries themselves).
+"""The whole schema, as SQLAlchemy Core tables: the single source of truth. Every read and
+write runs on these tables (there is no ORM), and Alembic targets this `metadata`.
 
 Conventions: every constraint is named (see NAMING_CONVENTION); enums are stored by value as
 VARCHAR with a named CHECK; every foreign key has a deliberate ondelete. Rows that record
