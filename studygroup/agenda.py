@@ -32,6 +32,7 @@ from studygroup.store.schema import (
 )
 from studygroup.store.schema import courses as courses_table
 from studygroup.store.schema import sessions as sessions_table
+from studygroup.talks import WITH_PRESENTER
 
 if TYPE_CHECKING:
     from studygroup.rules import planner
@@ -411,9 +412,7 @@ def _not_fitting(
         ).scalars()
     )
     queued = db.execute(
-        select(talks, members.c.name.label("presenter"))
-        .join(members, talks.c.presenter_id == members.c.id)
-        .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.QUEUED)
+        WITH_PRESENTER.where(talks.c.course_id == course.id, talks.c.status == TalkStatus.QUEUED)
     ).all()
     return [
         talk_dict(t, t.presenter, numbers)

@@ -13,7 +13,7 @@ from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate
-from studygroup.store.db import course_changed
+from studygroup.store.db import count, course_changed
 from studygroup.store.enums import CourseStatus, LectureKind, SessionStatus
 from studygroup.store.rows import CourseRow
 from studygroup.store.schema import (
@@ -170,10 +170,6 @@ def edit(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
     return get(db, slug)
 
 
-def _count(db: Connection, table: Any, *where: Any) -> int:
-    return db.scalar(select(func.count()).select_from(table).where(*where)) or 0
-
-
 def describe_counts(counts: dict[tuple[str, str], int]) -> str:
     """'1 talk, 3 action items': keys are (singular, plural)."""
     return ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n)
@@ -182,12 +178,12 @@ def describe_counts(counts: dict[tuple[str, str], int]) -> str:
 def delete_course(db: Connection, course: CourseRow) -> None:
     """A hard delete, with its lectures: refused once the course has any history."""
     history = {
-        ("session", "sessions"): _count(db, sessions, sessions.c.course_id == course.id),
-        ("talk", "talks"): _count(db, talks, talks.c.course_id == course.id),
-        ("action item", "action items"): _count(
+        ("session", "sessions"): count(db, sessions, sessions.c.course_id == course.id),
+        ("talk", "talks"): count(db, talks, talks.c.course_id == course.id),
+        ("action item", "action items"): count(
             db, action_items, action_items.c.course_id == course.id
         ),
-        ("poll", "polls"): _count(
+        ("poll", "polls"): count(
             db, polls, (polls.c.course_id == course.id) | (polls.c.created_course_id == course.id)
         ),
     }
@@ -293,7 +289,7 @@ def set_skipped(db: Connection, course: CourseRow, label: str, skipped: bool) ->
 def delete_lecture(db: Connection, course: CourseRow, label: str) -> None:
     """A hard delete: refused once the lecture was on a held or cancelled session's agenda."""
     lecture = get_lecture(db, course, label)
-    held = _count(
+    held = count(
         db,
         agenda_entries,
         agenda_entries.c.lecture_id == lecture.id,

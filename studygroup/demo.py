@@ -96,7 +96,7 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
         db, course, grace, "Transformers in twenty minutes", 20, None, s1, first - timedelta(days=5)
     )
     setup = items.add(db, course, "Set up the lab environment", alan, s1, None)
-    talks.mark_done(db, course, grace_talk)
+    talks.mark_done(db, course, grace_talk, clock.now())
     items.close(db, course, [setup.id], ItemStatus.DONE)
     attendance.record(
         db,

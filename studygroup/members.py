@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
@@ -15,7 +15,7 @@ from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate
 from studygroup.rules.names import name_key, prefix_pattern
 from studygroup.store import schema
-from studygroup.store.db import new_id
+from studygroup.store.db import count, new_id
 from studygroup.store.rows import MemberRow
 from studygroup.store.schema import (
     action_items,
@@ -154,26 +154,22 @@ def restore(db: Connection, ref: str) -> Row[Any]:
     return get(db, member.id)
 
 
-def _count(db: Connection, table: Any, *where: Any) -> int:
-    return db.scalar(select(func.count()).select_from(table).where(*where)) or 0
-
-
 def delete_member(db: Connection, member: MemberRow) -> None:
     """A hard delete: refused once the member has any history (archive them instead)."""
     from studygroup.courses import describe_counts
 
     history = {
-        ("attendance record", "attendance records"): _count(
+        ("attendance record", "attendance records"): count(
             db, attendance, attendance.c.member_id == member.id
         ),
-        ("talk", "talks"): _count(db, talks, talks.c.presenter_id == member.id),
-        ("action item", "action items"): _count(
+        ("talk", "talks"): count(db, talks, talks.c.presenter_id == member.id),
+        ("action item", "action items"): count(
             db, action_items, action_items.c.owner_id == member.id
         ),
-        ("poll ballot", "poll ballots"): _count(
+        ("poll ballot", "poll ballots"): count(
             db, poll_ballots, poll_ballots.c.member_id == member.id
         ),
-        ("reminder sent", "reminders sent"): _count(
+        ("reminder sent", "reminders sent"): count(
             db, reminders, reminders.c.member_id == member.id
         ),
     }

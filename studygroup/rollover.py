@@ -48,6 +48,7 @@ from studygroup.store.schema import (
     talks,
 )
 from studygroup.store.schema import sessions as sessions_table
+from studygroup.talks import WITH_PRESENTER
 
 
 @dataclass
@@ -70,11 +71,6 @@ def _label(entry: Row[Any]) -> str:
     return label + (f" part {entry.part}/{entry.parts}" if entry.part else "")
 
 
-_with_presenter = select(talks, members.c.name.label("presenter")).join(
-    members, talks.c.presenter_id == members.c.id
-)
-
-
 def _talks_at(db: Connection, target: SessionRow) -> list[Row[Any]]:
     """Talks expected at a session: scheduled/postponed to it, or placed on its agenda."""
     on_agenda = select(agenda_entries.c.talk_id).where(
@@ -82,7 +78,7 @@ def _talks_at(db: Connection, target: SessionRow) -> list[Row[Any]]:
     )
     return list(
         db.execute(
-            _with_presenter.where(
+            WITH_PRESENTER.where(
                 or_(talks.c.session_id == target.id, talks.c.id.in_(on_agenda)),
                 talks.c.status != TalkStatus.WITHDRAWN,
             ).order_by(talks.c.id)
@@ -602,7 +598,7 @@ def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> Clo
     )
     moves: list[dict[str, Any]] = []
     for talk in db.execute(
-        _with_presenter.where(
+        WITH_PRESENTER.where(
             talks.c.session_id == target.id,
             talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED]),
         )

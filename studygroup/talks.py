@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
@@ -10,14 +10,15 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from studygroup import sessions
 from studygroup.errors import Conflict, NotFound
 from studygroup.render.contracts import TalkJSON, talk_dict
-from studygroup.rules import validate
+from studygroup.rules import validate, weekly
 from studygroup.store.db import course_changed, new_id
 from studygroup.store.enums import OPEN_TALK_STATUSES, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import agenda_entries, members, talks
 from studygroup.store.schema import sessions as sessions_table
 
-_with_presenter = select(talks, members.c.name.label("presenter")).join(
+# a talk with its presenter's name as `presenter`: what every list of talks shows
+WITH_PRESENTER = select(talks, members.c.name.label("presenter")).join(
     members, talks.c.presenter_id == members.c.id
 )
 
@@ -25,7 +26,7 @@ _with_presenter = select(talks, members.c.name.label("presenter")).join(
 def get(db: Connection, course: CourseRow, talk_id: int) -> Row[Any]:
     """A talk of the course, with its presenter's name as `presenter`."""
     talk = db.execute(
-        _with_presenter.where(talks.c.id == talk_id, talks.c.course_id == course.id)
+        WITH_PRESENTER.where(talks.c.id == talk_id, talks.c.course_id == course.id)
     ).first()
     if talk is None:
         raise NotFound(f"{course.slug} has no talk {talk_id}")
@@ -36,7 +37,7 @@ def listed(
     db: Connection, course: CourseRow, queue_only: bool, include_all: bool
 ) -> list[TalkJSON]:
     """`talk list`: open talks (or only the queue, or all), first come first served."""
-    query = _with_presenter.where(talks.c.course_id == course.id).order_by(
+    query = WITH_PRESENTER.where(talks.c.course_id == course.id).order_by(
         talks.c.requested_on, talks.c.created_at, talks.c.id
     )
     if queue_only:
@@ -120,12 +121,18 @@ def session_of(db: Connection, talk: Row[Any]) -> Row[Any] | None:
     ).first()
 
 
-def mark_done(db: Connection, course: CourseRow, talk: Row[Any]) -> Row[Any]:
-    """The talk was given: at its session, or where the planner placed it."""
+def mark_done(db: Connection, course: CourseRow, talk: Row[Any], now: datetime) -> Row[Any]:
+    """The talk was given: at its session, or where the planner placed it; never at a session
+    that has not started by `now`."""
     _require_open(talk)
     given_at = session_of(db, talk)
     if given_at is None:
         raise Conflict(f"talk {talk.id} is not on any session yet; schedule it first")
+    if weekly.phase(given_at.starts_at, given_at.minutes, now) is weekly.Phase.UPCOMING:
+        raise Conflict(
+            f"talk {talk.id} is on session {given_at.number}, which starts "
+            f"{weekly.describe(given_at.starts_at, course.timezone)}; it cannot be done before then"
+        )
     db.execute(
         update(talks)
         .where(talks.c.id == talk.id)

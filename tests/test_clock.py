@@ -199,3 +199,24 @@ def test_exporting_last_week_shows_what_happened(run: CLI) -> None:
 
     (held, _planned) = Calendar.from_ical(run("export", "ics").stdout_bytes).walk("VEVENT")
     assert str(held["DESCRIPTION"]) == "Lectures: 1 One\nTalks: Ada: Given"
+
+
+def test_a_talk_cannot_be_done_before_its_session_starts(month: CLI) -> None:
+    month("talk", "add", "Ada", "Transformers", "--minutes", "20", "--session", "2")
+    result = month("talk", "done", "1", code=1, env=at(BEFORE_CALL))
+    assert result.stderr == (
+        "Error: talk 1 is on session 2, which starts Tue 10 Nov 18:00 Europe/London; "
+        "it cannot be done before then\n"
+    )
+    month("talk", "done", "1", env=at(DURING_CALL))
+    assert month.json("talk", "list", "--all")[0]["status"] == "done"
+
+
+def test_an_email_is_dated_by_the_one_clock(month: CLI, tmp_path: Path) -> None:
+    from email import message_from_bytes, policy
+
+    month("member", "edit", "Ada", "--email", "ada@example.org")
+    month("remind", "--outbox", str(tmp_path / "out"), env=at(BEFORE_CALL))
+    (sent,) = (tmp_path / "out").iterdir()
+    message = message_from_bytes(sent.read_bytes(), policy=policy.default)
+    assert message["Date"] == "Tue, 10 Nov 2026 09:00:00 +0000"

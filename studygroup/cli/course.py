@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,7 +40,8 @@ COURSE_FIELDS = [
 
 
 def _settings_options(required: bool) -> Callable[[F], F]:
-    """The options shared by `course add` and `course edit`."""
+    """The options shared by `course add` and `course edit`, each named as the CourseFields
+    setting it fills, so that a command passes them on as they are."""
 
     def decorate(func: F) -> F:
         options = [
@@ -53,7 +53,7 @@ def _settings_options(required: bool) -> Callable[[F], F]:
             ),
             click.option(
                 "--time",
-                "start",
+                "start_time",
                 type=params.HHMM,
                 required=required,
                 help="Local start time, HH:MM (24-hour).",
@@ -66,21 +66,34 @@ def _settings_options(required: bool) -> Callable[[F], F]:
                 help="IANA timezone of the session time, e.g. Europe/London.",
             ),
             click.option(
-                "--minutes", type=params.MINUTES, help="Session length in minutes (default 90)."
+                "--minutes",
+                "session_minutes",
+                type=params.MINUTES,
+                help="Session length in minutes (default 90).",
             ),
             click.option(
                 "--pace",
+                "pace_minutes",
                 type=params.MINUTES,
                 help="Minutes of lecture video covered per session (default 120).",
             ),
             click.option(
                 "--discussion",
+                "discussion_minutes",
                 type=params.MINUTES_OR_ZERO,
                 help="Discussion minutes per lecture (default 15).",
             ),
-            click.option("--intro", type=params.MINUTES_OR_ZERO, help="Intro minutes (default 5)."),
             click.option(
-                "--wrapup", type=params.MINUTES_OR_ZERO, help="Wrap-up minutes (default 5)."
+                "--intro",
+                "intro_minutes",
+                type=params.MINUTES_OR_ZERO,
+                help="Intro minutes (default 5).",
+            ),
+            click.option(
+                "--wrapup",
+                "wrapup_minutes",
+                type=params.MINUTES_OR_ZERO,
+                help="Wrap-up minutes (default 5).",
             ),
             click.option("--url", type=params.URL, help="Course home page."),
         ]
@@ -108,20 +121,7 @@ def course() -> None:
 @click.argument("title")
 @_settings_options(required=True)
 @pass_app
-def course_add(
-    app: App,
-    slug: str,
-    title: str,
-    weekday: int,
-    start: time,
-    timezone: str,
-    minutes: int | None,
-    pace: int | None,
-    discussion: int | None,
-    intro: int | None,
-    wrapup: int | None,
-    url: str | None,
-) -> None:
+def course_add(app: App, /, slug: str, title: str, **settings: Any) -> None:
     """Add a course that meets weekly on WEEKDAY at TIME in timezone TZ.
 
     \b
@@ -132,20 +132,8 @@ def course_add(
     from studygroup import courses
     from studygroup.courses import CourseFields
 
-    fields = CourseFields(
-        title=title,
-        url=url,
-        timezone=timezone,
-        weekday=weekday,
-        start_time=start,
-        session_minutes=minutes,
-        pace_minutes=pace,
-        discussion_minutes=discussion,
-        intro_minutes=intro,
-        wrapup_minutes=wrapup,
-    )
     with app.write() as db:
-        created = courses.add(db, slug, fields)
+        created = courses.add(db, slug, CourseFields(title=title, **settings))
         note(f"added course {created.slug}")
 
 
@@ -217,19 +205,7 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
 @_settings_options(required=False)
 @pass_app
 def course_edit(
-    app: App,
-    slug: str,
-    title: str | None,
-    status: str | None,
-    weekday: int | None,
-    start: time | None,
-    timezone: str | None,
-    minutes: int | None,
-    pace: int | None,
-    discussion: int | None,
-    intro: int | None,
-    wrapup: int | None,
-    url: str | None,
+    app: App, /, slug: str, title: str | None, status: str | None, **settings: Any
 ) -> None:
     """Change a course's settings. Only the options given change.
 
@@ -244,19 +220,7 @@ def course_edit(
     from studygroup.courses import CourseFields
     from studygroup.store.enums import CourseStatus
 
-    fields = CourseFields(
-        title=title,
-        url=url,
-        timezone=timezone,
-        weekday=weekday,
-        start_time=start,
-        session_minutes=minutes,
-        pace_minutes=pace,
-        discussion_minutes=discussion,
-        intro_minutes=intro,
-        wrapup_minutes=wrapup,
-        status=CourseStatus(status) if status else None,
-    )
+    fields = CourseFields(title=title, status=CourseStatus(status) if status else None, **settings)
     if not fields.cleaned():
         raise click.UsageError("nothing to change: give at least one option")
     with app.write() as db:

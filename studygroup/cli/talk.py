@@ -144,16 +144,16 @@ def talk_schedule(app: App, talk_id: int, ref: str, course_slug: str | None) -> 
 @course_option
 @pass_app
 def talk_done(app: App, talk_id: int, course_slug: str | None) -> None:
-    """Mark a talk as given.
+    """Mark a talk as given, once its session has started.
 
     \b
     Example:
       studygroup talk done 7
     """
-    from studygroup import talks
+    from studygroup import clock, talks
 
     with _changing(app, course_slug, talk_id) as (db, course, found):
-        given = talks.mark_done(db, course, found)
+        given = talks.mark_done(db, course, found, clock.now())
     note(f"talk {talk_id} is done (session {given.number})")
 
 

@@ -13,11 +13,12 @@ import urllib.request
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from studygroup import clock
 from studygroup.errors import Invalid
 from studygroup.rules import validate
 from studygroup.rules.validate import ENCODED_WORD
@@ -87,7 +88,7 @@ def build_email(sender: str, name: str, address: str, subject: str, body: str) -
     # itself (formataddr output like '; é <a@b>' is re-parsed as a group and loses the address)
     message["To"] = Address(display_name=name, addr_spec=address)
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(clock.now())  # the one clock; "+0000", a known zone
     message["Message-ID"] = make_msgid(domain="studygroup.invalid")
     message.set_content(body)
     return message

@@ -107,6 +107,13 @@ def course_changed(connection: Connection, course_id: int) -> None:
     connection.info.setdefault(CHANGED_COURSES, set()).add(course_id)
 
 
+def count(connection: Connection, table: Any, *where: Any) -> int:
+    """How many rows of a table match."""
+    from sqlalchemy import func, select
+
+    return connection.scalar(select(func.count()).select_from(table).where(*where)) or 0
+
+
 def new_id(result: CursorResult[Any]) -> int:
     """The primary key an INSERT of one row gave it."""
     key = result.inserted_primary_key
