@@ -488,8 +488,11 @@ def view(
     not_fitting = (
         _not_fitting(db, course, target, numbers) if target.status is SessionStatus.PLANNED else []
     )
+    shown = session_dict(course, target)
     return {
-        "session": session_dict(course, target),
+        "session": shown,
+        "call_url": shown["call_url"],
+        "call_note": shown["call_note"],
         "display_timezone": tz,
         "entries": out,
         "total_minutes": total,

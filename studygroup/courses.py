@@ -35,6 +35,8 @@ class CourseFields:
 
     title: str | None = None
     url: str | None = None
+    call_url: str | None = None  # "" clears it
+    call_note: str | None = None  # "" clears it
     timezone: str | None = None
     weekday: int | None = None
     start_time: time | None = None
@@ -51,6 +53,10 @@ class CourseFields:
             values["title"] = validate.text(self.title, "course title")
         if self.url is not None:
             values["url"] = validate.url(self.url)
+        if self.call_url is not None:
+            values["call_url"] = validate.call_url(self.call_url)
+        if self.call_note is not None:
+            values["call_note"] = validate.call_note(self.call_note)
         if self.timezone is not None:
             values["timezone"] = validate.timezone(self.timezone)
         if self.weekday is not None:
@@ -162,10 +168,22 @@ def add(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
 
 
 def edit(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
+    from studygroup import sessions as sessions_noun
+
     course = get(db, slug)
     values = fields.cleaned()
     if values:
         db.execute(update(courses).where(courses.c.id == course.id).values(values))
+    changed = {k for k, v in values.items() if getattr(course, k) != v}
+    if "title" in changed:  # every event's title
+        sessions_noun.revise(db, sessions.c.course_id == course.id)
+    elif changed & {"call_url", "call_note"}:  # the sessions still to come that use it
+        sessions_noun.revise(
+            db,
+            sessions.c.course_id == course.id,
+            sessions.c.status == SessionStatus.PLANNED,
+            sessions.c.call_url.is_(None),
+        )
     course_changed(db, course.id)  # settings shape every planned agenda
     return get(db, slug)
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from studygroup import agenda, attendance, polls, sessions
 from studygroup.render.contracts import session_dict
+from studygroup.render.text import call_line
 from studygroup.store.enums import EntryKind, SessionStatus
 from studygroup.store.rows import CourseRow, SessionRow
 from studygroup.store.schema import agenda_entries, lectures, members, talks
@@ -122,12 +123,15 @@ def _talk_done(entries: list[dict[str, Any]], talk_id: int) -> bool:
     return any(e["done"] for e in entries if e["talk_id"] == talk_id)
 
 
-def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
-    """Every session of a course with a stable UID and a short agenda summary. Two queries
+def calendar_document(
+    db: Connection, course: CourseRow, only: SessionRow | None = None
+) -> dict[str, Any]:
+    """Every session of a course (or `only` one, for a reminder's attachment) with a stable
+    UID, its revision (SEQUENCE), its call link and a short agenda summary. Two queries
     (sessions, then the lecture and talk entries of all of them), whatever the length."""
     import uuid  # only the calendar needs it
 
-    every = sessions.of_course(db, course)
+    every = [only] if only is not None else sessions.of_course(db, course)
     lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []} for s in every}
     rows = db.execute(
         select(
@@ -160,7 +164,10 @@ def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
             lines[entry.session_id]["talks"].append(f"{entry.presenter}: {entry.talk_title}")
     events: list[dict[str, Any]] = []
     for current in every:
+        shown = session_dict(course, current)
         parts = []
+        if shown["call_url"] or shown["call_note"]:
+            parts.append(call_line(shown["call_url"], shown["call_note"]))
         if current.status is not SessionStatus.CANCELLED:
             found = lines[current.id]
             if found["lectures"]:
@@ -178,6 +185,9 @@ def calendar_document(db: Connection, course: CourseRow) -> dict[str, Any]:
                 "timezone": course.timezone,
                 "summary": f"{course.title} — session {current.number}",
                 "description": "\n".join(parts),
+                "sequence": current.revision,
+                "modified": current.updated_at,
+                "call_url": shown["call_url"],
             }
         )
     return {

@@ -35,6 +35,7 @@ class MemberFields:
     email: str | None = None
     handle: str | None = None
     timezone: str | None = None
+    greeting: str | None = None  # how reminders greet them; '' goes back to the first name
 
     def cleaned(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -50,6 +51,10 @@ class MemberFields:
             values["handle"] = validate.handle(self.handle)
         if self.timezone is not None:
             values["timezone"] = validate.timezone(self.timezone) if self.timezone.strip() else None
+        if self.greeting is not None:
+            values["greeting"] = (
+                validate.text(self.greeting, "greeting name", 60) if self.greeting.strip() else None
+            )
         return values
 
 

@@ -4,6 +4,7 @@ that makes sure nothing is sent twice."""
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
@@ -16,7 +17,12 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict
-from studygroup.render.reminder import Draft, cancellation_messages, reminder_messages
+from studygroup.render.reminder import (
+    Draft,
+    cancellation_messages,
+    reminder_messages,
+    text_of,
+)
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
 from studygroup.store.enums import Channel, ItemStatus, SessionStatus
@@ -29,13 +35,42 @@ if TYPE_CHECKING:
     from studygroup.store.db import Database
 
 
+def told(db: Connection, session_id: int, channel: Channel) -> dict[int, dict[str, Any]]:
+    """What each member was last sent about this session on this channel: the revision,
+    the start time it gave and its kind (reminder, change, cancellation)."""
+    told_now: dict[int, dict[str, Any]] = {}
+    for row in db.execute(
+        select(reminders.c.member_id, reminders.c.revision, reminders.c.starts_at, reminders.c.kind)
+        .where(
+            reminders.c.session_id == session_id,
+            reminders.c.channel == channel,
+            reminders.c.member_id.is_not(None),
+            reminders.c.sent_at.is_not(None),
+        )
+        .order_by(reminders.c.revision)
+    ):
+        told_now[row.member_id] = {
+            "revision": row.revision,
+            "starts_at": row.starts_at,
+            "kind": row.kind,
+        }
+    return told_now
+
+
 def drafts(
-    db: Connection, course: CourseRow, doc: dict[str, Any], only: MemberRow | None
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    doc: dict[str, Any],
+    only: MemberRow | None,
+    channel: Channel,
 ) -> tuple[Iterator[Draft], list[str]]:
     """One draft per active member with an email (or just `only`), made as they are taken;
-    and who has no email.
-    One query for the members and one for their items, whatever the group's size."""
-    who = select(members.c.id, members.c.name, members.c.email, members.c.timezone)
+    and who has no email. A member told of an earlier revision of the session on this channel
+    gets a change notice. Three queries, whatever the group's size."""
+    who = select(
+        members.c.id, members.c.name, members.c.email, members.c.timezone, members.c.greeting
+    )
     query = who.where(members.c.active.is_(True)).order_by(members.c.name_key)
     if only is not None:
         query = who.where(members.c.id == only.id)
@@ -61,6 +96,11 @@ def drafts(
             .order_by(action_items.c.id)
         ).all():
             items.setdefault(owner_id, []).append((item_id, text, carried))
+    earlier = {
+        member_id: last
+        for member_id, last in told(db, target.id, channel).items()
+        if last["revision"] < target.revision
+    }
     missing = [member.name for member in people if not member.email]
     reached = [member for member in people if member.email]
     make = cancellation_messages if doc["session"]["status"] == "cancelled" else reminder_messages
@@ -69,7 +109,9 @@ def drafts(
         (
             {
                 "name": m.name,
+                "greeting": m.greeting,
                 "timezone": m.timezone,
+                "told": earlier.get(m.id),
                 "items": [
                     {"id": i, "text": text, "carried": carried}
                     for i, text, carried in items.get(m.id, ())
@@ -79,8 +121,8 @@ def drafts(
         ),
     )
     out = (
-        Draft(m.id, m.name, m.email, subject, body)
-        for m, (subject, body) in zip(reached, messages, strict=True)
+        Draft(m.id, m.name, m.email, subject, text_of(blocks), kind, blocks)
+        for m, (kind, subject, blocks) in zip(reached, messages, strict=True)
     )
     return out, missing
 
@@ -98,24 +140,45 @@ class Claim:
     previous_sent_at: datetime | None  # a --force resend: when it was last confirmed
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """One delivery a run wants to make."""
+
+    target: str
+    member_id: int | None = None
+    subject: str | None = None
+    kind: str = "reminder"
+
+
+@dataclass(frozen=True)
+class About:
+    """The session revision a run's messages tell of: the log keeps one row per target and
+    revision, so a later revision (a move, a cancel) is a new delivery, never a duplicate."""
+
+    session_id: int
+    revision: int = 0
+    starts_at: datetime | None = None
+
+
 def claim(
     db: Connection,
-    session_id: int,
+    about: About,
     channel: Channel,
-    wanted: list[tuple[str, int | None, str | None]],
+    wanted: list[Wanted],
     force: bool,
 ) -> tuple[list[Claim], dict[str, LogState]]:
-    """Claim the deliveries in `wanted` (target, member id, subject) that nobody has sent or
-    claimed yet (all of them with `force`), in the caller's write transaction, which must
-    commit before anything is sent. Runs are serialised by the write lock: a second run sees
-    the first one's claims and leaves them alone. Also returns what the log held before."""
+    """Claim the deliveries in `wanted` that nobody has sent or claimed yet at this revision
+    (all of them with `force`), in the caller's write transaction, which must commit before
+    anything is sent. Runs are serialised by the write lock: a second run sees the first
+    one's claims and leaves them alone. Also returns what the log held before."""
+    here = (
+        reminders.c.session_id == about.session_id,
+        reminders.c.channel == channel,
+        reminders.c.revision == about.revision,
+    )
     existing = {
         row.target: row
-        for row in db.execute(
-            select(reminders.c.target, reminders.c.sent_at).where(
-                reminders.c.session_id == session_id, reminders.c.channel == channel
-            )
-        )
+        for row in db.execute(select(reminders.c.target, reminders.c.sent_at).where(*here))
     }
     before = {
         target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
@@ -125,39 +188,46 @@ def claim(
     claimed: list[Claim] = []
     fresh: list[dict[str, Any]] = []
     again: list[dict[str, Any]] = []
-    for target, member_id, subject in wanted:
-        row = existing.get(target)
+    for want in wanted:
+        row = existing.get(want.target)
         if row is None:
             fresh.append(
                 {
-                    "session_id": session_id,
+                    "session_id": about.session_id,
                     "channel": channel,
-                    "target": target,
-                    "member_id": member_id,
-                    "subject": subject,
+                    "target": want.target,
+                    "member_id": want.member_id,
+                    "subject": want.subject,
                     "claimed_at": now,
                     "sent_at": None,
                     "message_id": None,
+                    "revision": about.revision,
+                    "starts_at": about.starts_at,
+                    "kind": want.kind,
                 }
             )
         elif force:
-            again.append({"b_target": target, "b_member": member_id, "b_subject": subject})
+            again.append(
+                {
+                    "b_target": want.target,
+                    "b_member": want.member_id,
+                    "b_subject": want.subject,
+                    "b_kind": want.kind,
+                }
+            )
         else:
             continue
-        claimed.append(Claim(target, row.sent_at if row else None))
+        claimed.append(Claim(want.target, row.sent_at if row else None))
     if fresh:
         db.execute(insert(reminders), fresh)
     if again:
         db.execute(
             update(reminders)
-            .where(
-                reminders.c.session_id == session_id,
-                reminders.c.channel == channel,
-                reminders.c.target == bindparam("b_target"),
-            )
+            .where(*here, reminders.c.target == bindparam("b_target"))
             .values(
                 member_id=bindparam("b_member"),
                 subject=bindparam("b_subject"),
+                kind=bindparam("b_kind"),
                 claimed_at=now,
                 sent_at=None,
                 message_id=None,
@@ -168,15 +238,16 @@ def claim(
 
 
 def confirm(
-    db: Connection, session_id: int, channel: Channel, sent: list[tuple[str, str | None]]
+    db: Connection, about: About, channel: Channel, sent: list[tuple[str, str | None]]
 ) -> None:
     """Mark claimed deliveries (target, message id) as sent."""
     if sent:
         db.execute(
             update(reminders)
             .where(
-                reminders.c.session_id == session_id,
+                reminders.c.session_id == about.session_id,
                 reminders.c.channel == channel,
+                reminders.c.revision == about.revision,
                 reminders.c.target == bindparam("b_target"),
             )
             .values(sent_at=clock.now(), message_id=bindparam("b_message_id")),
@@ -184,13 +255,14 @@ def confirm(
         )
 
 
-def release(db: Connection, session_id: int, channel: Channel, failed: list[Claim]) -> None:
+def release(db: Connection, about: About, channel: Channel, failed: list[Claim]) -> None:
     """Give back the claims of deliveries that certainly did not go out (the server refused
     them), so that a later run tries them again; a forced resend that failed keeps its
     earlier confirmation."""
     where = (
-        reminders.c.session_id == session_id,
+        reminders.c.session_id == about.session_id,
         reminders.c.channel == channel,
+        reminders.c.revision == about.revision,
         reminders.c.target == bindparam("b_target"),
     )
     gone = [{"b_target": c.target} for c in failed if c.previous_sent_at is None]
@@ -227,14 +299,14 @@ Transport = Callable[[], AbstractContextManager[Callable[[str], str | None]]]
 
 def deliver(
     journal: Journal,
-    session_id: int,
+    about: About,
     channel: Channel,
-    wanted: list[tuple[str, int | None, str | None]],
+    wanted: list[Wanted],
     force: bool,
     transport: Transport,
     describe: Callable[[BaseException], str],
 ) -> dict[str, Outcome]:
-    """Deliver each wanted (target, member id, subject), at most once across runs:
+    """Deliver each wanted target, at most once per session revision across runs:
 
     1. claim them all in one committed transaction (nothing is sent if that fails), and only
        then open the transport (an SMTP connection; if that fails, the claims are given back);
@@ -253,12 +325,12 @@ def deliver(
     already = "already posted" if channel is Channel.WEBHOOK else "already sent"
 
     def take(db: Connection) -> None:
-        state["claims"], before = claim(db, session_id, channel, wanted, force)
-        for target, _member, _subject in wanted:
-            seen = before.get(target)
+        state["claims"], before = claim(db, about, channel, wanted, force)
+        for want in wanted:
+            seen = before.get(want.target)
             if seen is not None:
-                outcomes[target] = Outcome(
-                    target, already if seen is LogState.SENT else "unconfirmed"
+                outcomes[want.target] = Outcome(
+                    want.target, already if seen is LogState.SENT else "unconfirmed"
                 )
 
     journal(take)
@@ -275,7 +347,7 @@ def deliver(
         try:
             send = stack.enter_context(transport())
         except BaseException:
-            journal(partial(release, session_id=session_id, channel=channel, failed=claims))
+            journal(partial(release, about=about, channel=channel, failed=claims))
             raise
         for item in claims:
             try:
@@ -289,16 +361,14 @@ def deliver(
             pending.append((item.target, message_id))
             if log_works:
                 try:
-                    journal(
-                        partial(confirm, session_id=session_id, channel=channel, sent=list(pending))
-                    )
+                    journal(partial(confirm, about=about, channel=channel, sent=list(pending)))
                     pending = []
                 except Exception:  # the log is busy or broken: keep sending, confirm later
                     log_works = False
 
     def settle(db: Connection) -> None:
-        confirm(db, session_id, channel, pending)
-        release(db, session_id, channel, refused)
+        confirm(db, about, channel, pending)
+        release(db, about, channel, refused)
 
     try:
         journal(settle)
@@ -324,6 +394,7 @@ class Request:
     outbox: Path | None = None
     webhook: str | None = None  # as resolved: the URL
     webhook_only: bool = False
+    chat: str | None = None  # slack, discord or markdown; default: from the webhook's host
     force: bool = False
     now: datetime | None = None  # default: the clock
 
@@ -339,7 +410,8 @@ class Report:
     # a dry run's messages, made as they are taken (see recording)
     previews: Iterator[Draft] = field(default_factory=lambda: iter(()))
     later: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # after previews
-    webhook_preview: tuple[str, int] | None = None  # a dry run's (webhook, characters)
+    # a dry run's webhook post: (where, chat, parts, characters)
+    webhook_preview: tuple[str, str, int, int] | None = None
     warning: str | None = None  # why a real run would be refused (a dry run goes on)
     failed: list[str] = field(default_factory=list)
     unconfirmed: list[str] = field(default_factory=list)
@@ -435,7 +507,8 @@ def _refusal(db: Connection, course: CourseRow, target: SessionRow, now: datetim
 
 def send(database: Database, request: Request) -> Report:
     """`remind`: draft each member's reminder, then deliver them (email, .eml files) and the
-    webhook post at most once each, through the log; a dry run delivers nothing."""
+    chat post at most once per session revision each, through the log; a dry run delivers
+    nothing. A member already told of an earlier revision gets a change notice."""
     from studygroup import exports, members, sessions
     from studygroup.errors import StudygroupError
 
@@ -452,7 +525,15 @@ def send(database: Database, request: Request) -> Report:
         if refusal is not None and channel is not None:
             raise Conflict(refusal)
         doc = exports.agenda_document(db, course, target)
-        planned, no_email = drafts(db, course, doc, only)
+        planned, no_email = drafts(db, course, target, doc, only, channel or Channel.EMAIL)
+        invite = None
+        if channel is not None and not request.webhook_only:
+            from studygroup.render.ics import calendar_ics
+
+            invite = calendar_ics(
+                exports.calendar_document(db, course, only=target), clock.now(), feed=False
+            )
+    about = About(target.id, target.revision, target.starts_at)
     report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)
     report.warning = refusal
     if request.webhook_only:
@@ -476,20 +557,24 @@ def send(database: Database, request: Request) -> Report:
 
             folder = private_dir(request.outbox.absolute())
             for draft in planned_all:
-                path = folder / f"session-{target.number}-{draft.member_id}.eml"
+                name = f"session-{target.number}-{draft.member_id}"
+                if target.revision:
+                    name += f"-r{target.revision}"
+                path = folder / f"{name}.eml"
                 files[delivery.outbox_target(path)] = path
             by_target = dict(zip(files, planned_all, strict=True))
         else:
             by_target = {draft.email: draft for draft in planned_all}
         outbox = request.outbox
+        attachment = (f"session-{target.number}.ics", invite) if invite is not None else None
         with database.run_lock(target.id):
             outcomes = deliver(
                 journal,
-                target.id,
+                about,
                 channel,
-                [(t, d.member_id, d.subject) for t, d in by_target.items()],
+                [Wanted(t, d.member_id, d.subject, d.kind) for t, d in by_target.items()],
                 request.force,
-                lambda: delivery.email_transport(settings, outbox, by_target, files),
+                lambda: delivery.email_transport(settings, outbox, by_target, files, attachment),
                 lambda exc: delivery.describe_error(exc, settings.password if settings else None),
             )
         for where, draft in by_target.items():
@@ -501,31 +586,38 @@ def send(database: Database, request: Request) -> Report:
 
     if request.webhook is not None:
         from studygroup.io import delivery
-        from studygroup.render.markdown import agenda_markdown
+        from studygroup.render.chat import PAYLOADS
 
         hook_url = request.webhook
+        chat = request.chat or delivery.chat_for(hook_url)
         where = delivery.webhook_target(hook_url)
-        markdown = agenda_markdown(doc)
+        payloads = PAYLOADS[chat](doc)
+        # one log entry per post, so a rerun after a part failed posts only what is missing
+        targets = [where if n == 0 else f"{where} part {n + 1}" for n in range(len(payloads))]
         if channel is not Channel.EMAIL:
-            if channel is None:  # noted after the drafts, as they are taken
-                report.later.append(({"webhook": where}, "would post"))
-            else:
-                report.add({"webhook": where}, None, "would post")
-            report.webhook_preview = (where, len(markdown))
+            for part in targets:
+                if channel is None:  # noted after the drafts, as they are taken
+                    report.later.append(({"webhook": part, "chat": chat}, "would post"))
+                else:
+                    report.add({"webhook": part, "chat": chat}, None, "would post")
+            size = sum(len(json.dumps(p, ensure_ascii=False)) for p in payloads)
+            report.webhook_preview = (where, chat, len(payloads), size)
         else:
+            by_part = dict(zip(targets, payloads, strict=True))
 
-            def post(_target: str) -> None:
-                delivery.post_webhook(hook_url, markdown)
+            def post(part: str) -> None:
+                delivery.post_webhook(hook_url, by_part[part], chat)
 
             with database.run_lock(target.id):
                 posted = deliver(
                     journal,
-                    target.id,
+                    about,
                     Channel.WEBHOOK,
-                    [(where, None, None)],
+                    [Wanted(part, None, None, "agenda") for part in targets],
                     request.force,
                     lambda: nullcontext(post),
                     lambda exc: str(exc),
                 )
-            report.add({"webhook": where}, posted.get(where), "not posted")
+            for part in targets:
+                report.add({"webhook": part, "chat": chat}, posted.get(part), "not posted")
     return report

@@ -439,6 +439,8 @@ def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
     db.execute(
         update(sessions_table).where(sessions_table.c.id == rollover.from_session_id).values(source)
     )
+    if rollover.kind is RolloverKind.CANCEL:  # back on: calendars must see it
+        sessions.revise(db, sessions_table.c.id == rollover.from_session_id)
     db.execute(update(rollovers).where(rollovers.c.id == rollover.id).values(undone_at=clock.now()))
     if (
         rollover.created_to_session
@@ -625,6 +627,7 @@ def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> Clo
         .where(sessions_table.c.id == target.id)
         .values(status=SessionStatus.CANCELLED)
     )
+    sessions.revise(db, sessions_table.c.id == target.id)
     course_changed(db, course.id)
     return summary
 
@@ -639,6 +642,7 @@ def uncancel_session(db: Connection, course: CourseRow, target: SessionRow) -> N
             .where(sessions_table.c.id == target.id)
             .values(status=SessionStatus.PLANNED)
         )
+        sessions.revise(db, sessions_table.c.id == target.id)
         course_changed(db, course.id)
         return
     _require_untouched_since(db, rollover)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
+from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.rules import validate, weekly
 from studygroup.store.db import course_changed, new_id
@@ -264,6 +265,49 @@ def _renumber(db: Connection, course: CourseRow) -> None:
     )
     db.execute(renumber, [{"b_id": s.id, "b_number": s.number + offset} for s, _ in changes])
     db.execute(renumber, [{"b_id": s.id, "b_number": n} for s, n in changes])
+    revise(db, sessions.c.id.in_([s.id for s, _ in changes]))  # the calendar's title changed
+
+
+# -- what calendars and reminded members must see ---------------------------------------------
+
+
+def revise(db: Connection, *where: Any) -> None:
+    """The sessions matching `where` changed in a way a calendar or a reminded member must
+    see (a move, a length, a cancel or uncancel, a call link, a title): their revision (the
+    calendar's SEQUENCE) rises by one and LAST-MODIFIED is now. The one place it rises."""
+    db.execute(
+        update(sessions)
+        .where(*where)
+        .values(revision=sessions.c.revision + 1, updated_at=clock.now())
+    )
+
+
+def edit(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    *,
+    call_url: str | None = None,
+    call_note: str | None = None,
+    minutes: int | None = None,
+) -> Row[Any]:
+    """`session edit`: this session's own call link or note (an empty string goes back to
+    the course's), or its length. A session that was held or cancelled keeps its record."""
+    require_planned(target, "only a planned session can be edited")
+    values: dict[str, Any] = {}
+    if call_url is not None:
+        values["call_url"] = validate.call_url(call_url)
+    if call_note is not None:
+        values["call_note"] = validate.call_note(call_note)
+    if minutes is not None:
+        values["minutes"] = validate.minutes(minutes, "session minutes")
+    changed = {k: v for k, v in values.items() if getattr(target, k) != v}
+    if changed:
+        db.execute(update(sessions).where(sessions.c.id == target.id).values(changed))
+        revise(db, sessions.c.id == target.id)
+        if "minutes" in changed:
+            course_changed(db, course.id)
+    return get(db, target.id)
 
 
 def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
@@ -365,6 +409,9 @@ def move(db: Connection, course: CourseRow, target: SessionRow, when: datetime) 
             f"session {taken.number} is already at {weekly.describe(moment, course.timezone)}; "
             "move or cancel it first"
         )
+    if moment == target.starts_at:
+        return
     db.execute(update(sessions).where(sessions.c.id == target.id).values(starts_at=moment))
+    revise(db, sessions.c.id == target.id)
     _renumber(db, course)
     course_changed(db, course.id)

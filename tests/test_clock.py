@@ -132,7 +132,7 @@ def test_a_cancelled_session_gets_a_cancellation_notice_once(month: CLI, tmp_pat
     (sent,) = outbox.iterdir()
     message = message_from_bytes(sent.read_bytes(), policy=policy.default)
     assert message["Subject"] == "FSDL: session 3 on Tue 17 Nov is cancelled"
-    assert message.get_content() == (
+    assert message.get_body(("plain",)).get_content() == (
         "Hi Ada,\n\nSession 3 of FSDL on Tue 17 Nov is cancelled; the next one is "
         "Tue 24 Nov 18:00 London.\n"
     )

@@ -57,6 +57,8 @@ def test_ics_fields_cannot_add_properties_or_events(
                 "timezone": "Europe/London",
                 "summary": summary,
                 "description": description,
+                "sequence": 0,
+                "call_url": None,
             }
         ],
     }
@@ -65,7 +67,16 @@ def test_ics_fields_cannot_add_properties_or_events(
     events = list(parsed.walk("VEVENT"))
     assert len(events) == 1
     event = events[0]
-    assert set(event) == {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "STATUS"}
+    assert set(event) == {
+        "UID",
+        "SEQUENCE",
+        "DTSTAMP",
+        "DTSTART",
+        "DTEND",
+        "SUMMARY",
+        "DESCRIPTION",
+        "STATUS",
+    }
 
     def lines(text: str) -> str:
         return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -150,6 +150,7 @@ def test_no_command_loads_the_orm(tmp_path: Path) -> None:
         ("session list", ["session", "list"], None),
         ("session show", ["session", "show", "1"], None),
         ("session move", ["session", "move", "3", "--to", f"{moved} 19:00"], None),
+        ("session edit", ["session", "edit", "3", "--call-url", "https://meet.jit.si/x"], None),
         ("agenda show", ["agenda", "show"], None),
         ("agenda plan", ["agenda", "plan"], None),
         ("agenda minutes", ["agenda", "minutes", "1", "10"], None),

@@ -36,6 +36,8 @@ COURSE_FIELDS = [
     ("intro", "Intro minutes"),
     ("wrapup", "Wrap-up minutes"),
     ("url", "URL"),
+    ("call_url", "Call link"),
+    ("call_note", "Call note"),
 ]
 
 
@@ -96,6 +98,17 @@ def _settings_options(required: bool) -> Callable[[F], F]:
                 help="Wrap-up minutes (default 5).",
             ),
             click.option("--url", type=params.URL, help="Course home page."),
+            click.option(
+                "--call-url",
+                metavar="URL",
+                help="The video call's link (Zoom, Meet, Jitsi: http or https), shown in the "
+                "agenda, reminders, chat posts and the calendar. '' removes it.",
+            ),
+            click.option(
+                "--call-note",
+                metavar="TEXT",
+                help="Shown beside the link: a passcode, a dial-in, 'link in #general'.",
+            ),
         ]
         for option in reversed(options):
             func = option(func)

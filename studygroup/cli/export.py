@@ -43,29 +43,58 @@ def export() -> None:
 
 @export.command("agenda")
 @click.argument("ref", required=False, metavar="[REF]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "slack", "discord", "text", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown (GitHub), slack or discord (the exact webhook payloads, as a JSON array: "
+    "one element per post), text (as `agenda` prints it) or json.",
+)
 @OUTPUT
 @FORCE
 @course_option
 @pass_app
 def export_agenda(
-    app: App, ref: str | None, output: Path | None, force: bool, course_slug: str | None
+    app: App, ref: str | None, fmt: str, output: Path | None, force: bool, course_slug: str | None
 ) -> None:
-    """The session's agenda as Markdown to paste into Slack or Discord, or commit to a repo:
-    time (course zone and UTC), the timed agenda, lectures to watch, optional lectures,
-    talks, open action items by owner, last week's attendance and what comes next.
+    """The session's agenda for the group: time (course zone and UTC) and call link, the
+    timed agenda, lectures to watch, optional lectures, talks, open action items by owner,
+    last week's attendance and what comes next. A held session shows what happened.
+
+    Slack posts use mrkdwn and `<!date^...>` times, Discord posts `<t:...>` times, so every
+    reader sees their own local time; user text can never mention anyone or make a link.
 
     \b
     Example:
       studygroup export agenda next -o agenda.md
+      studygroup export agenda --format slack | jq '.[0]' | \
+          curl -sS -H 'Content-Type: application/json' -d @- "$SLACK_WEBHOOK_URL"
     """
+    import json
+
     from studygroup import clock, exports, sessions
-    from studygroup.render.markdown import agenda_markdown
 
     with app.read() as db:
         course, target = sessions.with_course(db, course_slug, ref)
         doc = exports.agenda_document(db, course, target)
         warning = sessions.unclosed_warning(db, course, clock.now())
-    _write(output, agenda_markdown(doc).encode(), force)
+    if fmt == "markdown":
+        from studygroup.render.markdown import agenda_markdown
+
+        data = agenda_markdown(doc)
+    elif fmt == "text":
+        from studygroup.render.text import agenda_text
+
+        data = agenda_text(doc) + "\n"
+    elif fmt == "json":
+        data = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+    else:
+        from studygroup.render.chat import PAYLOADS
+
+        data = json.dumps(PAYLOADS[fmt](doc), indent=2, ensure_ascii=False) + "\n"
+    _write(output, data.encode(), force)
     if warning:
         note(warning)
 
@@ -73,19 +102,35 @@ def export_agenda(
 @export.command("ics")
 @OUTPUT
 @FORCE
+@click.option(
+    "--alarm",
+    "alarm_minutes",
+    type=click.IntRange(0, 7 * 24 * 60),
+    metavar="MINUTES",
+    help="Add a reminder this many minutes before each session (a VALARM).",
+)
 @course_option
 @pass_app
-def export_ics(app: App, output: Path | None, force: bool, course_slug: str | None) -> None:
-    """The course's sessions as an iCalendar file. UIDs are stable, so a calendar app updates
-    events instead of duplicating them; cancelled sessions are marked CANCELLED.
+def export_ics(
+    app: App, output: Path | None, force: bool, alarm_minutes: int | None, course_slug: str | None
+) -> None:
+    """The course's sessions as an iCalendar feed to subscribe to. UIDs are stable and each
+    event's SEQUENCE rises with every move, cancel, uncancel, length or call-link change, so a
+    calendar app updates events instead of duplicating them or keeping an old time. Cancelled
+    weeks stay in the feed, marked CANCELLED. The call link is the event's location.
+
+    To subscribe, publish the file where members' calendars can fetch it (any static web
+    host; calendars fetch it again about every 12 hours) and share its https:// address; or
+    import it once.
 
     \b
     Example:
       studygroup export ics --course fsdl -o fsdl.ics
+      studygroup export ics -o /var/www/cal/fsdl.ics --alarm 30   # from cron, hourly
     """
     from studygroup import clock, courses, exports
     from studygroup.render.ics import calendar_ics
 
     with app.read() as db:
         doc = exports.calendar_document(db, courses.pick(db, course_slug))
-    _write(output, calendar_ics(doc, clock.now()), force)
+    _write(output, calendar_ics(doc, clock.now(), alarm_minutes=alarm_minutes), force)

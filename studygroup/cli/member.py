@@ -63,6 +63,13 @@ def member() -> None:
     help="IANA timezone for reminders (default: the course's).",
 )
 @click.option("--joined", type=params.DATE, help="When they joined (default today).")
+@click.option(
+    "--greeting-name",
+    "greeting",
+    metavar="NAME",
+    help="How reminders greet them (default: their first name; for 'Last, First' the part "
+    "after the comma).",
+)
 @pass_app
 def member_add(
     app: App,
@@ -71,6 +78,7 @@ def member_add(
     handle: str | None,
     timezone: str | None,
     joined: date | None,
+    greeting: str | None,
 ) -> None:
     """Add a member.
 
@@ -85,7 +93,7 @@ def member_add(
         added = members.add(
             db,
             name,
-            MemberFields(email=email, handle=handle, timezone=timezone),
+            MemberFields(email=email, handle=handle, timezone=timezone, greeting=greeting),
             joined or clock.today(),
         )
         note(f"added member {added.name}")
@@ -141,6 +149,12 @@ def member_show(app: App, name: str, as_json: bool) -> None:
 @click.option("--email", help="New email ('' removes it).")
 @click.option("--handle", help="New chat handle ('' removes it).")
 @click.option("--tz", "timezone", help="New IANA timezone ('' uses the course's).")
+@click.option(
+    "--greeting-name",
+    "greeting",
+    metavar="NAME",
+    help="How reminders greet them ('' goes back to their first name).",
+)
 @pass_app
 def member_edit(
     app: App,
@@ -149,6 +163,7 @@ def member_edit(
     email: str | None,
     handle: str | None,
     timezone: str | None,
+    greeting: str | None,
 ) -> None:
     """Change a member. Only the options given change.
 
@@ -159,8 +174,10 @@ def member_edit(
     from studygroup import members
     from studygroup.members import MemberFields
 
-    fields = MemberFields(name=new_name, email=email, handle=handle, timezone=timezone)
-    if not fields.cleaned() and not any(v == "" for v in (email, handle, timezone)):
+    fields = MemberFields(
+        name=new_name, email=email, handle=handle, timezone=timezone, greeting=greeting
+    )
+    if not fields.cleaned() and not any(v == "" for v in (email, handle, timezone, greeting)):
         raise click.UsageError("nothing to change: give at least one option")
     with app.write() as db:
         changed = members.edit(db, name, fields)

@@ -21,9 +21,15 @@ from studygroup.cli.app import App, course_option, emit_json, json_option, note,
 @click.option(
     "--webhook",
     metavar="env:NAME|@FILE|URL",
-    help="Also post the Markdown agenda to a Slack/Discord incoming webhook: its URL "
-    "from an environment variable (env:SLACK_WEBHOOK) or a file's first line "
-    "(@~/.slack-hook). A URL typed here is visible to other local users.",
+    help="Also post the agenda to a Slack or Discord incoming webhook (rendered for that "
+    "chat): its URL from an environment variable (env:SLACK_WEBHOOK) or a file's first "
+    "line (@~/.slack-hook). A URL typed here is visible to other local users.",
+)
+@click.option(
+    "--chat",
+    type=click.Choice(["slack", "discord", "markdown"]),
+    help="How to render the webhook post (default: from the URL's host: hooks.slack.com is "
+    "slack, discord.com is discord, any other gets the Markdown agenda as 'text').",
 )
 @click.option("--webhook-only", is_flag=True, help="Post to the webhook; send no email.")
 @click.option(
@@ -42,12 +48,19 @@ def remind(
     member_ref: str | None,
     webhook: str | None,
     webhook_only: bool,
+    chat: str | None,
     force: bool,
     course_slug: str | None,
     as_json: bool,
 ) -> None:
     """Remind every active member with an email of a session (default: next): its time in
-    their timezone and the course's, the lectures to watch, their talk slot, their open items.
+    their timezone and the course's and the call link first, then their talk slot, the
+    lectures to watch, their open items, and an open poll. Emails have a plain-text and an
+    HTML part, and the session's calendar event (.ics) attached.
+
+    Each member is reminded once per version of the session: after a move, a cancel, an
+    uncancel, or a change of length or call link, the next run sends those already reminded
+    a change notice (and the webhook a fresh post), once.
 
     Without --send or --outbox this is a dry run that prints what would be sent. Each
     reminder is claimed in the log before it goes out and confirmed after, so it is sent at
@@ -76,6 +89,8 @@ def remind(
         raise click.UsageError("--send and --outbox exclude each other")
     if webhook_only and not webhook:
         raise click.UsageError("--webhook-only needs --webhook URL")
+    if chat and not webhook:
+        raise click.UsageError("--chat needs --webhook URL")
     hook_url = None
     if webhook:
         from studygroup.io.delivery import resolve_webhook
@@ -90,7 +105,15 @@ def remind(
     report = reminders.send(
         app.database,
         reminders.Request(
-            course_slug, ref, member_ref, channel, outbox, hook_url, webhook_only, force
+            course_slug,
+            ref,
+            member_ref,
+            channel,
+            outbox,
+            hook_url,
+            webhook_only=webhook_only,
+            chat=chat,
+            force=force,
         ),
     )
     if report.warning:
@@ -102,8 +125,11 @@ def remind(
         emit_json(report.as_dict())
     else:
         if report.webhook_preview is not None:
-            where, length = report.webhook_preview
-            click.echo(f"Webhook {where} would get the Markdown agenda ({length} characters)")
+            where, chat_name, parts, size = report.webhook_preview
+            posts = "1 post" if parts == 1 else f"{parts} posts"
+            click.echo(
+                f"Webhook {where} would get the agenda for {chat_name}: {posts}, {size} bytes"
+            )
     note(report.summary())
     problem = report.problems()
     if problem:

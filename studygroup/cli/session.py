@@ -171,6 +171,44 @@ def session_move(app: App, ref: str | None, when: datetime, course_slug: str | N
         note(f"session {target.number} now starts {when:%a %d %b %Y %H:%M} {course.timezone}")
 
 
+@session.command("edit")
+@REF
+@click.option(
+    "--call-url",
+    metavar="URL",
+    help="This session's own call link, instead of the course's ('' goes back to it).",
+)
+@click.option("--call-note", metavar="TEXT", help="This session's note beside the link.")
+@click.option("--minutes", type=params.MINUTES, help="This session's length.")
+@course_option
+@pass_app
+def session_edit(
+    app: App,
+    ref: str | None,
+    call_url: str | None,
+    call_note: str | None,
+    minutes: int | None,
+    course_slug: str | None,
+) -> None:
+    """Change one planned session: its call link, the note beside it, or its length.
+    Calendars see the change (the event's SEQUENCE rises), and the next `remind` tells the
+    members it already reminded.
+
+    \b
+    Example:
+      studygroup session edit next --call-url https://meet.jit.si/fsdl-backup
+      studygroup session edit 5 --minutes 120
+    """
+    from studygroup import sessions
+
+    if call_url is None and call_note is None and minutes is None:
+        raise click.UsageError("nothing to change: give --call-url, --call-note or --minutes")
+    with app.write() as db:
+        course, target = sessions.with_course(db, course_slug, ref)
+        sessions.edit(db, course, target, call_url=call_url, call_note=call_note, minutes=minutes)
+        note(f"updated session {target.number}")
+
+
 @session.command("cancel")
 @REF
 @course_option

@@ -68,7 +68,15 @@ class SmtpSettings:
         )
 
 
-def build_email(sender: str, name: str, address: str, subject: str, body: str) -> EmailMessage:
+def build_email(
+    sender: str,
+    name: str,
+    address: str,
+    subject: str,
+    body: str,
+    html: str | None = None,
+    attachment: tuple[str, bytes] | None = None,
+) -> EmailMessage:
     """Names and subjects were validated on input (no CR/LF, no encoded words). Header text
     that still looks like an RFC 2047 encoded word is refused here too: the email library
     decodes such words when it writes the header, so a stored name could otherwise carry a
@@ -91,6 +99,17 @@ def build_email(sender: str, name: str, address: str, subject: str, body: str) -
     message["Date"] = format_datetime(clock.now())  # the one clock; "+0000", a known zone
     message["Message-ID"] = make_msgid(domain="studygroup.invalid")
     message.set_content(body)
+    if html is not None:  # multipart/alternative: the plain text first, then the HTML
+        message.add_alternative(html, subtype="html")
+    if attachment is not None:  # the session's event, to add to a calendar in one click
+        filename, data = attachment
+        message.add_attachment(
+            data,
+            maintype="text",
+            subtype="calendar",
+            filename=filename,
+            params={"method": "PUBLISH"},
+        )
     return message
 
 
@@ -171,6 +190,7 @@ def email_transport(
     outbox: Path | None,
     drafts: dict[str, Draft],
     files: dict[str, Path],
+    attachment: tuple[str, bytes] | None = None,
 ) -> Iterator[Callable[[str], str]]:
     """How one batch of reminders goes out, by log target: one .eml file each into `outbox`
     (target -> file in `files`), else SMTP over one connection, opened when the batch starts.
@@ -182,7 +202,9 @@ def email_transport(
 
     def send(target: str) -> str:
         draft = drafts[target]
-        message = build_email(sender, draft.name, draft.email, draft.subject, draft.body)
+        message = build_email(
+            sender, draft.name, draft.email, draft.subject, draft.body, draft.html(), attachment
+        )
         if outbox is not None:
             write_file(files[target], bytes(message))
         else:
@@ -246,26 +268,71 @@ def resolve_webhook(value: str, environ: dict[str, str] | None = None) -> tuple[
     return url, not value.startswith(("env:", "@"))
 
 
-def webhook_payload(url: str, markdown: str) -> dict[str, str]:
+CHAT_NAMES = {"slack": "Slack", "discord": "Discord", "markdown": "the webhook"}
+MAX_RETRIES = 3  # after HTTP 429
+MAX_WAIT = 60.0  # seconds: a longer Retry-After fails the post (a rerun posts what is missing)
+
+
+def chat_for(url: str) -> str:
+    """Which chat a webhook URL belongs to, from its host: slack, discord, or markdown (any
+    other: Mattermost, Rocket.Chat, a relay, which take Markdown as `text`)."""
     host = (urlsplit(url).hostname or "").lower()
-    if host.endswith("discord.com") or host.endswith("discordapp.com"):
-        return {"content": markdown[:2000]}
-    return {"text": markdown}
+    if host == "hooks.slack.com" or host.endswith(".slack.com"):
+        return "slack"
+    if host in ("discord.com", "discordapp.com") or host.endswith(
+        (".discord.com", ".discordapp.com")
+    ):
+        return "discord"
+    return "markdown"
 
 
-def post_webhook(url: str, markdown: str, timeout: float = 15) -> None:
-    data = json.dumps(webhook_payload(url, markdown)).encode()
-    request = urllib.request.Request(
-        url, data=data, method="POST", headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            if response.status >= 300:
-                raise Invalid(f"the webhook answered HTTP {response.status}")
-    except urllib.error.HTTPError as exc:
-        raise Invalid(f"the webhook answered HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise Invalid(
-            f"cannot reach the webhook at {webhook_target(url)}: {mask(str(reason))}"
-        ) from None
+def _retry_after(exc: urllib.error.HTTPError) -> float:
+    """Seconds to wait, from Retry-After (Slack, Discord) or Discord's JSON retry_after."""
+    header = exc.headers.get("Retry-After") if exc.headers else None
+    if header is not None:
+        with contextlib.suppress(ValueError):
+            return max(0.0, float(header))
+    with contextlib.suppress(Exception):
+        return max(0.0, float(json.loads(exc.read() or b"{}")["retry_after"]))
+    return 1.0
+
+
+def post_webhook(
+    url: str,
+    payload: dict[str, object],
+    chat: str = "markdown",
+    timeout: float = 15,
+    sleep: Callable[[float], None] | None = None,
+) -> None:
+    """POST one payload. HTTP 429 is honoured: wait as long as Retry-After says (at most
+    MAX_WAIT seconds), at most MAX_RETRIES times. Errors name the chat and the status, never
+    the URL, whose path is the secret."""
+    import time
+
+    wait = sleep or time.sleep
+    who = CHAT_NAMES.get(chat, "the webhook")
+    data = json.dumps(payload).encode()
+    for attempt in range(MAX_RETRIES + 1):
+        request = urllib.request.Request(
+            url, data=data, method="POST", headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                if response.status >= 300:
+                    raise Invalid(f"{who} answered HTTP {response.status}")
+                return
+        except urllib.error.HTTPError as exc:
+            if exc.code != 429:
+                raise Invalid(f"{who} answered HTTP {exc.code}") from None
+            delay = _retry_after(exc)
+            if attempt == MAX_RETRIES or delay > MAX_WAIT:
+                raise Invalid(
+                    f"{who} answered HTTP 429 (rate limited) {attempt + 1} times; "
+                    f"it asked to wait {delay:g} s: run remind again later"
+                ) from None
+            wait(delay)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise Invalid(
+                f"cannot reach {who} at {webhook_target(url)}: {mask(str(reason))}"
+            ) from None

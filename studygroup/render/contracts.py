@@ -24,6 +24,8 @@ class CourseJSON(TypedDict):
 
 class CourseDetailJSON(CourseJSON):
     url: str | None
+    call_url: str | None
+    call_note: str | None
     discussion: int
     intro: int
     wrapup: int
@@ -61,6 +63,9 @@ class SessionJSON(TypedDict):
     starts_at: str
     local_start: str
     notes: str | None
+    call_url: str | None  # the session's own, else the course's
+    call_note: str | None
+    revision: int  # rises with every change a calendar must see (its SEQUENCE)
 
 
 class TalkJSON(TypedDict):
@@ -119,6 +124,8 @@ def course_detail(course: CourseRow) -> CourseDetailJSON:
     return {
         **course_dict(course),
         "url": course.url,
+        "call_url": course.call_url,
+        "call_note": course.call_note,
         "discussion": course.discussion_minutes,
         "intro": course.intro_minutes,
         "wrapup": course.wrapup_minutes,
@@ -166,6 +173,9 @@ def session_dict(course: CourseRow, current: SessionRow) -> SessionJSON:
         "starts_at": current.starts_at.isoformat(),
         "local_start": local.isoformat(),
         "notes": current.notes,
+        "call_url": current.call_url or course.call_url,
+        "call_note": current.call_note or (None if current.call_url else course.call_note),
+        "revision": current.revision,
     }
 
 

@@ -20,9 +20,21 @@ def escape_text(text: str) -> str:
     )
 
 
-def calendar_ics(doc: dict[str, Any], now: datetime) -> bytes:
-    """The course calendar; `now` is the DTSTAMP (when the file was made)."""
-    from icalendar import Calendar, Event, vText
+REFRESH = timedelta(hours=12)  # how often a subscribed calendar should fetch the feed again
+
+
+def calendar_ics(
+    doc: dict[str, Any], now: datetime, *, alarm_minutes: int | None = None, feed: bool = True
+) -> bytes:
+    """The course calendar (a feed to subscribe to) or, with feed=False, one session's event
+    for an email attachment. `now` is the DTSTAMP (when the file was made).
+
+    Every event keeps its UID for good; SEQUENCE is the session's revision, which rises with
+    every change a calendar must see and never goes down, so calendar apps take a moved,
+    cancelled or restored session as a newer version of the same event. Cancelled weeks stay
+    in the feed as STATUS:CANCELLED. The call link is LOCATION, URL and (RFC 7986) CONFERENCE.
+    """
+    from icalendar import Alarm, Calendar, Event, vDuration, vText, vUri
 
     class Text(vText):
         def to_ical(self) -> bytes:
@@ -32,28 +44,48 @@ def calendar_ics(doc: dict[str, Any], now: datetime) -> bytes:
     calendar.add("prodid", "-//studygroup//studygroup//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", Text(doc["course"]["title"]))
     calendar.add("x-wr-timezone", doc["course"]["timezone"])
-    stamp = now
+    if feed:
+        calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
     zone = ZoneInfo(doc["course"]["timezone"])
     first = last = None
     for item in doc["events"]:
         event = Event()
         event.add("uid", item["uid"])
-        event.add("dtstamp", stamp)
+        event.add("sequence", item["sequence"])
+        event.add("dtstamp", now)
+        if item.get("modified") is not None:
+            event.add("last-modified", item["modified"])
         start = item["starts_at"].astimezone(zone)
         event.add("dtstart", start)
         event.add("dtend", item["ends_at"].astimezone(zone))
         event.add("summary", Text(item["summary"]))
         if item["description"]:
             event.add("description", Text(item["description"]))
-        if doc["course"].get("url"):
-            event.add("url", doc["course"]["url"])
+        call = item.get("call_url")
+        if call:
+            event.add("location", Text(call))
+            event.add("url", vUri(call))
+            event.add(
+                "conference",
+                vUri(call),
+                parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join the call"},
+            )
+        elif doc["course"].get("url"):
+            event.add("url", vUri(doc["course"]["url"]))
         if item["status"] == "cancelled":
             event.add("status", "CANCELLED")
-            event.add("sequence", 1)
         else:
             event.add("status", "CONFIRMED")
+            if alarm_minutes is not None:
+                alarm = Alarm()
+                alarm.add("action", "DISPLAY")
+                alarm.add("description", Text(item["summary"]))
+                alarm.add("trigger", timedelta(minutes=-alarm_minutes))
+                event.add_component(alarm)
         calendar.add_component(event)
         first = start.date() if first is None else min(first, start.date())
         last = start.date() if last is None else max(last, start.date())

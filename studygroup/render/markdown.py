@@ -67,6 +67,16 @@ def _link_raw(label: str, url: str | None) -> str:
     return f"[{label}](<{safe}>)"
 
 
+def call_markdown(url: str | None, call_note: str | None) -> str:
+    """'**Join the call:** <https://...> — passcode 1234': an autolink (the URL percent-encoded
+    so that it cannot end it early), the note escaped."""
+    note_text = escape(call_note) if call_note else ""
+    if not url:
+        return f"**Join the call:** {note_text}"
+    safe = quote(url, safe=_URL_SAFE).replace("(", "%28").replace(")", "%29")
+    return f"**Join the call:** <{safe}>" + (f" — {note_text}" if note_text else "")
+
+
 def _when(local_iso: str) -> str:
     return datetime.fromisoformat(local_iso).strftime("%a %d %b %Y, %H:%M")
 
@@ -87,6 +97,9 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
         f"**{_when(session['local_start'])} {session['timezone']}** "
         f"({utc:%H:%M} UTC), {session['minutes']} minutes"
     )
+    if doc.get("call_url") or doc.get("call_note"):
+        lines.append("")
+        lines.append(call_markdown(doc.get("call_url"), doc.get("call_note")))
     if session["status"] != "planned":
         lines.append("")
         lines.append(f"*This session is {session['status']}.*")

@@ -1,27 +1,113 @@
-"""A member's reminder: subject and plain-text body, in their own timezone. Pure."""
+"""A member's reminder, in their own timezone: subject, a plain-text body and an HTML body
+made from the same blocks, so the two never disagree. Pure.
+
+What comes first is what a member needs first: the time in their zone and the call link. Then
+their talk slot, the lectures to watch, their open items, the group's items, and an open poll
+with how to vote. A member who was already told of an earlier revision of the session gets a
+change notice on top (moved, back on, or changed); a cancelled session gets a cancellation
+notice instead of an invitation.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from studygroup.rules.names import greeting_name
+
+LISTED = 10  # group items listed in a reminder; the rest are on the agenda
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+Segment = str | Link
+
+
+@dataclass(frozen=True)
+class Para:
+    parts: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    title: str
+    items: tuple[tuple[Segment, ...], ...]
+    numbered: bool = False
+
+
+Block = Para | Bullets
+
 
 @dataclass
 class Draft:
-    """One member's reminder, rendered."""
+    """One member's reminder, rendered: `body` is the plain text, `html()` the HTML part."""
 
     member_id: int
     name: str
     email: str
     subject: str
     body: str
+    kind: str = "reminder"  # reminder, change, cancellation
+    blocks: list[Block] = field(default_factory=list, repr=False)
+
+    def html(self) -> str:
+        return html_of(self.blocks)
 
 
-LISTED = 10  # group items listed in a reminder; the rest are on the agenda
+def _text_segment(segment: Segment) -> str:
+    if isinstance(segment, Link):
+        return segment.url if segment.label == segment.url else f"{segment.label}  {segment.url}"
+    return segment
+
+
+@lru_cache(maxsize=256)  # shared blocks (watch list, group items, poll) render once per run
+def _text_block(block: Block) -> str:
+    if isinstance(block, Para):
+        return "".join(_text_segment(s) for s in block.parts)
+    lines = [block.title]
+    for n, item in enumerate(block.items, start=1):
+        mark = f"{n}." if block.numbered else "-"
+        lines.append(f"  {mark} " + "".join(_text_segment(s) for s in item))
+    return "\n".join(lines)
+
+
+def text_of(blocks: Iterable[Block]) -> str:
+    return "\n\n".join(_text_block(b) for b in blocks) + "\n"
+
+
+def _html_segment(segment: Segment) -> str:
+    if isinstance(segment, Link):
+        return f'<a href="{html.escape(segment.url, quote=True)}">{html.escape(segment.label)}</a>'
+    return html.escape(segment)
+
+
+@lru_cache(maxsize=256)
+def _html_block(block: Block) -> str:
+    if isinstance(block, Para):
+        return "<p>" + "".join(_html_segment(s) for s in block.parts) + "</p>"
+    tag = "ol" if block.numbered else "ul"
+    items = "".join(
+        "<li>" + "".join(_html_segment(s) for s in item) + "</li>" for item in block.items
+    )
+    return f"<p>{html.escape(block.title)}</p>\n<{tag}>{items}</{tag}>"
+
+
+def html_of(blocks: Iterable[Block]) -> str:
+    """A simple HTML document; every user string is escaped, every link quoted."""
+    body = "\n".join(_html_block(b) for b in blocks)
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n'
+        f'<body style="font-family: sans-serif; line-height: 1.4">\n{body}\n</body></html>\n'
+    )
 
 
 def place(zone: str) -> str:
@@ -42,11 +128,29 @@ def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
     return f"{text} — {day}{there:%H:%M} your time ({member_zone})"
 
 
+def _call(doc: dict[str, Any]) -> list[Block]:
+    url, call_note = doc.get("call_url"), doc.get("call_note")
+    if not (url or call_note):
+        return []
+    parts: list[Segment] = ["Join the call: "]
+    if url:
+        parts.append(Link(url, url))
+        if call_note:
+            parts.append(f" ({call_note})")
+    else:
+        parts.append(str(call_note))
+    return [Para(tuple(parts))]
+
+
+def _greeting(member: dict[str, Any]) -> Para:
+    return Para((f"Hi {greeting_name(member['name'], member.get('greeting'))},",))
+
+
 def cancellation_messages(
     doc: dict[str, Any], people: Iterable[dict[str, Any]]
-) -> Iterator[tuple[str, str]]:
-    """(subject, body) for each member when the session is cancelled: a notice, not an
-    invitation, with the next session in their own timezone."""
+) -> Iterator[tuple[str, str, list[Block]]]:
+    """(kind, subject, blocks) for each member when the session is cancelled: a notice, not
+    an invitation, with the next session in their own timezone."""
     session = doc["session"]
     course_zone = session["timezone"]
     title = doc["course"]["title"]
@@ -60,82 +164,128 @@ def cancellation_messages(
             if following
             else "the next one is not planned yet."
         )
-        yield (
-            subject,
-            f"Hi {member['name']},\n\nSession {session['number']} of {title} on {day} is "
-            f"cancelled; {then}\n",
-        )
+        text = f"Session {session['number']} of {title} on {day} is cancelled; {then}"
+        yield "cancellation", subject, [_greeting(member), Para((text,))]
 
 
 def reminder_messages(
     doc: dict[str, Any], people: Iterable[dict[str, Any]]
-) -> Iterator[tuple[str, str]]:
-    """(subject, body) for each member, one at a time (a large group's reminders are never
-    all in memory at once): what all reminders share is written once."""
+) -> Iterator[tuple[str, str, list[Block]]]:
+    """(kind, subject, blocks) for each member, one at a time (a large group's reminders are
+    never all in memory at once): what all reminders share is built once."""
     session = doc["session"]
     course_zone = session["timezone"]
     title = doc["course"]["title"]
-    watch: list[str] = []
+    number = session["number"]
+    shared_after: list[Block] = []
     if doc["watch"]:
-        watch.append("Please watch beforehand:")
+        watched: list[tuple[Segment, ...]] = []
         for lecture in doc["watch"]:
             name = f"Lecture {lecture['label']}: {lecture['title']}"
             if lecture["part"]:
                 name += f" (part {lecture['part']})"
-            if lecture["video_minutes"]:
-                name += f", {lecture['video_minutes']} min"
-            watch.append(f"  - {name}" + (f"  {lecture['url']}" if lecture["url"] else ""))
-        watch.append("")
+            minutes = f", {lecture['video_minutes']} min" if lecture["video_minutes"] else ""
+            watched.append(
+                (Link(name + minutes, lecture["url"]),) if lecture["url"] else (name + minutes,)
+            )
+        watch: Block | None = Bullets("Please watch beforehand:", tuple(watched))
+    else:
+        watch = None
     group_items = doc.get("group_items")
     if group_items is None:
         group_items = [i for i in doc["action_items"] if i["owner"] is None]
-    everyone: list[str] = []
     if group_items:
-        everyone.append("For everyone:")
-        everyone.extend(_item_line(item) for item in group_items[:LISTED])
+        listed = [(_item_text(item),) for item in group_items[:LISTED]]
         if len(group_items) > LISTED:
-            everyone.append(f"  … and {len(group_items) - LISTED} more on the agenda")
-        everyone.append("")
+            listed.append((f"… and {len(group_items) - LISTED} more on the agenda",))
+        shared_after.append(Bullets("For everyone:", tuple(listed)))
+    poll = doc.get("poll")
+    if poll:
+        closes = f" Voting closes {poll['closes']}." if poll.get("closes") else ""
+        shared_after.append(
+            Bullets(
+                f"Vote for the next course: {poll['title']}. Reply with the numbers of the "
+                f'options in your order of preference (e.g. "2 1").{closes}',
+                tuple((option,) for option in poll["options"]),
+                numbered=True,
+            )
+        )
+    shared_after.append(Para(("See you there!",)))
     talks_by: dict[str, list[dict[str, Any]]] = {}
     for talk in doc["talks"]:
         talks_by.setdefault(talk["presenter"], []).append(talk)
     start = datetime.fromisoformat(session["local_start"])
-    # the same for everyone: the subject (in the course's zone), and the blocks after the time
-    subject = (
-        f"{title}: session {session['number']}, "
-        f"{both_times(session['local_start'], course_zone, course_zone)}"
-    )
-    heading = f"The next {title} session (number {session['number']}) is on\n  "
-    after_time = f"\nand lasts {session['minutes']} minutes.\n\n" + "".join(
-        f"{line}\n" for line in watch
-    )
-    closing = "".join(f"{line}\n" for line in everyone) + "See you there!\n"
+    base_subject = f"{title}: session {number}, "
+    call = _call(doc)
 
     for member in people:
         member_zone = member.get("timezone") or course_zone
         when = both_times(session["local_start"], course_zone, member_zone)
-        lines: list[str] = []
+        blocks: list[Block] = [_greeting(member)]
+        kind, subject = (
+            "reminder",
+            base_subject + both_times(session["local_start"], course_zone, course_zone),
+        )
+        told = member.get("told")
+        if told is not None:
+            kind = "change"
+            notice, subject = _notice(told, session, title, course_zone, member_zone)
+            blocks.append(Para((notice,)))
+        blocks.append(
+            Para((f"Session {number} of {title} is on {when}, for {session['minutes']} minutes.",))
+        )
+        blocks.extend(call)
         for talk in talks_by.get(member["name"], []):
             offset = _minutes_from_start(doc, talk["talk_id"])
             slot = start + timedelta(minutes=offset)
             slot_text = both_times(slot.isoformat(), course_zone, member_zone)
-            lines.append(f'You present "{talk["title"]}" ({talk["minutes"]} min) at {slot_text}.')
+            text = f'You present "{talk["title"]}" ({talk["minutes"]} min) at {slot_text}.'
             if talk["postponed"]:
-                lines.append(
-                    f"  (It was postponed {talk['postponed']}× — it goes first this time.)"
-                )
-            lines.append("")
+                text += f" It was postponed {talk['postponed']}×, so it goes first this time."
+            blocks.append(Para((text,)))
+        if watch is not None:
+            blocks.append(watch)
         if member["items"]:
-            lines.append("Your open action items:")
-            lines.extend(_item_line(item) for item in member["items"])
-            lines.append("")
-        own = "".join(f"{line}\n" for line in lines)
-        yield subject, f"Hi {member['name']},\n\n{heading}{when}{after_time}{own}{closing}"
+            blocks.append(
+                Bullets(
+                    "Your open action items:",
+                    tuple((_item_text(item),) for item in member["items"]),
+                )
+            )
+        blocks.extend(shared_after)
+        yield kind, subject, blocks
 
 
-def _item_line(item: dict[str, Any]) -> str:
+def _notice(
+    told: dict[str, Any], session: dict[str, Any], title: str, course_zone: str, member_zone: str
+) -> tuple[str, str]:
+    """What changed since the member's last message about this session, and its subject."""
+    number = session["number"]
+    now_local = session["local_start"]
+    here = both_times(now_local, course_zone, member_zone)
+    if told.get("kind") == "cancellation":
+        return (
+            f"Good news: session {number} is back on, at the time below.",
+            f"{title}: session {number} is back on, {here}",
+        )
+    before = told.get("starts_at")
+    if before is not None and before != datetime.fromisoformat(session["starts_at"]):
+        was = both_times(before.astimezone(ZoneInfo(course_zone)).isoformat(), course_zone,
+                         member_zone)  # fmt: skip
+        return (
+            f"Session {number} has moved: it is now {here} (it was {was}).",
+            f"{title}: session {number} moved to {here}",
+        )
+    return (
+        f"Session {number} has changed since our last message (its length, call link or "
+        "title): here is the latest.",
+        f"{title}: session {number} changed, {here}",
+    )
+
+
+def _item_text(item: dict[str, Any]) -> str:
     carried = f" (carried ×{item['carried']})" if item["carried"] else ""
-    return f"  - {item['text']}{carried}"
+    return f"{item['text']}{carried}"
 
 
 def _minutes_from_start(doc: dict[str, Any], talk_id: int) -> int:

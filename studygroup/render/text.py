@@ -36,6 +36,13 @@ def entry_label(entry: dict[str, Any]) -> str:
     return str(entry["title"])
 
 
+def call_line(url: str | None, call_note: str | None) -> str:
+    """'Join: https://... (passcode 1234)', or the note alone."""
+    if url:
+        return f"Join: {url}" + (f" ({call_note})" if call_note else "")
+    return f"Join: {call_note}"
+
+
 def session_heading(session: dict[str, Any], title: str | None = None) -> str:
     local = datetime.fromisoformat(session["local_start"])
     when = local.strftime("%a %d %b %Y %H:%M")
@@ -51,6 +58,8 @@ def agenda_text(view: dict[str, Any]) -> str:
     lines = [session_heading(session)]
     if view.get("display_timezone") and view["display_timezone"] != session["timezone"]:
         lines.append(f"(times shown in {view['display_timezone']})")
+    if view.get("call_url") or view.get("call_note"):
+        lines.append(call_line(view.get("call_url"), view.get("call_note")))
     rows = [
         {
             "n": e["position"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from studygroup.errors import Invalid
@@ -125,13 +126,37 @@ def deliverable(address: str) -> bool:
 
 
 def url(value: str | None) -> str | None:
+    """An http(s) URL with a host; empty means none."""
+    return _url(value, lambda why: f"invalid URL {value!r}{why}")
+
+
+def call_url(value: str | None) -> str | None:
+    """A video call's link (Zoom, Meet, Jitsi...): an http(s) URL with a host; empty means
+    none. It may embed a passcode (Zoom's ?pwd=), so an error never repeats it."""
+    return _url(
+        value,
+        lambda _why: (
+            "the call link must be an http:// or https:// URL with a host and no "
+            "spaces (it is not repeated here: a link may hold a passcode)"
+        ),
+    )
+
+
+def call_note(value: str | None) -> str | None:
+    """What members need beside the call link: a passcode, a dial-in, 'link in #general'."""
+    if value is None or value.strip() == "":
+        return None
+    return text(value, "call note", 500)
+
+
+def _url(value: str | None, error: Callable[[str], str]) -> str | None:
     if value is None or value.strip() == "":
         return None
     cleaned = value.strip()
     if _has_control(cleaned) or any(ch.isspace() for ch in cleaned) or len(cleaned) > MAX_LONG_TEXT:
-        raise Invalid(f"invalid URL {value!r}")
+        raise Invalid(error(""))
     if not (cleaned.startswith("https://") or cleaned.startswith("http://")):
-        raise Invalid(f"invalid URL {value!r}: it must start with http:// or https://")
+        raise Invalid(error(": it must start with http:// or https://"))
     from urllib.parse import urlsplit
 
     try:
@@ -139,7 +164,7 @@ def url(value: str | None) -> str | None:
     except ValueError:
         host = None
     if not host:
-        raise Invalid(f"invalid URL {value!r}: it has no host")
+        raise Invalid(error(": it has no host"))
     return cleaned
 
 

@@ -57,7 +57,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_02"
+HEAD_REVISION = "20261123_03"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -91,6 +91,9 @@ courses = Table(
     Column("slug", String(40), nullable=False, unique=True),
     Column("title", String(200), nullable=False),
     Column("url", Text),
+    # the video call: a Zoom/Meet/Jitsi link (http or https) and a note such as a passcode
+    Column("call_url", Text),
+    Column("call_note", String(500)),
     Column(
         "status", _enum(CourseStatus, "course_status"), nullable=False, default=CourseStatus.ACTIVE
     ),
@@ -139,6 +142,7 @@ members = Table(
     Column("email", String(254), unique=True),
     Column("handle", String(40), unique=True),
     Column("timezone", String(64)),
+    Column("greeting", String(60)),  # how reminders greet them; default: their first name
     _flag("active", True),
     Column("joined_on", Date, nullable=False),
     Column("archived_at", UTCDateTime),
@@ -160,6 +164,13 @@ sessions = Table(
     ),
     Column("notes", Text),
     Column("closed_at", UTCDateTime),
+    # this session's own call link and note, overriding the course's
+    Column("call_url", Text),
+    Column("call_note", String(500)),
+    # Rises on every change a calendar or a reminded member must see (a move, a length, a
+    # cancel or uncancel, a call link, a title): the calendar's SEQUENCE. Never goes down.
+    Column("revision", Integer, nullable=False, default=0, server_default="0"),
+    Column("updated_at", UTCDateTime, default=now),  # the calendar's LAST-MODIFIED
     UniqueConstraint("course_id", "number"),
     CheckConstraint("number > 0", name="number_positive"),
     CheckConstraint("minutes > 0", name="minutes_positive"),
@@ -321,7 +332,13 @@ reminders = Table(
     Column("claimed_at", UTCDateTime, nullable=False, default=now),
     # NULL: claimed but not confirmed sent (the run was interrupted, or is still going)
     Column("sent_at", UTCDateTime),
-    UniqueConstraint("session_id", "channel", "target"),
+    # the session's revision and start time as this message told them: a later revision is
+    # a change the member has not been told of yet (a change notice)
+    Column("revision", Integer, nullable=False, default=0, server_default="0"),
+    Column("starts_at", UTCDateTime),
+    # what was sent: reminder, change (a notice of a move or other change), cancellation
+    Column("kind", String(20)),
+    UniqueConstraint("session_id", "channel", "target", "revision"),
     Index(None, "member_id"),
 )
 

@@ -1,0 +1,262 @@
+"""The agenda as chat posts: Slack (mrkdwn in Block Kit sections) and Discord (its Markdown).
+Pure: a document in, the exact webhook payloads out.
+
+What a post says is written once (`_lines`), in terms of a chat's `Style`: how it escapes
+user text, makes bold text, a link and a time that every reader sees in their own zone.
+
+- Slack: user text has `&`, `<` and `>` as entities, so it can never make a mention
+  (`<!here>`, `<!channel>`, `<@U…>`) or a link (`<url|text>`); sections are `verbatim`, so
+  Slack does not turn bare URLs or names into links and mentions either. Times are
+  `<!date^UNIX^{date_short_pretty} {time}|fallback>`. Sections hold at most 3,000
+  characters, a post at most 50 blocks.
+- Discord: user text is backslash-escaped like the Markdown agenda's (no headings, lists,
+  emphasis, links, code or mentions can be formed from it); times are `<t:UNIX:F>`; a post is
+  split at line boundaries into parts of at most 2,000 characters, each with
+  `allowed_mentions: {"parse": []}`, so no post can ever ping anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from studygroup.render.markdown import escape as markdown_escape
+
+SLACK_SECTION = 3000
+SLACK_BLOCKS = 50
+DISCORD_POST = 2000
+LISTED_ITEMS = 25  # open items named in a post; the rest are counted
+_URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    escape: Callable[[str], str]
+    bold: Callable[[str], str]
+    link: Callable[[str, str], str]  # (already-escaped label, url)
+    when: Callable[[datetime, str], str]  # (instant, fallback text): full date and time
+    clock: Callable[[datetime, str], str]  # (instant, fallback text): the time of day
+
+
+def slack_escape(text: str) -> str:
+    """Slack's three control characters as entities (its documented escaping)."""
+    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _safe_url(url: str) -> str:
+    """Percent-encoded, so that it cannot end a Slack link (`|`, `>`) or a Markdown one."""
+    return (
+        quote(url, safe=_URL_SAFE)
+        .replace("|", "%7C")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+    )
+
+
+def _unix(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+SLACK = Style(
+    name="slack",
+    escape=slack_escape,
+    bold=lambda text: f"*{text}*",
+    link=lambda label, url: f"<{_safe_url(url)}|{label}>",
+    when=lambda moment, fallback: (
+        f"<!date^{_unix(moment)}^{{date_short_pretty}} {{time}}|{slack_escape(fallback)}>"
+    ),
+    clock=lambda moment, fallback: f"<!date^{_unix(moment)}^{{time}}|{slack_escape(fallback)}>",
+)
+
+DISCORD = Style(
+    name="discord",
+    escape=markdown_escape,
+    bold=lambda text: f"**{text}**",
+    link=lambda label, url: f"[{label}](<{_safe_url(url)}>)",
+    when=lambda moment, _fallback: f"<t:{_unix(moment)}:F>",
+    clock=lambda moment, _fallback: f"<t:{_unix(moment)}:t>",
+)
+
+
+def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
+    """The post, line by line: what a member needs first (when, the link), then the plan."""
+    e, b = style.escape, style.bold
+    session = doc["session"]
+    start = datetime.fromisoformat(session["starts_at"]).astimezone(UTC)
+    local = datetime.fromisoformat(session["local_start"])
+    fallback = f"{local:%a %d %b %H:%M} {session['timezone']}"
+    yield b(f"{e(doc['course']['title'])} — session {session['number']}")
+    yield f"{style.when(start, fallback)} · {session['minutes']} min"
+    if session["status"] != "planned":
+        yield f"This session is {session['status']}."
+    url, call_note = doc.get("call_url"), doc.get("call_note")
+    if url or call_note:
+        joined = style.link("Join the call", url) if url else "Join the call:"
+        yield joined + (f" — {e(call_note)}" if call_note else "")
+    happened = doc.get("happened")
+    if happened is not None:
+        yield from _happened(happened, style)
+        return
+    yield ""
+    yield b("Agenda")
+    offset = 0
+    for entry in doc["entries"]:
+        at = start + timedelta(minutes=offset)
+        offset += entry["minutes"]
+        if entry["kind"] == "lecture":
+            what = f"Lecture {e(entry['lecture'])}: {e(entry['title'])}"
+            if entry["part"]:
+                what += f" (part {entry['part']})"
+            if entry["carried"]:
+                what += " — carried over"
+        elif entry["kind"] == "talk":
+            what = f"Talk: {e(entry['title'])}"
+            if entry["presenter"]:
+                what += f" — {e(entry['presenter'])}"
+        else:
+            what = e(entry["title"])
+        over = " ⚠️" if entry["overflow"] else ""
+        yield f"{style.clock(at, entry['start'])}  {what} ({entry['minutes']} min){over}"
+    if doc["over_by_minutes"]:
+        yield f"⚠️ {doc['over_by_minutes']} minutes over."
+    if doc["watch"]:
+        yield ""
+        yield b("Watch beforehand")
+        for lecture in doc["watch"]:
+            name = f"Lecture {e(lecture['label'])}: {e(lecture['title'])}"
+            if lecture["part"]:
+                name += f" (part {lecture['part']})"
+            shown = style.link(name, lecture["url"]) if lecture["url"] else name
+            minutes = f" — {lecture['video_minutes']} min" if lecture["video_minutes"] else ""
+            yield f"• {shown}{minutes}"
+    open_items = [
+        (group["owner"], item) for group in doc["items_by_owner"] for item in group["items"]
+    ]
+    if open_items:
+        yield ""
+        yield b("Open action items")
+        for owner, item in open_items[:LISTED_ITEMS]:
+            carried = f" (carried ×{item['carried']})" if item["carried"] else ""
+            yield f"• {e(owner) if owner else 'Everyone'}: {e(item['text'])}{carried}"
+        if len(open_items) > LISTED_ITEMS:
+            yield f"… and {len(open_items) - LISTED_ITEMS} more on the agenda"
+    poll = doc.get("poll")
+    if poll:
+        yield ""
+        closes = f" (voting closes {poll['closes']})" if poll.get("closes") else ""
+        yield b("Vote for the next course") + f": {e(poll['title'])}{closes}"
+        yield "• " + ", ".join(e(o) for o in poll["options"])
+    following = doc.get("next")
+    if following is not None:
+        yield ""
+        lectures = ", ".join(
+            f"Lecture {e(x['label'])}: {e(x['title'])}" for x in following["lectures"]
+        )
+        when = datetime.fromisoformat(following["local_start"])
+        yield b("Next") + (
+            f": session {following['session']}, {style.when(when, f'{when:%a %d %b %H:%M}')}"
+            + (f" — {lectures}" if lectures else "")
+        )
+
+
+def _happened(happened: dict[str, Any], style: Style) -> Iterator[str]:
+    e, b = style.escape, style.bold
+    yield ""
+    yield b("What happened")
+    for title, key in (("Covered", "covered"), ("Not covered (moved on)", "not_covered")):
+        if happened[key]:
+            yield f"• {title}: " + ", ".join(
+                f"Lecture {e(x['label'])}: {e(x['title'])}" for x in happened[key]
+            )
+    if happened["talks_given"]:
+        yield "• Talks given: " + "; ".join(
+            f"{e(t['presenter'])}: {e(t['title'])}" for t in happened["talks_given"]
+        )
+    yield f"• Present: {len(happened['present'])}"
+
+
+def _fallback(doc: dict[str, Any]) -> str:
+    """Slack's notification text: plain, escaped."""
+    session = doc["session"]
+    local = datetime.fromisoformat(session["local_start"])
+    return slack_escape(
+        f"{doc['course']['title']} — session {session['number']}, "
+        f"{local:%a %d %b %H:%M} {session['timezone']}"
+    )
+
+
+def _chunks(lines: list[str], limit: int) -> Iterator[str]:
+    """Lines joined into parts of at most `limit` characters, split only between lines (a
+    line longer than the limit, which our inputs cannot make, is cut)."""
+    part: list[str] = []
+    size = 0
+    for line in lines:
+        line = line[:limit]
+        extra = len(line) + (1 if part else 0)
+        if part and size + extra > limit:
+            yield "\n".join(part)
+            part, size = [], 0
+            extra = len(line)
+        part.append(line)
+        size += extra
+    if part:
+        yield "\n".join(part)
+
+
+def slack_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The agenda as Slack incoming-webhook payloads (usually one): verbatim mrkdwn sections
+    of at most 3,000 characters, at most 50 blocks a post, and a plain notification text."""
+    lines = list(_lines(doc, SLACK))
+    sections = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}}
+        for paragraph in _paragraphs(lines)
+        for chunk in _chunks(paragraph, SLACK_SECTION)
+    ]
+    text = _fallback(doc)
+    return [
+        {"text": text, "blocks": sections[i : i + SLACK_BLOCKS]}
+        for i in range(0, len(sections), SLACK_BLOCKS)
+    ]
+
+
+def _paragraphs(lines: list[str]) -> Iterator[list[str]]:
+    """Lines grouped at blank lines: one Slack section each."""
+    current: list[str] = []
+    for line in lines:
+        if line == "":
+            if current:
+                yield current
+            current = []
+        else:
+            current.append(line)
+    if current:
+        yield current
+
+
+def discord_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The agenda as Discord webhook payloads: parts of at most 2,000 characters split at
+    line boundaries, none of which may mention anyone."""
+    return [
+        {"content": part, "allowed_mentions": {"parse": []}}
+        for part in _chunks(list(_lines(doc, DISCORD)), DISCORD_POST)
+    ]
+
+
+def markdown_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Any other webhook (Mattermost, Rocket.Chat, a relay): the Markdown agenda as `text`."""
+    from studygroup.render.markdown import agenda_markdown
+
+    return [{"text": agenda_markdown(doc)}]
+
+
+PAYLOADS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "slack": slack_payloads,
+    "discord": discord_payloads,
+    "markdown": markdown_payloads,
+}
