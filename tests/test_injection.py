@@ -84,7 +84,16 @@ def test_ics_fields_cannot_add_properties_or_events(
     # the values as RFC 5545 reads them (icalendar's parser mangles a literal backslash-N)
     assert raw_value(ics, "SUMMARY") == lines(summary)
     assert raw_value(ics, "DESCRIPTION") == lines(description)
-    assert set(parsed) == {"PRODID", "VERSION", "CALSCALE", "X-WR-CALNAME", "X-WR-TIMEZONE"}
+    assert set(parsed) == {
+        "PRODID",
+        "VERSION",
+        "CALSCALE",
+        "METHOD",
+        "X-WR-CALNAME",
+        "X-WR-TIMEZONE",
+        "REFRESH-INTERVAL",
+        "X-PUBLISHED-TTL",
+    }
     assert "\n" not in str(parsed["X-WR-CALNAME"]) and "\r" not in str(parsed["X-WR-CALNAME"])
 
 
