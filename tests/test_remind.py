@@ -133,7 +133,10 @@ def test_reminders_arrive_in_each_members_time_and_never_twice(
         "Grace Hopper <grace@example.org>",
         "Priya Raman <priya@example.org>",
     ]
-    assert "is on Tue 27 Oct 18:00 London, for 90 minutes.\n" in bodies["Ada Lovelace <ada@example.org>"]
+    assert (
+        "is on Tue 27 Oct 18:00 London, for 90 minutes.\n"
+        in bodies["Ada Lovelace <ada@example.org>"]
+    )
     grace = bodies["Grace Hopper <grace@example.org>"]
     assert "Tue 27 Oct 18:00 London — 14:00 your time (America/New_York)" in grace
     assert (
