@@ -53,6 +53,8 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
         CourseFields(
             title="Full Stack Deep Learning",
             url="https://fullstackdeeplearning.com/course/2022/",
+            call_url="https://meet.jit.si/fsdl-study-group-demo",
+            call_note="the room opens 10 minutes early",
             timezone="Europe/London",
             weekday=1,
             start_time=time(18, 0),

@@ -336,3 +336,21 @@ def test_a_move_is_announced_once_to_those_already_reminded(
     back = group.json("remind", "1", "--send", "--member", "ada", env=env)
     assert back["reminders"][0]["subject"].startswith("FSDL: session 1 is back on, ")
     assert len(inbox.messages) == count + 3 + 1
+
+
+def test_a_reminder_says_how_to_vote_in_an_open_poll(group: CLI) -> None:
+    group("poll", "create", "What next?", "--closes", "2026-11-10")
+    group("poll", "add-option", "1", "fast.ai Part 2")
+    group("poll", "add-option", "1", "Made With ML")
+    dry = group("remind", "--member", "ada").stdout
+    assert (
+        "Vote for the next course: What next?. Reply with the numbers of the options in your "
+        'order of preference (e.g. "2 1"). Voting closes 2026-11-10.\n'
+        "  1. fast.ai Part 2\n"
+        "  2. Made With ML\n\n"
+        "See you there!\n"
+    ) in dry
+    # and the call link and the member's own time come before everything else
+    body = dry.split("\n\n", 1)[1]
+    assert body.startswith("Hi Ada,\n\nSession 1 of FSDL is on Tue 27 Oct 18:00 London — 23:30")
+    assert body.index("Join the call:") < body.index("Please watch beforehand:")

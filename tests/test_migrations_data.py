@@ -76,6 +76,7 @@ def test_every_row_survives_the_upgrade(run: CLI, db: str, tmp_path: Path) -> No
     )
     run("session", "close")
     run("member", "archive", "Bob")
+    run("session", "cancel", "2")
 
     engine = sa.create_engine(resolve(db).url)
     try:
@@ -88,6 +89,19 @@ def test_every_row_survives_the_upgrade(run: CLI, db: str, tmp_path: Path) -> No
         assert as_at_first(after, before) == before
         # reminders sent before claims existed count as claimed when they were sent
         assert all(r["claimed_at"] == r["sent_at"] for r in after["reminders"])
+        # ... and as telling their session's current revision and start: nothing is
+        # announced again after the upgrade
+        starts = {s["id"]: (s["revision"], s["starts_at"]) for s in after["sessions"]}
+        assert all(
+            (r["revision"], r["starts_at"]) == starts[r["session_id"]] for r in after["reminders"]
+        )
+        assert all(s["updated_at"] is not None for s in after["sessions"])
+        # a cancelled session's event already said SEQUENCE:1, and SEQUENCE never goes down
+        assert {s["status"]: s["revision"] for s in after["sessions"]} == {
+            "held": 0,
+            "cancelled": 1,
+            "planned": 0,
+        }
     finally:
         engine.dispose()
     assert run.json("db", "current")["status"] == "current"
