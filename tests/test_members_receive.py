@@ -199,6 +199,11 @@ def test_a_long_agenda_reaches_discord_in_parts_posted_once(group: CLI, hook: st
         p["content"] for p in json.loads(group("export", "agenda", "--format", "discord").stdout)
     )
     assert whole.count("• Everyone: Homework") == 25  # the rest are counted
+    slack = json.loads(group("export", "agenda", "--format", "slack").stdout)
+    sections = [block["text"]["text"] for post in slack for block in post["blocks"]]
+    assert len(slack) == 1 and len(sections) <= 50
+    assert max(len(text) for text in sections) <= 3000
+    assert sum("• Everyone: Homework" in text for text in sections) >= 2  # items split in two
     assert "… and 5 more on the agenda" in whole
     statuses = [r["status"] for r in json.loads(result.stdout)["reminders"]]
     assert statuses == ["posted"] * len(posted)
