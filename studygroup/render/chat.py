@@ -21,15 +21,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from studygroup.render.markdown import escape as markdown_escape
+from studygroup.render.markdown import safe_url
 
 SLACK_SECTION = 3000
 SLACK_BLOCKS = 50
 DISCORD_POST = 2000
 LISTED_ITEMS = 25  # open items named in a post; the rest are counted
-_URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 
 
 @dataclass(frozen=True)
@@ -47,18 +46,6 @@ def slack_escape(text: str) -> str:
     return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _safe_url(url: str) -> str:
-    """Percent-encoded, so that it cannot end a Slack link (`|`, `>`) or a Markdown one."""
-    return (
-        quote(url, safe=_URL_SAFE)
-        .replace("|", "%7C")
-        .replace("(", "%28")
-        .replace(")", "%29")
-        .replace("<", "%3C")
-        .replace(">", "%3E")
-    )
-
-
 def _unix(moment: datetime) -> int:
     return int(moment.timestamp())
 
@@ -67,7 +54,7 @@ SLACK = Style(
     name="slack",
     escape=slack_escape,
     bold=lambda text: f"*{text}*",
-    link=lambda label, url: f"<{_safe_url(url)}|{label}>",
+    link=lambda label, url: f"<{safe_url(url)}|{label}>",
     when=lambda moment, fallback: (
         f"<!date^{_unix(moment)}^{{date_short_pretty}} {{time}}|{slack_escape(fallback)}>"
     ),
@@ -78,7 +65,7 @@ DISCORD = Style(
     name="discord",
     escape=markdown_escape,
     bold=lambda text: f"**{text}**",
-    link=lambda label, url: f"[{label}](<{_safe_url(url)}>)",
+    link=lambda label, url: f"[{label}](<{safe_url(url)}>)",
     when=lambda moment, _fallback: f"<t:{_unix(moment)}:F>",
     clock=lambda moment, _fallback: f"<t:{_unix(moment)}:t>",
 )

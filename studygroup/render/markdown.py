@@ -59,12 +59,23 @@ def link(label: str, url: str | None) -> str:
     return _link_raw(escape(label), url)
 
 
+def safe_url(url: str) -> str:
+    """The URL percent-encoded so that it cannot end a link, an autolink or a table cell."""
+    return (
+        quote(url, safe=_URL_SAFE)
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("|", "%7C")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+    )
+
+
 def _link_raw(label: str, url: str | None) -> str:
     """A link around an already-escaped label."""
     if not url:
         return label
-    safe = quote(url, safe=_URL_SAFE).replace("(", "%28").replace(")", "%29")
-    return f"[{label}](<{safe}>)"
+    return f"[{label}](<{safe_url(url)}>)"
 
 
 def call_markdown(url: str | None, call_note: str | None) -> str:
@@ -73,8 +84,7 @@ def call_markdown(url: str | None, call_note: str | None) -> str:
     note_text = escape(call_note) if call_note else ""
     if not url:
         return f"**Join the call:** {note_text}"
-    safe = quote(url, safe=_URL_SAFE).replace("(", "%28").replace(")", "%29")
-    return f"**Join the call:** <{safe}>" + (f" — {note_text}" if note_text else "")
+    return f"**Join the call:** <{safe_url(url)}>" + (f" — {note_text}" if note_text else "")
 
 
 def _when(local_iso: str) -> str:
