@@ -37,6 +37,14 @@ from studygroup.talks import WITH_PRESENTER
 if TYPE_CHECKING:
     from studygroup.rules import planner
 
+# An agenda entry with what it is about: its lecture, its talk and the talk's presenter. The
+# one join behind the agenda view and the calendar's event descriptions.
+ENTRY_SUBJECTS = (
+    agenda_entries.outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
+    .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
+    .outerjoin(members, talks.c.presenter_id == members.c.id)
+)
+
 ENTRY_TITLES = {
     EntryKind.INTRO: "Intro",
     EntryKind.ACTIONS: "Action items review",
@@ -244,9 +252,7 @@ def entries_of(db: Connection, target: SessionRow) -> list[Row[Any]]:
                 talks.c.postponed_from_id.label("talk_postponed_from_id"),
                 members.c.name.label("presenter"),
             )
-            .outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
-            .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
-            .outerjoin(members, talks.c.presenter_id == members.c.id)
+            .select_from(ENTRY_SUBJECTS)
             .where(agenda_entries.c.session_id == target.id)
             .order_by(agenda_entries.c.position)
         )

@@ -144,9 +144,7 @@ def calendar_document(
             talks.c.title.label("talk_title"),
             members.c.name.label("presenter"),
         )
-        .outerjoin(lectures, agenda_entries.c.lecture_id == lectures.c.id)
-        .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
-        .outerjoin(members, talks.c.presenter_id == members.c.id)
+        .select_from(agenda.ENTRY_SUBJECTS)
         .where(
             agenda_entries.c.session_id.in_(list(lines)),
             agenda_entries.c.kind.in_([EntryKind.LECTURE, EntryKind.TALK]),

@@ -292,6 +292,8 @@ def test_a_member_is_greeted_by_their_first_or_chosen_name(
     inbox, env = smtp
     group("member", "add", "Okafor, Daniel", "--email", "daniel@example.org")
     group("member", "edit", "Ada", "--greeting-name", "Countess")
+    assert group.json("member", "show", "ada")["greeting"] == "Countess"
+    assert group.json("member", "show", "okafor")["greeting"] == "Daniel"
     group("remind", "--send", env=env)
     greetings = {
         m["To"].addresses[0].addr_spec: m.get_body(("plain",)).get_content().split("\r\n")[0]

@@ -72,8 +72,6 @@ def export_agenda(
       studygroup export agenda --format slack | jq '.[0]' | \
           curl -sS -H 'Content-Type: application/json' -d @- "$SLACK_WEBHOOK_URL"
     """
-    import json
-
     from studygroup import clock, exports, sessions
 
     with app.read() as db:
@@ -88,12 +86,15 @@ def export_agenda(
         from studygroup.render.text import agenda_text
 
         data = agenda_text(doc) + "\n"
-    elif fmt == "json":
-        data = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
     else:
-        from studygroup.render.chat import PAYLOADS
+        from studygroup.render.jsonout import dumps
 
-        data = json.dumps(PAYLOADS[fmt](doc), indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json":
+            data = dumps(doc) + "\n"
+        else:
+            from studygroup.render.chat import PAYLOADS
+
+            data = dumps(PAYLOADS[fmt](doc)) + "\n"
     _write(output, data.encode(), force)
     if warning:
         note(warning)

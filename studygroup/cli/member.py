@@ -34,6 +34,7 @@ MEMBER_FIELDS = [
     ("timezone", "Timezone"),
     ("active", "Active"),
     ("joined", "Joined"),
+    ("greeting", "Greeted as"),
     ("archived_at", "Archived"),
 ]
 

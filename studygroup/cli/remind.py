@@ -128,7 +128,7 @@ def remind(
             where, chat_name, parts, size = report.webhook_preview
             posts = "1 post" if parts == 1 else f"{parts} posts"
             click.echo(
-                f"Webhook {where} would get the agenda for {chat_name}: {posts}, {size} bytes"
+                f"Webhook {where} would get the agenda for {chat_name}: {posts}, {size} characters"
             )
     note(report.summary())
     problem = report.problems()

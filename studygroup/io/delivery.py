@@ -302,14 +302,12 @@ def post_webhook(
     payload: dict[str, object],
     chat: str = "markdown",
     timeout: float = 15,
-    sleep: Callable[[float], None] | None = None,
 ) -> None:
     """POST one payload. HTTP 429 is honoured: wait as long as Retry-After says (at most
     MAX_WAIT seconds), at most MAX_RETRIES times. Errors name the chat and the status, never
     the URL, whose path is the secret."""
     import time
 
-    wait = sleep or time.sleep
     who = CHAT_NAMES.get(chat, "the webhook")
     data = json.dumps(payload).encode()
     for attempt in range(MAX_RETRIES + 1):
@@ -330,7 +328,7 @@ def post_webhook(
                     f"{who} answered HTTP 429 (rate limited) {attempt + 1} times; "
                     f"it asked to wait {delay:g} s: run remind again later"
                 ) from None
-            wait(delay)
+            time.sleep(delay)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise Invalid(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from studygroup.rules import validate, weekly
+from studygroup.rules.names import greeting_name
 from studygroup.store.rows import CourseRow, LectureRow, MemberRow, SessionRow
 
 
@@ -52,6 +53,7 @@ class MemberJSON(TypedDict):
 class MemberDetailJSON(MemberJSON):
     joined: str
     archived_at: str | None
+    greeting: str  # how reminders greet them
 
 
 class SessionJSON(TypedDict):
@@ -159,6 +161,7 @@ def member_detail(member: MemberRow) -> MemberDetailJSON:
         **member_dict(member),
         "joined": member.joined_on.isoformat(),
         "archived_at": member.archived_at.isoformat() if member.archived_at else None,
+        "greeting": greeting_name(member.name, member.greeting),
     }
 
 
