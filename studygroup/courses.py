@@ -335,35 +335,51 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
 
 
-def parse_syllabus(path: Path, max_rows: int = MAX_ROWS) -> list[tuple[str, LectureFields]]:
-    """A syllabus CSV (label,title,kind,minutes,optional,url), every row validated."""
-    _, rows = read_rows(
-        path, required=("label", "title"), optional=LECTURE_COLUMNS, max_rows=max_rows
+def parse_syllabus(
+    path: Path,
+    max_rows: int = MAX_ROWS,
+    encoding: str | None = None,
+    *,
+    existing: set[str] | frozenset[str] = frozenset(),
+) -> list[tuple[str, LectureFields]]:
+    """A syllabus CSV (label plus any of title,kind,minutes,optional,url), every row validated.
+
+    Only the columns the file has are set: an absent column leaves an existing lecture's value
+    alone, a present but empty one clears it (kind and optional go back to lecture and no).
+    A label not in `existing` is a new lecture, and needs a title."""
+    sheet = read_rows(
+        path, required=("label",), optional=LECTURE_COLUMNS, max_rows=max_rows, encoding=encoding
     )
     parsed: list[tuple[str, LectureFields]] = []
     seen: dict[str, int] = {}
-    for row in rows:
+    for row in sheet.rows:
         try:
             label = validate.label(row.get("label"))
-            kind_text = row.get("kind").strip().lower() or "lecture"
-            try:
-                kind = LectureKind(kind_text)
-            except ValueError:
-                raise Invalid(f"invalid kind {kind_text!r}: use lecture, lab or guest") from None
-            minutes_text = row.get("minutes").strip()
-            minutes: int | None = None
-            if minutes_text:
-                minutes = validate.minutes(
-                    validate.integer(minutes_text, "minutes"), "video minutes"
-                )
-            fields = LectureFields(
-                title=validate.text(row.get("title"), "lecture title"),
-                kind=kind,
-                video_minutes=minutes,
-                clear_minutes=minutes is None,
-                optional=validate.boolean(row.get("optional"), "optional"),
-                url=validate.url(row.get("url")) or "",
-            )
+            fields = LectureFields()
+            if sheet.has("title"):
+                fields.title = validate.text(row.get("title"), "lecture title")
+            if sheet.has("kind"):
+                kind_text = row.get("kind").strip().lower() or "lecture"
+                try:
+                    fields.kind = LectureKind(kind_text)
+                except ValueError:
+                    raise Invalid(
+                        f"invalid kind {kind_text!r}: use lecture, lab or guest"
+                    ) from None
+            if sheet.has("minutes"):
+                minutes_text = row.get("minutes").strip()
+                if minutes_text:
+                    fields.video_minutes = validate.minutes(
+                        validate.integer(minutes_text, "minutes"), "video minutes"
+                    )
+                else:
+                    fields.clear_minutes = True
+            if sheet.has("optional"):
+                fields.optional = validate.boolean(row.get("optional"), "optional")
+            if sheet.has("url"):
+                fields.url = validate.url(row.get("url")) or ""
+            if fields.title is None and label not in existing:
+                raise Invalid(f"lecture {label!r} is new: it needs a title (add a title column)")
         except Invalid as exc:
             raise RowError(str(path), row.line, str(exc)) from None
         if label in seen:
@@ -376,13 +392,19 @@ def parse_syllabus(path: Path, max_rows: int = MAX_ROWS) -> list[tuple[str, Lect
 
 
 def import_lectures(
-    db: Connection, course: CourseRow, path: Path, max_rows: int = MAX_ROWS
+    db: Connection,
+    course: CourseRow,
+    path: Path,
+    max_rows: int = MAX_ROWS,
+    encoding: str | None = None,
 ) -> ImportSummary:
     """Add or update lectures from a CSV syllabus; all rows or none.
 
-    New labels are appended in file order; a label already in the course is updated in place.
+    New labels are appended in file order; a label already in the course is updated in place,
+    in the columns the file has.
     """
-    return apply_syllabus(db, course, parse_syllabus(path, max_rows))
+    existing = {lec.label for lec in lectures_of(db, course)}
+    return apply_syllabus(db, course, parse_syllabus(path, max_rows, encoding, existing=existing))
 
 
 def apply_syllabus(

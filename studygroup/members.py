@@ -196,7 +196,11 @@ class MemberImportSummary:
 
 
 def import_members(
-    db: Connection, path: Path, today: date, max_rows: int = MAX_ROWS
+    db: Connection,
+    path: Path,
+    today: date,
+    max_rows: int = MAX_ROWS,
+    encoding: str | None = None,
 ) -> MemberImportSummary:
     """Add or update members from CSV (name,email,handle,timezone); all rows or none.
 
@@ -205,7 +209,9 @@ def import_members(
     sees the changes of the rows before it), then one bulk insert and one bulk update per set
     of columns, so the statement count does not grow with the file.
     """
-    _, rows = read_rows(path, required=("name",), optional=MEMBER_COLUMNS, max_rows=max_rows)
+    sheet = read_rows(
+        path, required=("name",), optional=MEMBER_COLUMNS, max_rows=max_rows, encoding=encoding
+    )
     table = schema.members
     names: dict[int, str] = {}
     owner: dict[str, dict[Any, int]] = {"name_key": {}, "email": {}, "handle": {}}
@@ -227,13 +233,13 @@ def import_members(
     seen: dict[str, int] = {}
     new: list[dict[str, Any]] = []  # new members get provisional ids -1, -2, ...
     updates: dict[int, dict[str, Any]] = {}
-    for row in rows:
+    for row in sheet.rows:
         try:
             values = MemberFields(
                 name=row.get("name"),
-                email=row.get("email") if "email" in row.values else None,
-                handle=row.get("handle") if "handle" in row.values else None,
-                timezone=row.get("timezone") if "timezone" in row.values else None,
+                email=row.get("email") if sheet.has("email") else None,
+                handle=row.get("handle") if sheet.has("handle") else None,
+                timezone=row.get("timezone") if sheet.has("timezone") else None,
             ).cleaned()
             key = values["name_key"]
             if key in seen:

@@ -286,13 +286,16 @@ def course_delete(app: App, slug: str, force: bool) -> None:
 @click.argument("slug")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @params.max_rows_option
+@params.encoding_option
 @pass_app
-def course_import(app: App, slug: str, file: Path, max_rows: int) -> None:
+def course_import(app: App, slug: str, file: Path, max_rows: int, encoding: str | None) -> None:
     """Import lectures from a CSV syllabus; all rows or none.
 
-    Columns: label,title,kind,minutes,optional,url (label and title required). kind is
-    lecture, lab or guest; optional is yes/no/true/false/1/0; empty minutes or url mean none.
-    A label already in the course is updated; new labels are added in file order.
+    Columns: label,title,kind,minutes,optional,url, split by , ; or tab (label required, and
+    a title for a new lecture). kind is lecture, lab or guest; optional is
+    yes/no/true/false/1/0. A label already in the course is updated in the columns the file
+    has (an absent column is left alone, an empty cell clears it); new labels are added in
+    file order.
 
     \b
     Example:
@@ -302,5 +305,5 @@ def course_import(app: App, slug: str, file: Path, max_rows: int) -> None:
     from studygroup import courses
 
     with app.write() as db:
-        summary = courses.import_lectures(db, courses.get(db, slug), file, max_rows)
+        summary = courses.import_lectures(db, courses.get(db, slug), file, max_rows, encoding)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated lecture(s)")

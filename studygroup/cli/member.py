@@ -245,12 +245,14 @@ def member_delete(app: App, name: str, force: bool) -> None:
 @member.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @params.max_rows_option
+@params.encoding_option
 @pass_app
-def member_import(app: App, file: Path, max_rows: int) -> None:
+def member_import(app: App, file: Path, max_rows: int, encoding: str | None) -> None:
     """Add or update members from a CSV file; all rows or none.
 
-    Columns: name,email,handle,timezone (name required). A member who already exists (same
-    name in any case, or same email) is updated, never duplicated.
+    Columns: name,email,handle,timezone (name required), split by , ; or tab. A member who
+    already exists (same name in any case, or same email) is updated, never duplicated, in
+    the columns the file has: an absent column is left alone, an empty cell clears it.
 
     \b
     Example:
@@ -260,5 +262,5 @@ def member_import(app: App, file: Path, max_rows: int) -> None:
     from studygroup import members
 
     with app.write() as db:
-        summary = members.import_members(db, file, clock.today(), max_rows)
+        summary = members.import_members(db, file, clock.today(), max_rows, encoding)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated member(s)")

@@ -52,3 +52,22 @@ def max_rows_option(func: Any) -> Any:
         help="Refuse a file with more rows than this (a bound on how long the import holds "
         "the write lock).",
     )(func)
+
+
+def _encoding(value: str) -> str:
+    from studygroup.io.csvfile import check_encoding
+
+    return check_encoding(value)
+
+
+ENCODING = Validated("encoding", _encoding)
+
+
+def encoding_option(func: Any) -> Any:
+    return click.option(
+        "--encoding",
+        type=ENCODING,
+        default=None,
+        help="The file's text encoding when it is not UTF-8 or UTF-16 with a byte-order mark "
+        "(e.g. cp1252 from older Excel).",
+    )(func)

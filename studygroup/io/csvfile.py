@@ -1,10 +1,19 @@
-"""Reading CSV files for the imports: BOM-tolerant UTF-8, line numbers for every row."""
+"""Reading the CSV files the imports are given, whoever saved them.
+
+- **Encodings:** UTF-8 with or without a byte-order mark, and UTF-16 with one (Teams, and
+  Excel's "Unicode text"); anything else is named with `--encoding` (e.g. cp1252).
+- **Dialects:** the delimiter is sniffed among `,` `;` and tab (Excel in a European locale
+  saves with `;`), so a whole line is never taken for one name.
+- Every row keeps its line number, and a file that can't be read gets one error naming the
+  file, the line and what to do.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +24,13 @@ MAX_FIELD = 10_000
 # rows an import reads unless --max-rows says otherwise: far more than any group has, and a
 # bound on how long one command can hold the write lock
 MAX_ROWS = 100_000
+DELIMITERS = ",;\t"
+SNIFF_LINES = 40
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def too_many_rows(path: Path, max_rows: int) -> Invalid:
@@ -38,7 +54,46 @@ class RowError(Invalid):
         super().__init__(f"{source} line {line}: {reason}")
 
 
-def read_text(path: Path) -> str:
+def check_encoding(name: str) -> str:
+    """A codec name Python knows (`--encoding`), normalised."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise Invalid(f"unknown encoding {name!r}; try utf-8, utf-16 or cp1252") from None
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
+    """The text of a file: by its byte-order mark, else UTF-8, else the `encoding` given."""
+    if encoding is None:
+        for bom, codec in BOMS:
+            if data.startswith(bom):
+                encoding = codec
+                break
+    if encoding is None:
+        if b"\x00" in data:
+            raise Invalid(
+                f"{path} is not a text CSV file (it contains NUL bytes); if it is UTF-16 "
+                "without a byte-order mark, pass --encoding utf-16-le"
+            )
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        advice = (
+            "save it as UTF-8, or pass --encoding (e.g. cp1252)"
+            if encoding == "utf-8"
+            else "check --encoding"
+        )
+        shown = "UTF-8" if encoding == "utf-8" else encoding
+        raise Invalid(f"{path} line {line}: not valid {shown}; {advice}") from None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        raise Invalid(f"{path} is not a text file (it contains NUL characters)")
+    return text
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -49,13 +104,66 @@ def read_text(path: Path) -> str:
         raise Invalid(f"cannot read {path}: {exc.strerror}") from None
     if len(data) > MAX_BYTES:
         raise Invalid(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    if b"\x00" in data:
-        raise Invalid(f"{path} is not a text CSV file (it contains NUL bytes)")
+    return decode(data, path, encoding)
+
+
+def sniff_delimiter(lines: Iterable[str]) -> str:
+    """`,` `;` or tab: the one the first lines agree on (csv.Sniffer, restricted to those
+    three), else the one the first line has most of; `,` for a single column."""
+    sample_lines = [line for line in lines if line.strip()][:SNIFF_LINES]
+    if not sample_lines:
+        return ","
+    sample = "\n".join(sample_lines)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise Invalid(f"{path} line {line}: not valid UTF-8; save the file as UTF-8") from None
+        found = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        found = ""
+    if found in DELIMITERS and found:
+        return found
+    first = sample_lines[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def records(
+    path: Path, text: str, *, first_line: int = 1, delimiter: str | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) for each non-blank record of `text`, which starts at line
+    `first_line` of the file."""
+    if delimiter is None:
+        delimiter = sniff_delimiter(text.splitlines()[:SNIFF_LINES])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        while True:
+            line = first_line + reader.line_num  # where this record starts, even if it spans lines
+            record = next(reader, None)
+            if record is None:
+                return
+            if any(field.strip() for field in record):
+                if any(len(field) > MAX_FIELD for field in record):
+                    raise RowError(
+                        str(path), line, f"a field is longer than {MAX_FIELD} characters"
+                    )
+                yield line, record
+    except csv.Error as exc:
+        raise Invalid(
+            f"{path} line {first_line + reader.line_num - 1}: {exc}; "
+            "is it a CSV file? (fields are split by , ; or tab)"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file's header (lower-case) and its rows."""
+
+    header: list[str]
+    rows: list[Row]
+
+    def has(self, column: str) -> bool:
+        """Whether the file has the column: an absent column leaves a value alone, a present
+        but empty one clears it (the partial-import rule)."""
+        return column in self.header
 
 
 def read_rows(
@@ -65,47 +173,33 @@ def read_rows(
     *,
     allow_extra: bool = False,
     max_rows: int = MAX_ROWS,
-) -> tuple[list[str], list[Row]]:
+    encoding: str | None = None,
+) -> Table:
     """The header (normalised to lowercase) and the non-blank rows, each with its line number."""
-    text = read_text(path)
+    text = read_text(path, encoding)
     required = list(required)
     known = set(required) | set(optional)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header_raw = next(reader, None)
-    except csv.Error as exc:
-        raise Invalid(f"{path} line 1: {exc}") from None
-    if not header_raw:
+    found = records(path, text)
+    first = next(found, None)
+    if first is None:
         raise Invalid(f"{path} is empty: expected a header row with {', '.join(required)}")
-    header = [h.strip().lower() for h in header_raw]
+    header = [h.strip().lower() for h in first[1]]
     missing = [c for c in required if c not in header]
     if missing:
-        raise Invalid(f"{path} line 1: missing column(s) {', '.join(missing)}")
+        raise Invalid(f"{path} line {first[0]}: missing column(s) {', '.join(missing)}")
     unknown = [h for h in header if h and h not in known]
     if unknown and not allow_extra:
         raise Invalid(
-            f"{path} line 1: unknown column(s) {', '.join(unknown)}; "
+            f"{path} line {first[0]}: unknown column(s) {', '.join(unknown)}; "
             f"expected {', '.join(sorted(known, key=lambda c: (c not in required, c)))}"
         )
     rows: list[Row] = []
-    try:
-        while True:
-            line = reader.line_num + 1  # where this record starts, even if it spans lines
-            record = next(reader, None)
-            if record is None:
-                break
-            if not any(field.strip() for field in record):
-                continue
-            if len(record) > len(header):
-                raise RowError(
-                    str(path), line, f"{len(record)} fields, but the header has {len(header)}"
-                )
-            if any(len(field) > MAX_FIELD for field in record):
-                raise RowError(str(path), line, f"a field is longer than {MAX_FIELD} characters")
-            values = {header[i]: record[i] for i in range(len(record))}
-            rows.append(Row(line=line, values=values))
-            if len(rows) > max_rows:
-                raise too_many_rows(path, max_rows)
-    except csv.Error as exc:
-        raise Invalid(f"{path} line {reader.line_num}: {exc}") from None
-    return header, rows
+    for line, record in found:
+        if len(record) > len(header):
+            raise RowError(
+                str(path), line, f"{len(record)} fields, but the header has {len(header)}"
+            )
+        rows.append(Row(line=line, values={header[i]: record[i] for i in range(len(record))}))
+        if len(rows) > max_rows:
+            raise too_many_rows(path, max_rows)
+    return Table(header=header, rows=rows)
