@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
-from studygroup.rules import validate
-from studygroup.rules.names import name_key, prefix_pattern
+from studygroup.rules import matching, validate
+from studygroup.rules.names import name_key
 from studygroup.store import schema
 from studygroup.store.db import count, new_id
 from studygroup.store.rows import MemberRow
 from studygroup.store.schema import (
     action_items,
     attendance,
+    member_aliases,
     members,
     poll_ballots,
     reminders,
@@ -72,41 +73,94 @@ def _check_unique(db: Connection, values: dict[str, Any], member_id: int | None)
         if other is not None and other.id != member_id:
             shown = values["name"] if key == "name_key" else value
             raise Conflict(message.format(shown, other.name))
+    if "name_key" in values:
+        _check_not_an_alias(db, values["name"], values["name_key"], member_id)
+
+
+def _check_not_an_alias(db: Connection, name: str, key: str, member_id: int | None) -> None:
+    owner = db.execute(
+        select(members.c.id, members.c.name)
+        .join(member_aliases, member_aliases.c.member_id == members.c.id)
+        .where(member_aliases.c.alias_key == key)
+    ).first()
+    if owner is not None and owner.id != member_id:
+        raise Conflict(
+            f"{name!r} is an alias of {owner.name}; remove it first with "
+            f"'studygroup member alias remove'"
+        )
+
+
+def directory(
+    db: Connection, *, include_archived: bool = True, only: matching.Lookups | None = None
+) -> matching.Directory:
+    """The members (with their aliases) for the matching rule: everyone, or with `only`,
+    just those an exact step (email, alias, name, handle) could find (two indexed queries)."""
+    query = select(members.c.id, members.c.name, members.c.email, members.c.handle)
+    alias_query = select(member_aliases.c.member_id, member_aliases.c.alias)
+    if not include_archived:
+        query = query.where(members.c.active.is_(True))
+    if only is not None:
+        alias_query = alias_query.where(member_aliases.c.alias_key.in_(sorted(only.keys)))
+        aliased = {m for m, _ in db.execute(alias_query)}
+        query = query.where(
+            or_(
+                members.c.email.in_(sorted(only.emails)),
+                members.c.name_key.in_(sorted(only.keys)),
+                func.lower(members.c.handle).in_(sorted(h.lower() for h in only.handles)),
+                members.c.id.in_(sorted(aliased)),
+            )
+        )
+        alias_query = select(member_aliases.c.member_id, member_aliases.c.alias).where(
+            member_aliases.c.member_id.in_(sorted(aliased))
+        )
+    aliases: dict[int, list[str]] = {}
+    for member_id, alias in db.execute(alias_query.order_by(member_aliases.c.id)):
+        aliases.setdefault(member_id, []).append(alias)
+    return matching.Directory(
+        [
+            matching.Person(m.id, m.name, m.email, m.handle, tuple(aliases.get(m.id, ())))
+            for m in db.execute(query.order_by(members.c.id))
+        ]
+    )
+
+
+def not_found(outcome: matching.Ambiguous | matching.Unknown) -> Invalid | NotFound:
+    """The one error for a reference the rule could not settle."""
+    if isinstance(outcome, matching.Ambiguous):
+        names = ", ".join(p.name for p in outcome.people[:5])
+        more = ", ..." if len(outcome.people) > 5 else ""
+        return Invalid(f"{outcome.text!r} is ambiguous: it could be {names}{more}")
+    if outcome.text.startswith("@"):
+        return NotFound(f"no member with handle {outcome.text!r}")
+    if outcome.suggestions:
+        return NotFound(
+            f"no member {outcome.text!r}; did you mean {' or '.join(outcome.suggestions)}?"
+        )
+    return NotFound(f"no member {outcome.text!r}; see 'studygroup member list'")
+
+
+def resolve(
+    db: Connection, ref: str, *, include_archived: bool = True
+) -> matching.Found | matching.Ambiguous | matching.Unknown:
+    """What the matching rule (rules/matching.py) makes of `ref`. The exact steps are tried
+    on just the members they could find; only a reference they miss loads everyone."""
+    narrow = directory(db, include_archived=include_archived, only=matching.lookups(ref))
+    outcome = narrow.match(ref)
+    if isinstance(outcome, matching.Found) and outcome.reason in matching.EXACT:
+        return outcome
+    return directory(db, include_archived=include_archived).match(ref)
 
 
 def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]:
-    """A member by exact name (any case), email, @handle, or a unique name prefix."""
+    """A member by the matching rule: email, alias, name, @handle, accent-blind name, a
+    unique prefix, or 'Last, First'."""
     text = ref.strip()
     if not text:
         raise Invalid("empty member name")
-    query = select(members)
-    if not include_archived:
-        query = query.where(members.c.active.is_(True))
-    if text.startswith("@"):
-        member = db.execute(query.where(members.c.handle == text[1:])).first()
-        if member is None:
-            raise NotFound(f"no member with handle {text!r}")
-        return member
-    if "@" in text:
-        member = db.execute(query.where(members.c.email == text.lower())).first()
-        if member is not None:
-            return member
-    key = name_key(text)
-    member = db.execute(query.where(members.c.name_key == key)).first()
-    if member is not None:
-        return member
-    candidates = db.execute(
-        query.where(members.c.name_key.like(prefix_pattern(text), escape="\\"))
-        .order_by(members.c.name_key)
-        .limit(6)
-    ).all()
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise NotFound(f"no member {ref!r}; see 'studygroup member list'")
-    names = ", ".join(m.name for m in candidates[:5])
-    more = ", ..." if len(candidates) > 5 else ""
-    raise Invalid(f"{ref!r} is ambiguous: it could be {names}{more}")
+    outcome = resolve(db, text, include_archived=include_archived)
+    if not isinstance(outcome, matching.Found):
+        raise not_found(outcome)
+    return get(db, outcome.person.id)
 
 
 def get(db: Connection, member_id: int) -> Row[Any]:
@@ -302,3 +356,66 @@ def import_members(
     if new:
         db.execute(insert(table), new)
     return summary
+
+
+# -- aliases ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alias:
+    alias: str
+    member: str
+    created_at: datetime
+
+
+def add_alias(db: Connection, member: MemberRow, alias: str) -> bool:
+    """Record that `member` also goes by `alias` on calls. False if they already did; refused
+    when the alias is someone's name or another member's alias."""
+    shown = validate.text(alias, "alias", 200)
+    key = name_key(shown)
+    if key == member.name_key:
+        raise Invalid(f"{shown!r} is already {member.name}'s name")
+    other = db.execute(select(members.c.name).where(members.c.name_key == key)).first()
+    if other is not None:
+        raise Conflict(f"{shown!r} is the name of the member {other.name}")
+    held = db.execute(
+        select(member_aliases.c.member_id, members.c.name)
+        .join(members, members.c.id == member_aliases.c.member_id)
+        .where(member_aliases.c.alias_key == key)
+    ).first()
+    if held is not None:
+        if held.member_id == member.id:
+            return False
+        raise Conflict(f"{shown!r} is already an alias of {held.name}")
+    db.execute(
+        insert(member_aliases).values(
+            member_id=member.id, alias=shown, alias_key=key, created_at=clock.now()
+        )
+    )
+    return True
+
+
+def aliases(db: Connection, member: MemberRow | None = None) -> list[Alias]:
+    query = select(member_aliases.c.alias, members.c.name, member_aliases.c.created_at).join(
+        members, members.c.id == member_aliases.c.member_id
+    )
+    if member is not None:
+        query = query.where(member_aliases.c.member_id == member.id)
+    rows = db.execute(query).all()
+    found = [Alias(r.alias, r.name, r.created_at) for r in rows]
+    return sorted(found, key=lambda a: (name_key(a.member), name_key(a.alias)))
+
+
+def remove_alias(db: Connection, alias: str) -> Alias:
+    key = name_key(alias.strip())
+    row = db.execute(
+        select(
+            member_aliases.c.id, member_aliases.c.alias, members.c.name, member_aliases.c.created_at
+        )
+        .join(members, members.c.id == member_aliases.c.member_id)
+        .where(member_aliases.c.alias_key == key)
+    ).first()
+    if row is None:
+        raise NotFound(f"no alias {alias!r}; see 'studygroup member alias list'")
+    db.execute(delete(member_aliases).where(member_aliases.c.id == row.id))
+    return Alias(row.alias, row.name, row.created_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import sys
@@ -125,6 +126,50 @@ def unheld_output() -> Iterator[None]:
 
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+OUTPUTS = ("table", "csv", "tsv", "json")
+
+
+def output_options(func: F) -> F:
+    """`--json` and `--format table|csv|tsv|json` for a list command, given to it as one
+    `output` argument."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, as_json: bool, output: str | None, **kwargs: Any) -> Any:
+        if as_json and output not in (None, "json"):
+            raise click.UsageError(f"--json and --format {output} can't be combined")
+        return func(*args, output="json" if as_json else (output or "table"), **kwargs)
+
+    wrapper = click.option(
+        "--format",
+        "output",
+        type=click.Choice(OUTPUTS),
+        default=None,
+        help="table (the default), csv or tsv for a spreadsheet, or json.",
+    )(wrapper)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON for scripts (--format json)."
+    )(wrapper)  # type: ignore[return-value]
+
+
+def emit_rows(
+    output: str,
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    empty: str,
+    json_data: Any = None,
+) -> None:
+    """A list as the table, a CSV or TSV sheet (headings first, even when empty), or JSON
+    (`json_data`, else the rows themselves)."""
+    if output == "json":
+        emit_json(rows if json_data is None else json_data)
+    elif output in ("csv", "tsv"):
+        from studygroup.render.sheet import sheet
+
+        click.echo(sheet(rows, columns, "," if output == "csv" else "\t"), nl=False)
+    else:
+        emit_table(rows, columns, empty)
 
 
 def course_option(func: F) -> F:

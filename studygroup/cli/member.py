@@ -13,9 +13,10 @@ from studygroup.cli.app import (
     App,
     emit_fields,
     emit_json,
-    emit_table,
+    emit_rows,
     json_option,
     note,
+    output_options,
     pass_app,
 )
 from studygroup.cli.complete import member_names
@@ -35,6 +36,7 @@ MEMBER_FIELDS = [
     ("active", "Active"),
     ("joined", "Joined"),
     ("greeting", "Greeted as"),
+    ("aliases_shown", "Aliases"),
     ("archived_at", "Archived"),
 ]
 
@@ -43,8 +45,8 @@ MEMBER_FIELDS = [
 def member() -> None:
     """Members: the people who attend and present.
 
-    A member can be named by exact name (any case), a unique prefix of the name, the email,
-    or @handle.
+    A member can be named by email, alias, exact name (any case), @handle (or the bare
+    handle), the name without accents, a unique prefix of the name, or "Last, First".
 
     \b
     Example:
@@ -102,24 +104,22 @@ def member_add(
 
 @member.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Include archived members.")
-@json_option
+@output_options
 @pass_app
-def member_list(app: App, include_all: bool, as_json: bool) -> None:
-    """List active members (all with --all).
+def member_list(app: App, include_all: bool, output: str) -> None:
+    """List active members (all with --all), as a table, CSV, TSV or JSON.
 
     \b
     Example:
       studygroup member list --all --json
+      studygroup member list --format csv > members.csv
     """
     from studygroup import members
     from studygroup.render.contracts import member_dict
 
     with app.read() as db:
         rows = [member_dict(m) for m in members.listed(db, include_all)]
-    if as_json:
-        emit_json(rows)
-    else:
-        emit_table(rows, MEMBER_COLUMNS, "no members yet; add one with 'studygroup member add'")
+    emit_rows(output, rows, MEMBER_COLUMNS, "no members yet; add one with 'studygroup member add'")
 
 
 @member.command("show")
@@ -137,11 +137,12 @@ def member_show(app: App, name: str, as_json: bool) -> None:
     from studygroup.render.contracts import member_detail
 
     with app.read() as db:
-        data = member_detail(members.find(db, name))
+        found = members.find(db, name)
+        data = member_detail(found, [a.alias for a in members.aliases(db, found)])
     if as_json:
         emit_json(data)
     else:
-        emit_fields(data, MEMBER_FIELDS)
+        emit_fields({**data, "aliases_shown": ", ".join(data["aliases"])}, MEMBER_FIELDS)
 
 
 @member.command("edit")
@@ -264,3 +265,78 @@ def member_import(app: App, file: Path, max_rows: int, encoding: str | None) -> 
     with app.write() as db:
         summary = members.import_members(db, file, clock.today(), max_rows, encoding)
     note(f"imported {len(summary.added)} new and {len(summary.updated)} updated member(s)")
+
+
+@member.group("alias")
+def member_alias() -> None:
+    """Other names a member goes by on calls ("Rohan's iPhone", a name in another script).
+    An alias is matched right after the email, by every command and every import.
+
+    \b
+    Example:
+      studygroup member alias add "Rohan Iyer" "Rohan's iPhone"
+      studygroup member alias list
+    """
+
+
+@member_alias.command("add")
+@click.argument("name", shell_complete=member_names)
+@click.argument("alias")
+@pass_app
+def member_alias_add(app: App, name: str, alias: str) -> None:
+    """Record that NAME also appears as ALIAS.
+
+    \b
+    Example:
+      studygroup member alias add "Arjun Sharma" "अर्जुन शर्मा"
+    """
+    from studygroup import members
+
+    with app.write() as db:
+        found = members.find(db, name)
+        added = members.add_alias(db, found, alias)
+    note(f"{alias.strip()!r} is {'now' if added else 'already'} an alias of {found.name}")
+
+
+@member_alias.command("list")
+@click.argument("name", required=False, shell_complete=member_names)
+@output_options
+@pass_app
+def member_alias_list(app: App, name: str | None, output: str) -> None:
+    """List the aliases (of one member with NAME).
+
+    \b
+    Example:
+      studygroup member alias list --json
+    """
+    from studygroup import members
+
+    with app.read() as db:
+        found = members.find(db, name) if name else None
+        rows = [
+            {"alias": a.alias, "member": a.member, "added_at": a.created_at.isoformat()}
+            for a in members.aliases(db, found)
+        ]
+    emit_rows(
+        output,
+        rows,
+        [("alias", "alias"), ("member", "member"), ("added_at", "added")],
+        "no aliases; add one with 'studygroup member alias add'",
+    )
+
+
+@member_alias.command("remove")
+@click.argument("alias")
+@pass_app
+def member_alias_remove(app: App, alias: str) -> None:
+    """Forget an alias (add it again to undo).
+
+    \b
+    Example:
+      studygroup member alias remove "Rohan's iPhone"
+    """
+    from studygroup import members
+
+    with app.write() as db:
+        gone = members.remove_alias(db, alias)
+    note(f"removed the alias {gone.alias!r} of {gone.member}")

@@ -5,6 +5,7 @@ adding one is fine, renaming or removing one breaks scripts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from studygroup.rules import validate, weekly
@@ -54,6 +55,7 @@ class MemberDetailJSON(MemberJSON):
     joined: str
     archived_at: str | None
     greeting: str  # how reminders greet them
+    aliases: list[str]  # other names they go by on calls
 
 
 class SessionJSON(TypedDict):
@@ -156,12 +158,13 @@ def member_dict(member: MemberRow) -> MemberJSON:
     }
 
 
-def member_detail(member: MemberRow) -> MemberDetailJSON:
+def member_detail(member: MemberRow, aliases: Sequence[str] = ()) -> MemberDetailJSON:
     return {
         **member_dict(member),
         "joined": member.joined_on.isoformat(),
         "archived_at": member.archived_at.isoformat() if member.archived_at else None,
         "greeting": greeting_name(member.name, member.greeting),
+        "aliases": list(aliases),
     }
 
 

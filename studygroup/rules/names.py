@@ -1,12 +1,69 @@
-"""How members are recognised by name: one key for comparing names, and the prefix pattern
-that finds a member from the start of their name (commands and shell completion alike)."""
+"""How members are recognised by name: the stored key for comparing names, the accent-blind
+form, the noise a call's display name carries, and the prefix pattern that finds a member
+from the start of their name (commands and shell completion alike)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
 
 def name_key(name: str) -> str:
-    """Member names are unique regardless of case: this is the stored key."""
-    return name.casefold()
+    """Member names are unique regardless of case and of how the accents were typed (NFC or
+    NFD, as macOS can produce): this is the stored key."""
+    return nfc(nfc(name).casefold()).strip()
+
+
+def folded(name: str) -> str:
+    """Accents and case dropped, spaces collapsed: 'Zoë  Ångström' -> 'zoe angstrom'."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.split())
+
+
+_PARENTHETICAL = re.compile(
+    r"\s*[\(\[](?:he|she|they|ze|xe|any)(?:\s*/\s*\w+)+[\)\]]"  # (he/him), [they/them]
+    r"|\s*[\(\[](?:guest|host|co-?host|me|external|ext|organi[sz]er|presenter)[\)\]]",
+    re.IGNORECASE,
+)
+_DEVICE = re.compile(
+    r"^(?P<owner>.+?)['’]s\s+(?:iphone|ipad|android|pixel|galaxy|samsung|phone|mobile|"
+    r"macbook|laptop|pc|computer|mac|surface|tablet|zoom room)\b.*$",
+    re.IGNORECASE,
+)
+_RENAMED = re.compile(r"^(?P<new>.+?)\s*\((?P<original>[^()]+)\)$")
+
+
+def display_variants(shown: str) -> list[str]:
+    """The names a call's display name may stand for, best first: as shown; without
+    pronouns and (Guest); a device's owner ("Rohan's iPhone" -> "Rohan"); and both halves of
+    a renamed participant ("New (Original)")."""
+    found = [shown.strip()]
+    plain = _PARENTHETICAL.sub("", shown).strip()
+    device = _DEVICE.match(plain)
+    if device:
+        plain = device.group("owner").strip()
+    found.append(plain)
+    renamed = _RENAMED.match(plain)
+    if renamed:
+        found += [renamed.group("new").strip(), renamed.group("original").strip()]
+    out: list[str] = []
+    for name in found:
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def reversed_name(name: str) -> str | None:
+    """'Okafor, Daniel' -> 'Daniel Okafor'; None when the name has no single comma."""
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) != 2 or not all(parts):
+        return None
+    return f"{parts[1]} {parts[0]}"
 
 
 def prefix_pattern(text: str) -> str:

@@ -57,7 +57,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_03"
+HEAD_REVISION = "20261123_04"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -137,7 +137,8 @@ members = Table(
     metadata,
     _id(),
     Column("name", String(200), nullable=False),
-    # name.casefold(): names are unique regardless of case, portably on SQLite and PostgreSQL.
+    # rules.names.name_key (NFC, casefolded): names are unique regardless of case and of how
+    # their accents were typed, portably on SQLite and PostgreSQL.
     Column("name_key", String(200), nullable=False, unique=True),
     Column("email", String(254), unique=True),
     Column("handle", String(40), unique=True),
@@ -146,6 +147,19 @@ members = Table(
     _flag("active", True),
     Column("joined_on", Date, nullable=False),
     Column("archived_at", UTCDateTime),
+)
+
+member_aliases = Table(
+    # another name a member goes by on calls ("Rohan's iPhone", "अर्जुन शर्मा"), matched
+    # right after their email (rules/matching.py)
+    "member_aliases",
+    metadata,
+    _id(),
+    _fk("member_id", "members.id", "CASCADE"),
+    Column("alias", String(200), nullable=False),
+    Column("alias_key", String(200), nullable=False, unique=True),  # rules.names.name_key
+    Column("created_at", UTCDateTime, nullable=False, default=now),
+    Index(None, "member_id"),
 )
 
 sessions = Table(
