@@ -13,6 +13,7 @@ from studygroup.cli.app import (
     DefaultGroup,
     course_option,
     emit_json,
+    emit_table,
     json_option,
     note,
     pass_app,
@@ -97,7 +98,7 @@ def attend_record(
 
 
 @attend.command("import")
-@click.argument("words", nargs=-1, required=True, metavar="[REF] FILE.csv")
+@click.argument("words", nargs=-1, metavar="[REF] FILE")
 @click.option(
     "--min-minutes",
     default=0,
@@ -105,8 +106,39 @@ def attend_record(
     type=click.IntRange(0, 1440),
     help="Count someone present only after this many minutes on the call.",
 )
+@click.option(
+    "--min-percent",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 100),
+    help="... or after this share of the session's length (the larger of the two wins).",
+)
+@click.option(
+    "--match",
+    "matches",
+    multiple=True,
+    metavar='"SHOWN=MEMBER"',
+    help="Who a name in the report is; recorded as an alias, so next time it matches by "
+    "itself (repeatable).",
+)
 @click.option("--add-unknown", is_flag=True, help="Add people who are not members yet.")
-@click.option("--dry-run", is_flag=True, help="Show the matching; write nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show the format, session and matching; write nothing."
+)
+@click.option(
+    "--format",
+    "fmt",
+    metavar="NAME",
+    help="Read the file with this reader instead of recognising it (see --formats).",
+)
+@click.option("--formats", "list_formats", is_flag=True, help="List the report formats and exit.")
+@click.option(
+    "--tz",
+    "host_zone",
+    type=params.TIMEZONE,
+    help="The zone the report's times are in (default: the course's).",
+)
+@params.encoding_option
 @params.max_rows_option
 @course_option
 @json_option
@@ -115,48 +147,74 @@ def attend_import(
     app: App,
     words: tuple[str, ...],
     min_minutes: int,
+    min_percent: int,
+    matches: tuple[str, ...],
     add_unknown: bool,
     dry_run: bool,
+    fmt: str | None,
+    list_formats: bool,
+    host_zone: str | None,
+    encoding: str | None,
     max_rows: int,
     course_slug: str | None,
     as_json: bool,
 ) -> None:
-    """Import attendance from a Zoom participant report or a plain name[,email] CSV.
+    """Import attendance from a call report: Zoom, Google Meet or Microsoft Teams, or a plain
+    list of names. The format is recognised from the content (--formats lists them).
 
-    Zoom's columns are "Name (Original Name)", "User Email", "Join Time", "Leave Time",
-    "Duration (Minutes)"; several joins by one person count once, minutes summed. People are
-    matched by email, then by name; unknown people are reported (or added with --add-unknown).
+    Without REF, a report that carries dates goes to the session held on its day; with
+    REF, a report from another day is refused. A person's joins from several devices count
+    once: time on the call is the union of their intervals, capped at the session's
+    length. People are matched by the one matching rule (email, alias, name, handle,
+    accents, prefix, "Last, First"); unknown people get suggestions. Try --dry-run first.
 
     \b
     Example:
       studygroup attend import participants_8123.csv --min-minutes 15 --dry-run
+      studygroup attend import 3 teams.csv --match "Rohan's iPhone=Rohan Iyer"
     """
-    from studygroup import attendance
+    from studygroup.errors import Invalid
+
+    if list_formats:
+        from studygroup.io.reports import formats
+
+        rows = [{"format": name, "reads": what} for name, what in formats()]
+        if as_json:
+            emit_json(rows)
+        else:
+            emit_table(rows, [("format", "format"), ("reads", "reads")], "")
+        return
+    from studygroup import attendance, courses
     from studygroup.render.text import import_report_lines, import_report_summary
 
     ref, rest = split_ref(words)
     if len(rest) != 1:
-        raise click.UsageError("give one CSV file, optionally after a session REF")
-    path = Path(rest[0])
+        raise click.UsageError("give one report file, optionally after a session REF")
+    try:
+        pairs = tuple(attendance.parse_match(m) for m in matches)
+    except Invalid as exc:
+        raise click.BadParameter(str(exc), param_hint="'--match'") from None
+    options = attendance.ImportOptions(
+        min_minutes=min_minutes,
+        min_percent=min_percent,
+        add_unknown=add_unknown,
+        dry_run=dry_run,
+        fmt=fmt,
+        encoding=encoding,
+        host_zone=host_zone,
+        matches=pairs,
+        max_rows=max_rows,
+    )
     with app.read() if dry_run else app.write() as db:
-        now = clock.now()
-        course, target = attendance.session_for(db, course_slug, ref, now)
-        data = attendance.import_attendance(
-            db,
-            target,
-            path,
-            min_minutes,
-            add_unknown,
-            dry_run,
-            clock.today(),
-            max_rows,
-            now=now,
-            course_zone=course.timezone,
-        ).as_dict() | {"session": target.number, "dry_run": dry_run}
+        course = courses.pick(db, course_slug)
+        result = attendance.import_attendance(
+            db, course, ref, Path(rest[0]), options, now=clock.now(), today=clock.today()
+        )
+        data = result.as_dict() | {"dry_run": dry_run}
     if as_json:
         emit_json(data)
         return
-    for line in import_report_lines(data, min_minutes):
+    for line in import_report_lines(data):
         click.echo(line)
     note(import_report_summary(data))
 

@@ -152,23 +152,45 @@ def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
     return "\n".join(lines)
 
 
-def import_report_lines(report: dict[str, Any], min_minutes: int) -> list[str]:
-    """`attend import`: one line per person in the report, as matched, short, unknown, added."""
-    lines = []
-    for row in report["matched"]:
-        lines.append(
-            f"present  {row['member']}  (matched {row['name']!r} by {row['by']}"
-            + (f", {row['minutes']} min)" if row["minutes"] is not None else ")")
-        )
-    for row in report["too_short"]:
-        lines.append(
-            f"short    {row['member'] or row['name']}  ({row['minutes']} min < {min_minutes})"
-        )
-    for row in report["unknown"]:
-        lines.append(f"unknown  {row['name']}" + (f" <{row['email']}>" if row["email"] else ""))
-    lines.extend(
-        f"{'would add' if report['dry_run'] else 'added'}  {name}" for name in report["added"]
-    )
+def import_report_lines(report: dict[str, Any]) -> list[str]:
+    """`attend import`: the format and session, then one line per person in the report:
+    present (and how they were matched), short, unknown (with suggestions), added."""
+    chosen = {
+        "date": f"chosen by the report's date, {report['report_date']}",
+        "ref": f"the report is from {report['report_date']}" if report["report_date"] else "",
+        "latest": "the latest session that has started",
+    }[report["chosen_by"]]
+    lines = [
+        f"format   {report['format']}",
+        f"session  {report['session']}" + (f" ({chosen})" if chosen else ""),
+    ]
+    for alias in report["learned"]:
+        lines.append(f"alias    {alias['alias']!r} is {alias['member']}")
+    needed = report["min_minutes"]
+    for person in report["people"]:
+        minutes = f", {person['minutes']} min" if person["minutes"] is not None else ""
+        status = person["status"]
+        if status == "present":
+            lines.append(
+                f"present  {person['member']}  ({person['name']!r} by {person['by']}{minutes})"
+            )
+        elif status == "short":
+            lines.append(
+                f"short    {person['member'] or person['name']}  "
+                f"({person['minutes']} min < {needed})"
+            )
+        elif status == "added":
+            verb = "would add" if report["dry_run"] else "added"
+            lines.append(
+                f"{verb}  {person['name']}" + (f" <{person['email']}>" if person["email"] else "")
+            )
+        else:
+            shown = person["name"] + (f" <{person['email']}>" if person["email"] else "")
+            hint = ""
+            if person["suggestions"]:
+                word = "could be" if status == "ambiguous" else "did you mean"
+                hint = f"  ({word} {' or '.join(person['suggestions'])}?)"
+            lines.append(f"{status:<8} {shown}{hint}")
     return lines
 
 
@@ -179,7 +201,7 @@ def import_report_summary(report: dict[str, Any]) -> str:
         return f"dry run: nothing written for session {number}"
     unknown = len(report["unknown"])
     return f"recorded {report['recorded']} present for session {number}" + (
-        f"; {unknown} unknown (use --add-unknown to add them)" if unknown else ""
+        f'; {unknown} unknown (use --match "NAME=MEMBER" or --add-unknown)' if unknown else ""
     )
 
 
