@@ -230,6 +230,8 @@ class ImportOptions:
 def _day_of(stamp: calltime.Stamp, order: str | None, host: str, course_zone: str) -> date | None:
     if stamp.fields is None or order is None:
         return None
+    if not stamp.timed:
+        return stamp.day(order)
     moment = calltime.at(stamp, order, date.min).replace(tzinfo=weekly.zone(host))
     return weekly.local(moment, course_zone).date()
 

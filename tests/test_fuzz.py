@@ -275,12 +275,50 @@ def test_fuzz_member_import(
     check(base, snapshot, "member", "import", str(path))
 
 
+REPORT_HEADERS = [
+    ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)"],
+    ["Name (Original Name)", "User Email", "Total Duration (Minutes)", "Guest"],
+    [
+        "Name (original name)",
+        "Email",
+        "Join time",
+        "Leave time",
+        "Duration (minutes)",
+        "Guest",
+        "In waiting room",
+    ],
+    ["First name", "Last name", "Email", "Duration", "Time joined", "Time exited"],
+    ["Full Name", "User Action", "Timestamp"],
+    ["name", "email"],
+]
+stamps = st.one_of(
+    cells,
+    st.sampled_from(
+        [
+            "11/03/2026 06:00:00 PM",
+            "03/11/26, 18:00:00",
+            "2026-11-03 18:00",
+            "6:00 PM",
+            "31/02/2026 10:00",
+            "1 hr 57 min",
+            "1h 2m 10s",
+            "Joined",
+            "Left",
+            "Yes",
+        ]
+    ),
+)
+
+
 @FUZZ
 @given(
-    rows=st.lists(st.lists(cells, min_size=0, max_size=6), max_size=6),
-    zoom=st.booleans(),
+    rows=st.lists(st.lists(stamps, min_size=0, max_size=7), max_size=6),
+    header=st.sampled_from(REPORT_HEADERS),
+    teams=st.booleans(),
+    delimiter=st.sampled_from([",", ";", "\t"]),
     encoding=encodings,
     bom=st.booleans(),
+    cut=st.integers(0, 400),
     raw=st.binary(max_size=200),
 )
 def test_fuzz_attendance_import(
@@ -288,18 +326,30 @@ def test_fuzz_attendance_import(
     snapshot: Callable[[], Any],
     tmp_path: Path,
     rows: list[list[str]],
-    zoom: bool,
+    header: list[str],
+    teams: bool,
+    delimiter: str,
     encoding: str,
     bom: bool,
+    cut: int,
     raw: bytes,
 ) -> None:
-    header = (
-        ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)"]
-        if zoom
-        else ["name", "email"]
-    )
+    """Every reader, every delimiter and encoding, truncated files and raw bytes."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    if teams:
+        buffer.write("1. Summary\nStart time\t03/11/26, 18:00:00\n\n2. Participants\n")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = buffer.getvalue().encode(encoding, errors="replace")
+    data = (b"\xef\xbb\xbf" if bom else b"") + data
     path = tmp_path / "participants.csv"
-    path.write_bytes(csv_bytes(header, rows, encoding, bom))
+    path.write_bytes(data)
+    check(base, snapshot, "attend", "import", str(path), "--add-unknown")
+    path.write_bytes(data[: cut % (len(data) + 1)])
     check(base, snapshot, "attend", "import", str(path), "--add-unknown")
     path.write_bytes(raw)
     check(base, snapshot, "attend", "import", str(path), "--add-unknown")

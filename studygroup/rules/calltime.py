@@ -56,6 +56,7 @@ class Stamp:
 
     fields: tuple[int, int, int] | None
     clock: time
+    timed: bool = True  # False for a bare date ('Date,2026-10-31'): no zone to convert
 
     def day(self, order: str) -> date | None:
         """The date under one order ('ymd', 'mdy', 'dmy'); None if it is not a real date."""
@@ -73,8 +74,15 @@ class Stamp:
             return None
 
 
+_DATE_ONLY = re.compile(r"^\s*(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{2,4})\.?\s*$")
+
+
 def stamp_of(text: str) -> Stamp | None:
-    """'11/07/2026 05:00:10 PM', '15/11/22, 09:30:47', '2026-11-07 17:00', '6:58 PM'..."""
+    """'11/07/2026 05:00:10 PM', '15/11/22, 09:30:47', '2026-11-07 17:00', '6:58 PM',
+    '2026-10-31'..."""
+    bare = _DATE_ONLY.match(text)
+    if bare is not None:
+        return Stamp((int(bare["a"]), int(bare["b"]), int(bare["c"])), time(0, 0), timed=False)
     found = _STAMP.match(text)
     if found is None:
         return None
