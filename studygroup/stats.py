@@ -130,3 +130,42 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
         "sparkline": sparkline([s["turnout"] for s in sessions_out]),
         "lapsing": [m["name"] for m in members_out if m["lapsing"]],
     }
+
+
+MARKS = {
+    AttendanceStatus.PRESENT.value: "P",
+    AttendanceStatus.ABSENT.value: "A",
+    AttendanceStatus.EXCUSED.value: "E",
+}
+
+
+def attendance_matrix(db: Connection, course: CourseRow) -> dict[str, Any]:
+    """Active members × held sessions: P (present), A (absent), E (excused) or blank (not
+    recorded), with each member's rate as `course_stats` counts it."""
+    figures = course_stats(db, course)
+    held = list(
+        db.execute(
+            select(sessions.c.id, sessions.c.number)
+            .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.HELD)
+            .order_by(sessions.c.starts_at)
+        )
+    )
+    number_of = {row.id: row.number for row in held}
+    marks: dict[str, dict[str, str]] = defaultdict(dict)
+    if held:
+        for name, session_id, status in db.execute(
+            select(
+                members.c.name, attendance.c.session_id, type_coerce(attendance.c.status, String)
+            )
+            .join(members, members.c.id == attendance.c.member_id)
+            .where(attendance.c.session_id.in_(list(number_of)))
+        ):
+            marks[name][str(number_of[session_id])] = MARKS[status]
+    return {
+        "course": course.slug,
+        "sessions": figures["sessions"],
+        "members": [
+            {"name": m["name"], "marks": marks.get(m["name"], {}), "rate": m["rate"]}
+            for m in figures["members"]
+        ],
+    }

@@ -13,9 +13,11 @@ from studygroup.cli.app import (
     DefaultGroup,
     course_option,
     emit_json,
+    emit_rows,
     emit_table,
     json_option,
     note,
+    output_options,
     pass_app,
     split_ref,
 )
@@ -221,28 +223,63 @@ def attend_import(
 
 @click.command()
 @click.argument("ref", required=False, metavar="[REF]")
+@click.option(
+    "--matrix",
+    is_flag=True,
+    help="Every active member against every held session: P, A, E, and their rate.",
+)
 @course_option
-@json_option
+@output_options
 @pass_app
-def attendance(app: App, ref: str | None, course_slug: str | None, as_json: bool) -> None:
+def attendance(
+    app: App, ref: str | None, matrix: bool, course_slug: str | None, output: str
+) -> None:
     """Who was present, absent and excused at a session, with counts (default: the next
-    session if anything is recorded for it, else the last held one).
+    session if anything is recorded for it, else the last held one); or, with --matrix, the
+    whole course as a grid for a spreadsheet.
 
     \b
     Example:
       studygroup attendance last --json
+      studygroup attendance --matrix --format csv > attendance.csv
     """
     from studygroup import attendance as attendance_mod
     from studygroup import courses, sessions
 
+    if matrix:
+        if ref:
+            raise click.UsageError("--matrix shows every held session: leave out REF")
+        from studygroup.stats import attendance_matrix
+
+        with app.read() as db:
+            grid = attendance_matrix(db, courses.pick(db, course_slug))
+        columns = [("name", "member")]
+        columns += [(f"s{s['number']}", f"{s['number']} {s['date'][5:]}") for s in grid["sessions"]]
+        columns.append(("rate_text" if output == "table" else "rate", "rate"))
+        rows = [
+            {"name": m["name"], "rate": m["rate"]}
+            | {f"s{n}": mark for n, mark in m["marks"].items()}
+            | {"rate_text": f"{m['rate']:.0%}" if m["rate"] is not None else ""}
+            for m in grid["members"]
+        ]
+        emit_rows(output, rows, columns, "no members", json_data=grid)
+        return
     with app.read() as db:
         course = courses.pick(db, course_slug)
         target = (
             sessions.find(db, course, ref) if ref else attendance_mod.default_session(db, course)
         )
         view = attendance_mod.view(db, target)
-    if as_json:
+    if output == "json":
         emit_json(view)
+        return
+    if output in ("csv", "tsv"):
+        listed = [
+            {"member": name, "status": status}
+            for status in ("present", "absent", "excused")
+            for name in view[status]
+        ]
+        emit_rows(output, listed, [("member", "member"), ("status", "status")], "")
         return
     counts = view["counts"]
     click.echo(

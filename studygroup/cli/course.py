@@ -9,7 +9,17 @@ from typing import Any, TypeVar
 import click
 
 from studygroup.cli import params
-from studygroup.cli.app import App, emit_fields, emit_json, emit_table, json_option, note, pass_app
+from studygroup.cli.app import (
+    App,
+    emit_fields,
+    emit_json,
+    emit_rows,
+    emit_table,
+    json_option,
+    note,
+    output_options,
+    pass_app,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -152,9 +162,9 @@ def course_add(app: App, /, slug: str, title: str, **settings: Any) -> None:
 
 @course.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Include archived courses.")
-@json_option
+@output_options
 @pass_app
-def course_list(app: App, include_all: bool, as_json: bool) -> None:
+def course_list(app: App, include_all: bool, output: str) -> None:
     """List courses.
 
     \b
@@ -166,10 +176,7 @@ def course_list(app: App, include_all: bool, as_json: bool) -> None:
 
     with app.read() as db:
         rows = [course_dict(c) for c in courses.listed(db, include_all)]
-    if as_json:
-        emit_json(rows)
-    else:
-        emit_table(rows, COURSE_COLUMNS, "no courses yet; add one with 'studygroup course add'")
+    emit_rows(output, rows, COURSE_COLUMNS, "no courses yet; add one with 'studygroup course add'")
 
 
 @course.command("show")

@@ -11,9 +11,9 @@ from studygroup.cli.app import (
     App,
     course_option,
     emit_json,
-    emit_table,
-    json_option,
+    emit_rows,
     note,
+    output_options,
     pass_app,
 )
 from studygroup.cli.complete import member_names
@@ -83,10 +83,10 @@ def item_add(
 @click.option("--owner", shell_complete=member_names, help="Only this member's items.")
 @click.option("--session", "ref", metavar="REF", help="Only items due at (or made in) REF.")
 @course_option
-@json_option
+@output_options
 @pass_app
 def item_list(
-    app: App, which: str, owner: str | None, ref: str | None, course_slug: str | None, as_json: bool
+    app: App, which: str, owner: str | None, ref: str | None, course_slug: str | None, output: str
 ) -> None:
     """List action items; items carried 3 or more times are flagged.
 
@@ -104,14 +104,14 @@ def item_list(
         due = sessions.find(db, course, ref) if ref else None
         status = ItemStatus.OPEN if which == "open" else None
         rows = items.listed(db, course, status, who, due)
-    if as_json:
+    if output == "json":
         emit_json(rows)
         return
     table = [cast("dict[str, Any]", row) for row in rows]  # the JSON is printed: reuse them
     for row in table:
         row["carried_text"] = carried_mark(row["carried"]).strip(" ()") or ""
         row["owner"] = row["owner"] or "everyone"
-    emit_table(table, ITEM_COLUMNS, "no action items")
+    emit_rows(output, table, ITEM_COLUMNS, "no action items")
 
 
 def _close(app: App, course_slug: str | None, ids: tuple[int, ...], status: str) -> None:

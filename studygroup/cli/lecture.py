@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from studygroup.cli import params
-from studygroup.cli.app import App, emit_json, emit_table, json_option, note, pass_app
+from studygroup.cli.app import App, emit_rows, note, output_options, pass_app
 
 LECTURE_COLUMNS = [
     ("label", "label"),
@@ -69,9 +69,9 @@ def lecture_add(
 
 @lecture.command("list")
 @click.argument("course_slug", metavar="COURSE")
-@json_option
+@output_options
 @pass_app
-def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
+def lecture_list(app: App, course_slug: str, output: str) -> None:
     """List the lectures of COURSE in course order.
 
     \b
@@ -83,10 +83,7 @@ def lecture_list(app: App, course_slug: str, as_json: bool) -> None:
 
     with app.read() as db:
         rows = [lecture_dict(lec) for lec in courses.lectures_of(db, courses.get(db, course_slug))]
-    if as_json:
-        emit_json(rows)
-    else:
-        emit_table(rows, LECTURE_COLUMNS, f"{course_slug} has no lectures yet")
+    emit_rows(output, rows, LECTURE_COLUMNS, f"{course_slug} has no lectures yet")
 
 
 @lecture.command("edit")

@@ -13,9 +13,11 @@ from studygroup.cli.app import (
     App,
     emit_fields,
     emit_json,
+    emit_rows,
     emit_table,
     json_option,
     note,
+    output_options,
     pass_app,
 )
 
@@ -96,9 +98,9 @@ def poll_add_option(
 
 
 @poll.command("list")
-@json_option
+@output_options
 @pass_app
-def poll_list(app: App, as_json: bool) -> None:
+def poll_list(app: App, output: str) -> None:
     """List polls.
 
     \b
@@ -109,10 +111,8 @@ def poll_list(app: App, as_json: bool) -> None:
 
     with app.read() as db:
         rows = polls.listed(db)
-    if as_json:
-        emit_json(rows)
-        return
-    emit_table(
+    emit_rows(
+        output,
         [{**row, "option_count": len(row["options"])} for row in rows],
         [
             ("id", "id"),
@@ -123,6 +123,7 @@ def poll_list(app: App, as_json: bool) -> None:
             ("ballots", "ballots"),
         ],
         "no polls",
+        json_data=rows,
     )
 
 

@@ -12,9 +12,10 @@ from studygroup.cli.app import (
     App,
     course_option,
     emit_json,
-    emit_table,
+    emit_rows,
     json_option,
     note,
+    output_options,
     pass_app,
 )
 
@@ -101,9 +102,9 @@ def _local(row: SessionJSON) -> str:
 @session.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Include held and cancelled sessions.")
 @course_option
-@json_option
+@output_options
 @pass_app
-def session_list(app: App, include_all: bool, course_slug: str | None, as_json: bool) -> None:
+def session_list(app: App, include_all: bool, course_slug: str | None, output: str) -> None:
     """List planned sessions (all sessions with --all).
 
     \b
@@ -117,13 +118,12 @@ def session_list(app: App, include_all: bool, course_slug: str | None, as_json: 
         course = courses.pick(db, course_slug)
         found = sessions.of_course(db, course) if include_all else sessions.planned(db, course)
         rows = [session_dict(course, s) for s in found]
-    if as_json:
-        emit_json(rows)
-        return
-    emit_table(
+    emit_rows(
+        output,
         [{**row, "local": _local(row)} for row in rows],
         SESSION_COLUMNS,
         "no sessions; plan some with 'studygroup session plan'",
+        json_data=rows,
     )
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from studygroup.cli.app import App, course_option, emit_json, emit_table, json_option, pass_app
+from studygroup.cli.app import (
+    App,
+    course_option,
+    emit_json,
+    emit_rows,
+    emit_table,
+    output_options,
+    pass_app,
+)
 
 MEMBER_COLUMNS = [
     ("name", "member"),
@@ -16,13 +24,24 @@ MEMBER_COLUMNS = [
     ("open_items", "open items"),
     ("flag", ""),
 ]
+SHEET_COLUMNS = [
+    ("name", "member"),
+    ("attended", "attended"),
+    ("held", "held"),
+    ("rate", "rate"),
+    ("streak", "streak"),
+    ("last_seen", "last seen"),
+    ("talks_given", "talks"),
+    ("open_items", "open items"),
+    ("lapsing", "lapsing"),
+]
 
 
 @click.command()
 @course_option
-@json_option
+@output_options
 @pass_app
-def stats(app: App, course_slug: str | None, as_json: bool) -> None:
+def stats(app: App, course_slug: str | None, output: str) -> None:
     """Attendance statistics: per member (sessions attended out of those held since they
     joined, rate, current streak, last seen, talks given, open items), turnout per session
     with a sparkline, and members who missed the last 3 held sessions.
@@ -36,8 +55,11 @@ def stats(app: App, course_slug: str | None, as_json: bool) -> None:
 
     with app.read() as db:
         data = course_stats(db, courses.pick(db, course_slug))
-    if as_json:
+    if output == "json":
         emit_json(data)
+        return
+    if output in ("csv", "tsv"):  # the per-member table, with numbers a spreadsheet can sum
+        emit_rows(output, data["members"], SHEET_COLUMNS, "")
         return
     rows = [
         m

@@ -13,10 +13,9 @@ from studygroup.cli import params
 from studygroup.cli.app import (
     App,
     course_option,
-    emit_json,
-    emit_table,
-    json_option,
+    emit_rows,
     note,
+    output_options,
     pass_app,
 )
 from studygroup.cli.complete import member_names
@@ -86,10 +85,10 @@ def talk_add(
 @click.option("--queue", "queue_only", is_flag=True, help="Only talks waiting in the queue.")
 @click.option("--all", "include_all", is_flag=True, help="Include done and withdrawn talks.")
 @course_option
-@json_option
+@output_options
 @pass_app
 def talk_list(
-    app: App, queue_only: bool, include_all: bool, course_slug: str | None, as_json: bool
+    app: App, queue_only: bool, include_all: bool, course_slug: str | None, output: str
 ) -> None:
     """List open talks (queued, scheduled, postponed), oldest request first.
 
@@ -101,10 +100,7 @@ def talk_list(
 
     with app.read() as db:
         rows = talks.listed(db, courses.pick(db, course_slug), queue_only, include_all)
-    if as_json:
-        emit_json(rows)
-    else:
-        emit_table(rows, TALK_COLUMNS, "no talks")
+    emit_rows(output, rows, TALK_COLUMNS, "no talks")
 
 
 @contextmanager
