@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,7 +14,7 @@ from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io import reports
 from studygroup.io.csvfile import MAX_ROWS, RowError
 from studygroup.rules import calltime, matching, validate, weekly
-from studygroup.rules.names import display_variants, name_key, reversed_name
+from studygroup.rules.names import member_name_from_display, name_key
 from studygroup.rules.weekly import Phase
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
@@ -377,18 +376,11 @@ def _group(report: reports.Report, directory: matching.Directory) -> list[Person
     return list(people.values())
 
 
-_DELIMITED = re.compile(r"[;\t|]|,.*,")
-_EMAIL_LIKE = re.compile(r"\S+@\S+\.\S+")
-
-
 def new_member_name(path: Path, person: Person) -> str:
-    """The name --add-unknown gives a new member: the display name without its noise, and
-    'Last, First' turned round; never a name holding a delimiter or an email address."""
-    name = display_variants(person.name)[-1] if "(" in person.name else person.name
-    plain = display_variants(name)
-    name = plain[1] if len(plain) > 1 else plain[0]
-    name = reversed_name(name) or name
-    if _DELIMITED.search(name) or _EMAIL_LIKE.search(name) or "," in name:
+    """The name --add-unknown gives a new member (`rules/names.member_name_from_display`);
+    a display name that still holds a delimiter or an email is refused, never added."""
+    name = member_name_from_display(person.name)
+    if name is None:
         raise RowError(
             str(path),
             person.line,

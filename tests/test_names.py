@@ -108,3 +108,11 @@ def test_the_upgrade_normalises_names_and_merges_no_one(run: CLI, db: str, capfd
         f"warning: members 1 (Zoë Ångström) and 2 ({NFD}) now have the same name"
         in upgraded.stderr + capfd.readouterr().err
     )
+
+
+def test_deleting_a_member_takes_their_aliases(run: CLI) -> None:
+    run("member", "add", "Rohan Iyer")
+    run("member", "alias", "add", "Rohan", "Rohan's iPhone")
+    run("member", "delete", "Rohan", "--force", input="y\n")
+    assert run.json("member", "alias", "list") == []
+    run("member", "add", "Rohan's iPhone")  # the alias is free again

@@ -38,16 +38,18 @@ _DEVICE = re.compile(
 _RENAMED = re.compile(r"^(?P<new>.+?)\s*\((?P<original>[^()]+)\)$")
 
 
+def _without_noise(shown: str) -> str:
+    plain = _PARENTHETICAL.sub("", shown).strip()
+    device = _DEVICE.match(plain)
+    return device.group("owner").strip() if device else plain
+
+
 def display_variants(shown: str) -> list[str]:
     """The names a call's display name may stand for, best first: as shown; without
     pronouns and (Guest); a device's owner ("Rohan's iPhone" -> "Rohan"); and both halves of
     a renamed participant ("New (Original)")."""
-    found = [shown.strip()]
-    plain = _PARENTHETICAL.sub("", shown).strip()
-    device = _DEVICE.match(plain)
-    if device:
-        plain = device.group("owner").strip()
-    found.append(plain)
+    plain = _without_noise(shown)
+    found = [shown.strip(), plain]
     renamed = _RENAMED.match(plain)
     if renamed:
         found += [renamed.group("new").strip(), renamed.group("original").strip()]
@@ -64,6 +66,22 @@ def reversed_name(name: str) -> str | None:
     if len(parts) != 2 or not all(parts):
         return None
     return f"{parts[1]} {parts[0]}"
+
+
+_FIELDS = re.compile(r"[,;\t|]|\S+@\S+\.\S+")
+
+
+def member_name_from_display(shown: str) -> str | None:
+    """The name a new member gets from a call's display name (`attend import --add-unknown`):
+    a renamed participant's original name, without pronouns, "(Guest)" or a device, and
+    "Last, First" turned round. None when what is left still holds a delimiter or an email
+    address: that is a mis-read line of a file, not a name."""
+    name = _without_noise(shown) or shown.strip()
+    renamed = _RENAMED.match(name)
+    if renamed:
+        name = renamed.group("original").strip()
+    name = reversed_name(name) or name
+    return None if _FIELDS.search(name) else name
 
 
 def prefix_pattern(text: str) -> str:

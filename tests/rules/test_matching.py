@@ -15,7 +15,13 @@ from studygroup.rules.matching import (
     Unknown,
     bounded_distance,
 )
-from studygroup.rules.names import display_variants, folded, name_key, reversed_name
+from studygroup.rules.names import (
+    display_variants,
+    folded,
+    member_name_from_display,
+    name_key,
+    reversed_name,
+)
 
 PEOPLE = Directory(
     [
@@ -135,3 +141,23 @@ def test_keys_are_nfc_and_casefolded() -> None:
     assert folded("  Siobhán   O'Neill ") == "siobhan o'neill"
     assert reversed_name("Okafor, Daniel") == "Daniel Okafor"
     assert reversed_name("A, B, C") is None
+
+
+@pytest.mark.parametrize(
+    ("shown", "name"),
+    [
+        ("Newcomer Nia", "Newcomer Nia"),
+        ("Ada L (Ada Lovelace)", "Ada Lovelace"),
+        ("Nia (she/her)", "Nia"),
+        ("Bob (Guest)", "Bob"),
+        ("Rohan's iPhone", "Rohan"),
+        ("Okafor, Daniel", "Daniel Okafor"),
+        ("Name;Email", None),
+        ("Sanyam Bhutani;sanyam@example.in", None),
+        ("a, b, c", None),
+        ("sanyam@example.in", None),
+        ("Tab\tSeparated", None),
+    ],
+)
+def test_the_name_a_new_member_gets(shown: str, name: str | None) -> None:
+    assert member_name_from_display(shown) == name
