@@ -352,11 +352,21 @@ def _minutes(
     return min(cap, round(calltime.union_minutes(intervals) + loose))
 
 
+# suggestions are for a person reading the result: a report with more unknown people than
+# this is the wrong file (or the wrong course), and measuring every one against every member
+# would cost more than the import
+MAX_SUGGESTED = 25
+
+
 def _group(report: reports.Report, directory: matching.Directory) -> list[Person]:
-    """Rows merged per member (any of their devices), or per unknown name/email."""
+    """Rows merged per member (any of their devices), or per unknown name/email; the first
+    MAX_SUGGESTED unknown people get suggestions."""
     people: dict[Any, Person] = {}
+    suggested = 0
     for row in report.attendees:
-        outcome = directory.match(row.name, row.email)
+        outcome = directory.match(row.name, row.email, suggest=suggested < MAX_SUGGESTED)
+        if isinstance(outcome, matching.Unknown):
+            suggested += 1
         if isinstance(outcome, matching.Found):
             key: Any = ("member", outcome.person.id)
         else:

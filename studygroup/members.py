@@ -7,7 +7,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
@@ -90,31 +101,15 @@ def _check_not_an_alias(db: Connection, name: str, key: str, member_id: int | No
         )
 
 
-def directory(
-    db: Connection, *, include_archived: bool = True, only: matching.Lookups | None = None
-) -> matching.Directory:
-    """The members (with their aliases) for the matching rule: everyone, or with `only`,
-    just those an exact step (email, alias, name, handle) could find (two indexed queries)."""
+def directory(db: Connection, *, include_archived: bool = True) -> matching.Directory:
+    """Every member, with their aliases, for the matching rule (two statements)."""
     query = select(members.c.id, members.c.name, members.c.email, members.c.handle)
-    alias_query = select(member_aliases.c.member_id, member_aliases.c.alias)
     if not include_archived:
         query = query.where(members.c.active.is_(True))
-    if only is not None:
-        alias_query = alias_query.where(member_aliases.c.alias_key.in_(sorted(only.keys)))
-        aliased = {m for m, _ in db.execute(alias_query)}
-        query = query.where(
-            or_(
-                members.c.email.in_(sorted(only.emails)),
-                members.c.name_key.in_(sorted(only.keys)),
-                func.lower(members.c.handle).in_(sorted(h.lower() for h in only.handles)),
-                members.c.id.in_(sorted(aliased)),
-            )
-        )
-        alias_query = select(member_aliases.c.member_id, member_aliases.c.alias).where(
-            member_aliases.c.member_id.in_(sorted(aliased))
-        )
     aliases: dict[int, list[str]] = {}
-    for member_id, alias in db.execute(alias_query.order_by(member_aliases.c.id)):
+    for member_id, alias in db.execute(
+        select(member_aliases.c.member_id, member_aliases.c.alias).order_by(member_aliases.c.id)
+    ):
         aliases.setdefault(member_id, []).append(alias)
     return matching.Directory(
         [
@@ -122,6 +117,43 @@ def directory(
             for m in db.execute(query.order_by(members.c.id))
         ]
     )
+
+
+def _candidates(
+    db: Connection, only: matching.Lookups, include_archived: bool
+) -> tuple[matching.Directory, dict[int, Row[Any]]]:
+    """Just the members an exact step (email, alias, name, handle) could find, in one
+    indexed statement, with the aliases that could match (the only ones those steps read)."""
+    keys = sorted(only.keys)
+    query = (
+        select(members, member_aliases.c.alias.label("matched_alias"))
+        .outerjoin(
+            member_aliases,
+            and_(member_aliases.c.member_id == members.c.id, member_aliases.c.alias_key.in_(keys)),
+        )
+        .where(
+            or_(
+                members.c.email.in_(sorted(only.emails)),
+                members.c.name_key.in_(keys),
+                func.lower(members.c.handle).in_(sorted(h.lower() for h in only.handles)),
+                member_aliases.c.id.is_not(None),
+            )
+        )
+        .order_by(members.c.id)
+    )
+    if not include_archived:
+        query = query.where(members.c.active.is_(True))
+    rows: dict[int, Row[Any]] = {}
+    aliases: dict[int, list[str]] = {}
+    for row in db.execute(query):
+        rows[row.id] = row
+        if row.matched_alias is not None:
+            aliases.setdefault(row.id, []).append(row.matched_alias)
+    people = [
+        matching.Person(r.id, r.name, r.email, r.handle, tuple(aliases.get(r.id, ())))
+        for r in rows.values()
+    ]
+    return matching.Directory(people), rows
 
 
 def not_found(outcome: matching.Ambiguous | matching.Unknown) -> Invalid | NotFound:
@@ -142,13 +174,21 @@ def not_found(outcome: matching.Ambiguous | matching.Unknown) -> Invalid | NotFo
 def resolve(
     db: Connection, ref: str, *, include_archived: bool = True
 ) -> matching.Found | matching.Ambiguous | matching.Unknown:
-    """What the matching rule (rules/matching.py) makes of `ref`. The exact steps are tried
-    on just the members they could find; only a reference they miss loads everyone."""
-    narrow = directory(db, include_archived=include_archived, only=matching.lookups(ref))
+    """What the matching rule (rules/matching.py) makes of `ref`."""
+    return _resolve(db, ref, include_archived)[0]
+
+
+def _resolve(
+    db: Connection, ref: str, include_archived: bool
+) -> tuple[matching.Outcome, Row[Any] | None]:
+    """The outcome, and the member's row when the exact steps already read it. The exact
+    steps are tried on just the members they could find (they give the same answer there as
+    on everyone); only a reference they miss loads everyone for the loose steps."""
+    narrow, rows = _candidates(db, matching.lookups(ref), include_archived)
     outcome = narrow.match(ref)
     if isinstance(outcome, matching.Found) and outcome.reason in matching.EXACT:
-        return outcome
-    return directory(db, include_archived=include_archived).match(ref)
+        return outcome, rows[outcome.person.id]
+    return directory(db, include_archived=include_archived).match(ref), None
 
 
 def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]:
@@ -157,10 +197,10 @@ def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]
     text = ref.strip()
     if not text:
         raise Invalid("empty member name")
-    outcome = resolve(db, text, include_archived=include_archived)
+    outcome, row = _resolve(db, text, include_archived)
     if not isinstance(outcome, matching.Found):
         raise not_found(outcome)
-    return get(db, outcome.person.id)
+    return row if row is not None else get(db, outcome.person.id)
 
 
 def get(db: Connection, member_id: int) -> Row[Any]:

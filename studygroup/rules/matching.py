@@ -22,6 +22,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from studygroup.rules.names import display_variants, folded, name_key, reversed_name
 
@@ -111,8 +112,9 @@ class Directory:
             self.by_fold.setdefault(folded(person.name), []).append(person)
         self.folds = sorted((folded(p.name), i) for i, p in enumerate(self.people))
 
-    def match(self, text: str, email: str | None = None) -> Outcome:
-        """The rule, on one reference (a name as typed or shown, with a report's email)."""
+    def match(self, text: str, email: str | None = None, *, suggest: bool = True) -> Outcome:
+        """The rule, on one reference (a name as typed or shown, with a report's email);
+        an Unknown carries suggestions unless `suggest` is False."""
         given = text.strip()
         if email and email.strip().lower() in self.by_email:
             return Found(self.by_email[email.strip().lower()], Reason.EMAIL, email.strip())
@@ -144,7 +146,7 @@ class Directory:
         outcome = self._loose(turned, Reason.REVERSED, Reason.REVERSED)
         if outcome is not None:
             return outcome
-        return Unknown(given, tuple(self.suggest(given)))
+        return Unknown(given, tuple(self.suggest(given)) if suggest else ())
 
     def _loose(self, names: Iterable[str], accents: Reason, prefix: Reason) -> Outcome | None:
         """Steps 5 and 6 over `names`: the accent-blind name, then a unique prefix."""
@@ -172,6 +174,20 @@ class Directory:
                 return Ambiguous(name, tuple(hits), prefix)
         return None
 
+    @cached_property
+    def _forms(self) -> dict[int, list[tuple[str, int]]]:
+        """Every form a suggestion is measured against (the accent-blind name, each of its
+        words, each alias, the handle), by length, built once per directory."""
+        by_length: dict[int, list[tuple[str, int]]] = {}
+        for index, person in enumerate(self.people):
+            name = folded(person.name)
+            forms = {name, *name.split(), *map(folded, person.aliases)}
+            if person.handle:
+                forms.add(person.handle.casefold())
+            for form in forms:
+                by_length.setdefault(len(form), []).append((form, index))
+        return by_length
+
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Members whose name (or a word of it), alias or handle is within a small edit
         distance of `text`, nearest first."""
@@ -179,18 +195,14 @@ class Directory:
         if not wanted:
             return []
         budget = max(1, min(3, len(wanted) // 4))
-        best: dict[int, tuple[int, str]] = {}
-        for index, person in enumerate(self.people):
-            forms = [folded(person.name), *map(folded, person.aliases)]
-            forms += folded(person.name).split()
-            if person.handle:
-                forms.append(person.handle.casefold())
-            for form in forms:
+        best: dict[int, int] = {}
+        for length in range(len(wanted) - budget, len(wanted) + budget + 1):
+            for form, index in self._forms.get(length, ()):
                 distance = bounded_distance(wanted, form, budget)
-                if distance is not None and (index not in best or distance < best[index][0]):
-                    best[index] = (distance, person.name)
-        ranked = sorted(best.values(), key=lambda pair: (pair[0], pair[1].casefold()))
-        return [name for _, name in ranked[:limit]]
+                if distance is not None and distance < best.get(index, budget + 1):
+                    best[index] = distance
+        ranked = sorted(best, key=lambda i: (best[i], self.people[i].name.casefold()))
+        return [self.people[i].name for i in ranked[:limit]]
 
 
 def bounded_distance(a: str, b: str, limit: int) -> int | None:
