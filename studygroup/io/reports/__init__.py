@@ -23,6 +23,7 @@ from studygroup.io.csvfile import (
     too_many_rows,
 )
 from studygroup.rules import validate
+from studygroup.rules.calltime import minutes_of
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,34 @@ class Source:
             return validate.email(raw)
         except Invalid as exc:
             raise self.error(line, str(exc)) from None
+
+    def duration(self, line: int, raw: str, example: str) -> float | None:
+        """A duration cell as minutes (None when empty): '93', '1 hr 57 min', '1h 2m 10s'."""
+        if not raw:
+            return None
+        minutes = minutes_of(raw)
+        if minutes is None:
+            raise self.error(line, f"invalid duration {raw[:40]!r}: expected e.g. {example}")
+        return minutes
+
+    def attendee(
+        self,
+        line: int,
+        name: str,
+        email: str = "",
+        joined: str = "",
+        left: str = "",
+        minutes: float | None = None,
+    ) -> Attendee:
+        """One row of a report, its name and email checked like any the tool stores."""
+        return Attendee(
+            line,
+            self.name(line, name),
+            self.email(line, email),
+            joined or None,
+            left or None,
+            minutes,
+        )
 
 
 def header_index(lines: list[str], wanted: str, within: int = 40) -> int | None:

@@ -11,8 +11,7 @@ the report.
 
 from __future__ import annotations
 
-from studygroup.io.reports import Attendee, Report, Source, cell, columns, first_of
-from studygroup.rules.calltime import minutes_of
+from studygroup.io.reports import Report, Source, cell, columns, first_of
 
 NAME = "meet"
 DESCRIBE = "Google Meet attendance (First name/Last name or Participant name; '1 hr 57 min')"
@@ -56,20 +55,14 @@ def read(source: Source) -> Report:
             shown = cell(record, name_at)
         else:
             shown = f"{cell(record, first_at)} {cell(record, last_at)}".strip()
-        raw = cell(record, minutes_at)
-        minutes = minutes_of(raw) if raw else None
-        if raw and minutes is None:
-            raise source.error(
-                line, f"invalid duration {raw[:40]!r}: expected e.g. '1 hr 57 min' or '93'"
-            )
         report.attendees.append(
-            Attendee(
-                line=line,
-                name=source.name(line, shown),
-                email=source.email(line, cell(record, email_at)),
-                joined=cell(record, joined_at) or None,
-                left=cell(record, left_at) or None,
-                minutes=minutes,
+            source.attendee(
+                line,
+                shown,
+                cell(record, email_at),
+                cell(record, joined_at),
+                cell(record, left_at),
+                source.duration(line, cell(record, minutes_at), "'1 hr 57 min' or '93'"),
             )
         )
     return report

@@ -3,7 +3,7 @@ without a `name,email` header."""
 
 from __future__ import annotations
 
-from studygroup.io.reports import Attendee, Report, Source
+from studygroup.io.reports import Report, Source
 
 NAME = "plain"
 DESCRIBE = "a list of names: name[,email] per line, split by , ; or tab"
@@ -21,11 +21,6 @@ def read(source: Source) -> Report:
     for line, record in table:
         if len(record) > 2:
             raise source.error(line, f"{len(record)} fields; expected name[,email]")
-        report.attendees.append(
-            Attendee(
-                line=line,
-                name=source.name(line, record[0]),
-                email=source.email(line, record[1]) if len(record) > 1 else None,
-            )
-        )
+        email = record[1] if len(record) > 1 else ""
+        report.attendees.append(source.attendee(line, record[0], email))
     return report

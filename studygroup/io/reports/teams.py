@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import re
 
-from studygroup.io.reports import Attendee, Report, Source, cell, columns, first_of
-from studygroup.rules.calltime import minutes_of
+from studygroup.io.reports import Report, Source, cell, columns, first_of
 
 NAME = "teams"
 DESCRIBE = "Microsoft Teams attendance report (sections 1. Summary, 2. Participants, ...)"
@@ -74,19 +73,15 @@ def read(source: Source) -> Report:
     left_at = first_of(col, "leave time", "last leave")
     minutes_at = first_of(col, "duration", "in-meeting duration")
     for line, record in table[1:]:
-        raw = cell(record, minutes_at)
-        minutes = minutes_of(raw) if raw else None
-        if raw and minutes is None:
-            raise source.error(line, f"invalid duration {raw[:40]!r}: expected e.g. '1h 2m 10s'")
         report.attendees.append(
-            Attendee(
-                line=line,
-                name=source.name(line, cell(record, name_at)),
-                email=source.email(line, cell(record, email_at)),
-                joined=cell(record, joined_at) or None,
+            source.attendee(
+                line,
+                cell(record, name_at),
+                cell(record, email_at),
+                cell(record, joined_at),
                 # without the activities, first join to last leave is no interval: use minutes
-                left=(cell(record, left_at) or None) if activities else None,
-                minutes=minutes,
+                cell(record, left_at) if activities else "",
+                source.duration(line, cell(record, minutes_at), "'1h 2m 10s'"),
             )
         )
     return report

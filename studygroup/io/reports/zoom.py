@@ -13,7 +13,7 @@ Times are in the host's zone without an offset, dates in the host's locale order
 from __future__ import annotations
 
 from studygroup.errors import Invalid
-from studygroup.io.reports import Attendee, Report, Source, cell, columns, first_of, header_index
+from studygroup.io.reports import Report, Source, cell, columns, first_of, header_index
 from studygroup.rules import validate
 
 NAME = "zoom"
@@ -60,13 +60,13 @@ def read(source: Source) -> Report:
                     line, f"invalid duration {raw[:40]!r}: use whole minutes"
                 ) from None
         report.attendees.append(
-            Attendee(
-                line=line,
-                name=source.name(line, cell(record, name_at)),
-                email=source.email(line, cell(record, email_at)),
-                joined=cell(record, joined_at) or None,
-                left=cell(record, left_at) or None,
-                minutes=minutes,
+            source.attendee(
+                line,
+                cell(record, name_at),
+                cell(record, email_at),
+                cell(record, joined_at),
+                cell(record, left_at),
+                minutes,
             )
         )
     return report
