@@ -21,6 +21,7 @@ NOUNS = {
     "progress",
     "exports",
     "demo",
+    "journal",
 }
 BASE = {"errors", "faults", "clock"}
 # what each layer may import, besides itself and the base modules

@@ -62,7 +62,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("studygroup.cli.stats:stats", "Attendance statistics."),
     "demo": ("studygroup.cli.demo:demo", "Build a demo study group in a SQLite file."),
     "poll": ("studygroup.cli.poll:poll", "Choose the next course together."),
+    "log": (
+        "studygroup.cli.log:log",
+        "The change journal: every write command, who ran it and when, and the rows it changed.",
+    ),
+    "undo": (
+        "studygroup.cli.log:undo",
+        "Undo one command exactly (default: the newest entry that is not an undo and not undone).",
+    ),
 }
+
+
+ARGV = "studygroup_argv"
 
 
 class LazyGroup(click.Group):
@@ -99,6 +110,9 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from studygroup.cli.errors import translate
 
+        # the words after the global options, before Click hands them to the subcommand:
+        # the command line the journal records
+        ctx.meta[ARGV] = ["studygroup", *getattr(ctx, "_protected_args", []), *ctx.args]
         with translate(ctx):
             return super().invoke(ctx)
 
@@ -133,7 +147,7 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
           --time 18:00 --tz Europe/London
       studygroup member add "Ada Lovelace" --email ada@example.org --tz Europe/London
     """
-    app = App(db_option)
+    app = App(db_option, ctx.meta.get(ARGV, ["studygroup"]))
     ctx.obj = app
     ctx.call_on_close(app.close)
 

@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+ENTRY = "studygroup_journal_entry"
+
+
 class App:
-    def __init__(self, db_option: str | None) -> None:
+    def __init__(self, db_option: str | None, argv: Sequence[str] = ()) -> None:
         self.db_option = db_option
+        self.argv = list(argv)  # the command line, for the journal
 
     @cached_property
     def location(self) -> Location:
@@ -56,11 +60,24 @@ class App:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """The command's one write transaction: the planned agendas of the courses it changed
-        are re-planned once before the commit, and what it prints is shown only once it has
-        committed."""
-        with held_output(), self._saying_if_new(), self.database.write(settle=settle) as connection:
+        """The command's one write transaction: one journal entry for all it changes, the
+        planned agendas of the courses it changed re-planned once before the commit, and
+        what it prints shown only once it has committed."""
+        from studygroup import journal
+
+        with (
+            held_output(),
+            self._saying_if_new(),
+            self.database.write(settle=self._settle) as connection,
+        ):
+            connection.info[ENTRY] = journal.open_entry(connection, journal.command(self.argv))
             yield connection
+
+    def _settle(self, connection: Connection) -> None:
+        from studygroup import journal
+
+        settle(connection)
+        journal.close_entry(connection, connection.info.pop(ENTRY), held_notes())
 
     @contextmanager
     def _saying_if_new(self) -> Iterator[None]:
@@ -111,6 +128,18 @@ def held_output() -> Iterator[None]:
         if data:
             real.write(data.decode("utf-8", errors="backslashreplace"))
             real.flush()
+
+
+def held_notes() -> str | None:
+    """What the command has said so far on stderr (held until the commit), as one line: the
+    journal's summary of what it did."""
+    if not _REAL_STREAMS:
+        return None
+    buffer = getattr(sys.stderr, "buffer", None)
+    if not isinstance(buffer, io.BytesIO):
+        return None
+    said = buffer.getvalue().decode("utf-8", errors="replace").strip()
+    return "; ".join(line.strip() for line in said.splitlines() if line.strip()) or None
 
 
 @contextmanager

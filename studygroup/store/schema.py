@@ -57,7 +57,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_04"
+HEAD_REVISION = "20261123_05"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -422,4 +422,48 @@ poll_rankings = Table(
     UniqueConstraint("ballot_id", "option_id"),
     CheckConstraint("rank >= 1", name="rank_positive"),
     Index(None, "option_id"),
+)
+
+
+# -- the change journal -------------------------------------------------------------------------
+# One entry per write command; under it, every row the command inserted, updated or deleted,
+# captured by triggers on the tracked tables (store/triggers.py), so no code path escapes it.
+
+journal = Table(
+    "journal",
+    metadata,
+    _id(),
+    Column("at", UTCDateTime, nullable=False, default=now),
+    Column("who", String(100), nullable=False),  # $STUDYGROUP_USER, else the OS user
+    Column("db_user", String(100)),  # PostgreSQL's current_user
+    Column("command", Text, nullable=False),  # the command line, secrets masked
+    Column("course", String(40)),
+    Column("summary", Text),  # what the command said it did
+    Column("undoes", Integer),  # the entry this one undid (an undo)
+    Column("undone_by", Integer),  # the undo that reverted this one
+    _flag("pruned", False),  # its rows were pruned: it can no longer be undone
+    Index(None, "at"),
+)
+
+journal_changes = Table(
+    "journal_changes",
+    metadata,
+    _id(),
+    _fk("entry_id", "journal.id", "CASCADE"),
+    Column("table_name", String(40), nullable=False),
+    Column("op", String(1), nullable=False),  # I, U or D
+    Column("row_id", Integer, nullable=False),
+    Column("before", Text),  # the row as JSON, before (U, D)
+    Column("after", Text),  # ... and after (I, U)
+    CheckConstraint("op IN ('I', 'U', 'D')", name="op_known"),
+    Index(None, "entry_id"),
+    Index(None, "table_name", "row_id"),
+)
+
+journal_open = Table(
+    # the entry of the write transaction in progress: the triggers file rows under it. A
+    # transaction deletes its row before it commits, so no other ever sees one.
+    "journal_open",
+    metadata,
+    Column("entry_id", Integer, primary_key=True, autoincrement=False),
 )

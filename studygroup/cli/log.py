@@ -1,0 +1,202 @@
+"""`studygroup log ...` and `studygroup undo`: the change journal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from studygroup.cli import params
+from studygroup.cli.app import (
+    App,
+    DefaultGroup,
+    emit_json,
+    emit_rows,
+    json_option,
+    note,
+    output_options,
+    pass_app,
+    unheld_output,
+)
+from studygroup.cli.complete import member_names
+
+LOG_COLUMNS = [
+    ("id", "#"),
+    ("when", "when"),
+    ("who", "who"),
+    ("what", "what"),
+]
+
+
+def _line(entry: dict[str, Any]) -> dict[str, Any]:
+    what = entry["summary"] or entry["command"]
+    if entry["undone_by"]:
+        what += f"  [undone by #{entry['undone_by']}]"
+    if entry["pruned"]:
+        what += "  [pruned]"
+    return {
+        **entry,
+        "when": entry["at"][:16].replace("T", " "),
+        "who": entry["who"] + (f" ({entry['db_user']})" if entry["db_user"] else ""),
+        "what": what,
+    }
+
+
+@click.group(cls=DefaultGroup, default="list")
+def log() -> None:
+    """The change journal: every write command, who ran it and when, and the rows it
+    changed. `studygroup undo` reverts an entry.
+
+    \b
+    Example:
+      studygroup log --limit 5
+      studygroup log show 12
+    """
+
+
+@log.command("list")
+@click.option("--course", "course_slug", metavar="SLUG", help="Only entries about this course.")
+@click.option(
+    "--member",
+    metavar="NAME",
+    shell_complete=member_names,
+    help="Only entries that changed this member or their rows.",
+)
+@click.option("--since", type=params.DATE, help="Only entries from this date (UTC) on.")
+@click.option(
+    "--limit", default=20, show_default=True, type=params.COUNT, help="At most this many entries."
+)
+@output_options
+@pass_app
+def log_list(
+    app: App,
+    course_slug: str | None,
+    member: str | None,
+    since: date | None,
+    limit: int,
+    output: str,
+) -> None:
+    """What changed, newest first: one line per command.
+
+    \b
+    Example:
+      studygroup log --member ada --since 2026-11-01 --json
+    """
+    from studygroup import journal, members
+
+    with app.read() as db:
+        who = members.find(db, member) if member else None
+        found = journal.entries(
+            db,
+            course=course_slug,
+            member_id=who.id if who else None,
+            since=since,
+            limit=limit,
+        )
+    rows = [e.as_dict() for e in found]
+    emit_rows(
+        output,
+        [_line(r) for r in rows],
+        LOG_COLUMNS,
+        "nothing recorded yet",
+        json_data=rows,
+    )
+
+
+@log.command("show")
+@click.argument("entry_id", metavar="ID", type=params.ID)
+@json_option
+@pass_app
+def log_show(app: App, entry_id: int, as_json: bool) -> None:
+    """The rows one entry inserted, updated or deleted, with their values before and after.
+
+    \b
+    Example:
+      studygroup log show 12
+    """
+    from studygroup import journal
+
+    with app.read() as db:
+        entry = journal.get(db, entry_id)
+        rows = [c.as_dict() for c in journal.changes(db, entry_id)]
+    data = entry.as_dict() | {"changes": rows}
+    if as_json:
+        emit_json(data)
+        return
+    line = _line(data)
+    click.echo(f"#{line['id']}  {line['when']}  {line['who']}  {data['command']}")
+    if data["summary"]:
+        click.echo(f"  {data['summary']}")
+    for change in rows:
+        head = f"  {change['op']:<6} {change['table']} {change['row_id']}"
+        if change["changed"] is not None:
+            shown = ", ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in change["changed"].items())
+            click.echo(f"{head}  {shown}" if shown else f"{head}  (no change)")
+        else:
+            click.echo(head)
+    if entry.pruned:
+        click.echo("  (its rows were pruned)")
+
+
+@log.command("prune")
+@click.option(
+    "--before", required=True, type=params.DATE, help="Prune entries older than this date (UTC)."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def log_prune(app: App, before: date, yes: bool) -> None:
+    """Remove the changed rows of old entries, keeping their one-line entries. Pruned
+    entries can no longer be undone.
+
+    \b
+    Example:
+      studygroup log prune --before 2026-01-01
+    """
+    from studygroup import journal
+    from studygroup.errors import StudygroupError
+
+    with app.write() as db:
+        if not yes:
+            with unheld_output():
+                if not click.confirm(
+                    f"Prune the rows of every journal entry before {before}? They can no "
+                    "longer be undone.",
+                    default=False,
+                    err=True,
+                ):
+                    raise StudygroupError("nothing pruned")
+        count, removed = journal.prune(db, before)
+    note(f"pruned {count} entr{'y' if count == 1 else 'ies'} ({removed} rows); their lines stay")
+
+
+@click.command()
+@click.argument("entry_id", metavar="[ID]", required=False, type=params.ID)
+@click.option(
+    "--cascade",
+    is_flag=True,
+    help="Undo the later entries that changed the same rows first, newest first.",
+)
+@json_option
+@pass_app
+def undo(app: App, entry_id: int | None, cascade: bool, as_json: bool) -> None:
+    """Undo one command exactly (default: the newest entry that is not an undo and not
+    undone). An undo is journalled too: undoing it redoes. Reminders already sent stay on
+    record: a sent message is a fact.
+
+    \b
+    Example:
+      studygroup undo
+      studygroup undo 12 --cascade
+    """
+    from studygroup import journal
+
+    with app.write() as db:
+        result = journal.undo(db, entry_id, cascade=cascade)
+        done = [f"#{e.id} ({e.command})" for e in result.undone]
+        verb = "redid" if result.redo else "undid"
+        note(f"{verb} {', '.join(done)}")
+    if as_json:
+        emit_json(
+            {"entry": result.entry, "redo": result.redo, "undone": [e.id for e in result.undone]}
+        )

@@ -1,0 +1,523 @@
+"""The change journal: who did what, and `undo`.
+
+Every write command opens one entry (`open_entry`) in its own transaction; triggers
+(store/triggers.py) file every row it inserts, updates or deletes under that entry; the entry
+is closed (`close_entry`) just before the commit, with what the command said it did. A failed
+command rolls back, entry and all; a command that changed nothing leaves no entry.
+
+`undo` reverts an entry's rows in reverse order, exactly, inside a new entry of its own (so an
+undo can itself be undone: a redo). It refuses when a later entry changed any of the same
+rows, naming it, unless `cascade` undoes the later ones first, newest first. One thing is
+not put back: a session's calendar revision, which only rises (RFC 5545's SEQUENCE), so a
+calendar client and a reminded member see the session change back.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Row,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    tuple_,
+    update,
+)
+
+from studygroup import clock, faults
+from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.store import schema
+from studygroup.store.db import new_id
+from studygroup.store.schema import journal, journal_changes, journal_open
+
+COURSE_NOTE = "studygroup_journal_course"
+USER_ENV = "STUDYGROUP_USER"
+SECRET_OPTIONS = frozenset({"--webhook"})
+_URL_WITH_SECRET = re.compile(
+    r"^https?://[^/\s]*@|^https?://[^/\s]*(hooks\.slack\.com|discord(app)?\.com)", re.I
+)
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Command:
+    who: str
+    line: str
+
+
+def who() -> str:
+    named = os.environ.get(USER_ENV, "").strip()
+    if named:
+        return named[:100]
+    try:
+        return getpass.getuser()[:100]
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def masked(argv: Sequence[str]) -> str:
+    """The command line as typed, with webhook URLs and any URL holding a password masked."""
+    shown: list[str] = []
+    hide_next = False
+    for word in argv:
+        option, eq, value = word.partition("=")
+        if hide_next:
+            shown.append("***")
+            hide_next = False
+        elif option in SECRET_OPTIONS and eq:
+            shown.append(f"{option}=***")
+        elif word in SECRET_OPTIONS:
+            shown.append(word)
+            hide_next = True
+        elif _URL_WITH_SECRET.search(word):
+            shown.append("***")
+        else:
+            shown.append(word)
+    return " ".join(_quoted(w) for w in shown)
+
+
+def _quoted(word: str) -> str:
+    return (
+        word if word and not re.search(r"[\s'\"\\]", word) else json.dumps(word, ensure_ascii=False)
+    )
+
+
+def command(argv: Sequence[str]) -> Command:
+    return Command(who=who(), line=masked(argv)[:2000])
+
+
+# -- writing entries ------------------------------------------------------------------------
+
+
+def note_course(db: Connection, slug: str) -> None:
+    """The course a command works on (the first it picks), for `log --course`."""
+    db.info.setdefault(COURSE_NOTE, slug)
+
+
+def open_entry(db: Connection, cmd: Command) -> int:
+    values: dict[str, Any] = {
+        "at": clock.now(),
+        "who": cmd.who,
+        "command": cmd.line,
+        "pruned": False,
+    }
+    if db.dialect.name == "postgresql":
+        values["db_user"] = literal_column("current_user")
+    entry_id = new_id(db.execute(insert(journal).values(values)))
+    db.execute(insert(journal_open).values(entry_id=entry_id))
+    db.info.pop(COURSE_NOTE, None)
+    return entry_id
+
+
+def current(db: Connection) -> int | None:
+    return db.execute(select(journal_open.c.entry_id)).scalar()
+
+
+def close_entry(db: Connection, entry_id: int, summary: str | None) -> None:
+    """Before the commit: the entry stops collecting rows; it is kept only if it has any."""
+    db.execute(delete(journal_open))
+    changed = db.execute(select(exists().where(journal_changes.c.entry_id == entry_id))).scalar()
+    if not changed:
+        db.execute(delete(journal).where(journal.c.id == entry_id))
+        return
+    course = db.info.pop(COURSE_NOTE, None) or _course_of(db, entry_id)
+    db.execute(
+        update(journal)
+        .where(journal.c.id == entry_id)
+        .values(summary=(summary or None) and summary[:1000], course=course)
+    )
+
+
+def _course_of(db: Connection, entry_id: int) -> str | None:
+    row = db.execute(
+        select(journal_changes.c.before, journal_changes.c.after)
+        .where(journal_changes.c.entry_id == entry_id, journal_changes.c.table_name == "courses")
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    value = json.loads(row.after or row.before)
+    slug = value.get("slug")
+    return str(slug) if slug else None
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    id: int
+    at: datetime
+    who: str
+    db_user: str | None
+    command: str
+    course: str | None
+    summary: str | None
+    undoes: int | None
+    undone_by: int | None
+    pruned: bool
+    counts: dict[str, int] = field(default_factory=dict)  # rows per table
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "who": self.who,
+            "db_user": self.db_user,
+            "command": self.command,
+            "course": self.course,
+            "summary": self.summary,
+            "undoes": self.undoes,
+            "undone_by": self.undone_by,
+            "pruned": self.pruned,
+            "rows": self.counts,
+        }
+
+
+def _entry(row: Row[Any]) -> Entry:
+    return Entry(
+        row.id,
+        row.at,
+        row.who,
+        row.db_user,
+        row.command,
+        row.course,
+        row.summary,
+        row.undoes,
+        row.undone_by,
+        row.pruned,
+    )
+
+
+def get(db: Connection, entry_id: int) -> Entry:
+    row = db.execute(select(journal).where(journal.c.id == entry_id)).first()
+    if row is None:
+        raise NotFound(f"no journal entry {entry_id}; see 'studygroup log'")
+    return _entry(row)
+
+
+def entries(
+    db: Connection,
+    *,
+    course: str | None = None,
+    member_id: int | None = None,
+    since: date | None = None,
+    limit: int = 20,
+) -> list[Entry]:
+    """Newest first, with how many rows of each table each changed."""
+    query = select(journal).order_by(journal.c.id.desc()).limit(limit)
+    if course is not None:
+        query = query.where(journal.c.course == course)
+    if since is not None:
+        query = query.where(journal.c.at >= datetime.combine(since, time(0), tzinfo=UTC))
+    if member_id is not None:
+        query = query.where(journal.c.id.in_(_touching_member(member_id)))
+    found = [_entry(r) for r in db.execute(query)]
+    if found:
+        for entry_id, table, count in db.execute(
+            select(journal_changes.c.entry_id, journal_changes.c.table_name, func.count())
+            .where(journal_changes.c.entry_id.in_([e.id for e in found]))
+            .group_by(journal_changes.c.entry_id, journal_changes.c.table_name)
+        ):
+            next(e for e in found if e.id == entry_id).counts[table] = count
+    return found
+
+
+MEMBER_COLUMNS = ("member_id", "owner_id", "presenter_id")
+
+
+def _touching_member(member_id: int) -> Any:
+    """Entries that changed the member's own row, or a row of theirs (attendance, items,
+    talks, ballots, aliases)."""
+    patterns = [f'%"{c}": {member_id},%' for c in MEMBER_COLUMNS]
+    patterns += [f'%"{c}":{member_id},%' for c in MEMBER_COLUMNS]
+    patterns += [f'%"{c}": {member_id}}}' for c in MEMBER_COLUMNS]
+    patterns += [f'%"{c}":{member_id}}}' for c in MEMBER_COLUMNS]
+    owned = [journal_changes.c.before.like(p) | journal_changes.c.after.like(p) for p in patterns]
+    own = (journal_changes.c.table_name == "members") & (journal_changes.c.row_id == member_id)
+    condition = own
+    for clause in owned:
+        condition = condition | clause
+    return select(journal_changes.c.entry_id).where(condition).distinct()
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    op: str
+    row_id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        changed = None
+        if self.before is not None and self.after is not None:
+            changed = {
+                k: [self.before.get(k), v] for k, v in self.after.items() if self.before.get(k) != v
+            }
+        return {
+            "table": self.table,
+            "op": {"I": "insert", "U": "update", "D": "delete"}[self.op],
+            "row_id": self.row_id,
+            "before": self.before,
+            "after": self.after,
+            "changed": changed,
+        }
+
+
+def changes(db: Connection, entry_id: int, *, newest_first: bool = False) -> list[Change]:
+    order = journal_changes.c.id.desc() if newest_first else journal_changes.c.id
+    return [
+        Change(
+            r.table_name,
+            r.op,
+            r.row_id,
+            json.loads(r.before) if r.before is not None else None,
+            json.loads(r.after) if r.after is not None else None,
+        )
+        for r in db.execute(
+            select(journal_changes).where(journal_changes.c.entry_id == entry_id).order_by(order)
+        )
+    ]
+
+
+# -- undo -------------------------------------------------------------------------------------
+
+
+@dataclass
+class UndoResult:
+    entry: int  # the undo's own entry
+    undone: list[Entry]
+    redo: bool
+
+
+def default_target(db: Connection) -> Entry:
+    """The newest entry that is not an undo and has not been undone."""
+    this = current(db)
+    row = db.execute(
+        select(journal)
+        .where(
+            journal.c.undoes.is_(None),
+            journal.c.undone_by.is_(None),
+            journal.c.pruned.is_(False),
+            journal.c.id != (this or 0),
+        )
+        .order_by(journal.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFound("nothing to undo: the journal has no entry that can be undone")
+    return _entry(row)
+
+
+def _rows_of(db: Connection, entry_id: int) -> set[tuple[str, int]]:
+    return {
+        (t, r)
+        for t, r in db.execute(
+            select(journal_changes.c.table_name, journal_changes.c.row_id).where(
+                journal_changes.c.entry_id == entry_id
+            )
+        )
+    }
+
+
+def _later_touching(db: Connection, target: Entry, this: int | None) -> list[Entry]:
+    """Later entries still in effect that changed any row `target` changed. An entry undone
+    by an undo of later entries only, and that undo, cancel out and do not count."""
+    rows = sorted(_rows_of(db, target.id))
+    ids: set[int] = set()
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        ids.update(
+            db.execute(
+                select(journal_changes.c.entry_id)
+                .where(
+                    journal_changes.c.entry_id > target.id,
+                    tuple_(journal_changes.c.table_name, journal_changes.c.row_id).in_(chunk),
+                )
+                .distinct()
+            ).scalars()
+        )
+    ids.discard(this or 0)
+    if not ids:
+        return []
+    later = [_entry(r) for r in db.execute(select(journal).where(journal.c.id.in_(sorted(ids))))]
+    undone_by: dict[int, list[int]] = {}
+    for entry_id, by in db.execute(
+        select(journal.c.id, journal.c.undone_by).where(journal.c.undone_by.is_not(None))
+    ):
+        undone_by.setdefault(by, []).append(entry_id)
+    live = []
+    for entry in later:
+        if entry.undone_by is not None:
+            continue
+        reverted = undone_by.get(entry.id, [])
+        if entry.undoes is not None and reverted and all(e > target.id for e in reverted):
+            continue
+        live.append(entry)
+    return sorted(live, key=lambda e: e.id, reverse=True)
+
+
+def _describe(entry: Entry) -> str:
+    return f"entry {entry.id} ({entry.command})"
+
+
+def undo(db: Connection, entry_id: int | None, *, cascade: bool = False) -> UndoResult:
+    """Revert one entry exactly (see the module), inside the current entry."""
+    this = current(db)
+    if this is None:
+        raise Invalid("undo runs inside a journalled write")
+    target = get(db, entry_id) if entry_id is not None else default_target(db)
+    if target.id == this:
+        raise NotFound(f"no journal entry {target.id}; see 'studygroup log'")
+    _lock(db, target.id)
+    target = get(db, target.id)
+    if target.pruned:
+        raise Conflict(f"entry {target.id} was pruned: its rows are gone, so it cannot be undone")
+    if target.undone_by is not None:
+        raise Conflict(
+            f"entry {target.id} was already undone by entry {target.undone_by} "
+            f"('studygroup undo {target.undone_by}' redoes it)"
+        )
+    chain = [target]
+    later = _later_touching(db, target, this)
+    if later and not cascade:
+        newest = later[0]
+        raise Conflict(
+            f"{_describe(newest)} changed the same rows since; undo it first, or pass "
+            f"--cascade to undo {len(later)} later entr{'y' if len(later) == 1 else 'ies'} "
+            "too, newest first"
+        )
+    if cascade:
+        seen = {target.id}
+        frontier = list(later)
+        while frontier:
+            entry = frontier.pop()
+            if entry.id in seen:
+                continue
+            if entry.pruned:
+                raise Conflict(f"{_describe(entry)} was pruned, so the chain cannot be undone")
+            seen.add(entry.id)
+            chain.append(entry)
+            frontier.extend(_later_touching(db, entry, this))
+        chain = sorted(chain, key=lambda e: e.id, reverse=True)
+    for step, entry in enumerate(chain):
+        _revert(db, entry)
+        if step == 0:
+            faults.point("undo-mid")
+        redone = list(
+            db.execute(select(journal.c.id).where(journal.c.undone_by == entry.id)).scalars()
+        )
+        if redone:  # undoing an undo: what it had undone is in effect again
+            db.execute(update(journal).where(journal.c.id.in_(redone)).values(undone_by=None))
+        db.execute(update(journal).where(journal.c.id == entry.id).values(undone_by=this))
+    db.execute(update(journal).where(journal.c.id == this).values(undoes=target.id))
+    return UndoResult(this, chain, redo=target.undoes is not None)
+
+
+def _lock(db: Connection, entry_id: int) -> None:
+    """Two undos of one entry: the second waits here, then finds it undone (SQLite's writers
+    are already one at a time)."""
+    if db.dialect.name == "postgresql":
+        db.execute(select(journal.c.id).where(journal.c.id == entry_id).with_for_update())
+
+
+def _revert(db: Connection, entry: Entry) -> None:
+    sessions_before: dict[int, int] = {}
+    reverted = changes(db, entry.id, newest_first=True)
+    touched = sorted({c.row_id for c in reverted if c.table == "sessions"})
+    if touched:
+        sessions_before = dict(
+            db.execute(
+                select(schema.sessions.c.id, schema.sessions.c.revision).where(
+                    schema.sessions.c.id.in_(touched)
+                )
+            ).all()
+        )
+    for change in reverted:
+        _apply_reverse(db, change)
+    bump = []
+    for change in reverted:
+        if change.table == "sessions" and change.op == "U" and change.row_id in sessions_before:
+            before = change.before or {}
+            if before.get("revision") != sessions_before[change.row_id]:
+                bump.append(change.row_id)
+    now = clock.now()
+    for session_id in sorted(set(bump)):
+        db.execute(
+            update(schema.sessions)
+            .where(schema.sessions.c.id == session_id)
+            .values(revision=sessions_before[session_id] + 1, updated_at=now)
+        )
+
+
+def _apply_reverse(db: Connection, change: Change) -> None:
+    table = schema.metadata.tables.get(change.table)
+    if table is None:
+        raise Conflict(f"table {change.table!r} no longer exists; this entry cannot be undone")
+    quote = db.dialect.identifier_preparer.quote
+    name = quote(change.table)
+    if change.op == "I":
+        db.execute(text(f"DELETE FROM {name} WHERE id = :id"), {"id": change.row_id})
+        return
+    values = change.before or {}
+    columns = [c.name for c in table.columns if c.name in values]
+    payload = json.dumps(values)
+    if db.dialect.name == "postgresql":
+        listed = ", ".join(quote(c) for c in columns)
+        source = f"jsonb_populate_record(NULL::{name}, CAST(:j AS jsonb))"
+        if change.op == "D":
+            sql = f"INSERT INTO {name} ({listed}) SELECT {listed} FROM {source}"
+        else:
+            sql = f"UPDATE {name} SET ({listed}) = (SELECT {listed} FROM {source}) WHERE id = :id"
+    else:
+        extracted = ", ".join(f"json_extract(:j, '$.\"{c}\"')" for c in columns)
+        listed = ", ".join(quote(c) for c in columns)
+        if change.op == "D":
+            sql = f"INSERT INTO {name} ({listed}) VALUES ({extracted})"
+        else:
+            sets = ", ".join(
+                f"{quote(c)} = json_extract(:j, '$.\"{c}\"')" for c in columns if c != "id"
+            )
+            sql = f"UPDATE {name} SET {sets} WHERE id = :id"
+    db.execute(text(sql), {"j": payload, "id": change.row_id})
+
+
+# -- retention --------------------------------------------------------------------------------
+
+
+def prune(db: Connection, before: date, zone: str = "UTC") -> tuple[int, int]:
+    """Drop the rows of entries older than `before`, keeping their one-line entries (marked
+    pruned: they can no longer be undone). (entries pruned, rows removed)."""
+    from studygroup.rules import weekly
+
+    cutoff = weekly.instant(before, datetime.min.time(), zone)
+    old = select(journal.c.id).where(journal.c.at < cutoff, journal.c.pruned.is_(False))
+    ids = list(db.execute(old).scalars())
+    if not ids:
+        return 0, 0
+    removed = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        removed += db.execute(
+            delete(journal_changes).where(journal_changes.c.entry_id.in_(chunk))
+        ).rowcount
+        db.execute(update(journal).where(journal.c.id.in_(chunk)).values(pruned=True))
+    return len(ids), removed
+
+
+def summaries(entries_: Iterable[Entry]) -> list[dict[str, Any]]:
+    return [e.as_dict() for e in entries_]
