@@ -209,6 +209,13 @@ def get(db: Connection, entry_id: int) -> Entry:
     return _entry(row)
 
 
+def newest(db: Connection) -> Entry:
+    row = db.execute(select(journal).order_by(journal.c.id.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound("nothing recorded yet")
+    return _entry(row)
+
+
 def entries(
     db: Connection,
     *,

@@ -105,11 +105,12 @@ def log_list(
 
 
 @log.command("show")
-@click.argument("entry_id", metavar="ID", type=params.ID)
+@click.argument("entry_id", metavar="[ID]", required=False, type=params.ID)
 @json_option
 @pass_app
-def log_show(app: App, entry_id: int, as_json: bool) -> None:
-    """The rows one entry inserted, updated or deleted, with their values before and after.
+def log_show(app: App, entry_id: int | None, as_json: bool) -> None:
+    """The rows one entry (default: the newest) inserted, updated or deleted, with their
+    values before and after.
 
     \b
     Example:
@@ -118,8 +119,8 @@ def log_show(app: App, entry_id: int, as_json: bool) -> None:
     from studygroup import journal
 
     with app.read() as db:
-        entry = journal.get(db, entry_id)
-        rows = [c.as_dict() for c in journal.changes(db, entry_id)]
+        entry = journal.get(db, entry_id) if entry_id else journal.newest(db)
+        rows = [c.as_dict() for c in journal.changes(db, entry.id)]
     data = entry.as_dict() | {"changes": rows}
     if as_json:
         emit_json(data)
