@@ -89,3 +89,23 @@ def test_racing_closes_with_no_ref_close_the_session_that_just_happened_once(
     }
     statuses = [s["status"] for s in group.json("session", "list", "--all")]
     assert statuses == ["held", "planned"]
+
+
+def test_two_undos_at_once_never_undo_one_entry_twice(group: CLI, db: str) -> None:
+    group("item", "add", "First", "--due", "1")
+    group("item", "add", "Second", "--due", "1")
+    newest = group.json("log", "--limit", "1")[0]["id"]
+    # the same entry named by both: one undoes it, the other is refused
+    procs = [_spawn(db, "undo", str(newest)) for _ in range(2)]
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    assert sorted(code for code, _ in results) == [0, 1], results
+    loser = next(err for code, err in results if code == 1)
+    assert loser.startswith(f"Error: entry {newest} was already undone by entry")
+    # no entry named: each undoes the newest that is left, so two different entries
+    procs = [_spawn(db, "undo") for _ in range(2)]
+    assert all(p.wait(timeout=60) == 0 for p in procs), [p.stderr.read() for p in procs]  # type: ignore[union-attr]
+    entries = group.json("log", "--limit", "50")
+    undone = [e["undoes"] for e in entries if e["undoes"] is not None]
+    assert len(undone) == len(set(undone)) == 3
+    # Second, then First and the group's Homework: each undone once
+    assert group.json("item", "list", "--all") == []

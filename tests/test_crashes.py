@@ -85,11 +85,13 @@ COMMANDS = {
     "session close": lambda tmp: ["session", "close", "--not-covered", "2"],
     "attend import": lambda tmp: ["attend", "import", str(_zoom(tmp)), "--add-unknown"],
     "member import": lambda tmp: ["member", "import", str(_members(tmp))],
+    "undo": lambda tmp: ["undo"],  # the busy group's last item add
 }
 POINTS = {
     "session close": ["close-after-moves", "before-commit"],
     "attend import": ["import-before-record", "before-commit"],
     "member import": ["member-import-mid", "before-commit"],
+    "undo": ["undo-mid", "before-commit"],
 }
 
 
