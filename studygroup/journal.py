@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Row,
+    bindparam,
     delete,
     exists,
     func,
@@ -142,15 +143,20 @@ def close_entry(db: Connection, entry_id: int, summary: str | None) -> None:
 
 
 def _course_of(db: Connection, entry_id: int) -> str | None:
+    """A command that picked no course (course add, course edit): the course it changed."""
     row = db.execute(
-        select(journal_changes.c.before, journal_changes.c.after)
+        select(journal_changes.c.row_id, journal_changes.c.before)
         .where(journal_changes.c.entry_id == entry_id, journal_changes.c.table_name == "courses")
         .limit(1)
     ).first()
     if row is None:
         return None
-    value = json.loads(row.after or row.before)
-    slug = value.get("slug")
+    if row.before is not None:
+        slug = json.loads(row.before).get("slug")
+    else:
+        slug = db.execute(
+            select(schema.courses.c.slug).where(schema.courses.c.id == row.row_id)
+        ).scalar()
     return str(slug) if slug else None
 
 
@@ -231,8 +237,10 @@ def entries(
     if since is not None:
         query = query.where(journal.c.at >= datetime.combine(since, time(0), tzinfo=UTC))
     if member_id is not None:
-        query = query.where(journal.c.id.in_(_touching_member(member_id)))
+        query = query.limit(MEMBER_SCAN)
     found = [_entry(r) for r in db.execute(query)]
+    if member_id is not None:
+        found = [e for e in found if any(_touches(c, member_id) for c in changes(db, e.id))][:limit]
     if found:
         for entry_id, table, count in db.execute(
             select(journal_changes.c.entry_id, journal_changes.c.table_name, func.count())
@@ -244,21 +252,17 @@ def entries(
 
 
 MEMBER_COLUMNS = ("member_id", "owner_id", "presenter_id")
+MEMBER_SCAN = 2000  # entries `log --member` looks back through
 
 
-def _touching_member(member_id: int) -> Any:
-    """Entries that changed the member's own row, or a row of theirs (attendance, items,
-    talks, ballots, aliases)."""
-    patterns = [f'%"{c}": {member_id},%' for c in MEMBER_COLUMNS]
-    patterns += [f'%"{c}":{member_id},%' for c in MEMBER_COLUMNS]
-    patterns += [f'%"{c}": {member_id}}}' for c in MEMBER_COLUMNS]
-    patterns += [f'%"{c}":{member_id}}}' for c in MEMBER_COLUMNS]
-    owned = [journal_changes.c.before.like(p) | journal_changes.c.after.like(p) for p in patterns]
-    own = (journal_changes.c.table_name == "members") & (journal_changes.c.row_id == member_id)
-    condition = own
-    for clause in owned:
-        condition = condition | clause
-    return select(journal_changes.c.entry_id).where(condition).distinct()
+def _touches(change: Change, member_id: int) -> bool:
+    """The member's own row, or a row of theirs (attendance, items, talks, ballots, aliases)."""
+    if change.table == "members" and change.row_id == member_id:
+        return True
+    return any(
+        values is not None and any(values.get(c) == member_id for c in MEMBER_COLUMNS)
+        for values in (change.before, change.after)
+    )
 
 
 @dataclass(frozen=True)
@@ -285,20 +289,77 @@ class Change:
         }
 
 
-def changes(db: Connection, entry_id: int, *, newest_first: bool = False) -> list[Change]:
+def changes(
+    db: Connection, entry_id: int, *, newest_first: bool = False, with_after: bool = True
+) -> list[Change]:
+    """The rows an entry changed. Each stores the row before; the row after is the row
+    before the next change of it (in this entry or a later one), or the row as it is now."""
     order = journal_changes.c.id.desc() if newest_first else journal_changes.c.id
+    rows = db.execute(
+        select(journal_changes).where(journal_changes.c.entry_id == entry_id).order_by(order)
+    ).all()
+    after: dict[int, dict[str, Any] | None] = {}
+    if with_after and rows:
+        after = _afters(db, rows)
     return [
         Change(
             r.table_name,
             r.op,
             r.row_id,
             json.loads(r.before) if r.before is not None else None,
-            json.loads(r.after) if r.after is not None else None,
+            after.get(r.id),
         )
-        for r in db.execute(
-            select(journal_changes).where(journal_changes.c.entry_id == entry_id).order_by(order)
-        )
+        for r in rows
     ]
+
+
+def _afters(db: Connection, rows: Sequence[Row[Any]]) -> dict[int, dict[str, Any] | None]:
+    keys = {(r.table_name, r.row_id) for r in rows}
+    first = min(r.id for r in rows)
+    following: dict[tuple[str, int], list[tuple[int, str | None]]] = {}
+    for change_id, table, row_id, before in db.execute(
+        select(
+            journal_changes.c.id,
+            journal_changes.c.table_name,
+            journal_changes.c.row_id,
+            journal_changes.c.before,
+        )
+        .where(journal_changes.c.id > first)
+        .order_by(journal_changes.c.id)
+    ):
+        if (table, row_id) in keys:
+            following.setdefault((table, row_id), []).append((change_id, before))
+    now: dict[tuple[str, int], dict[str, Any] | None] = {}
+    for table_name in sorted({t for t, _ in keys}):
+        table = schema.metadata.tables.get(table_name)
+        ids = sorted(r for t, r in keys if t == table_name)
+        if table is None:
+            continue
+        for start in range(0, len(ids), CHUNK):
+            for row_id, as_json in db.execute(
+                _as_json(db, table), {"ids": ids[start : start + CHUNK]}
+            ):
+                now[(table_name, row_id)] = json.loads(as_json)
+    out: dict[int, dict[str, Any] | None] = {}
+    for r in rows:
+        later = [(i, b) for i, b in following.get((r.table_name, r.row_id), []) if i > r.id]
+        if later:
+            before = later[0][1]
+            out[r.id] = json.loads(before) if before is not None else None
+        else:
+            out[r.id] = now.get((r.table_name, r.row_id))
+    return out
+
+
+def _as_json(db: Connection, table: Any) -> Any:
+    """Rows as they are now, as JSON written the way the triggers write it."""
+    quote = db.dialect.identifier_preparer.quote
+    if db.dialect.name == "postgresql":
+        sql = f"SELECT id, to_jsonb(t)::text FROM {quote(table.name)} AS t WHERE id IN :ids"
+    else:
+        pairs = ", ".join(f"'{c.name}', {quote(c.name)}" for c in table.columns)
+        sql = f"SELECT id, json_object({pairs}) FROM {quote(table.name)} WHERE id IN :ids"
+    return text(sql).bindparams(bindparam("ids", expanding=True))
 
 
 # -- undo -------------------------------------------------------------------------------------
@@ -444,7 +505,7 @@ def _lock(db: Connection, entry_id: int) -> None:
 
 def _revert(db: Connection, entry: Entry) -> None:
     sessions_before: dict[int, int] = {}
-    reverted = changes(db, entry.id, newest_first=True)
+    reverted = changes(db, entry.id, newest_first=True, with_after=False)
     touched = sorted({c.row_id for c in reverted if c.table == "sessions"})
     if touched:
         sessions_before = dict(

@@ -1,5 +1,5 @@
 """The change journal: one entry per write command, and under it every row the command
-inserted, updated or deleted (before and after, as JSON), filed by triggers on every tracked
+inserted, updated or deleted (as it was before, as JSON; the row after is derived), filed by triggers on every tracked
 table so no code path escapes it. Existing rows are untouched; history starts now.
 
 The triggers are generated from the tables as they are at this revision
@@ -47,24 +47,10 @@ def upgrade() -> None:
         sa.Column("op", sa.String(1), nullable=False),
         sa.Column("row_id", sa.Integer(), nullable=False),
         sa.Column("before", sa.Text(), nullable=True),
-        sa.Column("after", sa.Text(), nullable=True),
-        sa.CheckConstraint("op IN ('I', 'U', 'D')", name=op.f("ck_journal_changes_op_known")),
-        sa.ForeignKeyConstraint(
-            ["entry_id"],
-            ["journal.id"],
-            name=op.f("fk_journal_changes_entry_id_journal"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journal_changes")),
     )
     op.create_index(
         op.f("ix_journal_changes_entry_id"), "journal_changes", ["entry_id"], unique=False
-    )
-    op.create_index(
-        op.f("ix_journal_changes_table_name_row_id"),
-        "journal_changes",
-        ["table_name", "row_id"],
-        unique=False,
     )
     op.create_table(
         "journal_open",
@@ -77,7 +63,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     triggers.drop(op.get_bind())
     op.drop_table("journal_open")
-    op.drop_index(op.f("ix_journal_changes_table_name_row_id"), table_name="journal_changes")
     op.drop_index(op.f("ix_journal_changes_entry_id"), table_name="journal_changes")
     op.drop_table("journal_changes")
     op.drop_index(op.f("ix_journal_at"), table_name="journal")

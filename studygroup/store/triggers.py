@@ -4,8 +4,13 @@ Generated from the database's own tables, so they match the columns as they are:
 
 - SQLite: three triggers per table, each `INSERT INTO journal_changes ... SELECT ... FROM
   journal_open` with the row as `json_object(...)`;
-- PostgreSQL: one function, `journal_record()`, using `to_jsonb(OLD/NEW)`, and one row
-  trigger per table.
+- PostgreSQL: one function, `journal_record()`, using `to_jsonb(OLD)`, and one row trigger
+  per table.
+
+A change stores the row as it was before (an update, a delete) and nothing more: what undo
+needs. The row after a change is the row before the next change of it, or the row as it is
+now (`journal.changes` derives it), since every change of a tracked row is filed: storing it
+again would double the journal's cost for every row a bulk command writes.
 
 No entry open (a migration, the benchmark's generator, a read) means nothing is filed.
 The reminder log is not tracked: a reminder sent is a fact, never undone. A migration that
@@ -24,17 +29,16 @@ PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION journal_record() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO journal_changes (entry_id, table_name, op, row_id, before, after)
-    SELECT entry_id, TG_TABLE_NAME, 'I', NEW.id, NULL, to_jsonb(NEW)::text FROM journal_open;
+    INSERT INTO journal_changes (entry_id, table_name, op, row_id, before)
+    SELECT entry_id, TG_TABLE_NAME, 'I', NEW.id, NULL FROM journal_open;
     RETURN NEW;
   ELSIF TG_OP = 'UPDATE' THEN
-    INSERT INTO journal_changes (entry_id, table_name, op, row_id, before, after)
-    SELECT entry_id, TG_TABLE_NAME, 'U', NEW.id, to_jsonb(OLD)::text, to_jsonb(NEW)::text
-    FROM journal_open;
+    INSERT INTO journal_changes (entry_id, table_name, op, row_id, before)
+    SELECT entry_id, TG_TABLE_NAME, 'U', NEW.id, to_jsonb(OLD)::text FROM journal_open;
     RETURN NEW;
   ELSE
-    INSERT INTO journal_changes (entry_id, table_name, op, row_id, before, after)
-    SELECT entry_id, TG_TABLE_NAME, 'D', OLD.id, to_jsonb(OLD)::text, NULL FROM journal_open;
+    INSERT INTO journal_changes (entry_id, table_name, op, row_id, before)
+    SELECT entry_id, TG_TABLE_NAME, 'D', OLD.id, to_jsonb(OLD)::text FROM journal_open;
     RETURN OLD;
   END IF;
 END
@@ -63,13 +67,13 @@ def create(connection: Connection) -> None:
                 f'"{table}" FOR EACH ROW EXECUTE FUNCTION journal_record()'
             )
         return
-    insert = "INSERT INTO journal_changes (entry_id, table_name, op, row_id, before, after)"
+    insert = "INSERT INTO journal_changes (entry_id, table_name, op, row_id, before)"
     for table in tracked(connection):
-        new, old = _sqlite_json(connection, table, "NEW"), _sqlite_json(connection, table, "OLD")
+        old = _sqlite_json(connection, table, "OLD")
         for event, values in (
-            ("INSERT", f"'I', NEW.id, NULL, {new}"),
-            ("UPDATE", f"'U', NEW.id, {old}, {new}"),
-            ("DELETE", f"'D', OLD.id, {old}, NULL"),
+            ("INSERT", "'I', NEW.id, NULL"),
+            ("UPDATE", f"'U', NEW.id, {old}"),
+            ("DELETE", f"'D', OLD.id, {old}"),
         ):
             connection.exec_driver_sql(
                 f'CREATE TRIGGER "journal_{table}_{event.lower()}" AFTER {event} ON "{table}" '
