@@ -194,3 +194,17 @@ def test_undo_restores_ids_and_a_moved_session_gets_a_new_revision(group: CLI) -
     assert back["revision"] == moved["revision"] + 1 > before["revision"]
     rows = json.loads(json.dumps(group.json("session", "list", "--all")))
     assert [s["number"] for s in rows] == [1, 2, 3]
+
+
+def test_every_tracked_table_has_its_triggers(
+    run: CLI, db: str, engine_for: Callable[[str], Any]
+) -> None:
+    from studygroup.store import triggers
+    from studygroup.store.schema import metadata
+
+    run("init")
+    with engine_for(db).connect() as conn:
+        tracked = set(triggers.tracked(conn))
+        assert triggers.present(conn) == tracked
+    assert tracked == set(metadata.tables) - triggers.UNTRACKED
+    assert "reminders" not in tracked  # a reminder sent is a fact
