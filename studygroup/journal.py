@@ -103,6 +103,14 @@ def command(argv: Sequence[str]) -> Command:
 # -- writing entries ------------------------------------------------------------------------
 
 
+SAID = "studygroup_journal_summary"
+
+
+def say(db: Connection, summary: str) -> None:
+    """What the command did, in a line, for `log` (else: what it printed on stderr)."""
+    db.info[SAID] = summary
+
+
 def note_course(db: Connection, slug: str) -> None:
     """The course a command works on (the first it picks), for `log --course`."""
     db.info.setdefault(COURSE_NOTE, slug)
@@ -120,6 +128,7 @@ def open_entry(db: Connection, cmd: Command) -> int:
     entry_id = new_id(db.execute(insert(journal).values(values)))
     db.execute(insert(journal_open).values(entry_id=entry_id))
     db.info.pop(COURSE_NOTE, None)
+    db.info.pop(SAID, None)
     return entry_id
 
 
@@ -134,6 +143,7 @@ def close_entry(db: Connection, entry_id: int, summary: str | None) -> None:
     if not changed:
         db.execute(delete(journal).where(journal.c.id == entry_id))
         return
+    summary = db.info.pop(SAID, None) or summary
     course = db.info.pop(COURSE_NOTE, None) or _course_of(db, entry_id)
     db.execute(
         update(journal)

@@ -208,3 +208,11 @@ def test_every_tracked_table_has_its_triggers(
         assert triggers.present(conn) == tracked
     assert tracked == set(metadata.tables) - triggers.UNTRACKED
     assert "reminders" not in tracked  # a reminder sent is a fact
+
+
+def test_a_close_says_what_it_did_in_the_log(group: CLI) -> None:
+    group("item", "add", "Homework", "--owner", "Ada", "--due", "1")
+    group("session", "close", "1", "--not-covered", "1")
+    assert group.json("log", "--limit", "1")[0]["summary"] == (
+        "closed session 1: 1 lecture moved on, 1 item carried"
+    )

@@ -222,12 +222,13 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
     Example:
       studygroup session cancel 2026-12-22
     """
-    from studygroup import rollover, sessions
-    from studygroup.render.text import close_text
+    from studygroup import journal, rollover, sessions
+    from studygroup.render.text import close_summary, close_text
 
     with app.write() as db:
         course, target = sessions.with_course(db, course_slug, ref)
         result = rollover.cancel_session(db, course, target).as_dict()
+        journal.say(db, close_summary(result, "cancelled"))
     if as_json:
         emit_json(result)
     else:
@@ -307,8 +308,8 @@ def session_close(
       studygroup talk done 4
       studygroup session close --not-covered 10 --done-talk 5
     """
-    from studygroup import clock, rollover, sessions
-    from studygroup.render.text import close_text
+    from studygroup import clock, journal, rollover, sessions
+    from studygroup.render.text import close_summary, close_text
 
     with app.write() as db:
         course, target = sessions.with_course(db, course_slug, ref)
@@ -322,6 +323,7 @@ def session_close(
             clock.now(),
             early,
         ).as_dict()
+        journal.say(db, close_summary(result))
     if as_json:
         emit_json(result)
     else:

@@ -119,6 +119,24 @@ def agenda_text(view: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def close_summary(summary: dict[str, Any], verb: str = "closed") -> str:
+    """One line for the journal: 'closed session 5: 2 lectures covered, 1 talk postponed,
+    3 items carried'."""
+
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    parts = [
+        count(len(summary["covered"]), "lecture covered", "lectures covered"),
+        count(len(summary["carried_lectures"]), "lecture moved on", "lectures moved on"),
+        count(len(summary["talks_done"]), "talk done", "talks done"),
+        count(len(summary["talks_postponed"]), "talk postponed", "talks postponed"),
+        count(len(summary["items_carried"]), "item carried", "items carried"),
+    ]
+    shown = [p for p in parts if not p.startswith("0 ")]
+    return f"{verb} session {summary['session']}" + (": " + ", ".join(shown) if shown else "")
+
+
 def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
     lines = [
         f"session {summary['session']} {verb}; next is session {summary['next_session']}"
