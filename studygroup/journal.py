@@ -250,7 +250,8 @@ def entries(
         query = query.limit(MEMBER_SCAN)
     found = [_entry(r) for r in db.execute(query)]
     if member_id is not None:
-        found = [e for e in found if any(_touches(c, member_id) for c in changes(db, e.id))][:limit]
+        touched = _changes_of(db, [e.id for e in found])
+        found = [e for e in found if any(_touches(c, member_id) for c in touched[e.id])][:limit]
     if found:
         for entry_id, table, count in db.execute(
             select(journal_changes.c.entry_id, journal_changes.c.table_name, func.count())
@@ -308,19 +309,34 @@ def changes(
     rows = db.execute(
         select(journal_changes).where(journal_changes.c.entry_id == entry_id).order_by(order)
     ).all()
-    after: dict[int, dict[str, Any] | None] = {}
-    if with_after and rows:
-        after = _afters(db, rows)
-    return [
-        Change(
-            r.table_name,
-            r.op,
-            r.row_id,
-            json.loads(r.before) if r.before is not None else None,
-            after.get(r.id),
-        )
-        for r in rows
-    ]
+    after = _afters(db, rows) if with_after and rows else {}
+    return [_change(r, after) for r in rows]
+
+
+def _changes_of(db: Connection, entry_ids: Sequence[int]) -> dict[int, list[Change]]:
+    """The changes of several entries, their rows after derived in one pass."""
+    out: dict[int, list[Change]] = {e: [] for e in entry_ids}
+    rows: list[Row[Any]] = []
+    for start in range(0, len(entry_ids), CHUNK):
+        rows += db.execute(
+            select(journal_changes)
+            .where(journal_changes.c.entry_id.in_(list(entry_ids[start : start + CHUNK])))
+            .order_by(journal_changes.c.id)
+        ).all()
+    after = _afters(db, rows) if rows else {}
+    for r in rows:
+        out[r.entry_id].append(_change(r, after))
+    return out
+
+
+def _change(r: Row[Any], after: dict[int, dict[str, Any] | None]) -> Change:
+    return Change(
+        r.table_name,
+        r.op,
+        r.row_id,
+        json.loads(r.before) if r.before is not None else None,
+        after.get(r.id),
+    )
 
 
 def _afters(db: Connection, rows: Sequence[Row[Any]]) -> dict[int, dict[str, Any] | None]:
