@@ -91,6 +91,10 @@ def masked(argv: Sequence[str]) -> str:
 
 
 def _quoted(word: str) -> str:
+    """A word as a shell would need it; control characters and undecodable bytes escaped
+    (a command refused for them must still be recordable)."""
+    if not word.isprintable():
+        return json.dumps(word)  # \u escapes: no NUL, no lone surrogate reaches the database
     return (
         word if word and not re.search(r"[\s'\"\\]", word) else json.dumps(word, ensure_ascii=False)
     )
