@@ -4,6 +4,7 @@
     python bench/generate.py bench/out/large.db
     python bench/generate.py bench/out/huge.db --scale 10     # optional: growth and memory
     python bench/run.py          # table on stdout, JSON in bench/out/results.json
+    python bench/run.py --journal-cost   # each write command with the journal and without
 
 Each command runs once to warm up (bytecode caches, OS file cache), then --runs times
 (median reported; at least 5, default 9), on every database in turn, interleaved with its
@@ -222,6 +223,43 @@ def measure(dbs: dict[str, Path], runs: int, tmp: Path) -> list[dict[str, Any]]:
     return results
 
 
+JOURNAL_BUDGET = 1.10  # the journal may add at most 10% to a write command
+
+
+def journal_cost(db: Path, runs: int, tmp: Path) -> list[dict[str, Any]]:
+    """Each write command with the journal and without it (bench/nojournal.py), back to back
+    on a fresh copy of the full database each time: the median per-round CPU ratio is what
+    the journal costs it."""
+    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    base_env.pop("STUDYGROUP_COURSE", None)
+    without = [sys.executable, str(Path(__file__).with_name("nojournal.py"))]
+    out = []
+    for case in cases(tmp):
+        if not case.writes:
+            continue
+        on: list[Sample] = []
+        off: list[Sample] = []
+        for i in range(runs + 1):
+            pair = []
+            for cmd in ([SCRIPT, *case.args], [*without, *case.args]):
+                target = tmp / "work-journal.db"
+                copy_db(db, target)
+                pair.append(timed(cmd, base_env | {"STUDYGROUP_DB": str(target)} | case.env))
+            if i:
+                on.append(pair[0])
+                off.append(pair[1])
+        ratio = paired([s.cpu for s in on], [s.cpu for s in off])
+        out.append(
+            {
+                "command": case.name,
+                "cpu_ratio": round(ratio, 3),
+                "meets_budget": ratio <= JOURNAL_BUDGET,
+                "exit_codes": sorted({s.code for s in on + off}),
+            }
+        )
+    return out
+
+
 def taskwarrior(tmp: Path, runs: int) -> dict[str, float] | None:
     """Taskwarrior 2.6 beside studygroup: CPU seconds (median) to bulk-modify 3,333 pending
     tasks, and to list them; None when `task` is not installed."""
@@ -273,6 +311,11 @@ def main(argv: list[str] | None = None) -> None:
         "--runs", type=int, default=9, help="timed runs per case (at least 5; default 9)"
     )
     parser.add_argument("--only", metavar="TEXT", help="only the commands containing TEXT")
+    parser.add_argument(
+        "--journal-cost",
+        action="store_true",
+        help="time each write command with the change journal and without it, instead",
+    )
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5")
@@ -294,6 +337,22 @@ def main(argv: list[str] | None = None) -> None:
     if args.only:
         every = cases
         cases = lambda tmp: [c for c in every(tmp) if args.only in c.name]  # noqa: E731
+    if args.journal_cost:
+        with tempfile.TemporaryDirectory() as tmp:
+            costs = journal_cost(args.large, args.runs, Path(tmp))
+        print(f"{'command':32} {'journal':>8}  ok")
+        print("-" * 45)
+        for row in costs:
+            print(
+                f"{row['command']:32} {row['cpu_ratio']:8.3f}  "
+                f"{'yes' if row['meets_budget'] else 'NO'}"
+            )
+        print(
+            "\njournal: the median over rounds of the command's CPU time with the change "
+            "journal over its CPU time\nwithout it (bench/nojournal.py), on the full database "
+            f"(at most {JOURNAL_BUDGET})"
+        )
+        return
     with tempfile.TemporaryDirectory() as tmp:
         results = measure(dbs, args.runs, Path(tmp))
         tw = taskwarrior(Path(tmp), args.runs)

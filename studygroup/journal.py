@@ -37,6 +37,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
@@ -513,7 +514,13 @@ def undo(db: Connection, entry_id: int | None, *, cascade: bool = False) -> Undo
             frontier.extend(_later_touching(db, entry, this))
         chain = sorted(chain, key=lambda e: e.id, reverse=True)
     for step, entry in enumerate(chain):
-        _revert(db, entry)
+        try:
+            _revert(db, entry)
+        except IntegrityError:
+            raise Conflict(
+                f"{_describe(entry)} cannot be undone: a row it would remove is still referenced "
+                "by a record kept outside the journal (a reminder already sent is a fact)"
+            ) from None
         if step == 0:
             faults.point("undo-mid")
         redone = list(

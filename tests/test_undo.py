@@ -216,3 +216,21 @@ def test_a_close_says_what_it_did_in_the_log(group: CLI) -> None:
     assert group.json("log", "--limit", "1")[0]["summary"] == (
         "closed session 1: 1 lecture moved on, 1 item carried"
     )
+
+
+def test_undo_never_deletes_reminders_already_sent(
+    run: CLI, tmp_path: Path, snapshot: Callable[[], Any]
+) -> None:
+    early = {"STUDYGROUP_TEST_NOW": "2027-01-04T09:00:00+00:00"}
+    run("course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00", "--tz", "UTC")
+    run("lecture", "add", "c", "1", "One", "--minutes", "60")
+    run("member", "add", "Ada Lovelace", "--email", "ada@example.org")
+    run("session", "plan", "--from", "2027-01-05", "--weeks", "1", env=early)
+    planned = newest(run)
+    run("remind", "--outbox", str(tmp_path / "outbox"), env=early)
+    assert newest(run) == planned  # sending makes no entry
+    before = snapshot()
+    refused = run("undo", str(planned), code=1)
+    assert refused.stderr.startswith(f"Error: entry {planned} (studygroup session plan")
+    assert "a reminder already sent is a fact" in refused.stderr
+    assert snapshot() == before
