@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Row, String, insert, or_, select, type_coerce
 
 from studygroup import clock, sessions
 from studygroup.errors import Conflict, NotFound
-from studygroup.render.contracts import ItemJSON
+from studygroup.render.contracts import ItemDetailJSON, ItemJSON
 from studygroup.rules import validate
 from studygroup.store.db import course_changed, new_id
 from studygroup.store.enums import ItemStatus
@@ -171,4 +171,38 @@ def edit(db: Connection, course: CourseRow, item_id: int, text: str) -> Row[Any]
         .where(action_items.c.id == item.id)
         .values(text=validate.text(text, "item text", max_len=500))
     )
+    return get(db, course, item_id)
+
+
+def detail(db: Connection, course: CourseRow, item_id: int) -> ItemDetailJSON:
+    """One item, with when and where it was made and when it is due."""
+    item = get(db, course, item_id)
+    numbers = sessions.numbers(db, course)
+    due = sessions.get(db, item.due_session_id) if item.due_session_id else None
+    return {
+        "id": item.id,
+        "text": item.text,
+        "owner": item.owner_name,
+        "status": item.status.value,
+        "carried": item.times_carried,
+        "due_session": numbers.get(item.due_session_id) if item.due_session_id else None,
+        "due_date": sessions.local_date(course, due).isoformat() if due else None,
+        "created_session": (
+            numbers.get(item.created_session_id) if item.created_session_id else None
+        ),
+        "created_at": item.created_at.isoformat(),
+        "closed_at": item.closed_at.isoformat() if item.closed_at else None,
+    }
+
+
+def set_due(db: Connection, course: CourseRow, item_id: int, target: SessionRow) -> Row[Any]:
+    """Move an open item's due session by hand: a new plan, not a carry (its count stays)."""
+    item = get(db, course, item_id)
+    if item.status is not ItemStatus.OPEN:
+        raise Conflict(f"item {item.id} is {item.status.value}; reopen it first")
+    sessions.require_planned(target, "an item can be due only at a planned session")
+    db.execute(
+        update(action_items).where(action_items.c.id == item.id).values(due_session_id=target.id)
+    )
+    course_changed(db, course.id)  # the review of open items moves with it
     return get(db, course, item_id)

@@ -174,6 +174,8 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("item list", ["item", "list"], None),
         ("item assign", ["item", "assign", "1", "Bob"], None),
         ("item edit", ["item", "edit", "1", "Read both papers"], None),
+        ("item show", ["item", "show", "1"], None),
+        ("item due", ["item", "due", "1", "next"], None),
         ("item done", ["item", "done", "1"], None),
         ("item reopen", ["item", "reopen", "1"], None),
         ("item drop", ["item", "drop", "1"], None),

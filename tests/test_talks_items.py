@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from tests.conftest import CLI
@@ -111,3 +114,31 @@ def test_item_errors_write_nothing(group: CLI, snapshot: object) -> None:
     )
     assert group("item", "done", "1", "77", code=1).stderr == ("Error: c has no action item 1\n")
     assert snapshot() == before  # type: ignore[operator]
+
+
+def test_item_show_and_due(group: CLI, snapshot: Callable[[], Any]) -> None:
+    group("item", "add", "Read the paper", "--owner", "Ada", "--due", "1")
+    group("item", "due", "1", "2")
+    shown = group.json("item", "show", "1")
+    assert {k: shown[k] for k in ("text", "owner", "status", "carried", "due_session")} == {
+        "text": "Read the paper",
+        "owner": "Ada",
+        "status": "open",
+        "carried": 0,  # a new plan, not a carry
+        "due_session": 2,
+    }
+    assert shown["due_date"] == "2026-12-10" and shown["closed_at"] is None
+    text = group("item", "show", "1").stdout
+    assert "Due:     session 2 (2026-12-10)" in text and "Owner:   Ada" in text
+    group("session", "close", "1")
+    before = snapshot()
+    assert group("item", "due", "1", "1", code=1).stderr == (
+        "Error: session 1 is held; an item can be due only at a planned session\n"
+    )
+    group("item", "done", "1")
+    done = snapshot()
+    assert group("item", "due", "1", "2", code=1).stderr == (
+        "Error: item 1 is done; reopen it first\n"
+    )
+    assert snapshot() == done != before
+    assert group("item", "show", "9", code=1).stderr == "Error: c has no action item 9\n"

@@ -10,8 +10,10 @@ from studygroup.cli import params
 from studygroup.cli.app import (
     App,
     course_option,
+    emit_fields,
     emit_json,
     emit_rows,
+    json_option,
     note,
     output_options,
     pass_app,
@@ -207,3 +209,69 @@ def item_edit(app: App, item_id: int, text: str, course_slug: str | None) -> Non
     with app.write() as db:
         items.edit(db, courses.pick(db, course_slug), item_id, text)
     note(f"item {item_id} updated")
+
+
+ITEM_FIELDS = [
+    ("id", "Item"),
+    ("text", "Text"),
+    ("owner_shown", "Owner"),
+    ("status", "Status"),
+    ("due_shown", "Due"),
+    ("carried", "Carried"),
+    ("created_shown", "Made"),
+    ("closed_at", "Closed"),
+]
+
+
+@item.command("show")
+@click.argument("item_id", metavar="ID", type=params.ID)
+@course_option
+@json_option
+@pass_app
+def item_show(app: App, item_id: int, course_slug: str | None, as_json: bool) -> None:
+    """One action item: its owner, status, due session, how often it was carried, and when
+    it was made.
+
+    \b
+    Example:
+      studygroup item show 12 --json
+    """
+    from studygroup import courses, items
+
+    with app.read() as db:
+        data = items.detail(db, courses.pick(db, course_slug), item_id)
+    if as_json:
+        emit_json(data)
+        return
+    shown = dict(data) | {
+        "owner_shown": data["owner"] or "everyone",
+        "due_shown": (
+            f"session {data['due_session']} ({data['due_date']})" if data["due_session"] else ""
+        ),
+        "created_shown": data["created_at"][:16].replace("T", " ")
+        + (f", in session {data['created_session']}" if data["created_session"] else ""),
+    }
+    emit_fields(shown, ITEM_FIELDS)
+
+
+@item.command("due")
+@click.argument("item_id", metavar="ID", type=params.ID)
+@click.argument("ref", metavar="REF")
+@course_option
+@pass_app
+def item_due(app: App, item_id: int, ref: str, course_slug: str | None) -> None:
+    """Make an open item due at another planned session. A change of plan, not a carry:
+    its carried count stays.
+
+    \b
+    Example:
+      studygroup item due 12 next
+      studygroup item due 12 2026-12-08
+    """
+    from studygroup import courses, items, sessions
+
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        target = sessions.find(db, course, ref)
+        items.set_due(db, course, item_id, target)
+        note(f"item {item_id} is now due at session {target.number}")

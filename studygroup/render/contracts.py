@@ -94,6 +94,13 @@ class ItemJSON(TypedDict):
     due_session: int | None
 
 
+class ItemDetailJSON(ItemJSON):
+    due_date: str | None  # the due session's local date
+    created_session: int | None
+    created_at: str
+    closed_at: str | None
+
+
 class PollOptionJSON(TypedDict):
     number: int
     title: str
