@@ -176,3 +176,38 @@ def withdraw(db: Connection, course: CourseRow, talk: Row[Any]) -> None:
     db.execute(update(talks).where(talks.c.id == talk.id).values(status=TalkStatus.WITHDRAWN))
     _unplace(db, talk.id)
     course_changed(db, course.id)
+
+
+def shown(db: Connection, course: CourseRow, talk_id: int) -> TalkJSON:
+    """`talk show`: one talk as the JSON contract."""
+    talk = get(db, course, talk_id)
+    return talk_dict(talk, talk.presenter, sessions.numbers(db, course))
+
+
+def edit(
+    db: Connection,
+    course: CourseRow,
+    talk: Row[Any],
+    *,
+    title: str | None = None,
+    minutes: int | None = None,
+    url: str | None = None,
+    presenter: MemberRow | None = None,
+) -> Row[Any]:
+    """Change a talk's title, length, link ('' removes it) or presenter; None leaves each as
+    it is. Its place in the queue and its session stay."""
+    values: dict[str, Any] = {}
+    if title is not None:
+        values["title"] = validate.text(title, "talk title")
+    if minutes is not None:
+        values["minutes"] = validate.minutes(minutes, "talk minutes")
+    if url is not None:
+        values["url"] = validate.url(url)
+    if presenter is not None:
+        if not presenter.active:
+            raise Conflict(f"{presenter.name} is archived; restore them before giving them a talk")
+        values["presenter_id"] = presenter.id
+    if values:
+        db.execute(update(talks).where(talks.c.id == talk.id).values(values))
+        course_changed(db, course.id)  # a longer or shorter talk re-plans its session
+    return get(db, course, talk.id)

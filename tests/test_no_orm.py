@@ -163,6 +163,8 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("talk add", ["talk", "add", "Ada", "Transformers", "--minutes", "20"], None),
         ("talk add", ["talk", "add", "Bob", "Withdrawn", "--minutes", "10"], None),
         ("talk list", ["talk", "list"], None),
+        ("talk show", ["talk", "show", "1"], None),
+        ("talk edit", ["talk", "edit", "1", "--minutes", "25"], None),
         ("talk schedule", ["talk", "schedule", "1", "--session", "2"], None),
         ("talk postpone", ["talk", "postpone", "1"], None),
         ("talk done", ["talk", "done", "1"], None),

@@ -142,3 +142,40 @@ def test_item_show_and_due(group: CLI, snapshot: Callable[[], Any]) -> None:
     )
     assert snapshot() == done != before
     assert group("item", "show", "9", code=1).stderr == "Error: c has no action item 9\n"
+
+
+def test_talk_show_and_edit(group: CLI, snapshot: Callable[[], Any]) -> None:
+    group("talk", "add", "Ada", "Transformers", "--minutes", "20")
+    group("talk", "add", "Bob", "Diffusion", "--minutes", "25")
+    group(
+        "talk",
+        "edit",
+        "1",
+        "--minutes",
+        "30",
+        "--url",
+        "https://example.org/s",
+        "--presenter",
+        "Bob",
+    )
+    shown = group.json("talk", "show", "1")
+    assert {k: shown[k] for k in ("title", "presenter", "minutes", "url", "status")} == {
+        "title": "Transformers",
+        "presenter": "Bob",
+        "minutes": 30,
+        "url": "https://example.org/s",
+        "status": "queued",
+    }
+    assert [t["id"] for t in group.json("talk", "list", "--queue")] == [1, 2]  # its place stays
+    assert "Presenter: Bob" in group("talk", "show", "1").stdout
+    group("talk", "edit", "1", "--url", "")
+    assert group.json("talk", "show", "1")["url"] is None
+    before = snapshot()
+    assert group("talk", "edit", "1", code=2).stderr.endswith(
+        "Error: give --title, --minutes, --url or --presenter\n"
+    )
+    assert group("talk", "edit", "1", "--title", "", code=1).stderr == (
+        "Error: talk title must not be empty\n"
+    )
+    assert group("talk", "edit", "9", "--title", "x", code=1).stderr == "Error: c has no talk 9\n"
+    assert snapshot() == before

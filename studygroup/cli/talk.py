@@ -13,7 +13,10 @@ from studygroup.cli import params
 from studygroup.cli.app import (
     App,
     course_option,
+    emit_fields,
+    emit_json,
     emit_rows,
+    json_option,
     note,
     output_options,
     pass_app,
@@ -187,3 +190,73 @@ def talk_withdraw(app: App, talk_id: int, course_slug: str | None) -> None:
     with _changing(app, course_slug, talk_id) as (db, course, found):
         talks.withdraw(db, course, found)
     note(f"talk {talk_id} is withdrawn; it stays on record")
+
+
+TALK_FIELDS = [
+    ("id", "Talk"),
+    ("title", "Title"),
+    ("presenter", "Presenter"),
+    ("minutes", "Minutes"),
+    ("status", "Status"),
+    ("session", "Session"),
+    ("postponed", "Postponed"),
+    ("url", "Link"),
+    ("requested", "Requested"),
+]
+
+
+@talk.command("show")
+@TALK_ID
+@course_option
+@json_option
+@pass_app
+def talk_show(app: App, talk_id: int, course_slug: str | None, as_json: bool) -> None:
+    """One talk: presenter, length, status, session, times postponed, link.
+
+    \b
+    Example:
+      studygroup talk show 3 --json
+    """
+    from studygroup import courses, talks
+
+    with app.read() as db:
+        data = talks.shown(db, courses.pick(db, course_slug), talk_id)
+    if as_json:
+        emit_json(data)
+    else:
+        emit_fields(data, TALK_FIELDS)
+
+
+@talk.command("edit")
+@TALK_ID
+@click.option("--title", help="New title.")
+@click.option("--minutes", type=params.MINUTES, help="New length.")
+@click.option("--url", help="Slides or a write-up ('' removes it).")
+@click.option("--presenter", metavar="NAME", shell_complete=member_names, help="New presenter.")
+@course_option
+@pass_app
+def talk_edit(
+    app: App,
+    talk_id: int,
+    title: str | None,
+    minutes: int | None,
+    url: str | None,
+    presenter: str | None,
+    course_slug: str | None,
+) -> None:
+    """Change a talk's title, length, link or presenter; it keeps its place in the queue.
+
+    \b
+    Example:
+      studygroup talk edit 3 --minutes 30 --url https://example.org/slides
+    """
+    from studygroup import courses, members, talks
+
+    if title is None and minutes is None and url is None and presenter is None:
+        raise click.UsageError("give --title, --minutes, --url or --presenter")
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        talk_row = talks.get(db, course, talk_id)
+        who = members.find(db, presenter) if presenter else None
+        talks.edit(db, course, talk_row, title=title, minutes=minutes, url=url, presenter=who)
+        note(f"talk {talk_id} updated")
