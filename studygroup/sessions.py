@@ -310,6 +310,14 @@ def edit(
     return get(db, target.id)
 
 
+def set_notes(db: Connection, target: SessionRow, text: str | None) -> Row[Any]:
+    """`session notes`: the record of a call (None clears it). Any session may have notes:
+    they are most often written after the call, held or not yet closed."""
+    value = validate.notes(text, "session notes") if text is not None else None
+    db.execute(update(sessions).where(sessions.c.id == target.id).values(notes=value))
+    return get(db, target.id)
+
+
 def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
     """A planned session on a local date at the course's time (numbered in time order)."""
     validate.require_in_range(day, "session date")

@@ -155,6 +155,7 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("session show", ["session", "show", "1"], None),
         ("session move", ["session", "move", "3", "--to", f"{moved} 19:00"], None),
         ("session edit", ["session", "edit", "3", "--call-url", "https://meet.jit.si/x"], None),
+        ("session notes", ["session", "notes", "1", "Covered lecture 1"], None),
         ("agenda show", ["agenda", "show"], None),
         ("agenda plan", ["agenda", "plan"], None),
         ("agenda minutes", ["agenda", "minutes", "1", "10"], None),

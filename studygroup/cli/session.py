@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -17,6 +18,7 @@ from studygroup.cli.app import (
     note,
     output_options,
     pass_app,
+    split_ref,
 )
 
 if TYPE_CHECKING:
@@ -348,3 +350,61 @@ def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
         course, target = sessions.with_course(db, course_slug, ref)
         rollover.reopen_session(db, course, target)
         note(f"session {target.number} is open again; everything it moved is back")
+
+
+@session.command("notes")
+@click.argument("words", nargs=-1, metavar="[REF] [TEXT]")
+@click.option(
+    "--file",
+    "from_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the notes from this file.",
+)
+@click.option("--clear", is_flag=True, help="Remove the session's notes.")
+@course_option
+@pass_app
+def session_notes(
+    app: App, words: tuple[str, ...], from_file: Path | None, clear: bool, course_slug: str | None
+) -> None:
+    """Write the record of a call: the minutes, links kept as written. With no TEXT and no
+    --file, $EDITOR opens with the notes so far. REF defaults to the latest session that has
+    started. `session show` shows them.
+
+    \b
+    Example:
+      studygroup session notes "Covered lecture 10; Akash presented, Sanyam took questions."
+      studygroup session notes 5 --file minutes.md
+      studygroup session notes 5
+    """
+    from studygroup import attendance, clock, sessions
+    from studygroup.errors import Invalid
+
+    ref, rest = split_ref(words)
+    if len(rest) > 1:
+        raise click.UsageError("give the notes as one quoted argument")
+    given = [x for x in (rest, from_file, clear) if x]
+    if len(given) > 1:
+        raise click.UsageError("give TEXT, --file or --clear, not more than one")
+    text: str | None
+    if clear:
+        text = None
+    elif rest:
+        text = rest[0]
+    elif from_file is not None:
+        from studygroup.io.csvfile import read_text
+
+        text = read_text(from_file)
+    else:
+        with app.read() as db:
+            _, target = attendance.session_for(db, course_slug, ref, clock.now())
+            current = target.notes or ""
+        edited = click.edit(current, extension=".md", require_save=True)
+        if edited is None:
+            raise Invalid("no notes written: the editor was closed without saving")
+        text = edited
+        if not text.strip():
+            raise Invalid("no notes written: the editor's buffer was empty")
+    with app.write() as db:
+        _, target = attendance.session_for(db, course_slug, ref, clock.now())
+        sessions.set_notes(db, target, text)
+        note(f"{'cleared the' if text is None else 'wrote'} notes of session {target.number}")

@@ -116,6 +116,10 @@ def agenda_text(view: dict[str, Any]) -> str:
         for item in view["action_items"]:
             owner = item["owner"] or "everyone"
             lines.append(f"  #{item['id']} {item['text']} — {owner}{carried_mark(item['carried'])}")
+    if session.get("notes"):
+        lines.append("")
+        lines.append("Notes:")
+        lines.extend(f"  {line}".rstrip() for line in session["notes"].split("\n"))
     return "\n".join(lines)
 
 

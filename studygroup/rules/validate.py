@@ -22,6 +22,7 @@ _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 MAX_TEXT = 200
 MAX_LONG_TEXT = 2000
+MAX_NOTES = 20_000
 MAX_MINUTES = 10_000
 
 
@@ -276,3 +277,19 @@ def boolean(value: str, what: str = "value") -> bool:
     if cleaned in ("no", "n", "false", "0", ""):
         return False
     raise Invalid(f"invalid {what} {value!r}: use yes/no, true/false or 1/0")
+
+
+def notes(value: str, what: str = "notes") -> str:
+    """Several lines of text (a session's minutes): newlines and tabs kept, CR LF made LF,
+    NFC-normalised, trailing blanks stripped; any other control character refused."""
+    value = value.replace("\r\n", "\n")
+    if any(_has_control(line.replace("\t", " ")) for line in value.split("\n")):
+        raise Invalid(f"{what} must not contain control characters other than newlines and tabs")
+    if not value.isascii() and any(ch in _INVISIBLE for ch in value):
+        raise Invalid(f"{what} must not contain invisible direction or zero-width characters")
+    cleaned = unicodedata.normalize("NFC", value).strip()
+    if not cleaned:
+        raise Invalid(f"{what} are empty")
+    if len(cleaned) > MAX_NOTES:
+        raise Invalid(f"{what} are longer than {MAX_NOTES:,} characters")
+    return "\n".join(line.rstrip() for line in cleaned.split("\n"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from email.headerregistry import Address
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from studygroup.errors import Invalid
 from studygroup.rules import validate
 
 
@@ -20,3 +22,22 @@ def test_a_plain_address_is_taken_by_the_email_library_as_written(address: str) 
 def test_the_ascii_fast_path_finds_the_same_control_characters(value: str) -> None:
     exact = any(unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") for ch in value)
     assert validate._has_control(value) is exact
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("one line", "one line"),
+        ("a\r\nb\r\n", "a\nb"),
+        ("tab\there  \nnext", "tab\there\nnext"),
+        ("Zoe\u0308", "Zoë"),
+    ],
+)
+def test_notes_keep_lines_and_tabs(given: str, kept: str) -> None:
+    assert validate.notes(given) == kept
+
+
+@pytest.mark.parametrize("given", ["bell\x07", "esc\x1b[31m", "nul\x00", "\u2028", "  \n "])
+def test_notes_refuse_controls_and_emptiness(given: str) -> None:
+    with pytest.raises(Invalid):
+        validate.notes(given)
