@@ -44,10 +44,12 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
     day_of = {row.id: weekly.local(row.starts_at, course.timezone).date() for row in held}
     days = [day_of[sid] for sid in held_ids]  # in time order, so bisect finds "since"
     present: dict[int, set[int]] = defaultdict(set)  # member -> session ids
+    excused: dict[int, set[int]] = defaultdict(set)  # member -> sessions they were excused from
     first_record: dict[int, date] = {}  # a member recorded before they "joined" was there
     turnout: dict[int, int] = defaultdict(int)
     if held_ids:
         present_value = AttendanceStatus.PRESENT.value
+        excused_value = AttendanceStatus.EXCUSED.value
         for member_id, session_id, status in db.execute(
             # the status as its stored value (the CHECK constraint vouches for it): thousands
             # of rows need no enum conversion
@@ -62,6 +64,8 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
             if status == present_value:
                 present[member_id].add(session_id)
                 turnout[session_id] += 1
+            elif status == excused_value:
+                excused[member_id].add(session_id)
     talks_given: dict[int, int] = {
         presenter: count
         for presenter, count in db.execute(
@@ -91,7 +95,8 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
     ).all():
         joined = min(member.joined_on, first_record.get(member.id, member.joined_on))
         first = bisect_left(days, joined)  # sessions held since they joined
-        eligible = held_ids[first:]
+        # an excused absence is not a miss: it counts neither for nor against them
+        eligible = [sid for sid in held_ids[first:] if sid not in excused[member.id]]
         seen = present[member.id]
         attended = sum(1 for sid in seen if index_of[sid] >= first)
         streak = 0
@@ -106,7 +111,8 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
             {
                 "name": member.name,
                 "attended": attended,
-                "held": len(eligible),
+                "held": len(eligible),  # held since they joined, excused ones left out
+                "excused": len(excused[member.id] & set(held_ids[first:])),
                 "rate": round(attended / len(eligible), 3) if eligible else None,
                 "streak": streak,
                 "last_seen": last_seen.isoformat() if last_seen else None,

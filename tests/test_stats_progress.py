@@ -169,3 +169,25 @@ def test_demo_default_file_is_in_the_current_directory(
     assert (tmp_path / "studygroup-demo.db").exists()
     assert not (tmp_path / "real.db").exists()  # the demo never touches real data
     assert oct(os.stat(tmp_path / "studygroup-demo.db").st_mode & 0o777) == "0o600"
+
+
+def test_an_excused_absence_is_not_a_miss(run: CLI) -> None:
+    run("course", "add", "c", "Course", "--weekday", "tue", "--time", "18:00", "--tz", "UTC")
+    run("lecture", "add", "c", "1", "One", "--minutes", "30")
+    run("member", "add", "Ada", "--joined", "2027-01-01")
+    run("member", "add", "Bob", "--joined", "2027-01-01")
+    run("session", "plan", "--from", "2027-01-05", "--weeks", "3")
+    for number in ("1", "2", "3"):
+        run("attend", number, "Ada", *(["--excused", "Bob"] if number != "3" else ["Bob"]))
+        run("session", "close", number)
+    members = {m["name"]: m for m in run.json("stats")["members"]}
+    # twice excused, once there: 1 of 1, not 1 of 3
+    assert {k: members["Bob"][k] for k in ("attended", "held", "excused", "rate", "lapsing")} == {
+        "attended": 1,
+        "held": 1,
+        "excused": 2,
+        "rate": 1.0,
+        "lapsing": False,
+    }
+    table = run("stats").stdout.splitlines()
+    assert table[0].split()[-1] == "lapsing"  # the flag column is labelled

@@ -22,12 +22,13 @@ MEMBER_COLUMNS = [
     ("last_seen", "last seen"),
     ("talks_given", "talks"),
     ("open_items", "open items"),
-    ("flag", ""),
+    ("flag", "lapsing"),
 ]
 SHEET_COLUMNS = [
     ("name", "member"),
     ("attended", "attended"),
     ("held", "held"),
+    ("excused", "excused"),
     ("rate", "rate"),
     ("streak", "streak"),
     ("last_seen", "last seen"),
@@ -66,7 +67,7 @@ def stats(app: App, course_slug: str | None, output: str) -> None:
         | {
             "attended_text": f"{m['attended']}/{m['held']}",
             "rate_text": f"{m['rate']:.0%}" if m["rate"] is not None else "",
-            "flag": "lapsing" if m["lapsing"] else "",
+            "flag": "yes" if m["lapsing"] else "",
         }
         for m in data["members"]
     ]
