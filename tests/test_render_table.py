@@ -8,15 +8,20 @@ from hypothesis import strategies as st
 
 from studygroup.render.table import table
 
-# what validate.text lets into the database: single-line text with no control characters
-CELL = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+# what validate.text lets into the database: single-line text with no control characters,
+# with wide and combining characters drawn often (Devanagari, CJK, emoji)
+WIDE = st.sampled_from(list("अर्जुनशमा张伟李娜😀👍🏽é") + ["\u0301", "\u094d"])
+CELL = st.text(
+    st.one_of(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), WIDE),
+    max_size=30,
+)
 VALUE = st.one_of(CELL, st.integers(-(10**6), 10**6), st.booleans(), st.none())
 
 
 def reference(rows: list[dict[str, object]], columns: list[tuple[str, str]]) -> str:
     from studygroup.render.table import cell
 
-    tabulate.WIDE_CHARS_MODE = False  # the renderer counts characters, as tabulate does by default
+    tabulate.WIDE_CHARS_MODE = True  # the renderer measures terminal cells, with wcwidth
     body = [[cell(row.get(key)) for key, _ in columns] for row in rows]
     text: str = tabulate.tabulate(
         body, headers=[h for _, h in columns], tablefmt="simple", disable_numparse=True
@@ -52,3 +57,20 @@ def test_layout_by_example() -> None:
         "1     Finish labs 6-7                yes",
         "12    Read             Ada Lovelace  no",
     ]
+
+
+def test_a_devanagari_name_keeps_its_row_in_line() -> None:
+    rows = [
+        {"name": "अर्जुन शर्मा", "rate": "100%"},
+        {"name": "Ada Lovelace", "rate": "50%"},
+        {"name": "张伟", "rate": "0%"},
+    ]
+    lines = table(rows, [("name", "member"), ("rate", "rate")]).splitlines()
+    from wcwidth import wcswidth
+
+    # the rate column starts at the same terminal column on every line
+    starts = {
+        wcswidth(line[: line.index(r)])
+        for line, r in zip(lines[2:], ("100%", "50%", "0%"), strict=True)
+    }
+    assert len(starts) == 1

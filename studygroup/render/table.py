@@ -1,8 +1,13 @@
 """Human tables for the terminal, in tabulate's "simple" layout.
 
 The layout is tabulate's (tests/test_render_table.py checks the output is identical for any
-single-line cells), written out here because tabulate infers a type for every cell: on the
-5,000-row `item list --open` of the benchmark it took ~150 ms, more than the query.
+single-line cells, wide characters included), written out here because tabulate infers a
+type for every cell: on the 5,000-row `item list --open` of the benchmark it took ~150 ms,
+more than the query.
+
+Columns are measured in terminal cells, not characters: Devanagari, CJK and emoji names take
+as many cells as `wcwidth` says, so their rows stay in line. ASCII text is measured with
+len() (the same answer, at C speed), so wcwidth is imported only for a table that needs it.
 """
 
 from __future__ import annotations
@@ -23,18 +28,28 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def width(text: str) -> int:
+    """How many terminal cells `text` takes."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth
+
+    cells: int = wcswidth(text)
+    return cells if cells >= 0 else len(text)
+
+
 def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
     """columns: (key, heading) pairs. Every cell is left-aligned text with its outer blanks
     stripped (headings are not); lines are stripped of trailing blanks."""
     headings = [heading for _, heading in columns]
     body = [[cell(row.get(key)).strip() for key, _ in columns] for row in rows]
-    widths = [len(heading) + PADDING for heading in headings]
+    widths = [width(heading) + PADDING for heading in headings]
     for index, values in enumerate(zip(*body, strict=True)):
-        widths[index] = max(widths[index], max(map(len, values)))
+        widths[index] = max(widths[index], max(map(width, values)))
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
-            text.ljust(width) for text, width in zip(cells, widths, strict=True)
+            text + " " * (room - width(text)) for text, room in zip(cells, widths, strict=True)
         ).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
