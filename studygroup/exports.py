@@ -42,6 +42,7 @@ def agenda_document(
                 {
                     "label": e.lecture_label,
                     "title": e.lecture_title,
+                    "kind": e.lecture_kind.value,
                     "part": f"{e.part}/{e.parts}" if e.part is not None else None,
                 }
                 for e in upcoming
@@ -57,6 +58,7 @@ def agenda_document(
             {
                 "label": e["lecture"],
                 "title": e["title"],
+                "kind": e["lecture_kind"],
                 "part": e["part"],
                 "video_minutes": e["video_minutes"],
                 "url": e["url"],

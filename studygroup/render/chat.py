@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from studygroup.render.labels import lecture_name
 from studygroup.render.markdown import escape as markdown_escape
 from studygroup.render.markdown import safe_url
 
@@ -97,7 +98,13 @@ def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
         at = start + timedelta(minutes=offset)
         offset += entry["minutes"]
         if entry["kind"] == "lecture":
-            what = f"Lecture {e(entry['lecture'])}: {e(entry['title'])}"
+            what = lecture_name(
+                entry["lecture"],
+                entry["title"],
+                entry.get("lecture_kind"),
+                escape=e,
+                escape_label=e,
+            )
             if entry["part"]:
                 what += f" (part {entry['part']})"
             if entry["carried"]:
@@ -116,7 +123,9 @@ def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
         yield ""
         yield b("Watch beforehand")
         for lecture in doc["watch"]:
-            name = f"Lecture {e(lecture['label'])}: {e(lecture['title'])}"
+            name = lecture_name(
+                lecture["label"], lecture["title"], lecture.get("kind"), escape=e, escape_label=e
+            )
             if lecture["part"]:
                 name += f" (part {lecture['part']})"
             shown = style.link(name, lecture["url"]) if lecture["url"] else name
@@ -143,7 +152,8 @@ def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
     if following is not None:
         yield ""
         lectures = ", ".join(
-            f"Lecture {e(x['label'])}: {e(x['title'])}" for x in following["lectures"]
+            lecture_name(x["label"], x["title"], x.get("kind"), escape=e, escape_label=e)
+            for x in following["lectures"]
         )
         when = datetime.fromisoformat(following["local_start"])
         yield b("Next") + (
@@ -159,7 +169,8 @@ def _happened(happened: dict[str, Any], style: Style) -> Iterator[str]:
     for title, key in (("Covered", "covered"), ("Not covered (moved on)", "not_covered")):
         if happened[key]:
             yield f"• {title}: " + ", ".join(
-                f"Lecture {e(x['label'])}: {e(x['title'])}" for x in happened[key]
+                lecture_name(x["label"], x["title"], x.get("kind"), escape=e, escape_label=e)
+                for x in happened[key]
             )
     if happened["talks_given"]:
         yield "• Talks given: " + "; ".join(

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from studygroup.render.labels import lecture_name
+
 _PUNCTUATION = frozenset(string.punctuation)
 _URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
 # Characters that can start an inline construct anywhere in a line: escapes, code spans,
@@ -87,7 +89,7 @@ def _when(local_iso: str) -> str:
 
 def _lecture_name(entry: dict[str, Any]) -> str:
     """Labels are validated ([A-Za-z0-9._-], starting alphanumeric): only titles need escaping."""
-    name = f"Lecture {entry['label']}: {escape(entry['title'])}"
+    name = lecture_name(entry["label"], entry["title"], entry.get("kind"), escape=escape)
     return name + (f" (part {entry['part']})" if entry.get("part") else "")
 
 
@@ -114,7 +116,9 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
     lines.append("|---|--:|---|---|")
     for entry in doc["entries"]:
         if entry["kind"] == "lecture":
-            item = f"Lecture {entry['lecture']}: {escape(entry['title'])}"
+            item = lecture_name(
+                entry["lecture"], entry["title"], entry.get("lecture_kind"), escape=escape
+            )
             if entry["part"]:
                 item += f" (part {entry['part']})"
             if entry["carried"]:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from studygroup.render.labels import lecture_name
 from studygroup.rules.names import greeting_name
 
 LISTED = 10  # group items listed in a reminder; the rest are on the agenda
@@ -181,7 +182,7 @@ def reminder_messages(
     if doc["watch"]:
         watched: list[tuple[Segment, ...]] = []
         for lecture in doc["watch"]:
-            name = f"Lecture {lecture['label']}: {lecture['title']}"
+            name = lecture_name(lecture["label"], lecture["title"], lecture.get("kind"))
             if lecture["part"]:
                 name += f" (part {lecture['part']})"
             minutes = f", {lecture['video_minutes']} min" if lecture["video_minutes"] else ""

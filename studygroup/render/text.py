@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from studygroup.render.labels import lecture_name
 from studygroup.render.table import table
 from studygroup.rules.carry import flagged
 
@@ -20,7 +21,7 @@ def carried_mark(count: int) -> str:
 def entry_label(entry: dict[str, Any]) -> str:
     kind = entry["kind"]
     if kind == "lecture":
-        text = f"Lecture {entry['lecture']}: {entry['title']}"
+        text = lecture_name(entry["lecture"], entry["title"], entry.get("lecture_kind"))
         if entry["part"]:
             text += f" (part {entry['part']})"
         if entry.get("carried"):

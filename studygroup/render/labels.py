@@ -1,0 +1,30 @@
+"""How a lecture is named wherever it is shown: by its kind. A lecture is "Lecture 10:
+Deployment"; a lab is its own title when that already says "Lab ..." ("Lab 6: Web
+deployment"), else "Lab lab6: ..."; a guest lecture is "Guest: Transformers at scale"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def lecture_name(
+    label: str,
+    title: str,
+    kind: str | None = "lecture",
+    *,
+    escape: Callable[[str], str] = _same,
+    escape_label: Callable[[str], str] = _same,
+) -> str:
+    """`escape` is applied to the title and `escape_label` to the label, for the format the
+    name goes into (Markdown, Slack, Discord)."""
+    if kind == "lab":
+        if title.strip().lower().startswith("lab"):
+            return escape(title)
+        return f"Lab {escape_label(label)}: {escape(title)}"
+    if kind == "guest":
+        return f"Guest: {escape(title)}"
+    return f"Lecture {escape_label(label)}: {escape(title)}"
