@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from studygroup import agenda, attendance, polls, sessions
+from studygroup import agenda, attendance, items, polls, sessions
 from studygroup.render.contracts import session_dict
 from studygroup.render.text import call_line
-from studygroup.store.enums import EntryKind, SessionStatus
+from studygroup.store.enums import EntryKind, ItemStatus, SessionStatus
 from studygroup.store.rows import CourseRow, SessionRow
-from studygroup.store.schema import agenda_entries, lectures, members, talks
+from studygroup.store.schema import action_items, agenda_entries, lectures, members, talks
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -198,4 +198,56 @@ def calendar_document(
             "timezone": course.timezone,
         },
         "events": events,
+    }
+
+
+def recap_document(
+    db: Connection, course: CourseRow, target: SessionRow, *, names: bool = False
+) -> dict[str, Any]:
+    """What a call was: what was covered and what moved on, the talks given (with links and
+    presenters), attendance (a count; the names with `names`), the notes, the decisions
+    (polls closed since it started), and the items made and finished. A session that is not
+    closed yet says so, with what was planned."""
+    doc = agenda_document(db, course, target)
+    closed = target.status is SessionStatus.HELD
+    following = sessions.planned_after(db, target)
+    start = target.starts_at
+    until = following.starts_at if following is not None else None
+    who = attendance.view(db, target)
+    made = [
+        i
+        for i in items.item_rows(db, action_items.c.created_session_id == target.id)
+        if i["status"] != "dropped"
+    ]
+    finished_where = [
+        action_items.c.course_id == course.id,
+        action_items.c.status == ItemStatus.DONE,
+        action_items.c.closed_at >= start,
+    ]
+    if until is not None:
+        finished_where.append(action_items.c.closed_at < until)
+    decided = [
+        p for p in polls.closed_between(db, start, until) if p["course"] in (None, course.slug)
+    ]
+    happened = doc.get("happened") or {}
+    return {
+        "course": doc["course"],
+        "session": doc["session"],
+        "closed": closed,
+        "covered": happened.get("covered", []) if closed else [],
+        "moved_on": happened.get("not_covered", []) if closed else [],
+        "moved_to": following.number if following is not None else None,
+        "planned": [] if closed else doc["watch"],
+        "talks_given": happened.get("talks_given", []) if closed else [],
+        "talks_planned": [] if closed else doc["talks"],
+        "attendance": {
+            "present": len(who["present"]),
+            "absent": len(who["absent"]),
+            "excused": len(who["excused"]),
+        }
+        | ({"names": who["present"]} if names else {}),
+        "notes": target.notes,
+        "decisions": decided,
+        "items_new": made,
+        "items_finished": items.item_rows(db, *finished_where),
     }

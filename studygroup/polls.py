@@ -8,7 +8,7 @@ the one added last. The same rule decides an exact 50/50 final round.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
@@ -19,6 +19,7 @@ from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import PollJSON, poll_dict
 from studygroup.rules import validate
 from studygroup.rules.runoff import instant_runoff
+from studygroup.store import schema
 from studygroup.store.db import new_id
 from studygroup.store.enums import CourseStatus, PollStatus
 from studygroup.store.rows import CourseRow, MemberRow
@@ -345,3 +346,29 @@ def close(
         closing["created_course_id"] = course.id
     db.execute(update(polls).where(polls.c.id == poll.id).values(closing))
     return winner, course
+
+
+def closed_between(db: Connection, start: datetime, until: datetime | None) -> list[dict[str, Any]]:
+    """Polls closed from `start` (and before `until`): the decisions of a call, with their
+    course (None for everyone's) and winner."""
+    where = [polls.c.status == PollStatus.CLOSED, polls.c.closed_at >= start]
+    if until is not None:
+        where.append(polls.c.closed_at < until)
+    out = []
+    for poll in db.execute(select(polls).where(*where).order_by(polls.c.closed_at)).all():
+        course = (
+            db.execute(
+                select(schema.courses.c.slug).where(schema.courses.c.id == poll.course_id)
+            ).scalar()
+            if poll.course_id
+            else None
+        )
+        out.append(
+            {
+                "poll": poll.id,
+                "title": poll.title,
+                "course": course,
+                "winner": result(db, poll.id, 1)["winner"],
+            }
+        )
+    return out

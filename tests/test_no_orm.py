@@ -192,6 +192,7 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("stats", ["stats"], None),
         ("export agenda", ["export", "agenda"], None),
         ("export ics", ["export", "ics"], None),
+        ("export recap", ["export", "recap", "1"], None),
         ("remind", ["remind"], None),
         ("poll create", ["poll", "create", "Next course"], None),
         ("poll add-option", ["poll", "add-option", "1", "fast.ai"], None),

@@ -100,6 +100,59 @@ def export_agenda(
         note(warning)
 
 
+@export.command("recap")
+@click.argument("ref", required=False, default="last", metavar="[REF]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "slack", "discord", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown, slack or discord (the exact webhook payloads, as a JSON array), or json.",
+)
+@click.option("--names", is_flag=True, help="Name who was present, not only how many.")
+@OUTPUT
+@FORCE
+@course_option
+@pass_app
+def export_recap(
+    app: App,
+    ref: str,
+    fmt: str,
+    names: bool,
+    output: Path | None,
+    force: bool,
+    course_slug: str | None,
+) -> None:
+    """The recap of a call (default: the last held session): what was covered and what
+    moved on, the talks given with their links and presenters, attendance, decisions (polls
+    closed), new and finished action items, and the notes. A session not closed yet says so.
+
+    \b
+    Example:
+      studygroup export recap last --names -o recap.md
+      studygroup export recap 5 --format slack | jq '.[0]' | \
+          curl -sS -H 'Content-Type: application/json' -d @- "$SLACK_WEBHOOK_URL"
+    """
+    from studygroup import exports, sessions
+    from studygroup.render.jsonout import dumps
+
+    with app.read() as db:
+        course, target = sessions.with_course(db, course_slug, ref)
+        doc = exports.recap_document(db, course, target, names=names)
+    if fmt == "markdown":
+        from studygroup.render.recap import recap_markdown
+
+        data = recap_markdown(doc)
+    elif fmt == "json":
+        data = dumps(doc) + "\n"
+    else:
+        from studygroup.render.recap import recap_payloads
+
+        data = dumps(recap_payloads(doc, fmt)) + "\n"
+    _write(output, data.encode(), force)
+
+
 @export.command("ics")
 @OUTPUT
 @FORCE

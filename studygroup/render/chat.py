@@ -180,10 +180,10 @@ def _happened(happened: dict[str, Any], style: Style) -> Iterator[str]:
 
 
 def _fallback(doc: dict[str, Any]) -> str:
-    """Slack's notification text: plain, escaped."""
+    """Slack's notification text, plain (slack_post escapes it)."""
     session = doc["session"]
     local = datetime.fromisoformat(session["local_start"])
-    return slack_escape(
+    return (
         f"{doc['course']['title']} — session {session['number']}, "
         f"{local:%a %d %b %H:%M} {session['timezone']}"
     )
@@ -210,15 +210,19 @@ def _chunks(lines: list[str], limit: int) -> Iterator[str]:
 def slack_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The agenda as Slack incoming-webhook payloads (usually one): verbatim mrkdwn sections
     of at most 3,000 characters, at most 50 blocks a post, and a plain notification text."""
-    lines = list(_lines(doc, SLACK))
+    return slack_post(list(_lines(doc, SLACK)), _fallback(doc))
+
+
+def slack_post(lines: list[str], text: str) -> list[dict[str, Any]]:
+    """Lines written in the Slack style as payloads: a section per paragraph (split at 3,000
+    characters), at most 50 blocks a post; `text` (plain) is the notification."""
     sections = [
         {"type": "section", "text": {"type": "mrkdwn", "text": chunk, "verbatim": True}}
         for paragraph in _paragraphs(lines)
         for chunk in _chunks(paragraph, SLACK_SECTION)
     ]
-    text = _fallback(doc)
     return [
-        {"text": text, "blocks": sections[i : i + SLACK_BLOCKS]}
+        {"text": slack_escape(text), "blocks": sections[i : i + SLACK_BLOCKS]}
         for i in range(0, len(sections), SLACK_BLOCKS)
     ]
 
@@ -240,9 +244,15 @@ def _paragraphs(lines: list[str]) -> Iterator[list[str]]:
 def discord_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The agenda as Discord webhook payloads: parts of at most 2,000 characters split at
     line boundaries, none of which may mention anyone."""
+    return discord_post(list(_lines(doc, DISCORD)))
+
+
+def discord_post(lines: list[str]) -> list[dict[str, Any]]:
+    """Lines written in the Discord style as payloads of at most 2,000 characters, split at
+    line boundaries, none of which may mention anyone."""
     return [
         {"content": part, "allowed_mentions": {"parse": []}}
-        for part in _chunks(list(_lines(doc, DISCORD)), DISCORD_POST)
+        for part in _chunks(lines, DISCORD_POST)
     ]
 
 
