@@ -53,7 +53,8 @@ ENTRY_TITLES = {
 
 
 def lecture_history(db: Connection, course: CourseRow) -> History:
-    """Which lecture units held sessions covered, and which they left uncovered."""
+    """Which lecture units held sessions covered (and those covered before studygroup), and
+    which they left uncovered."""
     rows = db.execute(
         select(agenda_entries.c.lecture_id, agenda_entries.c.part, agenda_entries.c.done)
         .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
@@ -65,6 +66,11 @@ def lecture_history(db: Connection, course: CourseRow) -> History:
     ).all()
     done = {(lid, part) for lid, part, is_done in rows if is_done and lid is not None}
     seen = {(lid, part) for lid, part, _ in rows if lid is not None}
+    # lectures covered before the group used studygroup count as done, every part of them
+    for lecture in db.execute(
+        select(lectures).where(lectures.c.course_id == course.id, lectures.c.covered_before)
+    ):
+        done.update(unit.key for unit in split(lecture, course.pace_minutes))
     return History(done=done, carried=seen - done)
 
 

@@ -455,3 +455,32 @@ def apply_syllabus(
         db.execute(insert(lectures), new)
     course_changed(db, course.id)
     return summary
+
+
+def mark_covered(
+    db: Connection, course: CourseRow, labels: list[str], *, undo: bool = False
+) -> list[str]:
+    """`lecture covered`: these lectures were covered before the group used studygroup (or,
+    with `undo`, were not after all). Progress, the forecast and the planner count them done.
+    The labels whose mark changed."""
+    found = [get_lecture(db, course, label) for label in labels]
+    changed = [lec for lec in found if bool(lec.covered_before) == undo]
+    if changed:
+        db.execute(
+            update(lectures)
+            .where(lectures.c.id.in_([lec.id for lec in changed]))
+            .values(covered_before=not undo)
+        )
+        course_changed(db, course.id)
+    return [lec.label for lec in changed]
+
+
+def start_at(db: Connection, course: CourseRow, label: str, *, undo: bool = False) -> list[str]:
+    """`course start-at`: a group joining the course at LABEL covered every lecture before it
+    before studygroup (`undo`: it did not). The labels whose mark changed."""
+    every = lectures_of(db, course)
+    first = get_lecture(db, course, label)
+    before = [lec.label for lec in every if lec.position < first.position]
+    if not before:
+        raise Invalid(f"{label!r} is the first lecture of {course.slug}: nothing comes before it")
+    return mark_covered(db, course, before, undo=undo)

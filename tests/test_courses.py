@@ -146,6 +146,7 @@ def test_import_lectures_round_trip(run: CLI, tmp_path: Path) -> None:
         "minutes": None,
         "optional": True,
         "skipped": False,
+        "covered_before": False,
         "url": None,
     }
     assert [(x["label"], x["kind"], x["minutes"], x["optional"]) for x in lectures] == [

@@ -139,6 +139,8 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("lecture skip", ["lecture", "skip", "c", "3"], None),
         ("lecture unskip", ["lecture", "unskip", "c", "3"], None),
         ("lecture list", ["lecture", "list", "c"], None),
+        ("lecture covered", ["lecture", "covered", "c", "3"], None),
+        ("course start-at", ["course", "start-at", "c", "2", "--undo"], None),
         ("course show", ["course", "show", "c"], None),
         ("member add", ["member", "add", "Ada", "--email", "ada@example.org"], None),
         ("member add", ["member", "add", "Bob"], None),

@@ -267,6 +267,28 @@ def course_start(app: App, slug: str) -> None:
     note(f"course {started.slug} is active")
 
 
+@course.command("start-at")
+@click.argument("slug")
+@click.argument("label")
+@click.option("--undo", is_flag=True, help="Unmark the lectures before LABEL.")
+@pass_app
+def course_start_at(app: App, slug: str, label: str, undo: bool) -> None:
+    """The group joins the course at lecture LABEL: every lecture before it was covered
+    before studygroup, and progress, the forecast and the planner count them as done.
+
+    \b
+    Example:
+      studygroup course start-at fsdl 7
+      studygroup course start-at fsdl 7 --undo
+    """
+    from studygroup import courses
+
+    with app.write() as db:
+        changed = courses.start_at(db, courses.get(db, slug), label, undo=undo)
+    verb = "no longer marked covered" if undo else "marked covered before studygroup"
+    note(f"{len(changed)} lecture(s) {verb}")
+
+
 @course.command("delete")
 @click.argument("slug")
 @click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")

@@ -193,3 +193,25 @@ def lecture_unskip(app: App, course_slug: str, label: str) -> None:
     """
     _set_skipped(app, course_slug, label, False)
     note(f"lecture {label} will be planned again")
+
+
+@lecture.command("covered")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("labels", nargs=-1, required=True, metavar="LABEL...")
+@click.option("--undo", is_flag=True, help="They were not covered after all.")
+@pass_app
+def lecture_covered(app: App, course_slug: str, labels: tuple[str, ...], undo: bool) -> None:
+    """Mark lectures as covered before the group used studygroup: progress, the forecast and
+    the planner count them as done.
+
+    \b
+    Example:
+      studygroup lecture covered fsdl 3 4
+      studygroup lecture covered fsdl 4 --undo
+    """
+    from studygroup import courses
+
+    with app.write() as db:
+        changed = courses.mark_covered(db, courses.get(db, course_slug), list(labels), undo=undo)
+    verb = "no longer marked covered" if undo else "marked covered before studygroup"
+    note(f"{len(changed)} lecture(s) {verb}" + (f": {', '.join(changed)}" if changed else ""))

@@ -40,6 +40,7 @@ class LectureJSON(TypedDict):
     minutes: int | None
     optional: bool
     skipped: bool
+    covered_before: bool  # covered before the group used studygroup
     url: str | None
 
 
@@ -151,6 +152,7 @@ def lecture_dict(lecture: LectureRow) -> LectureJSON:
         "minutes": lecture.video_minutes,
         "optional": lecture.optional,
         "skipped": lecture.skipped,
+        "covered_before": lecture.covered_before,
         "url": lecture.url,
     }
 

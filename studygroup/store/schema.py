@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 
 from studygroup.clock import now
@@ -57,7 +58,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_05"
+HEAD_REVISION = "20261123_06"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -124,6 +125,8 @@ lectures = Table(
     Column("kind", _enum(LectureKind, "lecture_kind"), nullable=False, default=LectureKind.LECTURE),
     _flag("optional", False),
     _flag("skipped", False),
+    # covered before the group used studygroup (`course start-at`, `lecture covered`)
+    Column("covered_before", Boolean, nullable=False, default=False, server_default=false()),
     Column("video_minutes", Integer),
     Column("url", Text),
     Column("position", Integer, nullable=False),
