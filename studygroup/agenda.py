@@ -9,6 +9,7 @@ statements. Commands never call the planner: they note the courses they changed
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -279,8 +280,9 @@ def _part_text(part: int | None, parts: int | None) -> str:
 
 def pin_lecture(
     db: Connection, course: CourseRow, target: SessionRow, label: str, part: int | None
-) -> None:
-    """Put a lecture (or one part of it) on a session's agenda, pinned; optional lectures too."""
+) -> list[Moved]:
+    """Put a lecture (or one part of it) on a session's agenda, pinned; optional lectures too.
+    The lectures it pushed out of that session, and where they went."""
     _require_planned(target)
     lecture = courses.get_lecture(db, course, label)
     units = split(lecture, course.pace_minutes)
@@ -312,8 +314,53 @@ def pin_lecture(
     )
     lecture_positions = [e.position for e in entries_of(db, target) if e.kind is EntryKind.LECTURE]
     position = (max(lecture_positions) + 1) if lecture_positions else 2
+    before = _placement(db, course)
     _pin_lecture_entry(db, course, target.id, lecture.id, unit.part, unit.parts, position)
-    course_changed(db, course.id)
+    replan(db, course)  # now, to say what it pushed out (the commit's settle finds no change)
+    after = _placement(db, course)
+    moved = []
+    for key, (name, number) in before.items():
+        now = after[key][1] if key in after else None
+        if number == target.number and key != unit.key and now != number:
+            moved.append(Moved(name, now))
+    return moved
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A lecture a manual change pushed out of its session, and where it went."""
+
+    lecture: str  # '10' or '10 part 2/3'
+    to: int | None  # the session it is on now; None if on no planned session yet
+
+
+def planned_lecture_units(db: Connection, course: CourseRow) -> set[tuple[int, int | None]]:
+    """The lecture units on the planned sessions' agendas."""
+    return set(_placement(db, course))
+
+
+def _placement(db: Connection, course: CourseRow) -> dict[tuple[int, int | None], tuple[str, int]]:
+    """Each lecture unit on a planned agenda: (its name, the session number)."""
+    rows = db.execute(
+        select(
+            agenda_entries.c.lecture_id,
+            agenda_entries.c.part,
+            agenda_entries.c.parts,
+            lectures.c.label,
+            sessions_table.c.number,
+        )
+        .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
+        .join(lectures, agenda_entries.c.lecture_id == lectures.c.id)
+        .where(
+            sessions_table.c.course_id == course.id,
+            sessions_table.c.status == SessionStatus.PLANNED,
+            agenda_entries.c.kind == EntryKind.LECTURE,
+        )
+    )
+    return {
+        (lid, part): (label + (f" part {part}/{parts}" if part is not None else ""), number)
+        for lid, part, parts, label, number in rows
+    }
 
 
 def _pin_lecture_entry(

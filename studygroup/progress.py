@@ -21,6 +21,8 @@ def course_progress(
 ) -> dict[str, Any]:
     """Covered and remaining lectures (`lectures`: the course's, in order) and a forecast."""
     history = agenda.lecture_history(db, course)
+    # an optional lecture pinned on a planned agenda will be discussed: the forecast counts it
+    pinned = {key for key in agenda.planned_lecture_units(db, course)}
     counts = {
         "required": {"covered": 0, "remaining": 0},
         "optional": {"covered": 0, "remaining": 0},
@@ -35,7 +37,7 @@ def course_progress(
         left = [u for u in units if u.key not in history.done]
         counts[group]["remaining" if left else "covered"] += 1
         if lecture.optional and not with_optional:
-            continue
+            left = [u for u in left if u.key in pinned]
         remaining_units.extend(u.minutes for u in left)
         remaining_minutes += sum(u.minutes for u in left if lecture.video_minutes is not None)
     needed = sessions_needed(remaining_units, course.pace_minutes)

@@ -239,3 +239,18 @@ def test_back_fill_before_a_held_session_is_refused(run: CLI, snapshot: Any) -> 
     result = run("session", "plan", "--from", "2026-11-01", "--weeks", "2", code=1)
     assert "back-fill only before the first held session" in result.stderr
     assert snapshot() == before
+
+
+def test_add_lecture_says_what_it_pushed_out(run: CLI) -> None:
+    run("course", "add", "p", "Pushed", "--weekday", "tue", "--time", "18:00", "--tz", "UTC")
+    run("lecture", "add", "p", "1", "One", "--minutes", "60")
+    run("lecture", "add", "p", "2", "Two", "--minutes", "60")
+    run("lecture", "add", "p", "9", "Guest", "--kind", "guest", "--optional", "--minutes", "30")
+    run("session", "plan", "--from", "2027-03-02", "--weeks", "2")
+    assert [e["lecture"] for e in run.json("agenda", "1")["entries"] if e["lecture"]] == ["1", "2"]
+    added = run("agenda", "add-lecture", "9", "--session", "1")
+    assert added.stderr == (
+        "lecture 9 is on session 1's agenda\n"
+        "lecture 2 moved out of session 1, to session 2\n"
+    )
+    assert [e["lecture"] for e in run.json("agenda", "2")["entries"] if e["lecture"]][0] == "2"

@@ -52,3 +52,11 @@ def test_single_lectures_and_bad_input(course: CLI, snapshot: Callable[[], Any])
         "Error: '1' is the first lecture of c: nothing comes before it\n"
     )
     assert snapshot() == before
+
+
+def test_the_forecast_counts_a_pinned_optional_lecture(course: CLI) -> None:
+    course("lecture", "add", "c", "g", "Guest", "--kind", "guest", "--optional", "--minutes", "120")
+    before = progress(course)
+    course("agenda", "add-lecture", "g", "--session", "2")
+    after = progress(course)
+    assert after["sessions_needed"] == before["sessions_needed"] + 1

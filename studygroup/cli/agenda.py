@@ -114,8 +114,11 @@ def agenda_add_lecture(
 
     with app.write() as db:
         course, target = sessions.with_course(db, course_slug, ref)
-        agenda_mod.pin_lecture(db, course, target, label, part)
+        moved = agenda_mod.pin_lecture(db, course, target, label, part)
         note(f"lecture {label} is on session {target.number}'s agenda")
+        for lecture in moved:
+            where = f"session {lecture.to}" if lecture.to else "no planned session yet"
+            note(f"lecture {lecture.lecture} moved out of session {target.number}, to {where}")
 
 
 @agenda.command("remove")
