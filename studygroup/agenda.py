@@ -20,7 +20,7 @@ from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, talk_dict
 from studygroup.rules import weekly
 from studygroup.rules.pace import History, course_units, part_minutes, split
-from studygroup.rules.queue import queue_order
+from studygroup.rules.queue import queue_order, talk_limit
 from studygroup.store.db import changed_courses, course_changed
 from studygroup.store.enums import EntryKind, ItemStatus, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow, SessionRow
@@ -129,6 +129,7 @@ def replan(db: Connection, course: CourseRow) -> None:
         select(talks).where(
             talks.c.session_id.in_(ids),
             talks.c.status.in_([TalkStatus.SCHEDULED, TalkStatus.POSTPONED, TalkStatus.DONE]),
+            talks.c.on_hold.is_(False) | (talks.c.status == TalkStatus.DONE),
         )
     ):
         talks_at[talk.session_id].append(_talk(talk))
@@ -139,6 +140,7 @@ def replan(db: Connection, course: CourseRow) -> None:
                 talks.c.course_id == course.id,
                 talks.c.status == TalkStatus.QUEUED,
                 talks.c.session_id.is_(None),
+                talks.c.on_hold.is_(False),  # on hold: its place kept, not planned
             )
         )
     ]
@@ -168,7 +170,11 @@ def replan(db: Connection, course: CourseRow) -> None:
         for index, s in enumerate(planned)
     ]
     times = planner.Times(
-        course.pace_minutes, course.intro_minutes, course.discussion_minutes, course.wrapup_minutes
+        course.pace_minutes,
+        course.intro_minutes,
+        course.discussion_minutes,
+        course.wrapup_minutes,
+        course.max_talks,
     )
     plan = planner.plan(
         times,
@@ -472,7 +478,11 @@ def _not_fitting(
         ).scalars()
     )
     queued = db.execute(
-        WITH_PRESENTER.where(talks.c.course_id == course.id, talks.c.status == TalkStatus.QUEUED)
+        WITH_PRESENTER.where(
+            talks.c.course_id == course.id,
+            talks.c.status == TalkStatus.QUEUED,
+            talks.c.on_hold.is_(False),
+        )
     ).all()
     return [
         talk_dict(t, t.presenter, numbers)
@@ -561,4 +571,8 @@ def view(
         "optional_lectures": [lecture_dict(lec) for lec in optional],
         "action_items": items.open_at(db, course, target),
         "not_fitting": not_fitting,
+        # a queued talk longer than this never fits any session: the planner passes it over
+        "talk_limit": talk_limit(
+            target.minutes, course.intro_minutes, course.wrapup_minutes, course.discussion_minutes
+        ),
     }

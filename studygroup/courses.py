@@ -45,6 +45,7 @@ class CourseFields:
     discussion_minutes: int | None = None
     intro_minutes: int | None = None
     wrapup_minutes: int | None = None
+    max_talks: int | None = None  # 0: no cap
     status: CourseStatus | None = None
 
     def cleaned(self) -> dict[str, Any]:
@@ -73,6 +74,10 @@ class CourseFields:
             value = getattr(self, name)
             if value is not None:
                 values[name] = validate.minutes(value, what, allow_zero=zero)
+        if self.max_talks is not None:
+            if self.max_talks < 0:
+                raise Invalid("--max-talks must be a positive number, or 0 for no cap")
+            values["max_talks"] = self.max_talks or None
         if self.status is not None:
             values["status"] = self.status
         return values

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from studygroup import sessions
-from studygroup.errors import Conflict, NotFound
+from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import TalkJSON, talk_dict
 from studygroup.rules import validate, weekly
+from studygroup.rules.queue import talk_limit
 from studygroup.store.db import course_changed, new_id
 from studygroup.store.enums import OPEN_TALK_STATUSES, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
@@ -64,7 +65,7 @@ def add(
         "course_id": course.id,
         "presenter_id": presenter.id,
         "title": validate.text(title, "talk title"),
-        "minutes": validate.minutes(minutes, "talk minutes"),
+        "minutes": _fitting(course, validate.minutes(minutes, "talk minutes")),
         "url": validate.url(url),
         "requested_on": today,
         "times_postponed": 0,
@@ -200,7 +201,7 @@ def edit(
     if title is not None:
         values["title"] = validate.text(title, "talk title")
     if minutes is not None:
-        values["minutes"] = validate.minutes(minutes, "talk minutes")
+        values["minutes"] = _fitting(course, validate.minutes(minutes, "talk minutes"))
     if url is not None:
         values["url"] = validate.url(url)
     if presenter is not None:
@@ -210,4 +211,32 @@ def edit(
     if values:
         db.execute(update(talks).where(talks.c.id == talk.id).values(values))
         course_changed(db, course.id)  # a longer or shorter talk re-plans its session
+    return get(db, course, talk.id)
+
+
+def _fitting(course: CourseRow, minutes: int) -> int:
+    """A talk's minutes, refused when no session could ever give it that long."""
+    limit = talk_limit(
+        course.session_minutes,
+        course.intro_minutes,
+        course.wrapup_minutes,
+        course.discussion_minutes,
+    )
+    if minutes > limit:
+        raise Invalid(
+            f"a {minutes}-minute talk can never fit: a session of {course.slug} gives a talk at "
+            f"most {limit} minutes ({course.session_minutes} less the intro, the wrap-up and "
+            "one lecture's discussion); split it, or lengthen the sessions with 'course edit'"
+        )
+    return minutes
+
+
+def hold(db: Connection, course: CourseRow, talk: Row[Any], on_hold: bool) -> Row[Any]:
+    """`talk hold` / `talk resume`: a talk on hold keeps its place in the queue (and its
+    session) but is not planned until it is resumed."""
+    _require_open(talk)
+    if bool(talk.on_hold) == on_hold:
+        raise Conflict(f"talk {talk.id} is {'already' if on_hold else 'not'} on hold")
+    db.execute(update(talks).where(talks.c.id == talk.id).values(on_hold=on_hold))
+    course_changed(db, course.id)
     return get(db, course, talk.id)

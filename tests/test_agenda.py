@@ -140,12 +140,14 @@ def test_most_postponed_talk_goes_first(run: CLI) -> None:
 
 
 def test_overflow_is_reported(run: CLI) -> None:
-    _course(run, ("1", 30), minutes=60)
-    run("talk", "add", "Ada", "Long talk", "--minutes", "45", "--session", "1")
+    # a 35-minute talk is the longest a 60-minute session can give (60 - 5 - 5 - 15): with a
+    # second lecture's discussion it runs over
+    _course(run, ("1", 30), ("2", 30), minutes=60)
+    run("talk", "add", "Ada", "Long talk", "--minutes", "35", "--session", "1")
     view = plan(run)
-    assert view["over_by_minutes"] == 10
+    assert view["over_by_minutes"] == 15
     assert [e["kind"] for e in view["entries"] if e["overflow"]] == ["talk", "wrap-up"]
-    assert "OVER by 10 minutes" in run("agenda").stdout
+    assert "OVER by 15 minutes" in run("agenda").stdout
 
 
 def test_manual_edits_are_pinned_and_survive_replanning(run: CLI) -> None:
@@ -250,7 +252,6 @@ def test_add_lecture_says_what_it_pushed_out(run: CLI) -> None:
     assert [e["lecture"] for e in run.json("agenda", "1")["entries"] if e["lecture"]] == ["1", "2"]
     added = run("agenda", "add-lecture", "9", "--session", "1")
     assert added.stderr == (
-        "lecture 9 is on session 1's agenda\n"
-        "lecture 2 moved out of session 1, to session 2\n"
+        "lecture 9 is on session 1's agenda\nlecture 2 moved out of session 1, to session 2\n"
     )
     assert [e["lecture"] for e in run.json("agenda", "2")["entries"] if e["lecture"]][0] == "2"

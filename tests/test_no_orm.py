@@ -168,6 +168,8 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("talk list", ["talk", "list"], None),
         ("talk show", ["talk", "show", "1"], None),
         ("talk edit", ["talk", "edit", "1", "--minutes", "25"], None),
+        ("talk hold", ["talk", "hold", "1"], None),
+        ("talk resume", ["talk", "resume", "1"], None),
         ("talk schedule", ["talk", "schedule", "1", "--session", "2"], None),
         ("talk postpone", ["talk", "postpone", "1"], None),
         ("talk done", ["talk", "done", "1"], None),

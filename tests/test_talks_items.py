@@ -45,6 +45,7 @@ def test_talk_lifecycle(group: CLI) -> None:
             "postponed_from": None,
             "url": "https://example.org/slides",
             "requested": group.json("talk", "list")[0]["requested"],
+            "on_hold": False,
         }
     ]
     group("talk", "schedule", "1", "--session", "2")

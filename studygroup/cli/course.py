@@ -45,6 +45,7 @@ COURSE_FIELDS = [
     ("discussion", "Discussion per lecture"),
     ("intro", "Intro minutes"),
     ("wrapup", "Wrap-up minutes"),
+    ("max_talks", "Talks per session at most"),
     ("url", "URL"),
     ("call_url", "Call link"),
     ("call_note", "Call note"),
@@ -106,6 +107,13 @@ def _settings_options(required: bool) -> Callable[[F], F]:
                 "wrapup_minutes",
                 type=params.MINUTES_OR_ZERO,
                 help="Wrap-up minutes (default 5).",
+            ),
+            click.option(
+                "--max-talks",
+                "max_talks",
+                type=params.MAX_TALKS,
+                help="At most N talks a session, postponed ones included; the rest wait, first "
+                "in line next time ('none': no cap, the default).",
             ),
             click.option("--url", type=params.URL, help="Course home page."),
             click.option(

@@ -71,3 +71,14 @@ def encoding_option(func: Any) -> Any:
         help="The file's text encoding when it is not UTF-8 or UTF-16 with a byte-order mark "
         "(e.g. cp1252 from older Excel).",
     )(func)
+
+
+def _max_talks(value: str) -> int:
+    """A positive number of talks, or 'none' (0: no cap)."""
+    if value.strip().lower() == "none":
+        return 0
+    count = validate.integer(value, "--max-talks", 1, 100)
+    return count
+
+
+MAX_TALKS = Validated("N|none", _max_talks)

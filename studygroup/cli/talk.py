@@ -260,3 +260,40 @@ def talk_edit(
         who = members.find(db, presenter) if presenter else None
         talks.edit(db, course, talk_row, title=title, minutes=minutes, url=url, presenter=who)
         note(f"talk {talk_id} updated")
+
+
+@talk.command("hold")
+@TALK_ID
+@course_option
+@pass_app
+def talk_hold(app: App, talk_id: int, course_slug: str | None) -> None:
+    """Put a talk on hold: it keeps its place in the queue but is not planned.
+
+    \b
+    Example:
+      studygroup talk hold 3
+    """
+    _set_hold(app, talk_id, course_slug, True)
+
+
+@talk.command("resume")
+@TALK_ID
+@course_option
+@pass_app
+def talk_resume(app: App, talk_id: int, course_slug: str | None) -> None:
+    """Take a talk off hold: it is planned again, in its place in the queue.
+
+    \b
+    Example:
+      studygroup talk resume 3
+    """
+    _set_hold(app, talk_id, course_slug, False)
+
+
+def _set_hold(app: App, talk_id: int, course_slug: str | None, on_hold: bool) -> None:
+    from studygroup import courses, talks
+
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        talks.hold(db, course, talks.get(db, course, talk_id), on_hold)
+        note(f"talk {talk_id} is {'on hold' if on_hold else 'back in the queue'}")

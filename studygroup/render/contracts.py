@@ -31,6 +31,7 @@ class CourseDetailJSON(CourseJSON):
     discussion: int
     intro: int
     wrapup: int
+    max_talks: int | None  # talks per session at most; None: no cap
 
 
 class LectureJSON(TypedDict):
@@ -84,6 +85,7 @@ class TalkJSON(TypedDict):
     postponed_from: int | None
     url: str | None
     requested: str
+    on_hold: bool
 
 
 class ItemJSON(TypedDict):
@@ -141,6 +143,7 @@ def course_detail(course: CourseRow) -> CourseDetailJSON:
         "discussion": course.discussion_minutes,
         "intro": course.intro_minutes,
         "wrapup": course.wrapup_minutes,
+        "max_talks": course.max_talks,
     }
 
 
@@ -208,6 +211,7 @@ def talk_dict(talk: Any, presenter: str, numbers: dict[int, int]) -> TalkJSON:
         "postponed_from": numbers.get(talk.postponed_from_id) if talk.postponed_from_id else None,
         "url": talk.url,
         "requested": talk.requested_on.isoformat(),
+        "on_hold": bool(talk.on_hold),
     }
 
 

@@ -107,7 +107,12 @@ def agenda_text(view: dict[str, Any]) -> str:
         lines.append(
             "Queued talks that do not fit: "
             + "; ".join(
-                f"#{t['id']} {t['title']} ({t['presenter']}, {t['minutes']} min)"
+                f"#{t['id']} {t['title']} ({t['presenter']}, {t['minutes']} min"
+                + (
+                    f", longer than any session can give: at most {view['talk_limit']} min)"
+                    if "talk_limit" in view and t["minutes"] > view["talk_limit"]
+                    else ")"
+                )
                 for t in view["not_fitting"]
             )
         )

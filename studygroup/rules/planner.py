@@ -9,10 +9,12 @@ README gives it, session by session in time order:
 3. the next uncovered units in course order while they fit the pace (see rules.pace), at
    least one per session;
 4. talks postponed to the session, most-postponed first; then talks scheduled to it; both in
-   queue order (first come, first served);
+   queue order (first come, first served). With a cap (`max_talks`), the talks over it wait,
+   first in line at the next session;
 5. an action-item review when items are open, and a wrap-up;
-6. queued talks, in queue order, while they fit the session's minutes; the first that does
-   not fit stops the queue (a later, shorter talk does not jump it);
+6. queued talks, in queue order, while they fit the session's minutes and the cap; the first
+   that does not fit stops the queue (a later, shorter talk does not jump it), except a talk
+   longer than any session can give (`talk_limit`), which is passed over, never blocking;
 7. pinned entries keep their positions; everything is numbered 1, 2, ...
 """
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from studygroup.rules.pace import History, Unit, UnitKey, fits, split
-from studygroup.rules.queue import queue_order
+from studygroup.rules.queue import queue_order, talk_limit
 from studygroup.store.enums import EntryKind, TalkStatus
 from studygroup.store.rows import LectureRow
 
@@ -32,12 +34,13 @@ ACTIONS_MINUTES = 5
 
 @dataclass(frozen=True)
 class Times:
-    """A course's agenda settings, in minutes."""
+    """A course's agenda settings, in minutes; and how many talks a session takes at most."""
 
     pace: int
     intro: int
     discussion: int
     wrapup: int
+    max_talks: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class _Course:
     pinned_units: set[UnitKey]
     assigned: set[UnitKey] = field(default_factory=set)
     placed: set[int] = field(default_factory=set)
+    # talks due at an earlier session that its cap left out: first in line at the next one
+    waiting: list[Talk] = field(default_factory=list)
 
 
 def plan(
@@ -166,7 +171,8 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
         used += unit.minutes
         have_lecture = True
 
-    postponed = sorted(
+    left_over, state.waiting = state.waiting, []
+    postponed = left_over + sorted(
         (t for t in slot.talks if t.status is TalkStatus.POSTPONED and t.id not in pinned_talks),
         key=lambda t: (-t.times_postponed, *queue_order(t)),
     )
@@ -179,7 +185,13 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
         ),
         key=queue_order,
     )
+    cap = times.max_talks
+    count = sum(1 for e in keep if e.kind is EntryKind.TALK)
     for talk in (*postponed, *scheduled):
+        if cap is not None and count >= cap and talk.status is not TalkStatus.DONE:
+            state.waiting.append(talk)  # over the cap: first in line next time
+            continue
+        count += 1
         head.append(
             Entry(
                 EntryKind.TALK, talk.minutes, talk_id=talk.id, done=talk.status is TalkStatus.DONE
@@ -194,14 +206,20 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
         tail.append(Entry(EntryKind.WRAP_UP, times.wrapup))
 
     total = sum(e.minutes for e in (*head, *tail, *keep))
+    longest = talk_limit(slot.minutes, times.intro, times.wrapup, times.discussion)
     for talk in queued:
         if talk.id in state.placed or talk.id in pinned_talks:
             continue
+        if cap is not None and count >= cap:
+            break
+        if talk.minutes > longest:
+            continue  # it could never fit: it does not block the queue (the agenda says so)
         if total + talk.minutes > slot.minutes:
             break  # first come, first served: a later, shorter talk does not jump the queue
         head.append(Entry(EntryKind.TALK, talk.minutes, talk_id=talk.id))
         state.placed.add(talk.id)
         total += talk.minutes
+        count += 1
 
     ordered = head + tail
     for entry in sorted(keep, key=lambda e: e.position):

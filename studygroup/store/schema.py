@@ -58,7 +58,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_06"
+HEAD_REVISION = "20261123_07"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -106,6 +106,7 @@ courses = Table(
     Column("discussion_minutes", Integer, nullable=False, default=15),
     Column("intro_minutes", Integer, nullable=False, default=5),
     Column("wrapup_minutes", Integer, nullable=False, default=5),
+    Column("max_talks", Integer),  # talks per session at most; None: no cap
     Column("created_at", UTCDateTime, nullable=False, default=now),
     CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
     CheckConstraint("session_minutes > 0", name="session_minutes_positive"),
@@ -234,6 +235,8 @@ talks = Table(
     # The session it was first due at, when it has been postponed since.
     _fk("postponed_from_id", "sessions.id", "RESTRICT", nullable=True),
     Column("times_postponed", Integer, nullable=False, default=0),
+    # on hold: it keeps its place in the queue but is not planned (`talk hold`, `talk resume`)
+    Column("on_hold", Boolean, nullable=False, default=False, server_default=false()),
     Column("requested_on", Date, nullable=False),
     Column("created_at", UTCDateTime, nullable=False, default=now),
     CheckConstraint("minutes > 0", name="minutes_positive"),
