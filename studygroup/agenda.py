@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
-from studygroup import courses, items, sessions
+from studygroup import courses, items, roles, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, talk_dict
 from studygroup.rules import weekly
@@ -560,10 +560,13 @@ def view(
         _not_fitting(db, course, target, numbers) if target.status is SessionStatus.PLANNED else []
     )
     shown = session_dict(course, target)
+    held_by = roles.names(db, target)
     return {
         "session": shown,
         "call_url": shown["call_url"],
         "call_note": shown["call_note"],
+        "host": held_by["host"],
+        "notes_by": held_by["notes"],
         "display_timezone": tz,
         "entries": out,
         "total_minutes": total,

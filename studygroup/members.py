@@ -25,6 +25,7 @@ from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import matching, validate
 from studygroup.rules.names import name_key
+from studygroup.rules.rota import parse_rota
 from studygroup.store import schema
 from studygroup.store.db import count, new_id
 from studygroup.store.rows import MemberRow
@@ -48,6 +49,7 @@ class MemberFields:
     handle: str | None = None
     timezone: str | None = None
     greeting: str | None = None  # how reminders greet them; '' goes back to the first name
+    rota: str | None = None  # 'host', 'notes' or 'host,notes'; '' takes them off the rota
 
     def cleaned(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -63,6 +65,8 @@ class MemberFields:
             values["handle"] = validate.handle(self.handle)
         if self.timezone is not None:
             values["timezone"] = validate.timezone(self.timezone) if self.timezone.strip() else None
+        if self.rota is not None:
+            values["rota"] = parse_rota(self.rota)
         if self.greeting is not None:
             values["greeting"] = (
                 validate.text(self.greeting, "greeting name", 60) if self.greeting.strip() else None

@@ -87,6 +87,14 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
         ).all()
     }
 
+    roles_held: dict[tuple[str, int], int] = defaultdict(int)  # (role, member) -> sessions
+    for role, column in (("host", sessions.c.host_id), ("notes", sessions.c.notes_by_id)):
+        for member_id, count_ in db.execute(
+            select(column, func.count())
+            .where(sessions.c.id.in_(held_ids), column.is_not(None))
+            .group_by(column)
+        ).all():
+            roles_held[(role, member_id)] = count_
     members_out: list[dict[str, Any]] = []
     for member in db.execute(
         select(members.c.id, members.c.name, members.c.joined_on)
@@ -117,6 +125,8 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
                 "streak": streak,
                 "last_seen": last_seen.isoformat() if last_seen else None,
                 "talks_given": talks_given.get(member.id, 0),
+                "hosted": roles_held[("host", member.id)],
+                "took_notes": roles_held[("notes", member.id)],
                 "open_items": open_items.get(member.id, 0),
                 "lapsing": lapsing,
             }

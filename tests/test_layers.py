@@ -22,6 +22,7 @@ NOUNS = {
     "exports",
     "demo",
     "journal",
+    "roles",
 }
 BASE = {"errors", "faults", "clock"}
 # what each layer may import, besides itself and the base modules

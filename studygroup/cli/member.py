@@ -36,6 +36,7 @@ MEMBER_FIELDS = [
     ("active", "Active"),
     ("joined", "Joined"),
     ("greeting", "Greeted as"),
+    ("rota_shown", "Rota"),
     ("aliases_shown", "Aliases"),
     ("archived_at", "Archived"),
 ]
@@ -142,7 +143,10 @@ def member_show(app: App, name: str, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        emit_fields({**data, "aliases_shown": ", ".join(data["aliases"])}, MEMBER_FIELDS)
+        emit_fields(
+            {**data, "aliases_shown": ", ".join(data["aliases"]), "rota_shown": data["rota"] or ""},
+            MEMBER_FIELDS,
+        )
 
 
 @member.command("edit")
@@ -157,6 +161,11 @@ def member_show(app: App, name: str, as_json: bool) -> None:
     metavar="NAME",
     help="How reminders greet them ('' goes back to their first name).",
 )
+@click.option(
+    "--rota",
+    metavar="ROLES",
+    help="The roles they take in turn: host, notes or host,notes ('' takes them off).",
+)
 @pass_app
 def member_edit(
     app: App,
@@ -166,6 +175,7 @@ def member_edit(
     handle: str | None,
     timezone: str | None,
     greeting: str | None,
+    rota: str | None,
 ) -> None:
     """Change a member. Only the options given change.
 
@@ -177,9 +187,9 @@ def member_edit(
     from studygroup.members import MemberFields
 
     fields = MemberFields(
-        name=new_name, email=email, handle=handle, timezone=timezone, greeting=greeting
+        name=new_name, email=email, handle=handle, timezone=timezone, greeting=greeting, rota=rota
     )
-    if not fields.cleaned() and not any(v == "" for v in (email, handle, timezone, greeting)):
+    if not fields.cleaned() and not any(v == "" for v in (email, handle, timezone, greeting, rota)):
         raise click.UsageError("nothing to change: give at least one option")
     with app.write() as db:
         changed = members.edit(db, name, fields)

@@ -72,20 +72,22 @@ def session_plan(
     """Make sure the next N weekly sessions exist, each with a planned agenda.
 
     Sessions fall on the course's weekday at its local time: 18:00 London stays 18:00 across
-    daylight-saving changes.
+    daylight-saving changes. Planned sessions without a host or note-taker get one, in turn,
+    from the members on the rota (`member edit NAME --rota host,notes`).
 
     \b
     Example:
       studygroup session plan --weeks 4
       studygroup session plan --from 2026-09-01 --weeks 12 --course fsdl
     """
-    from studygroup import courses, sessions
+    from studygroup import courses, roles, sessions
     from studygroup.clock import today
     from studygroup.render.contracts import session_dict
 
     with app.write() as db:
         course = courses.pick(db, course_slug)
         created = sessions.plan(db, course, weeks, start, today(course.timezone))
+        filled = roles.fill(db, course)
         rows = [session_dict(course, s) for s in created]
     if as_json:
         emit_json(rows)
@@ -94,6 +96,8 @@ def session_plan(
         note(f"planned session {row['number']}: {_local(row)}")
     if not rows:
         note("those sessions exist already")
+    for number, role, name in filled:
+        note(f"session {number}: {name} {'hosts' if role == 'host' else 'takes notes'}")
 
 
 def _local(row: SessionJSON) -> str:
@@ -408,3 +412,65 @@ def session_notes(
         _, target = attendance.session_for(db, course_slug, ref, clock.now())
         sessions.set_notes(db, target, text)
         note(f"{'cleared the' if text is None else 'wrote'} notes of session {target.number}")
+
+
+def _set_role(app: App, ref: str, name: str, role: str, course_slug: str | None) -> None:
+    from studygroup import members, roles, sessions
+
+    with app.write() as db:
+        _, target = sessions.with_course(db, course_slug, ref)
+        who = None if name.strip().lower() == "none" else members.find(db, name)
+        roles.set_role(db, target, role, who)
+        what = "host" if role == "host" else "note-taker"
+        note(f"session {target.number}: {who.name if who else 'no one'} is the {what}")
+
+
+@session.command("host")
+@click.argument("ref", metavar="REF")
+@click.argument("name")
+@course_option
+@pass_app
+def session_host(app: App, ref: str, name: str, course_slug: str | None) -> None:
+    """Make NAME the session's host ('none': no one).
+
+    \b
+    Example:
+      studygroup session host next Michael
+    """
+    _set_role(app, ref, name, "host", course_slug)
+
+
+@session.command("notes-by")
+@click.argument("ref", metavar="REF")
+@click.argument("name")
+@course_option
+@pass_app
+def session_notes_by(app: App, ref: str, name: str, course_slug: str | None) -> None:
+    """Make NAME the session's note-taker ('none': no one).
+
+    \b
+    Example:
+      studygroup session notes-by next Priya
+    """
+    _set_role(app, ref, name, "notes", course_slug)
+
+
+@session.command("swap-host")
+@click.argument("ref", metavar="REF")
+@click.argument("name")
+@course_option
+@pass_app
+def session_swap_host(app: App, ref: str, name: str, course_slug: str | None) -> None:
+    """NAME hosts REF; REF's host takes NAME's next planned hosting in exchange.
+
+    \b
+    Example:
+      studygroup session swap-host next Grace
+    """
+    from studygroup import members, roles, sessions
+
+    with app.write() as db:
+        course, target = sessions.with_course(db, course_slug, ref)
+        who = members.find(db, name)
+        other = roles.swap_host(db, course, target, who)
+        note(f"{who.name} hosts session {target.number}; session {other.number} has its host")

@@ -21,6 +21,8 @@ MEMBER_COLUMNS = [
     ("streak", "streak"),
     ("last_seen", "last seen"),
     ("talks_given", "talks"),
+    ("hosted", "hosted"),
+    ("took_notes", "notes"),
     ("open_items", "open items"),
     ("flag", "lapsing"),
 ]
@@ -33,6 +35,8 @@ SHEET_COLUMNS = [
     ("streak", "streak"),
     ("last_seen", "last seen"),
     ("talks_given", "talks"),
+    ("hosted", "hosted"),
+    ("took_notes", "notes"),
     ("open_items", "open items"),
     ("lapsing", "lapsing"),
 ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from studygroup.render.labels import lecture_name
+from studygroup.render.labels import lecture_name, roles_line
 from studygroup.render.markdown import escape as markdown_escape
 from studygroup.render.markdown import safe_url
 
@@ -87,6 +87,8 @@ def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
     if url or call_note:
         joined = style.link("Join the call", url) if url else "Join the call:"
         yield joined + (f" — {e(call_note)}" if call_note else "")
+    if doc.get("host") or doc.get("notes_by"):
+        yield roles_line(doc.get("host"), doc.get("notes_by"), escape=e)
     happened = doc.get("happened")
     if happened is not None:
         yield from _happened(happened, style)

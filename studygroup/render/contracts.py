@@ -57,6 +57,7 @@ class MemberDetailJSON(MemberJSON):
     joined: str
     archived_at: str | None
     greeting: str  # how reminders greet them
+    rota: str | None  # the roles they take in turn: host, notes
     aliases: list[str]  # other names they go by on calls
 
 
@@ -176,6 +177,7 @@ def member_detail(member: MemberRow, aliases: Sequence[str] = ()) -> MemberDetai
         "joined": member.joined_on.isoformat(),
         "archived_at": member.archived_at.isoformat() if member.archived_at else None,
         "greeting": greeting_name(member.name, member.greeting),
+        "rota": member.rota,
         "aliases": list(aliases),
     }
 

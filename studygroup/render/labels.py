@@ -28,3 +28,14 @@ def lecture_name(
     if kind == "guest":
         return f"Guest: {escape(title)}"
     return f"Lecture {escape_label(label)}: {escape(title)}"
+
+
+def roles_line(
+    host: str | None, notes_by: str | None, *, escape: Callable[[str], str] = _same
+) -> str:
+    """'Host: Michael · Notes: Priya' (either may be missing)."""
+    parts = [
+        f"Host: {escape(host)}" if host else "",
+        f"Notes: {escape(notes_by)}" if notes_by else "",
+    ]
+    return " · ".join(p for p in parts if p)

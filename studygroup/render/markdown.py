@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from studygroup.render.labels import lecture_name
+from studygroup.render.labels import lecture_name, roles_line
 
 _PUNCTUATION = frozenset(string.punctuation)
 _URL_SAFE = ":/?#[]@!$&'*+,;=%-._~"
@@ -106,6 +106,9 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
     if doc.get("call_url") or doc.get("call_note"):
         lines.append("")
         lines.append(call_markdown(doc.get("call_url"), doc.get("call_note")))
+    if doc.get("host") or doc.get("notes_by"):
+        lines.append("")
+        lines.append(roles_line(doc.get("host"), doc.get("notes_by"), escape=escape))
     if session["status"] != "planned":
         lines.append("")
         lines.append(f"*This session is {session['status']}.*")

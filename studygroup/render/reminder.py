@@ -236,6 +236,12 @@ def reminder_messages(
             Para((f"Session {number} of {title} is on {when}, for {session['minutes']} minutes.",))
         )
         blocks.extend(call)
+        for role, said in (
+            ("host", "You are hosting this week."),
+            ("notes_by", "You are taking the notes this week."),
+        ):
+            if doc.get(role) and doc[role] == member["name"]:
+                blocks.append(Para((said,)))
         for talk in talks_by.get(member["name"], []):
             offset = _minutes_from_start(doc, talk["talk_id"])
             slot = start + timedelta(minutes=offset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from studygroup.render.labels import lecture_name
+from studygroup.render.labels import lecture_name, roles_line
 from studygroup.render.table import table
 from studygroup.rules.carry import flagged
 
@@ -61,6 +61,8 @@ def agenda_text(view: dict[str, Any]) -> str:
         lines.append(f"(times shown in {view['display_timezone']})")
     if view.get("call_url") or view.get("call_note"):
         lines.append(call_line(view.get("call_url"), view.get("call_note")))
+    if view.get("host") or view.get("notes_by"):
+        lines.append(roles_line(view.get("host"), view.get("notes_by")))
     rows = [
         {
             "n": e["position"],

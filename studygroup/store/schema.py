@@ -58,7 +58,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_07"
+HEAD_REVISION = "20261123_08"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -148,6 +148,7 @@ members = Table(
     Column("handle", String(40), unique=True),
     Column("timezone", String(64)),
     Column("greeting", String(60)),  # how reminders greet them; default: their first name
+    Column("rota", String(40)),  # the roles they take in turn: 'host', 'notes' or both
     _flag("active", True),
     Column("joined_on", Date, nullable=False),
     Column("archived_at", UTCDateTime),
@@ -189,6 +190,9 @@ sessions = Table(
     # cancel or uncancel, a call link, a title): the calendar's SEQUENCE. Never goes down.
     Column("revision", Integer, nullable=False, default=0, server_default="0"),
     Column("updated_at", UTCDateTime, default=now),  # the calendar's LAST-MODIFIED
+    # who does what in the call: the host and the note-taker (rules/rota.py fills them)
+    _fk("host_id", "members.id", "RESTRICT", nullable=True),
+    _fk("notes_by_id", "members.id", "RESTRICT", nullable=True),
     UniqueConstraint("course_id", "number"),
     CheckConstraint("number > 0", name="number_positive"),
     CheckConstraint("minutes > 0", name="minutes_positive"),
