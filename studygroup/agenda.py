@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
 from studygroup import courses, items, roles, sessions
+from studygroup import talks as talks_mod
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, talk_dict
 from studygroup.rules import weekly
@@ -501,6 +502,7 @@ def view(
     history = lecture_history(db, course)
     clock = weekly.local(target.starts_at, tz)
     end = clock + timedelta(minutes=target.minutes)
+    others = talks_mod.co_presenters(db, [e.talk_id for e in entries if e.talk_id is not None])
     out: list[dict[str, Any]] = []
     for entry in entries:
         kind = EntryKind(entry.kind)
@@ -531,7 +533,12 @@ def view(
                 "optional": bool(entry.lecture_optional) if lecture else False,
                 "video_minutes": video,
                 "url": entry.lecture_url if lecture else entry.talk_url if talk else None,
-                "presenter": entry.presenter if talk else None,
+                "presenter": talks_mod.presenters_text(
+                    [entry.presenter, *others.get(entry.talk_id, [])]
+                )
+                if talk
+                else None,
+                "presenters": [entry.presenter, *others.get(entry.talk_id, [])] if talk else [],
                 "talk_id": entry.talk_id if talk else None,
                 "postponed": entry.talk_postponed if talk else 0,
                 "postponed_from": numbers.get(entry.talk_postponed_from_id)

@@ -71,6 +71,7 @@ def agenda_document(
             {
                 "talk_id": e["talk_id"],
                 "presenter": e["presenter"],
+                "presenters": e["presenters"],
                 "title": e["title"],
                 "url": e["url"],
                 "minutes": e["minutes"],

@@ -207,6 +207,18 @@ def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]
     return row if row is not None else get(db, outcome.person.id)
 
 
+def find_several(db: Connection, ref: str) -> list[Row[Any]]:
+    """One member, or several named with commas ("Sanyam, Akash"): the whole is tried
+    first, so "Okafor, Daniel" stays one person."""
+    text = ref.strip()
+    if "," in text:
+        outcome, row = _resolve(db, text, True)
+        if isinstance(outcome, matching.Found):
+            return [row if row is not None else get(db, outcome.person.id)]
+        return [find(db, part) for part in text.split(",") if part.strip()]
+    return [find(db, text)]
+
+
 def get(db: Connection, member_id: int) -> Row[Any]:
     return db.execute(select(members).where(members.c.id == member_id)).one()
 

@@ -12,7 +12,14 @@ from sqlalchemy import String, func, select, type_coerce
 from studygroup.rules import weekly
 from studygroup.store.enums import AttendanceStatus, ItemStatus, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow
-from studygroup.store.schema import action_items, attendance, members, sessions, talks
+from studygroup.store.schema import (
+    action_items,
+    attendance,
+    members,
+    sessions,
+    talk_copresenters,
+    talks,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -66,14 +73,20 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
                 turnout[session_id] += 1
             elif status == excused_value:
                 excused[member_id].add(session_id)
-    talks_given: dict[int, int] = {
-        presenter: count
-        for presenter, count in db.execute(
-            select(talks.c.presenter_id, func.count())
-            .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.DONE)
-            .group_by(talks.c.presenter_id)
-        ).all()
-    }
+    talks_given: dict[int, int] = defaultdict(int)
+    for presenter, count in db.execute(
+        select(talks.c.presenter_id, func.count())
+        .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.DONE)
+        .group_by(talks.c.presenter_id)
+    ).all():
+        talks_given[presenter] += count
+    for presenter, count in db.execute(  # a co-presented talk counts for each of them
+        select(talk_copresenters.c.member_id, func.count())
+        .join(talks, talks.c.id == talk_copresenters.c.talk_id)
+        .where(talks.c.course_id == course.id, talks.c.status == TalkStatus.DONE)
+        .group_by(talk_copresenters.c.member_id)
+    ).all():
+        talks_given[presenter] += count
     open_items: dict[int | None, int] = {
         owner: count
         for owner, count in db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from studygroup.rules.queue import talk_limit
 from studygroup.store.db import course_changed, new_id
 from studygroup.store.enums import OPEN_TALK_STATUSES, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
-from studygroup.store.schema import agenda_entries, members, talks
+from studygroup.store.schema import agenda_entries, members, talk_copresenters, talks
 from studygroup.store.schema import sessions as sessions_table
 
 # a talk with its presenter's name as `presenter`: what every list of talks shows
@@ -46,7 +47,11 @@ def listed(
     elif not include_all:
         query = query.where(talks.c.status.in_(OPEN_TALK_STATUSES))
     numbers = sessions.numbers(db, course)
-    return [talk_dict(t, t.presenter, numbers) for t in db.execute(query)]
+    found = db.execute(query).all()
+    others = co_presenters(db, [t.id for t in found])
+    return [
+        talk_dict(t, presenters_text([t.presenter, *others.get(t.id, [])]), numbers) for t in found
+    ]
 
 
 def add(
@@ -182,7 +187,8 @@ def withdraw(db: Connection, course: CourseRow, talk: Row[Any]) -> None:
 def shown(db: Connection, course: CourseRow, talk_id: int) -> TalkJSON:
     """`talk show`: one talk as the JSON contract."""
     talk = get(db, course, talk_id)
-    return talk_dict(talk, talk.presenter, sessions.numbers(db, course))
+    others = co_presenters(db, [talk.id]).get(talk.id, [])
+    return talk_dict(talk, presenters_text([talk.presenter, *others]), sessions.numbers(db, course))
 
 
 def edit(
@@ -240,3 +246,39 @@ def hold(db: Connection, course: CourseRow, talk: Row[Any], on_hold: bool) -> Ro
     db.execute(update(talks).where(talks.c.id == talk.id).values(on_hold=on_hold))
     course_changed(db, course.id)
     return get(db, course, talk.id)
+
+
+def co_presenters(db: Connection, talk_ids: list[int]) -> dict[int, list[str]]:
+    """The co-presenters of each talk, by name, in the order they were added."""
+    out: dict[int, list[str]] = {}
+    if not talk_ids:
+        return out
+    for talk_id, name in db.execute(
+        select(talk_copresenters.c.talk_id, members.c.name)
+        .join(members, members.c.id == talk_copresenters.c.member_id)
+        .where(talk_copresenters.c.talk_id.in_(sorted(set(talk_ids))))
+        .order_by(talk_copresenters.c.id)
+    ):
+        out.setdefault(talk_id, []).append(name)
+    return out
+
+
+def presenters_text(names: list[str]) -> str:
+    """'Sanyam Bhutani & Akash': how a talk's presenters are shown."""
+    return " & ".join(names)
+
+
+def add_co_presenters(db: Connection, talk: Row[Any], people: Sequence[MemberRow]) -> None:
+    """Give a talk co-presenters; each once, none of them its presenter, none archived."""
+    seen = {talk.presenter_id}
+    for person in people:
+        if person.id in seen:
+            raise Invalid(f"{person.name} is listed twice as a presenter")
+        if not person.active:
+            raise Conflict(f"{person.name} is archived; restore them before adding a talk")
+        seen.add(person.id)
+    if people:
+        db.execute(
+            insert(talk_copresenters),
+            [{"talk_id": talk.id, "member_id": p.id} for p in people],
+        )

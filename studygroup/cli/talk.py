@@ -56,6 +56,14 @@ def talk() -> None:
 @click.option("--minutes", default=25, show_default=True, type=params.MINUTES)
 @click.option("--url", type=params.URL, help="Slides or a write-up.")
 @click.option("--session", "ref", metavar="REF", help="Schedule it for this session.")
+@click.option(
+    "--with",
+    "with_",
+    multiple=True,
+    metavar="NAME",
+    shell_complete=member_names,
+    help='A co-presenter (repeatable); or name them all: "Sanyam, Akash".',
+)
 @course_option
 @pass_app
 def talk_add(
@@ -65,9 +73,11 @@ def talk_add(
     minutes: int,
     url: str | None,
     ref: str | None,
+    with_: tuple[str, ...],
     course_slug: str | None,
 ) -> None:
-    """Add a talk by PRESENTER; it waits in the queue unless --session is given.
+    """Add a talk by PRESENTER (or by several: "Sanyam, Akash", or --with); it waits in the
+    queue unless --session is given. Each presenter sees it in their reminder and stats.
 
     \b
     Example:
@@ -77,11 +87,13 @@ def talk_add(
 
     with app.write() as db:
         course = courses.pick(db, course_slug)
-        who = members.find(db, presenter)
+        people = members.find_several(db, presenter) + [members.find(db, w) for w in with_]
         target = sessions.find(db, course, ref) if ref else None
-        added = talks.add(db, course, who, title, minutes, url, target, clock.today())
+        added = talks.add(db, course, people[0], title, minutes, url, target, clock.today())
+        talks.add_co_presenters(db, added, people[1:])
         where = f"session {target.number}" if target else "the queue"
-        note(f"added talk {added.id} by {who.name} to {where}")
+        names = talks.presenters_text([p.name for p in people])
+        note(f"added talk {added.id} by {names} to {where}")
 
 
 @talk.command("list")

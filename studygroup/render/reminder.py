@@ -214,7 +214,8 @@ def reminder_messages(
     shared_after.append(Para(("See you there!",)))
     talks_by: dict[str, list[dict[str, Any]]] = {}
     for talk in doc["talks"]:
-        talks_by.setdefault(talk["presenter"], []).append(talk)
+        for name in talk.get("presenters") or [talk["presenter"]]:
+            talks_by.setdefault(name, []).append(talk)  # each presenter sees it
     start = datetime.fromisoformat(session["local_start"])
     base_subject = f"{title}: session {number}, "
     call = _call(doc)

@@ -58,7 +58,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_08"
+HEAD_REVISION = "20261123_09"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -248,6 +248,17 @@ talks = Table(
     Index(None, "course_id", "status"),
     Index(None, "session_id"),
     Index(None, "presenter_id"),
+)
+
+talk_copresenters = Table(
+    # a talk given by two or more: the others beside its presenter
+    "talk_copresenters",
+    metadata,
+    _id(),
+    _fk("talk_id", "talks.id", "CASCADE"),
+    _fk("member_id", "members.id", "RESTRICT"),
+    UniqueConstraint("talk_id", "member_id"),
+    Index(None, "member_id"),
 )
 
 attendance = Table(
