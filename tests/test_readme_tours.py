@@ -81,3 +81,11 @@ def test_the_readme_tours_run_as_written(tmp_path: Path, sqlite_only: None) -> N
     lectures = [e["lecture"] for e in agenda["entries"] if e["kind"] == "lecture"]
     assert lectures[0] == "2"  # not covered last week: first this week
     assert [i["text"] for i in agenda["action_items"]] == ["Finish labs 6-7"]
+    # the week's roles came from the rota, the recap was written, and the close was undone
+    # and redone
+    assert read("agenda", "1")["host"] in ("Ada Lovelace", "Grace Hopper", "Alan Turing")
+    recap = (tmp_path / "recap.md").read_text()
+    assert recap.startswith("# Recap: Full Stack Deep Learning — session 1")
+    assert "Ada's slides" in recap
+    undone = [e for e in read("log", "--limit", "5") if e["undoes"] is not None]
+    assert len(undone) == 2 and undone[0]["undoes"] == undone[1]["id"]
