@@ -109,3 +109,16 @@ def test_a_stored_over_long_talk_is_passed_over_with_a_note(group: CLI) -> None:
         "Queued talks that do not fit: #1 Epic (Sanyam, 60 min, longer than any session can "
         "give: at most 35 min)" in group("agenda", "1").stdout
     )
+
+
+def test_max_talks_holds_across_postponements(group: CLI) -> None:
+    group("course", "edit", "c", "--max-talks", "2")
+    for n in range(3):
+        group("talk", "add", "Sanyam", f"Talk {n}", "--minutes", "10", "--session", "1")
+    assert talks_at(group, "1") == [1, 2] and talks_at(group, "2")[:1] == [3]
+    group("talk", "done", "1", env={"STUDYGROUP_TEST_NOW": "2027-03-02T19:00:00+00:00"})
+    # talk 2 is not given: it is postponed, and with talk 3 waiting the cap still holds
+    group("session", "close", "1", env={"STUDYGROUP_TEST_NOW": "2027-03-02T20:00:00+00:00"})
+    second = talks_at(group, "2")
+    assert len(second) == 2 and set(second) <= {2, 3}
+    assert len(talks_at(group, "3")) <= 2
