@@ -18,7 +18,7 @@ import getpass
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -257,22 +257,24 @@ def entries(
     if member_id is not None:
         touched = _changes_of(db, [e.id for e in found])
         found = [e for e in found if any(_touches(c, member_id) for c in touched[e.id])][:limit]
-    if found:
+    by_id = {e.id: e for e in found}
+    if by_id:
         for entry_id, table, count in db.execute(
             select(journal_changes.c.entry_id, journal_changes.c.table_name, func.count())
-            .where(journal_changes.c.entry_id.in_([e.id for e in found]))
+            .where(journal_changes.c.entry_id.in_(list(by_id)))
             .group_by(journal_changes.c.entry_id, journal_changes.c.table_name)
         ):
-            next(e for e in found if e.id == entry_id).counts[table] = count
+            by_id[entry_id].counts[table] = count
     return found
 
 
-MEMBER_COLUMNS = ("member_id", "owner_id", "presenter_id")
+MEMBER_COLUMNS = ("member_id", "owner_id", "presenter_id", "host_id", "notes_by_id")
 MEMBER_SCAN = 2000  # entries `log --member` looks back through
 
 
 def _touches(change: Change, member_id: int) -> bool:
-    """The member's own row, or a row of theirs (attendance, items, talks, ballots, aliases)."""
+    """The member's own row, or a row of theirs (attendance, items, talks, ballots, aliases,
+    the sessions they host or take notes at)."""
     if change.table == "members" and change.row_id == member_id:
         return True
     return any(
@@ -622,7 +624,3 @@ def prune(db: Connection, before: date, zone: str = "UTC") -> tuple[int, int]:
         ).rowcount
         db.execute(update(journal).where(journal.c.id.in_(chunk)).values(pruned=True))
     return len(ids), removed
-
-
-def summaries(entries_: Iterable[Entry]) -> list[dict[str, Any]]:
-    return [e.as_dict() for e in entries_]
