@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, func, select, type_coerce
 
 from studygroup.rules import weekly
+from studygroup.rules.turnout import run as attendance_run
 from studygroup.store.enums import AttendanceStatus, ItemStatus, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow
 from studygroup.store.schema import (
@@ -24,7 +25,6 @@ from studygroup.store.schema import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-LAPSE_AFTER = 3
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -117,24 +117,19 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
         joined = min(member.joined_on, first_record.get(member.id, member.joined_on))
         first = bisect_left(days, joined)  # sessions held since they joined
         # an excused absence is not a miss: it counts neither for nor against them
-        eligible = [sid for sid in held_ids[first:] if sid not in excused[member.id]]
-        seen = present[member.id]
+        excused_since = {s for s in excused.get(member.id, ()) if index_of[s] >= first}
+        expected = len(held_ids) - first - len(excused_since)
+        seen = present.get(member.id, set())
         attended = sum(1 for sid in seen if index_of[sid] >= first)
-        streak = 0
-        for sid in reversed(eligible):
-            if sid not in seen:
-                break
-            streak += 1
+        streak, lapsing = attendance_run(held_ids, first, excused_since, seen)
         last_seen: date | None = max((day_of[s] for s in seen), default=None)
-        recent = eligible[-LAPSE_AFTER:]
-        lapsing = len(recent) == LAPSE_AFTER and not any(s in seen for s in recent)
         members_out.append(
             {
                 "name": member.name,
                 "attended": attended,
-                "held": len(eligible),  # held since they joined, excused ones left out
-                "excused": len(excused[member.id] & set(held_ids[first:])),
-                "rate": round(attended / len(eligible), 3) if eligible else None,
+                "held": expected,  # held since they joined, excused ones left out
+                "excused": len(excused_since),
+                "rate": round(attended / expected, 3) if expected else None,
                 "streak": streak,
                 "last_seen": last_seen.isoformat() if last_seen else None,
                 "talks_given": talks_given.get(member.id, 0),

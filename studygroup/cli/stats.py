@@ -82,4 +82,6 @@ def stats(app: App, course_slug: str | None, output: str) -> None:
         f"turnout  {data['sparkline']}  ({turnout})" if data["sessions"] else "no held sessions yet"
     )
     if data["lapsing"]:
-        click.echo("lapsing (missed the last 3): " + ", ".join(data["lapsing"]))
+        from studygroup.rules.turnout import LAPSE_AFTER
+
+        click.echo(f"lapsing (missed the last {LAPSE_AFTER}): " + ", ".join(data["lapsing"]))

@@ -42,10 +42,16 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
     """columns: (key, heading) pairs. Every cell is left-aligned text with its outer blanks
     stripped (headings are not); lines are stripped of trailing blanks."""
     headings = [heading for _, heading in columns]
-    body = [[cell(row.get(key)).strip() for key, _ in columns] for row in rows]
+    keys = [key for key, _ in columns]
+    body = [[cell(row.get(key)).strip() for key in keys] for row in rows]
     widths = [width(heading) + PADDING for heading in headings]
+    wide = False  # a column with text that is not ASCII: its cells are measured one by one
     for index, values in enumerate(zip(*body, strict=True)):
-        widths[index] = max(widths[index], max(map(width, values)))
+        if "".join(values).isascii():
+            widths[index] = max(widths[index], max(map(len, values)))
+        else:
+            wide = True
+            widths[index] = max(widths[index], max(map(width, values)))
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -53,7 +59,12 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
         ).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
-    return "\n".join([line(headings), rule, *map(line, body)])
+    if wide:
+        lines = map(line, body)
+    else:  # every cell is as wide as it is long: pad them all in one format call per row
+        template = "  ".join(f"{{:<{room}}}" for room in widths)
+        lines = (template.format(*cells).rstrip() for cells in body)
+    return "\n".join([line(headings), rule, *lines])
 
 
 def fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> str:
