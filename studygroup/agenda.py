@@ -493,9 +493,16 @@ def _not_fitting(
 
 
 def view(
-    db: Connection, course: CourseRow, target: SessionRow, display_tz: str | None = None
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    display_tz: str | None = None,
+    *,
+    group_items_only: bool = False,
 ) -> dict[str, Any]:
-    """The agenda as plain data: the single source for the table, --json and the exports."""
+    """The agenda as plain data: the single source for the table, --json and the exports.
+    `group_items_only`: of the open items, only the group's (what every reminder lists; each
+    member's own are read for their message alone)."""
     tz = display_tz or course.timezone
     numbers = sessions.numbers(db, course)
     entries = entries_of(db, target)
@@ -579,7 +586,7 @@ def view(
         "total_minutes": total,
         "over_by_minutes": max(0, total - target.minutes),
         "optional_lectures": [lecture_dict(lec) for lec in optional],
-        "action_items": items.open_at(db, course, target),
+        "action_items": items.open_at(db, course, target, group_only=group_items_only),
         "not_fitting": not_fitting,
         # a queued talk longer than this never fits any session: the planner passes it over
         "talk_limit": talk_limit(

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
-from studygroup import clock, journal
+from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate
-from studygroup.store.db import count, course_changed
+from studygroup.store.db import count, course_changed, note_course
 from studygroup.store.enums import CourseStatus, LectureKind, SessionStatus
 from studygroup.store.rows import CourseRow
 from studygroup.store.schema import (
@@ -93,7 +93,7 @@ def get(db: Connection, slug: str) -> Row[Any]:
         names = list(known)
         hint = f"; courses: {', '.join(names)}" if names else "; add one with 'course add'"
         raise NotFound(f"no course {slug!r}{hint}")
-    journal.note_course(db, course.slug)
+    note_course(db, course.slug)
     return course
 
 
@@ -118,7 +118,7 @@ def pick(db: Connection, slug: str | None) -> Row[Any]:
         .limit(6)
     ).all()
     if len(active) == 1:
-        journal.note_course(db, active[0].slug)
+        note_course(db, active[0].slug)
         return active[0]
     if not active:
         raise NotFound("no active course; add one with 'studygroup course add'")

@@ -23,9 +23,14 @@ if TYPE_CHECKING:
 
 
 def agenda_document(
-    db: Connection, course: CourseRow, target: SessionRow, display_tz: str | None = None
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    display_tz: str | None = None,
+    *,
+    group_items_only: bool = False,
 ) -> dict[str, Any]:
-    view = agenda.view(db, course, target, display_tz)
+    view = agenda.view(db, course, target, display_tz, group_items_only=group_items_only)
     entries = view["entries"]
     owners: dict[str, list[dict[str, Any]]] = {}
     for item in view["action_items"]:

@@ -74,15 +74,19 @@ def listed(
     return item_rows(db, *where)
 
 
-def open_at(db: Connection, course: CourseRow, target: SessionRow) -> list[ItemJSON]:
-    """Open items due at the session (and, for the next session, those due at none)."""
+def open_at(
+    db: Connection, course: CourseRow, target: SessionRow, *, group_only: bool = False
+) -> list[ItemJSON]:
+    """Open items due at the session (and, for the next session, those due at none); with
+    `group_only`, only the group's (those with no owner)."""
     upcoming = sessions.next_planned(db, course)
     due = action_items.c.due_session_id == target.id
     if upcoming is not None and upcoming.id == target.id:
         due = or_(due, action_items.c.due_session_id.is_(None))
-    return item_rows(
-        db, action_items.c.course_id == course.id, action_items.c.status == ItemStatus.OPEN, due
-    )
+    where = [action_items.c.course_id == course.id, action_items.c.status == ItemStatus.OPEN, due]
+    if group_only:
+        where.append(action_items.c.owner_id.is_(None))
+    return item_rows(db, *where)
 
 
 def get(db: Connection, course: CourseRow, item_id: int) -> Row[Any]:

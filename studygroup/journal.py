@@ -42,10 +42,9 @@ from sqlalchemy.exc import IntegrityError
 from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.store import schema
-from studygroup.store.db import new_id
+from studygroup.store.db import COURSE_NOTE, new_id
 from studygroup.store.schema import journal, journal_changes, journal_open
 
-COURSE_NOTE = "studygroup_journal_course"
 USER_ENV = "STUDYGROUP_USER"
 SECRET_OPTIONS = frozenset({"--webhook"})
 _URL_WITH_SECRET = re.compile(
@@ -114,11 +113,6 @@ SAID = "studygroup_journal_summary"
 def say(db: Connection, summary: str) -> None:
     """What the command did, in a line, for `log` (else: what it printed on stderr)."""
     db.info[SAID] = summary
-
-
-def note_course(db: Connection, slug: str) -> None:
-    """The course a command works on (the first it picks), for `log --course`."""
-    db.info.setdefault(COURSE_NOTE, slug)
 
 
 def open_entry(db: Connection, cmd: Command) -> int:

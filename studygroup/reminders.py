@@ -509,13 +509,17 @@ def send(database: Database, request: Request) -> Report:
     """`remind`: draft each member's reminder, then deliver them (email, .eml files) and the
     chat post at most once per session revision each, through the log; a dry run delivers
     nothing. A member already told of an earlier revision gets a change notice."""
-    from studygroup import exports, members, sessions
+    from studygroup import exports, sessions
     from studygroup.errors import StudygroupError
 
     channel = request.channel
     with database.read() as db:
         course, target = sessions.with_course(db, request.course_slug, request.ref)
-        only = members.find(db, request.member_ref) if request.member_ref else None
+        only = None
+        if request.member_ref:
+            from studygroup import members  # and its name matching, only when it is used
+
+            only = members.find(db, request.member_ref)
         if only is not None and not only.active:
             raise StudygroupError(
                 f"{only.name} is archived and gets no reminders "
@@ -524,7 +528,9 @@ def send(database: Database, request: Request) -> Report:
         refusal = _refusal(db, course, target, request.now or clock.now())
         if refusal is not None and channel is not None:
             raise Conflict(refusal)
-        doc = exports.agenda_document(db, course, target)
+        # a chat post shows every open item; each email only the group's (and the member's own,
+        # read for their message): the long list of everyone's items is not read for those
+        doc = exports.agenda_document(db, course, target, group_items_only=request.webhook is None)
         planned, no_email = drafts(db, course, target, doc, only, channel or Channel.EMAIL)
         invite = None
         if channel is not None and not request.webhook_only:

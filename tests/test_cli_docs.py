@@ -138,9 +138,18 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
 def test_read_commands_never_load_the_orm(args: list[str], demo_db: str) -> None:
     """The hot read commands query Core tables only: importing sqlalchemy.orm and setting up
-    the mappers would cost more than their queries (see bench/ and the README)."""
+    the mappers would cost more than their queries (see bench/ and the README). Nor do they
+    load what only writes and `attend import` use: the journal, the call-report readers."""
     out, loaded = _modules_after(
-        ["studygroup", "--db", demo_db, *args], {}, ("sqlalchemy.orm", "alembic")
+        ["studygroup", "--db", demo_db, *args],
+        {},
+        (
+            "sqlalchemy.orm",
+            "alembic",
+            "studygroup.journal",
+            "studygroup.io.reports",
+            "studygroup.attendance_import",
+        ),
     )
     assert out.strip(), "the command printed nothing"
     assert loaded == ["LOADED []"]

@@ -14,6 +14,7 @@ NOUNS = {
     "talks",
     "items",
     "attendance",
+    "attendance_import",
     "polls",
     "rollover",
     "reminders",

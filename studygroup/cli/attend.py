@@ -186,17 +186,17 @@ def attend_import(
         else:
             emit_table(rows, [("format", "format"), ("reads", "reads")], "")
         return
-    from studygroup import attendance, courses
+    from studygroup import attendance_import, courses
     from studygroup.render.text import import_report_lines, import_report_summary
 
     ref, rest = split_ref(words)
     if len(rest) != 1:
         raise click.UsageError("give one report file, optionally after a session REF")
     try:
-        pairs = tuple(attendance.parse_match(m) for m in matches)
+        pairs = tuple(attendance_import.parse_match(m) for m in matches)
     except Invalid as exc:
         raise click.BadParameter(str(exc), param_hint="'--match'") from None
-    options = attendance.ImportOptions(
+    options = attendance_import.ImportOptions(
         min_minutes=min_minutes,
         min_percent=min_percent,
         add_unknown=add_unknown,
@@ -209,7 +209,7 @@ def attend_import(
     )
     with app.read() if dry_run else app.write() as db:
         course = courses.pick(db, course_slug)
-        result = attendance.import_attendance(
+        result = attendance_import.import_attendance(
             db, course, ref, Path(rest[0]), options, now=clock.now(), today=clock.today()
         )
         data = result.as_dict() | {"dry_run": dry_run}

@@ -96,13 +96,17 @@ def item_list(
     Example:
       studygroup item list --open --owner ada --json
     """
-    from studygroup import courses, items, members, sessions
+    from studygroup import courses, items, sessions
     from studygroup.render.text import carried_mark
     from studygroup.store.enums import ItemStatus
 
     with app.read() as db:
         course = courses.pick(db, course_slug)
-        who = members.find(db, owner) if owner else None
+        who = None
+        if owner:
+            from studygroup import members  # and its name matching, only when it is used
+
+            who = members.find(db, owner)
         due = sessions.find(db, course, ref) if ref else None
         status = ItemStatus.OPEN if which == "open" else None
         rows = items.listed(db, course, status, who, due)

@@ -192,9 +192,7 @@ def reminder_messages(
         watch: Block | None = Bullets("Please watch beforehand:", tuple(watched))
     else:
         watch = None
-    group_items = doc.get("group_items")
-    if group_items is None:
-        group_items = [i for i in doc["action_items"] if i["owner"] is None]
+    group_items = [i for i in doc["action_items"] if i["owner"] is None]
     if group_items:
         listed = [(_item_text(item),) for item in group_items[:LISTED]]
         if len(group_items) > LISTED:

@@ -45,26 +45,30 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
     keys = [key for key, _ in columns]
     body = [[cell(row.get(key)).strip() for key in keys] for row in rows]
     widths = [width(heading) + PADDING for heading in headings]
-    wide = False  # a column with text that is not ASCII: its cells are measured one by one
+    # A column of ASCII text is as wide as it is long, and is padded by str.format. A column
+    # with other text has each of its distinct values measured once, and padded by hand.
+    measured: dict[int, dict[str, int]] = {}
     for index, values in enumerate(zip(*body, strict=True)):
         if "".join(values).isascii():
             widths[index] = max(widths[index], max(map(len, values)))
         else:
-            wide = True
-            widths[index] = max(widths[index], max(map(width, values)))
+            measured[index] = sizes = {text: width(text) for text in set(values)}
+            widths[index] = max(widths[index], max(sizes.values()))
+    template = "  ".join(
+        "{}" if index in measured else f"{{:<{room}}}" for index, room in enumerate(widths)
+    )
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            text + " " * (room - width(text)) for text, room in zip(cells, widths, strict=True)
-        ).rstrip()
+    def line(cells: list[str]) -> str:
+        for index, sizes in measured.items():
+            text = cells[index]
+            cells[index] = text + " " * (widths[index] - sizes[text])
+        return template.format(*cells).rstrip()
 
+    head = "  ".join(
+        text + " " * (room - width(text)) for text, room in zip(headings, widths, strict=True)
+    ).rstrip()
     rule = "  ".join("-" * width for width in widths)
-    if wide:
-        lines = map(line, body)
-    else:  # every cell is as wide as it is long: pad them all in one format call per row
-        template = "  ".join(f"{{:<{room}}}" for room in widths)
-        lines = (template.format(*cells).rstrip() for cells in body)
-    return "\n".join([line(headings), rule, *lines])
+    return "\n".join([head, rule, *map(line, body)])
 
 
 def fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> str:

@@ -1,7 +1,7 @@
 """Time on a call, as the platforms write it: durations in words, timestamps in the host's
 locale, and the rule that time on the call is the union of a person's joins, not their sum.
 
-Pure functions; `attendance.import_attendance` applies them to a report."""
+Pure functions; `attendance_import.import_attendance` applies them to a report."""
 
 from __future__ import annotations
 

@@ -107,6 +107,15 @@ def course_changed(connection: Connection, course_id: int) -> None:
     connection.info.setdefault(CHANGED_COURSES, set()).add(course_id)
 
 
+COURSE_NOTE = "studygroup_journal_course"
+
+
+def note_course(connection: Connection, slug: str) -> None:
+    """The course a command works on (the first it picks), for its journal entry and
+    `log --course`. Here, not in journal.py, so that reading a course loads no journal."""
+    connection.info.setdefault(COURSE_NOTE, slug)
+
+
 def count(connection: Connection, table: Any, *where: Any) -> int:
     """How many rows of a table match."""
     from sqlalchemy import func, select

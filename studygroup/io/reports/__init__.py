@@ -4,7 +4,7 @@ A reader is a module here with `NAME`, `DESCRIBE`, `sniff(lines) -> bool` and
 `read(source) -> Report`; adding a format is one module, one line in `READERS` and one test.
 Readers only read: they give each row's name, email, join and leave as written, and the
 report's own minutes. Matching, dates and time on the call are decided by the domain
-(`attendance.import_attendance`) with the pure rules in `rules/calltime.py`.
+(`attendance_import.import_attendance`) with the pure rules in `rules/calltime.py`.
 """
 
 from __future__ import annotations
