@@ -58,7 +58,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261123_09"
+HEAD_REVISION = "20261124_01"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -348,6 +348,8 @@ rollover_moves = Table(
         name="subject_matches_kind",
     ),
     Index(None, "rollover_id"),
+    # re-planning deletes agenda entries, and each sets NULL here: indexed, not scanned
+    Index(None, "agenda_entry_id"),
     Index(None, "item_id"),
     Index(None, "talk_id"),
 )
