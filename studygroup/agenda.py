@@ -9,9 +9,8 @@ statements. Commands never call the planner: they note the courses they changed
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
@@ -333,8 +332,7 @@ def pin_lecture(
     return moved
 
 
-@dataclass(frozen=True)
-class Moved:
+class Moved(NamedTuple):
     """A lecture a manual change pushed out of its session, and where it went."""
 
     lecture: str  # '10' or '10 part 2/3'

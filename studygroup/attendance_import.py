@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Row, select
 
@@ -105,8 +105,7 @@ class ImportReport:
         }
 
 
-@dataclass(frozen=True)
-class ImportOptions:
+class ImportOptions(NamedTuple):
     min_minutes: int = 0
     min_percent: int = 0
     add_unknown: bool = False

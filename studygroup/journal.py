@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -53,8 +53,7 @@ _URL_WITH_SECRET = re.compile(
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     who: str
     line: str
 
@@ -277,8 +276,7 @@ def _touches(change: Change, member_id: int) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     table: str
     op: str
     row_id: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -417,8 +417,7 @@ def import_members(
 # -- aliases ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Alias:
+class Alias(NamedTuple):
     alias: str
     member: str
     created_at: datetime

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
@@ -132,16 +132,14 @@ class LogState(enum.Enum):
     UNCONFIRMED = "unconfirmed"  # claimed, and the run ended before it confirmed the send
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """One delivery this run has claimed: sent at most once, by whoever claimed it."""
 
     target: str
     previous_sent_at: datetime | None  # a --force resend: when it was last confirmed
 
 
-@dataclass(frozen=True)
-class Wanted:
+class Wanted(NamedTuple):
     """One delivery a run wants to make."""
 
     target: str
@@ -150,8 +148,7 @@ class Wanted:
     kind: str = "reminder"
 
 
-@dataclass(frozen=True)
-class About:
+class About(NamedTuple):
     """The session revision a run's messages tell of: the log keeps one row per target and
     revision, so a later revision (a move, a cancel) is a new delivery, never a duplicate."""
 

@@ -67,7 +67,9 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
             ).where(attendance.c.session_id.in_(held_ids))
         ).all():
             day = day_of[session_id]
-            first_record[member_id] = min(day, first_record.get(member_id, day))
+            known = first_record.get(member_id)
+            if known is None or day < known:
+                first_record[member_id] = day
             if status == present_value:
                 present[member_id].add(session_id)
                 turnout[session_id] += 1
@@ -109,33 +111,35 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
         ).all():
             roles_held[(role, member_id)] = count_
     members_out: list[dict[str, Any]] = []
-    for member in db.execute(
+    no_sessions: set[int] = set()
+    for member_id, name, joined_on in db.execute(  # unpacked: a Row's attributes cost more
         select(members.c.id, members.c.name, members.c.joined_on)
         .where(members.c.active.is_(True))
         .order_by(members.c.name_key)
     ).all():
-        joined = min(member.joined_on, first_record.get(member.id, member.joined_on))
+        recorded = first_record.get(member_id)
+        joined = joined_on if recorded is None or joined_on <= recorded else recorded
         first = bisect_left(days, joined)  # sessions held since they joined
         # an excused absence is not a miss: it counts neither for nor against them
-        excused_since = {s for s in excused.get(member.id, ()) if index_of[s] >= first}
+        excused_since = {s for s in excused.get(member_id, ()) if index_of[s] >= first}
         expected = len(held_ids) - first - len(excused_since)
-        seen = present.get(member.id, set())
-        attended = sum(1 for sid in seen if index_of[sid] >= first)
+        seen = present.get(member_id, no_sessions)
+        attended = sum(1 for sid in seen if index_of[sid] >= first) if first else len(seen)
         streak, lapsing = attendance_run(held_ids, first, excused_since, seen)
         last_seen: date | None = max((day_of[s] for s in seen), default=None)
         members_out.append(
             {
-                "name": member.name,
+                "name": name,
                 "attended": attended,
                 "held": expected,  # held since they joined, excused ones left out
                 "excused": len(excused_since),
                 "rate": round(attended / expected, 3) if expected else None,
                 "streak": streak,
                 "last_seen": last_seen.isoformat() if last_seen else None,
-                "talks_given": talks_given.get(member.id, 0),
-                "hosted": roles_held[("host", member.id)],
-                "took_notes": roles_held[("notes", member.id)],
-                "open_items": open_items.get(member.id, 0),
+                "talks_given": talks_given.get(member_id, 0),
+                "hosted": roles_held.get(("host", member_id), 0),
+                "took_notes": roles_held.get(("notes", member_id), 0),
+                "open_items": open_items.get(member_id, 0),
                 "lapsing": lapsing,
             }
         )

@@ -14,8 +14,8 @@ import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from studygroup.errors import Invalid
 
@@ -40,8 +40,7 @@ def too_many_rows(path: Path, max_rows: int) -> Invalid:
     )
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     line: int
     values: dict[str, str]
 
@@ -153,8 +152,7 @@ def records(
         ) from None
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A CSV file's header (lower-case) and its rows."""
 
     header: list[str]

@@ -10,12 +10,11 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from studygroup import clock
@@ -32,8 +31,7 @@ if TYPE_CHECKING:
 ENV = "STUDYGROUP_SMTP_"
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
+class SmtpSettings(NamedTuple):
     host: str
     port: int
     user: str | None

@@ -18,9 +18,8 @@ user text, makes bold text, a link and a time that every reader sees in their ow
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from studygroup.render.labels import lecture_name, roles_line
 from studygroup.render.markdown import escape as markdown_escape
@@ -32,8 +31,7 @@ DISCORD_POST = 2000
 LISTED_ITEMS = 25  # open items named in a post; the rest are counted
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     name: str
     escape: Callable[[str], str]
     bold: Callable[[str], str]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from studygroup.render.labels import lecture_name
@@ -24,8 +24,7 @@ from studygroup.rules.names import greeting_name
 LISTED = 10  # group items listed in a reminder; the rest are on the agenda
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     label: str
     url: str
 
@@ -33,13 +32,11 @@ class Link:
 Segment = str | Link
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(NamedTuple):
     parts: tuple[Segment, ...]
 
 
-@dataclass(frozen=True)
-class Bullets:
+class Bullets(NamedTuple):
     title: str
     items: tuple[tuple[Segment, ...], ...]
     numbered: bool = False

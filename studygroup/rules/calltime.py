@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 ORDERS = ("ymd", "mdy", "dmy")
 
@@ -50,8 +50,7 @@ def minutes_of(text: str) -> float | None:
     return None
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
     """A timestamp as written: its date fields (order unknown yet) and its clock time."""
 
     fields: tuple[int, int, int] | None

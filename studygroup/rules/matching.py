@@ -23,12 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import NamedTuple
 
 from studygroup.rules.names import display_variants, folded, name_key, reversed_name
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     id: int
     name: str
     email: str | None = None
@@ -49,22 +49,19 @@ class Reason(StrEnum):
 EXACT = frozenset({Reason.EMAIL, Reason.ALIAS, Reason.NAME, Reason.HANDLE})
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     person: Person
     reason: Reason
     text: str  # the form of the name that matched
 
 
-@dataclass(frozen=True)
-class Ambiguous:
+class Ambiguous(NamedTuple):
     text: str
     people: tuple[Person, ...]
     reason: Reason
 
 
-@dataclass(frozen=True)
-class Unknown:
+class Unknown(NamedTuple):
     text: str
     suggestions: tuple[str, ...] = ()
 
@@ -72,8 +69,7 @@ class Unknown:
 Outcome = Found | Ambiguous | Unknown
 
 
-@dataclass(frozen=True)
-class Lookups:
+class Lookups(NamedTuple):
     """The exact keys a reference can match (steps 1-4): enough to fetch every candidate for
     those steps from the database before loading everyone."""
 

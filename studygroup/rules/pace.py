@@ -12,14 +12,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from studygroup.store.rows import LectureRow
 
 UnitKey = tuple[int, int | None]  # (lecture id, part or None)
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """A lecture, or one part of a lecture longer than the pace."""
 
     lecture: LectureRow

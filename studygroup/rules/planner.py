@@ -21,8 +21,9 @@ README gives it, session by session in time order:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from studygroup.rules.pace import History, Unit, UnitKey, fits, split
 from studygroup.rules.queue import queue_order, talk_limit
@@ -32,8 +33,7 @@ from studygroup.store.rows import LectureRow
 ACTIONS_MINUTES = 5
 
 
-@dataclass(frozen=True)
-class Times:
+class Times(NamedTuple):
     """A course's agenda settings, in minutes; and how many talks a session takes at most."""
 
     pace: int
@@ -43,8 +43,7 @@ class Times:
     max_talks: int | None = None
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One agenda entry: planned (id None) or an existing pinned one (with its id)."""
 
     kind: EntryKind
@@ -59,8 +58,7 @@ class Entry:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class Talk:
+class Talk(NamedTuple):
     id: int
     status: TalkStatus
     minutes: int
@@ -69,8 +67,7 @@ class Talk:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """A planned session: its id, its minutes, and what is already fixed in it."""
 
     id: int
@@ -224,4 +221,4 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
     ordered = head + tail
     for entry in sorted(keep, key=lambda e: e.position):
         ordered.insert(min(max(entry.position - 1, 0), len(ordered)), entry)
-    return [replace(entry, position=position) for position, entry in enumerate(ordered, 1)]
+    return [entry._replace(position=position) for position, entry in enumerate(ordered, 1)]

@@ -9,8 +9,8 @@ each last held the role, and the choice goes out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from studygroup.errors import Invalid
 
@@ -30,8 +30,7 @@ def takes(rota: str | None, role: str) -> bool:
     return role in (rota or "").split(",")
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     member_id: int
     name: str
     last: datetime | None  # when they last held the role (a session's start), None: never

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ENV_VAR = "STUDYGROUP_DB"
 FILENAME = "studygroup.db"
@@ -44,8 +44,7 @@ def mask(text: str) -> str:
     return _URL.sub(hide, text)
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     url: str
     path: Path | None  # the SQLite file, or None for a server database
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 from studygroup.errors import Invalid
 from studygroup.io.csvfile import (
@@ -26,8 +27,7 @@ from studygroup.rules import validate
 from studygroup.rules.calltime import minutes_of
 
 
-@dataclass(frozen=True)
-class Attendee:
+class Attendee(NamedTuple):
     line: int
     name: str
     email: str | None = None
@@ -43,8 +43,7 @@ class Report:
     started: str | None = None  # the meeting's start, from a details block
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     path: Path
     lines: list[str]  # the decoded text, split into lines (no line ends)
     max_rows: int = MAX_ROWS
