@@ -223,9 +223,13 @@ def emit_table(
     if not rows:
         click.echo(empty, err=True)
         return
-    from studygroup.render.table import table
+    from itertools import islice
 
-    click.echo(table(rows, columns))
+    from studygroup.render.table import lines
+
+    laid_out = lines(rows, columns)  # written in batches: a long list is never one string
+    while batch := list(islice(laid_out, 2000)):
+        click.echo("\n".join(batch))
 
 
 def emit_fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> None:

@@ -12,7 +12,7 @@ len() (the same answer, at C speed), so wcwidth is imported only for a table tha
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 PADDING = 2  # a heading gets this much room beyond its own width, as in tabulate
@@ -41,6 +41,12 @@ def width(text: str) -> int:
 def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
     """columns: (key, heading) pairs. Every cell is left-aligned text with its outer blanks
     stripped (headings are not); lines are stripped of trailing blanks."""
+    return "\n".join(lines(rows, columns))
+
+
+def lines(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> Iterator[str]:
+    """`table`, a line at a time: a long list is written as it is laid out, never held whole
+    as one string (the widths come first, from every cell)."""
     headings = [heading for _, heading in columns]
     keys = [key for key, _ in columns]
     body = [[cell(row.get(key)).strip() for key in keys] for row in rows]
@@ -57,18 +63,15 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
     template = "  ".join(
         "{}" if index in measured else f"{{:<{room}}}" for index, room in enumerate(widths)
     )
-
-    def line(cells: list[str]) -> str:
+    yield "  ".join(
+        text + " " * (room - width(text)) for text, room in zip(headings, widths, strict=True)
+    ).rstrip()
+    yield "  ".join("-" * width for width in widths)
+    for cells in body:
         for index, sizes in measured.items():
             text = cells[index]
             cells[index] = text + " " * (widths[index] - sizes[text])
-        return template.format(*cells).rstrip()
-
-    head = "  ".join(
-        text + " " * (room - width(text)) for text, room in zip(headings, widths, strict=True)
-    ).rstrip()
-    rule = "  ".join("-" * width for width in widths)
-    return "\n".join([head, rule, *map(line, body)])
+        yield template.format(*cells).rstrip()
 
 
 def fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> str:

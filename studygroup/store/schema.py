@@ -10,6 +10,8 @@ members are archived, and a foreign key to them is RESTRICT.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -54,7 +56,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
+_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
@@ -87,7 +89,7 @@ def _flag(name: str, default: bool) -> Column[bool]:
 
 courses = Table(
     "courses",
-    metadata,
+    _metadata,
     _id(),
     Column("slug", String(40), nullable=False, unique=True),
     Column("title", String(200), nullable=False),
@@ -118,7 +120,7 @@ courses = Table(
 
 lectures = Table(
     "lectures",
-    metadata,
+    _metadata,
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     Column("label", String(32), nullable=False),
@@ -138,7 +140,7 @@ lectures = Table(
 
 members = Table(
     "members",
-    metadata,
+    _metadata,
     _id(),
     Column("name", String(200), nullable=False),
     # rules.names.name_key (NFC, casefolded): names are unique regardless of case and of how
@@ -154,22 +156,10 @@ members = Table(
     Column("archived_at", UTCDateTime),
 )
 
-member_aliases = Table(
-    # another name a member goes by on calls ("Rohan's iPhone", "अर्जुन शर्मा"), matched
-    # right after their email (rules/matching.py)
-    "member_aliases",
-    metadata,
-    _id(),
-    _fk("member_id", "members.id", "CASCADE"),
-    Column("alias", String(200), nullable=False),
-    Column("alias_key", String(200), nullable=False, unique=True),  # rules.names.name_key
-    Column("created_at", UTCDateTime, nullable=False, default=now),
-    Index(None, "member_id"),
-)
 
 sessions = Table(
     "sessions",
-    metadata,  # one meeting of a course
+    _metadata,  # one meeting of a course
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     Column("number", Integer, nullable=False),
@@ -201,7 +191,7 @@ sessions = Table(
 
 agenda_entries = Table(
     "agenda_entries",
-    metadata,
+    _metadata,
     _id(),
     # An agenda belongs to its session; sessions with history are never deleted.
     _fk("session_id", "sessions.id", "CASCADE"),
@@ -226,7 +216,7 @@ agenda_entries = Table(
 
 talks = Table(
     "talks",
-    metadata,
+    _metadata,
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     _fk("presenter_id", "members.id", "RESTRICT"),
@@ -253,7 +243,7 @@ talks = Table(
 talk_copresenters = Table(
     # a talk given by two or more: the others beside its presenter
     "talk_copresenters",
-    metadata,
+    _metadata,
     _id(),
     _fk("talk_id", "talks.id", "CASCADE"),
     _fk("member_id", "members.id", "RESTRICT"),
@@ -263,7 +253,7 @@ talk_copresenters = Table(
 
 attendance = Table(
     "attendance",
-    metadata,
+    _metadata,
     _id(),
     _fk("session_id", "sessions.id", "RESTRICT"),
     _fk("member_id", "members.id", "RESTRICT"),
@@ -283,7 +273,7 @@ attendance = Table(
 
 action_items = Table(
     "action_items",
-    metadata,
+    _metadata,
     _id(),
     _fk("course_id", "courses.id", "RESTRICT"),
     Column("text", String(500), nullable=False),
@@ -305,83 +295,10 @@ action_items = Table(
     Index(None, "owner_id", "status"),
 )
 
-rollovers = Table(
-    "rollovers",
-    metadata,  # one close (or cancel): the group of moves that one undo reverses
-    _id(),
-    _fk("course_id", "courses.id", "RESTRICT"),
-    Column("kind", _enum(RolloverKind, "rollover_kind"), nullable=False),
-    _fk("from_session_id", "sessions.id", "RESTRICT"),
-    # SET NULL: undoing a close may delete the session that the close created.
-    _fk("to_session_id", "sessions.id", "SET NULL", nullable=True),
-    Column("from_status", _enum(SessionStatus, "rollover_from_status"), nullable=False),
-    _flag("created_to_session", False),
-    Column("created_at", UTCDateTime, nullable=False, default=now),
-    Column("undone_at", UTCDateTime),
-    Index(None, "from_session_id"),
-    Index(None, "to_session_id"),
-)
-
-rollover_moves = Table(
-    "rollover_moves",
-    metadata,  # one thing that moved, with its state before, for undo
-    _id(),
-    # Moves are part of their rollover and never outlive it.
-    _fk("rollover_id", "rollovers.id", "CASCADE"),
-    Column("kind", _enum(MoveKind, "move_kind"), nullable=False),
-    # The lecture entry of the closed session whose covered flag changed. SET NULL: once a
-    # close is undone its session's agenda may be re-planned; lecture_id/part keep the record.
-    _fk("agenda_entry_id", "agenda_entries.id", "SET NULL", nullable=True),
-    _fk("lecture_id", "lectures.id", "RESTRICT", nullable=True),
-    Column("part", Integer),
-    _fk("talk_id", "talks.id", "RESTRICT", nullable=True),
-    _fk("item_id", "action_items.id", "RESTRICT", nullable=True),
-    _fk("before_session_id", "sessions.id", "RESTRICT", nullable=True),
-    Column("before_status", String(20)),
-    Column("before_count", Integer),
-    Column("before_done", Boolean),
-    _fk("before_postponed_from_id", "sessions.id", "RESTRICT", nullable=True),
-    CheckConstraint(
-        "(kind = 'lecture' AND lecture_id IS NOT NULL)"
-        " OR (kind = 'talk' AND talk_id IS NOT NULL)"
-        " OR (kind = 'item' AND item_id IS NOT NULL)",
-        name="subject_matches_kind",
-    ),
-    Index(None, "rollover_id"),
-    # re-planning deletes agenda entries, and each sets NULL here: indexed, not scanned
-    Index(None, "agenda_entry_id"),
-    Index(None, "item_id"),
-    Index(None, "talk_id"),
-)
-
-reminders = Table(
-    # a reminder claimed before it is sent and confirmed after, so it is never sent twice
-    "reminders",
-    metadata,
-    _id(),
-    _fk("session_id", "sessions.id", "RESTRICT"),
-    _fk("member_id", "members.id", "RESTRICT", nullable=True),
-    Column("channel", _enum(Channel, "reminder_channel"), nullable=False),
-    # The address (email), the .eml file's path (outbox) or a masked URL (webhook).
-    Column("target", String(300), nullable=False),
-    Column("subject", String(300)),
-    Column("message_id", String(300)),
-    Column("claimed_at", UTCDateTime, nullable=False, default=now),
-    # NULL: claimed but not confirmed sent (the run was interrupted, or is still going)
-    Column("sent_at", UTCDateTime),
-    # the session's revision and start time as this message told them: a later revision is
-    # a change the member has not been told of yet (a change notice)
-    Column("revision", Integer, nullable=False, default=0, server_default="0"),
-    Column("starts_at", UTCDateTime),
-    # what was sent: reminder, change (a notice of a move or other change), cancellation
-    Column("kind", String(20)),
-    UniqueConstraint("session_id", "channel", "target", "revision"),
-    Index(None, "member_id"),
-)
 
 polls = Table(
     "polls",
-    metadata,  # choosing the next course together: a ranked-choice poll
+    _metadata,  # choosing the next course together: a ranked-choice poll
     _id(),
     Column("title", String(200), nullable=False),
     # The group it belongs to (its agenda shows the poll), or None for everyone.
@@ -397,7 +314,7 @@ polls = Table(
 
 poll_options = Table(
     "poll_options",
-    metadata,
+    _metadata,
     _id(),
     _fk("poll_id", "polls.id", "RESTRICT"),
     Column("position", Integer, nullable=False),  # 1, 2, ... as shown and voted
@@ -407,86 +324,251 @@ poll_options = Table(
     UniqueConstraint("poll_id", "position"),
 )
 
-poll_option_lectures = Table(
-    "poll_option_lectures",
-    metadata,  # an option's syllabus, shaped like `course import`
-    _id(),
-    _fk("option_id", "poll_options.id", "CASCADE"),
-    Column("position", Integer, nullable=False),
-    Column("label", String(32), nullable=False),
-    Column("title", String(200), nullable=False),
-    Column("kind", _enum(LectureKind, "poll_lecture_kind"), nullable=False),
-    Column("video_minutes", Integer),
-    _flag("optional", False),
-    Column("url", Text),
-    UniqueConstraint("option_id", "label"),
-    CheckConstraint("video_minutes IS NULL OR video_minutes > 0", name="video_minutes_positive"),
-)
+# -- built on first use ---------------------------------------------------------------------------
+# Building a table is most of what importing this module costs (SQLAlchemy's Column and
+# constraint machinery, tens of microseconds a column), and every command imports it. So the
+# tables only some commands touch are built the first time one of them is named (a module
+# __getattr__, PEP 562), and a read of the agenda never builds the journal. `metadata` holds
+# all of them: naming it builds the rest first, so Alembic, `create_all` and the journal's
+# undo always see the whole schema.
 
-poll_ballots = Table(
-    "poll_ballots",
-    metadata,  # one member's ranking; a second vote replaces the first
-    _id(),
-    _fk("poll_id", "polls.id", "RESTRICT"),
-    _fk("member_id", "members.id", "RESTRICT"),
-    Column("cast_at", UTCDateTime, nullable=False, default=now),
-    UniqueConstraint("poll_id", "member_id"),
-)
-
-poll_rankings = Table(
-    "poll_rankings",
-    metadata,
-    _id(),
-    # A ranking is part of its ballot: replacing a vote replaces its rankings.
-    _fk("ballot_id", "poll_ballots.id", "CASCADE"),
-    _fk("option_id", "poll_options.id", "RESTRICT"),
-    Column("rank", Integer, nullable=False),
-    UniqueConstraint("ballot_id", "rank"),
-    UniqueConstraint("ballot_id", "option_id"),
-    CheckConstraint("rank >= 1", name="rank_positive"),
-    Index(None, "option_id"),
-)
+member_aliases: Table
+rollovers: Table
+rollover_moves: Table
+reminders: Table
+poll_option_lectures: Table
+poll_ballots: Table
+poll_rankings: Table
+journal: Table
+journal_changes: Table
+journal_open: Table
+metadata: MetaData
 
 
-# -- the change journal -------------------------------------------------------------------------
-# One entry per write command; under it, every row the command inserted, updated or deleted,
-# captured by triggers on the tracked tables (store/triggers.py), so no code path escapes it.
+def _aliases() -> None:
+    """Another name a member goes by: only name matching reads it."""
+    global member_aliases
+    member_aliases = Table(
+        # another name a member goes by on calls ("Rohan's iPhone", "अर्जुन शर्मा"), matched
+        # right after their email (rules/matching.py)
+        "member_aliases",
+        _metadata,
+        _id(),
+        _fk("member_id", "members.id", "CASCADE"),
+        Column("alias", String(200), nullable=False),
+        Column("alias_key", String(200), nullable=False, unique=True),  # rules.names.name_key
+        Column("created_at", UTCDateTime, nullable=False, default=now),
+        Index(None, "member_id"),
+    )
 
-journal = Table(
-    "journal",
-    metadata,
-    _id(),
-    Column("at", UTCDateTime, nullable=False, default=now),
-    Column("who", String(100), nullable=False),  # $STUDYGROUP_USER, else the OS user
-    Column("db_user", String(100)),  # PostgreSQL's current_user
-    Column("command", Text, nullable=False),  # the command line, secrets masked
-    Column("course", String(40)),
-    Column("summary", Text),  # what the command said it did
-    Column("undoes", Integer),  # the entry this one undid (an undo)
-    Column("undone_by", Integer),  # the undo that reverted this one
-    _flag("pruned", False),  # its rows were pruned: it can no longer be undone
-    Index(None, "at"),
-)
 
-journal_changes = Table(
-    # Written by the triggers, one row per row changed, so kept lean: no foreign key and no
-    # CHECK (each would be evaluated for every row a bulk command changes; measured at about
-    # half the journal's cost), and one index. Only the triggers and journal.py write here.
-    "journal_changes",
-    metadata,
-    _id(),
-    Column("entry_id", Integer, nullable=False),  # journal.id
-    Column("table_name", String(40), nullable=False),
-    Column("op", String(1), nullable=False),  # I, U or D
-    Column("row_id", Integer, nullable=False),
-    Column("before", Text),  # the row as JSON, before (U, D); after: see store/triggers.py
-    Index(None, "entry_id"),
-)
+def _rollover_log() -> None:
+    """Closing, cancelling and reopening: what a rollover moved."""
+    global rollovers, rollover_moves
+    rollovers = Table(
+        "rollovers",
+        _metadata,  # one close (or cancel): the group of moves that one undo reverses
+        _id(),
+        _fk("course_id", "courses.id", "RESTRICT"),
+        Column("kind", _enum(RolloverKind, "rollover_kind"), nullable=False),
+        _fk("from_session_id", "sessions.id", "RESTRICT"),
+        # SET NULL: undoing a close may delete the session that the close created.
+        _fk("to_session_id", "sessions.id", "SET NULL", nullable=True),
+        Column("from_status", _enum(SessionStatus, "rollover_from_status"), nullable=False),
+        _flag("created_to_session", False),
+        Column("created_at", UTCDateTime, nullable=False, default=now),
+        Column("undone_at", UTCDateTime),
+        Index(None, "from_session_id"),
+        Index(None, "to_session_id"),
+    )
 
-journal_open = Table(
-    # the entry of the write transaction in progress: the triggers file rows under it. A
-    # transaction deletes its row before it commits, so no other ever sees one.
-    "journal_open",
-    metadata,
-    Column("entry_id", Integer, primary_key=True, autoincrement=False),
-)
+    rollover_moves = Table(
+        "rollover_moves",
+        _metadata,  # one thing that moved, with its state before, for undo
+        _id(),
+        # Moves are part of their rollover and never outlive it.
+        _fk("rollover_id", "rollovers.id", "CASCADE"),
+        Column("kind", _enum(MoveKind, "move_kind"), nullable=False),
+        # The lecture entry of the closed session whose covered flag changed. SET NULL: once a
+        # close is undone its session's agenda may be re-planned; lecture_id/part keep the record.
+        _fk("agenda_entry_id", "agenda_entries.id", "SET NULL", nullable=True),
+        _fk("lecture_id", "lectures.id", "RESTRICT", nullable=True),
+        Column("part", Integer),
+        _fk("talk_id", "talks.id", "RESTRICT", nullable=True),
+        _fk("item_id", "action_items.id", "RESTRICT", nullable=True),
+        _fk("before_session_id", "sessions.id", "RESTRICT", nullable=True),
+        Column("before_status", String(20)),
+        Column("before_count", Integer),
+        Column("before_done", Boolean),
+        _fk("before_postponed_from_id", "sessions.id", "RESTRICT", nullable=True),
+        CheckConstraint(
+            "(kind = 'lecture' AND lecture_id IS NOT NULL)"
+            " OR (kind = 'talk' AND talk_id IS NOT NULL)"
+            " OR (kind = 'item' AND item_id IS NOT NULL)",
+            name="subject_matches_kind",
+        ),
+        Index(None, "rollover_id"),
+        # re-planning deletes agenda entries, and each sets NULL here: indexed, not scanned
+        Index(None, "agenda_entry_id"),
+        Index(None, "item_id"),
+        Index(None, "talk_id"),
+    )
+
+
+def _reminder_log() -> None:
+    """The reminder log: only `remind` reads it."""
+    global reminders
+    reminders = Table(
+        # a reminder claimed before it is sent and confirmed after, so it is never sent twice
+        "reminders",
+        _metadata,
+        _id(),
+        _fk("session_id", "sessions.id", "RESTRICT"),
+        _fk("member_id", "members.id", "RESTRICT", nullable=True),
+        Column("channel", _enum(Channel, "reminder_channel"), nullable=False),
+        # The address (email), the .eml file's path (outbox) or a masked URL (webhook).
+        Column("target", String(300), nullable=False),
+        Column("subject", String(300)),
+        Column("message_id", String(300)),
+        Column("claimed_at", UTCDateTime, nullable=False, default=now),
+        # NULL: claimed but not confirmed sent (the run was interrupted, or is still going)
+        Column("sent_at", UTCDateTime),
+        # the session's revision and start time as this message told them: a later revision is
+        # a change the member has not been told of yet (a change notice)
+        Column("revision", Integer, nullable=False, default=0, server_default="0"),
+        Column("starts_at", UTCDateTime),
+        # what was sent: reminder, change (a notice of a move or other change), cancellation
+        Column("kind", String(20)),
+        UniqueConstraint("session_id", "channel", "target", "revision"),
+        Index(None, "member_id"),
+    )
+
+
+def _ballots() -> None:
+    """Polls' syllabuses and votes."""
+    global poll_option_lectures, poll_ballots, poll_rankings
+    poll_option_lectures = Table(
+        "poll_option_lectures",
+        _metadata,  # an option's syllabus, shaped like `course import`
+        _id(),
+        _fk("option_id", "poll_options.id", "CASCADE"),
+        Column("position", Integer, nullable=False),
+        Column("label", String(32), nullable=False),
+        Column("title", String(200), nullable=False),
+        Column("kind", _enum(LectureKind, "poll_lecture_kind"), nullable=False),
+        Column("video_minutes", Integer),
+        _flag("optional", False),
+        Column("url", Text),
+        UniqueConstraint("option_id", "label"),
+        CheckConstraint(
+            "video_minutes IS NULL OR video_minutes > 0", name="video_minutes_positive"
+        ),
+    )
+
+    poll_ballots = Table(
+        "poll_ballots",
+        _metadata,  # one member's ranking; a second vote replaces the first
+        _id(),
+        _fk("poll_id", "polls.id", "RESTRICT"),
+        _fk("member_id", "members.id", "RESTRICT"),
+        Column("cast_at", UTCDateTime, nullable=False, default=now),
+        UniqueConstraint("poll_id", "member_id"),
+    )
+
+    poll_rankings = Table(
+        "poll_rankings",
+        _metadata,
+        _id(),
+        # A ranking is part of its ballot: replacing a vote replaces its rankings.
+        _fk("ballot_id", "poll_ballots.id", "CASCADE"),
+        _fk("option_id", "poll_options.id", "RESTRICT"),
+        Column("rank", Integer, nullable=False),
+        UniqueConstraint("ballot_id", "rank"),
+        UniqueConstraint("ballot_id", "option_id"),
+        CheckConstraint("rank >= 1", name="rank_positive"),
+        Index(None, "option_id"),
+    )
+
+
+def _journal_tables() -> None:
+    """The change journal: one entry per write command; under it, every row the command
+    inserted, updated or deleted, captured by triggers on the tracked tables
+    (store/triggers.py), so no code path escapes it."""
+    global journal, journal_changes, journal_open
+    journal = Table(
+        "journal",
+        _metadata,
+        _id(),
+        Column("at", UTCDateTime, nullable=False, default=now),
+        Column("who", String(100), nullable=False),  # $STUDYGROUP_USER, else the OS user
+        Column("db_user", String(100)),  # PostgreSQL's current_user
+        Column("command", Text, nullable=False),  # the command line, secrets masked
+        Column("course", String(40)),
+        Column("summary", Text),  # what the command said it did
+        Column("undoes", Integer),  # the entry this one undid (an undo)
+        Column("undone_by", Integer),  # the undo that reverted this one
+        _flag("pruned", False),  # its rows were pruned: it can no longer be undone
+        Index(None, "at"),
+    )
+
+    journal_changes = Table(
+        # Written by the triggers, one row per row changed, so kept lean: no foreign key and no
+        # CHECK (each would be evaluated for every row a bulk command changes; measured at about
+        # half the journal's cost), and one index. Only the triggers and journal.py write here.
+        "journal_changes",
+        _metadata,
+        _id(),
+        Column("entry_id", Integer, nullable=False),  # journal.id
+        Column("table_name", String(40), nullable=False),
+        Column("op", String(1), nullable=False),  # I, U or D
+        Column("row_id", Integer, nullable=False),
+        Column("before", Text),  # the row as JSON, before (U, D); after: see store/triggers.py
+        Index(None, "entry_id"),
+    )
+
+    journal_open = Table(
+        # the entry of the write transaction in progress: the triggers file rows under it. A
+        # transaction deletes its row before it commits, so no other ever sees one.
+        "journal_open",
+        _metadata,
+        Column("entry_id", Integer, primary_key=True, autoincrement=False),
+    )
+
+
+_BUILDERS: dict[str, Callable[[], None]] = {
+    "member_aliases": _aliases,
+    "rollovers": _rollover_log,
+    "rollover_moves": _rollover_log,
+    "reminders": _reminder_log,
+    "poll_option_lectures": _ballots,
+    "poll_ballots": _ballots,
+    "poll_rankings": _ballots,
+    "journal": _journal_tables,
+    "journal_changes": _journal_tables,
+    "journal_open": _journal_tables,
+}
+
+
+if not TYPE_CHECKING:  # to a type checker, the names above are plain module attributes
+
+    def __getattr__(name: str) -> Any:
+        if name == "metadata":
+            for build in dict.fromkeys(_BUILDERS.values()):  # in order, each group once
+                if build.__name__ not in _BUILT:
+                    _build(build)
+            globals()["metadata"] = _metadata
+            return _metadata
+        build = _BUILDERS.get(name)
+        if build is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        _build(build)
+        return globals()[name]
+
+
+_BUILT: set[str] = set()
+
+
+def _build(build: Callable[[], None]) -> None:
+    if build.__name__ not in _BUILT:
+        build()
+        _BUILT.add(build.__name__)
