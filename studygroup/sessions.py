@@ -389,15 +389,41 @@ def plan(
             )
         )
     ]
-    created: list[Row[Any]] = []
+    new_days: list[date] = []
     for day in slots:
-        if weekly.slot_taken(day, existing):
-            continue
-        created.append(create(db, course, day))
-        existing.append(day)
+        if not weekly.slot_taken(day, existing):
+            new_days.append(day)
+            existing.append(day)
     course_changed(db, course.id)
-    # the numbers as they ended up (a back-filled session renumbers the ones after it)
-    return [get(db, s.id) for s in created]
+    if not new_days:
+        return []
+    # set-based: one insert for them all, numbered after the last, then one renumbering in
+    # time order (a back-filled session renumbers the ones after it)
+    top = db.scalar(select(func.max(sessions.c.number)).where(sessions.c.course_id == course.id))
+    starts = [weekly.instant(day, course.start_time, course.timezone) for day in new_days]
+    db.execute(
+        insert(sessions),
+        [
+            {
+                "course_id": course.id,
+                "number": (top or 0) + n,
+                "starts_at": starts_at,
+                "minutes": course.session_minutes,
+                "status": SessionStatus.PLANNED,
+            }
+            for n, starts_at in enumerate(starts, start=1)
+        ],
+    )
+    _renumber(db, course)
+    # the numbers as they ended up; no other session shares a new one's start (its slot
+    # was free by three days)
+    return list(
+        db.execute(
+            select(sessions)
+            .where(sessions.c.course_id == course.id, sessions.c.starts_at.in_(starts))
+            .order_by(sessions.c.starts_at)
+        )
+    )
 
 
 def move(db: Connection, course: CourseRow, target: SessionRow, when: datetime) -> None:

@@ -118,9 +118,15 @@ def remind(
     )
     if report.warning:
         note(f"warning: {report.warning}")
-    for draft in report.previews:  # one at a time: a large group's dry run streams
+    batch: list[str] = []
+    for draft in report.previews:  # made as they are taken: a large group's dry run streams
         if not as_json:
-            click.echo(preview_text(draft))
+            batch.append(preview_text(draft))
+            if len(batch) == 200:
+                click.echo("\n".join(batch))
+                batch.clear()
+    if batch:
+        click.echo("\n".join(batch))
     if as_json:
         emit_json(report.as_dict())
     else:
