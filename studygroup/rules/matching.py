@@ -104,9 +104,10 @@ class Directory:
         self.by_key = {name_key(p.name): p for p in self.people}
         self.by_handle = {p.handle.casefold(): p for p in self.people if p.handle}
         self.by_fold = {}
-        for person in self.people:
-            self.by_fold.setdefault(folded(person.name), []).append(person)
-        self.folds = sorted((folded(p.name), i) for i, p in enumerate(self.people))
+        folds = [folded(person.name) for person in self.people]
+        for fold, person in zip(folds, self.people, strict=True):
+            self.by_fold.setdefault(fold, []).append(person)
+        self.folds = sorted((fold, i) for i, fold in enumerate(folds))
 
     def match(self, text: str, email: str | None = None, *, suggest: bool = True) -> Outcome:
         """The rule, on one reference (a name as typed or shown, with a report's email);

@@ -20,6 +20,8 @@ def name_key(name: str) -> str:
 
 def folded(name: str) -> str:
     """Accents and case dropped, spaces collapsed: 'Zoë  Ångström' -> 'zoe angstrom'."""
+    if name.isascii():  # the same answer, at C speed: ASCII has nothing to decompose
+        return " ".join(name.lower().split())
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.split())
