@@ -244,3 +244,12 @@ def test_agenda_json_is_the_single_source(hostile_group: CLI) -> None:
     }
     assert all(entry_keys <= set(e) for e in view["entries"])
     assert all({"id", "text", "owner", "carried", "status"} <= set(i) for i in view["action_items"])
+
+
+@given(st.text(max_size=60))
+def test_the_always_escaped_characters_get_one_backslash_each(text: str) -> None:
+    """The escaper's replace-per-character shortcut: the same as mapping each character."""
+    from studygroup.render.markdown import _ALWAYS_CHARS, _escape_always
+
+    reference = text.translate(str.maketrans({ch: "\\" + ch for ch in _ALWAYS_CHARS}))
+    assert _escape_always(text) == reference
