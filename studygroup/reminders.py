@@ -21,7 +21,6 @@ from studygroup.render.reminder import (
     Draft,
     cancellation_messages,
     reminder_messages,
-    text_of,
 )
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
@@ -130,8 +129,8 @@ def drafts(
         ),
     )
     out = (
-        Draft(m.id, m.name, m.email or "", subject, text_of(blocks), kind, blocks)
-        for m, (kind, subject, blocks) in zip(reached, messages, strict=True)
+        Draft(m.id, m.name, m.email or "", msg.subject, msg.text, msg.kind, msg.blocks)
+        for m, msg in zip(reached, messages, strict=True)
     )
     return out, missing
 

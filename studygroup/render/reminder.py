@@ -67,7 +67,6 @@ def _text_segment(segment: Segment) -> str:
     return segment
 
 
-@lru_cache(maxsize=256)  # shared blocks (watch list, group items, poll) render once per run
 def _text_block(block: Block) -> str:
     if isinstance(block, Para):
         return "".join(_text_segment(s) for s in block.parts)
@@ -144,11 +143,21 @@ def _greeting(member: dict[str, Any]) -> Para:
     return Para((f"Hi {greeting_name(member['name'], member.get('greeting'))},",))
 
 
+class Message(NamedTuple):
+    """One member's message: its blocks (for the HTML part) and their plain text, made from
+    the texts every message of the run shares, each rendered once."""
+
+    kind: str  # reminder, change, cancellation
+    subject: str
+    blocks: list[Block]
+    text: str  # text_of(blocks)
+
+
 def cancellation_messages(
     doc: dict[str, Any], people: Iterable[dict[str, Any]]
-) -> Iterator[tuple[str, str, list[Block]]]:
-    """(kind, subject, blocks) for each member when the session is cancelled: a notice, not
-    an invitation, with the next session in their own timezone."""
+) -> Iterator[Message]:
+    """Each member's message when the session is cancelled: a notice, not an invitation,
+    with the next session in their own timezone."""
     session = doc["session"]
     course_zone = session["timezone"]
     title = doc["course"]["title"]
@@ -163,14 +172,13 @@ def cancellation_messages(
             else "the next one is not planned yet."
         )
         text = f"Session {session['number']} of {title} on {day} is cancelled; {then}"
-        yield "cancellation", subject, [_greeting(member), Para((text,))]
+        blocks: list[Block] = [_greeting(member), Para((text,))]
+        yield Message("cancellation", subject, blocks, text_of(blocks))
 
 
-def reminder_messages(
-    doc: dict[str, Any], people: Iterable[dict[str, Any]]
-) -> Iterator[tuple[str, str, list[Block]]]:
-    """(kind, subject, blocks) for each member, one at a time (a large group's reminders are
-    never all in memory at once): what all reminders share is built once."""
+def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> Iterator[Message]:
+    """Each member's message, one at a time (a large group's reminders are never all in
+    memory at once): what all reminders share is built, and rendered, once."""
     session = doc["session"]
     course_zone = session["timezone"]
     title = doc["course"]["title"]
@@ -212,33 +220,51 @@ def reminder_messages(
         for name in talk.get("presenters") or [talk["presenter"]]:
             talks_by.setdefault(name, []).append(talk)  # each presenter sees it
     start = datetime.fromisoformat(session["local_start"])
-    base_subject = f"{title}: session {number}, "
+    subject = f"{title}: session {number}, " + both_times(
+        session["local_start"], course_zone, course_zone
+    )
     call = _call(doc)
-
-    for member in people:
-        member_zone = member.get("timezone") or course_zone
-        when = both_times(session["local_start"], course_zone, member_zone)
-        blocks: list[Block] = [_greeting(member)]
-        kind, subject = (
-            "reminder",
-            base_subject + both_times(session["local_start"], course_zone, course_zone),
-        )
-        told = member.get("told")
-        if told is not None:
-            kind = "change"
-            notice, subject = _notice(told, session, title, course_zone, member_zone)
-            blocks.append(Para((notice,)))
-        blocks.append(
-            Para((f"Session {number} of {title} is on {when}, for {session['minutes']} minutes.",))
-        )
-        blocks.extend(call)
+    roles = [
+        (doc[role], said)
         for role, said in (
             ("host", "You are hosting this week."),
             ("notes_by", "You are taking the notes this week."),
-        ):
-            if doc.get(role) and doc[role] == member["name"]:
+        )
+        if doc.get(role)
+    ]
+    # the texts every message shares, rendered once: (blocks, text) before and after the
+    # member's own items
+    call_text = [_text_block(block) for block in call]
+    watch_text = [_text_block(watch)] if watch is not None else []
+    after_text = "\n\n".join(_text_block(block) for block in shared_after)
+    by_zone: dict[str, str] = {}  # the session's line, per member timezone
+
+    for member in people:
+        member_zone = member.get("timezone") or course_zone
+        line = by_zone.get(member_zone)
+        if line is None:
+            when = both_times(session["local_start"], course_zone, member_zone)
+            line = f"Session {number} of {title} is on {when}, for {session['minutes']} minutes."
+            by_zone[member_zone] = line
+        hello = f"Hi {greeting_name(member['name'], member.get('greeting'))},"
+        blocks: list[Block] = [Para((hello,))]
+        texts = [hello]
+        kind, about = "reminder", subject
+        told = member.get("told")
+        if told is not None:
+            kind = "change"
+            notice, about = _notice(told, session, title, course_zone, member_zone)
+            blocks.append(Para((notice,)))
+            texts.append(notice)
+        blocks.append(Para((line,)))
+        texts.append(line)
+        blocks.extend(call)
+        texts.extend(call_text)
+        for name, said in roles:
+            if name == member["name"]:
                 blocks.append(Para((said,)))
-        for talk in talks_by.get(member["name"], []):
+                texts.append(said)
+        for talk in talks_by.get(member["name"], ()):
             offset = _minutes_from_start(doc, talk["talk_id"])
             slot = start + timedelta(minutes=offset)
             slot_text = both_times(slot.isoformat(), course_zone, member_zone)
@@ -246,17 +272,20 @@ def reminder_messages(
             if talk["postponed"]:
                 text += f" It was postponed {talk['postponed']}×, so it goes first this time."
             blocks.append(Para((text,)))
+            texts.append(text)
         if watch is not None:
             blocks.append(watch)
+            texts.extend(watch_text)
         if member["items"]:
-            blocks.append(
-                Bullets(
-                    "Your open action items:",
-                    tuple((_item_text(item),) for item in member["items"]),
-                )
+            own = Bullets(
+                "Your open action items:",
+                tuple((_item_text(item),) for item in member["items"]),
             )
+            blocks.append(own)
+            texts.append(_text_block(own))
         blocks.extend(shared_after)
-        yield kind, subject, blocks
+        texts.append(after_text)
+        yield Message(kind, about, blocks, "\n\n".join(texts) + "\n")
 
 
 def _notice(
