@@ -46,7 +46,7 @@ def _doc(**changes: Any) -> dict[str, Any]:
                 "video_minutes": None,
                 "url": None,
             },
-        ],  # fmt: skip
+        ],
         "action_items": [
             {"text": f"Group task {n}", "owner": None, "carried": n % 3} for n in range(12)
         ]
@@ -61,7 +61,7 @@ def _doc(**changes: Any) -> dict[str, Any]:
                 "presenter": "Asha",
                 "presenters": ["Asha", "Ben"],
             },
-        ],  # fmt: skip
+        ],
         "entries": [{"talk_id": None, "minutes": 10}, {"talk_id": 1, "minutes": 30}],
         "call_url": "https://meet.example.org/abc",
         "call_note": "code 123",
@@ -99,7 +99,7 @@ PEOPLE = [
             call_note=None,
             host=None,
             notes_by=None,
-        ),  # fmt: skip
+        ),
         _doc(call_url=None),
     ],
     ids=["everything", "nothing shared", "call note only"],

@@ -11,7 +11,7 @@ notice instead of an invitation.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -69,7 +69,10 @@ def _text_segment(segment: Segment) -> str:
 
 def _text_block(block: Block) -> str:
     if isinstance(block, Para):
-        return "".join(_text_segment(s) for s in block.parts)
+        parts = block.parts
+        if len(parts) == 1 and isinstance(parts[0], str):  # most paragraphs: one sentence
+            return parts[0]
+        return "".join(_text_segment(s) for s in parts)
     lines = [block.title]
     for n, item in enumerate(block.items, start=1):
         mark = f"{n}." if block.numbered else "-"
@@ -77,8 +80,15 @@ def _text_block(block: Block) -> str:
     return "\n".join(lines)
 
 
-def text_of(blocks: Iterable[Block]) -> str:
-    return "\n\n".join(_text_block(b) for b in blocks) + "\n"
+def text_of(blocks: Iterable[Block], rendered: Mapping[int, str] | None = None) -> str:
+    """The plain-text body. `rendered`: the texts of blocks already rendered, by id (the
+    blocks every message of a run shares, which stay alive for the run)."""
+    known = rendered or {}
+    texts = []
+    for block in blocks:
+        text = known.get(id(block))
+        texts.append(_text_block(block) if text is None else text)
+    return "\n\n".join(texts) + "\n"
 
 
 def _html_segment(segment: Segment) -> str:
@@ -144,8 +154,7 @@ def _greeting(member: dict[str, Any]) -> Para:
 
 
 class Message(NamedTuple):
-    """One member's message: its blocks (for the HTML part) and their plain text, made from
-    the texts every message of the run shares, each rendered once."""
+    """One member's message: its blocks (for the HTML part) and their plain text."""
 
     kind: str  # reminder, change, cancellation
     subject: str
@@ -232,38 +241,26 @@ def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> 
         )
         if doc.get(role)
     ]
-    # the texts every message shares, rendered once: (blocks, text) before and after the
-    # member's own items
-    call_text = [_text_block(block) for block in call]
-    watch_text = [_text_block(watch)] if watch is not None else []
-    after_text = "\n\n".join(_text_block(block) for block in shared_after)
-    by_zone: dict[str, str] = {}  # the session's line, per member timezone
+    shared = [*call, *([watch] if watch is not None else []), *shared_after]
+    rendered = {id(block): _text_block(block) for block in shared}  # once per run
 
     for member in people:
         member_zone = member.get("timezone") or course_zone
-        line = by_zone.get(member_zone)
-        if line is None:
-            when = both_times(session["local_start"], course_zone, member_zone)
-            line = f"Session {number} of {title} is on {when}, for {session['minutes']} minutes."
-            by_zone[member_zone] = line
-        hello = f"Hi {greeting_name(member['name'], member.get('greeting'))},"
-        blocks: list[Block] = [Para((hello,))]
-        texts = [hello]
+        when = both_times(session["local_start"], course_zone, member_zone)
+        blocks: list[Block] = [_greeting(member)]
         kind, about = "reminder", subject
         told = member.get("told")
         if told is not None:
             kind = "change"
             notice, about = _notice(told, session, title, course_zone, member_zone)
             blocks.append(Para((notice,)))
-            texts.append(notice)
-        blocks.append(Para((line,)))
-        texts.append(line)
+        blocks.append(
+            Para((f"Session {number} of {title} is on {when}, for {session['minutes']} minutes.",))
+        )
         blocks.extend(call)
-        texts.extend(call_text)
         for name, said in roles:
             if name == member["name"]:
                 blocks.append(Para((said,)))
-                texts.append(said)
         for talk in talks_by.get(member["name"], ()):
             offset = _minutes_from_start(doc, talk["talk_id"])
             slot = start + timedelta(minutes=offset)
@@ -272,20 +269,17 @@ def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> 
             if talk["postponed"]:
                 text += f" It was postponed {talk['postponed']}×, so it goes first this time."
             blocks.append(Para((text,)))
-            texts.append(text)
         if watch is not None:
             blocks.append(watch)
-            texts.extend(watch_text)
         if member["items"]:
-            own = Bullets(
-                "Your open action items:",
-                tuple((_item_text(item),) for item in member["items"]),
+            blocks.append(
+                Bullets(
+                    "Your open action items:",
+                    tuple((_item_text(item),) for item in member["items"]),
+                )
             )
-            blocks.append(own)
-            texts.append(_text_block(own))
         blocks.extend(shared_after)
-        texts.append(after_text)
-        yield Message(kind, about, blocks, "\n\n".join(texts) + "\n")
+        yield Message(kind, about, blocks, text_of(blocks, rendered))
 
 
 def _notice(
