@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import clock, faults
-from studygroup.errors import Conflict
+from studygroup.errors import Conflict, StudygroupError
 from studygroup.render.reminder import (
     Draft,
+    Line,
     cancellation_messages,
+    kind_of,
     reminder_messages,
 )
 from studygroup.rules import weekly
@@ -29,7 +31,7 @@ from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import action_items, members, reminders
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Row
 
     from studygroup.store.db import Database
 
@@ -56,12 +58,134 @@ def told(db: Connection, session_id: int, channel: Channel) -> dict[int, dict[st
     return told_now
 
 
+def reminded(db: Connection, session_id: int) -> int:
+    """How many members were sent something about this session, on any channel."""
+    from sqlalchemy import distinct, func
+
+    return int(
+        db.execute(
+            select(func.count(distinct(reminders.c.member_id))).where(
+                reminders.c.session_id == session_id,
+                reminders.c.member_id.is_not(None),
+                reminders.c.sent_at.is_not(None),
+            )
+        ).scalar_one()
+    )
+
+
 class Addressee(NamedTuple):
     id: int
     name: str
     email: str | None
     timezone: str | None
     greeting: str | None
+
+
+def _people(db: Connection, only: MemberRow | None) -> list[Addressee]:
+    """Who a run addresses: every active member (or just `only`), in name order."""
+    who = select(
+        members.c.id, members.c.name, members.c.email, members.c.timezone, members.c.greeting
+    )
+    query = who.where(members.c.active.is_(True)).order_by(members.c.name_key)
+    if only is not None:
+        query = who.where(members.c.id == only.id)
+    # plain tuples: a Row's attributes cost several times more, read thousands of times here
+    return [Addressee._make(row) for row in db.execute(query)]
+
+
+def _told_earlier(
+    db: Connection, target: SessionRow, channel: Channel
+) -> dict[int, dict[str, Any]]:
+    """Each member whose last message about the session told of an earlier revision."""
+    return {
+        member_id: last
+        for member_id, last in told(db, target.id, channel).items()
+        if last["revision"] < target.revision
+    }
+
+
+def owed_sessions(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    channel: Channel,
+    now: datetime,
+    only: MemberRow | None = None,
+) -> list[Row[Any]]:
+    """The course's other sessions still to come (planned or cancelled) about which someone
+    was told an earlier revision: a change or cancellation notice is owed to them, whatever
+    session the run is about. One query."""
+    from studygroup.store.schema import sessions as sessions_table
+
+    told_before = (
+        select(reminders.c.id)
+        .where(
+            reminders.c.session_id == sessions_table.c.id,
+            reminders.c.channel == channel,
+            reminders.c.member_id.is_not(None),
+            reminders.c.sent_at.is_not(None),
+            reminders.c.revision < sessions_table.c.revision,
+        )
+        .exists()
+    )
+    candidates = list(
+        db.execute(
+            select(sessions_table)
+            .where(
+                sessions_table.c.course_id == course.id,
+                sessions_table.c.id != target.id,
+                sessions_table.c.status.in_([SessionStatus.PLANNED, SessionStatus.CANCELLED]),
+                sessions_table.c.starts_at > now,
+                told_before,
+            )
+            .order_by(sessions_table.c.starts_at)
+        )
+    )
+    # someone's latest message is older than the session's revision (the query above also
+    # finds those told again since)
+    return [
+        session
+        for session in candidates
+        if (only is None and _told_earlier(db, session, channel))
+        or (only is not None and only.id in _told_earlier(db, session, channel))
+    ]
+
+
+def lines(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    only: MemberRow | None,
+    channel: Channel,
+    owed_only: bool = False,
+) -> tuple[list[Line], list[str]]:
+    """A dry run's line per message, without making the messages: who would get what kind of
+    message (the rule of `render.reminder.kind_of`), at what time in their zone. Two queries."""
+    people = _people(db, only)
+    earlier = _told_earlier(db, target, channel)
+    cancelled = target.status is SessionStatus.CANCELLED
+    zones: dict[str, datetime] = {}
+    out: list[Line] = []
+    for member in people:
+        if not member.email or (owed_only and member.id not in earlier):
+            continue
+        zone = member.timezone or course.timezone
+        local = zones.get(zone)
+        if local is None:
+            local = zones[zone] = weekly.local(target.starts_at, zone)
+        out.append(
+            Line(
+                member.name,
+                member.email,
+                channel.value,
+                target.number,
+                local,
+                zone,
+                kind_of(cancelled, earlier.get(member.id)),
+            )
+        )
+    missing = [] if owed_only else [member.name for member in people if not member.email]
+    return out, missing
 
 
 def drafts(
@@ -71,18 +195,16 @@ def drafts(
     doc: dict[str, Any],
     only: MemberRow | None,
     channel: Channel,
+    owed_only: bool = False,
 ) -> tuple[Iterator[Draft], list[str]]:
     """One draft per active member with an email (or just `only`), made as they are taken;
     and who has no email. A member told of an earlier revision of the session on this channel
-    gets a change notice. Three queries, whatever the group's size."""
-    who = select(
-        members.c.id, members.c.name, members.c.email, members.c.timezone, members.c.greeting
-    )
-    query = who.where(members.c.active.is_(True)).order_by(members.c.name_key)
-    if only is not None:
-        query = who.where(members.c.id == only.id)
-    # plain tuples: a Row's attributes cost several times more, read thousands of times here
-    people = [Addressee._make(row) for row in db.execute(query)]
+    gets a change notice; with `owed_only`, only they get anything. Three queries, whatever
+    the group's size."""
+    people = _people(db, only)
+    earlier = _told_earlier(db, target, channel)
+    if owed_only:
+        people = [member for member in people if member.id in earlier]
     # (id, text, carried) per owner: each member's dicts are made only as their message is
     items: dict[int, list[tuple[int, str, int]]] = {}
     if people:
@@ -104,11 +226,6 @@ def drafts(
             .order_by(action_items.c.id)
         ).all():
             items.setdefault(owner_id, []).append((item_id, text, carried))
-    earlier = {
-        member_id: last
-        for member_id, last in told(db, target.id, channel).items()
-        if last["revision"] < target.revision
-    }
     missing = [member.name for member in people if not member.email]
     reached = [member for member in people if member.email]
     make = cancellation_messages if doc["session"]["status"] == "cancelled" else reminder_messages
@@ -302,6 +419,40 @@ class Journal(Protocol):
 Transport = Callable[[], AbstractContextManager[Callable[[str], str | None]]]
 
 
+def logged(db: Connection, about: About, channel: Channel) -> dict[str, LogState]:
+    """What the log holds for this session revision on this channel, by target."""
+    return {
+        row.target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
+        for row in db.execute(
+            select(reminders.c.target, reminders.c.sent_at).where(
+                reminders.c.session_id == about.session_id,
+                reminders.c.channel == channel,
+                reminders.c.revision == about.revision,
+            )
+        )
+    }
+
+
+# How often a write to the reminder log is tried before a delivery is given up for this run
+# (each try already waits the busy timeout for the lock), and the pause before each retry.
+LOG_TRIES = 6
+LOG_PAUSE = 0.25
+
+
+def _logged_write(journal: Journal, work: Callable[[Connection], None]) -> None:
+    """Write to the reminder log, trying again while the log is busy or briefly broken."""
+    import time
+
+    for attempt in range(LOG_TRIES):
+        try:
+            journal(work)
+            return
+        except Exception:
+            if attempt == LOG_TRIES - 1:
+                raise
+            time.sleep(LOG_PAUSE * 2**attempt)
+
+
 def deliver(
     journal: Journal,
     about: About,
@@ -311,77 +462,99 @@ def deliver(
     transport: Transport,
     describe: Callable[[BaseException], str],
 ) -> dict[str, Outcome]:
-    """Deliver each wanted target, at most once per session revision across runs:
+    """Deliver each wanted target, at most once per session revision across runs. One
+    recipient at a time:
 
-    1. claim them all in one committed transaction (nothing is sent if that fails), and only
-       then open the transport (an SMTP connection; if that fails, the claims are given back);
-    2. send each claimed one; a recipient whose send fails never stops the others, and its
-       claim is given back so a later run tries again;
-    3. confirm each send in its own transaction as it happens; if the log cannot be written
-       (say another process holds the lock too long), sending goes on, the confirmations are
-       tried once more at the end, and whatever still cannot be confirmed stays claimed:
-       reported as unconfirmed, never sent again without --force.
+    1. claim it in the log in a committed transaction of its own, right before its send (a
+       claim that cannot be written, even after retries, means it is not sent this run);
+    2. send it; a recipient whose send fails never stops the others, and its claim is given
+       back so a later run tries again;
+    3. confirm the send in a transaction of its own; a confirmation the busy log refused is
+       tried again with the next one and at the end.
 
-    A crash between a send and its confirmation leaves the claim: reported as unconfirmed
-    by the next run, never a silent duplicate. The guarantee is at most once, or reported as
-    unconfirmed."""
+    A crash leaves at most the one recipient in flight claimed and unconfirmed (reported by
+    the next run, never resent without --force); the ones not yet claimed are sent by the
+    next run. The guarantee is at most once, or reported as unconfirmed."""
     outcomes: dict[str, Outcome] = {}
-    state: dict[str, list[Claim]] = {"claims": []}
     already = "already posted" if channel is Channel.WEBHOOK else "already sent"
+    state: dict[str, dict[str, LogState]] = {}
 
-    def take(db: Connection) -> None:
-        state["claims"], before = claim(db, about, channel, wanted, force)
-        for want in wanted:
-            seen = before.get(want.target)
-            if seen is not None:
-                outcomes[want.target] = Outcome(
-                    want.target, already if seen is LogState.SENT else "unconfirmed"
-                )
+    def look(db: Connection) -> None:
+        state["before"] = logged(db, about, channel)
 
-    journal(take)
-    claims = state["claims"]
-    if not claims:
+    journal(look)
+    todo: list[Wanted] = []
+    for want in wanted:
+        seen = state["before"].get(want.target)
+        if seen is None or force:
+            todo.append(want)
+        else:
+            outcomes[want.target] = Outcome(
+                want.target, already if seen is LogState.SENT else "unconfirmed"
+            )
+    if not todo:
         return outcomes
-    pending: list[tuple[str, str | None]] = []
-    refused: list[Claim] = []
-    log_works = True
     done = (
         "sent" if channel is Channel.EMAIL else "written" if channel is Channel.OUTBOX else "posted"
     )
+    pending: list[tuple[str, str | None]] = []  # sent, not yet confirmed
+
+    def confirm_pending(db: Connection) -> None:
+        confirm(db, about, channel, pending)
+
     with ExitStack() as stack:
-        try:
-            send = stack.enter_context(transport())
-        except BaseException:
-            journal(partial(release, about=about, channel=channel, failed=claims))
-            raise
-        for item in claims:
+        send = stack.enter_context(transport())  # nothing is claimed until it is open
+        for want in todo:
+            taken: list[Claim] = []
+
+            def take(db: Connection, want: Wanted = want, taken: list[Claim] = taken) -> None:
+                if pending:  # a confirmation the log refused before rides along
+                    confirm(db, about, channel, pending)
+                taken[:], before = claim(db, about, channel, [want], force)
+                seen = before.get(want.target)
+                if not taken and seen is not None:
+                    outcomes[want.target] = Outcome(
+                        want.target, already if seen is LogState.SENT else "unconfirmed"
+                    )
+
             try:
-                message_id = send(item.target)
+                _logged_write(journal, take)
+            except Exception as exc:
+                outcomes[want.target] = Outcome(
+                    want.target, "failed", f"the log could not record the claim: {describe(exc)}"
+                )
+                continue
+            pending.clear()  # any earlier confirmation went with the claim
+            if not taken:
+                continue
+            faults.point("remind-after-claim")
+            try:
+                message_id = send(want.target)
             except Exception as exc:  # isolate one recipient's failure from the others
-                outcomes[item.target] = Outcome(item.target, "failed", describe(exc))
-                refused.append(item)
+                outcomes[want.target] = Outcome(want.target, "failed", describe(exc))
+                try:
+                    _logged_write(journal, partial(release, about=about, channel=channel,
+                                                   failed=taken))  # fmt: skip
+                except Exception:  # stays claimed: reported unconfirmed, resent with --force
+                    outcomes[want.target] = Outcome(want.target, "failed, unconfirmed",
+                                                    describe(exc))  # fmt: skip
                 continue
             faults.point("remind-after-send")
-            outcomes[item.target] = Outcome(item.target, done)
-            pending.append((item.target, message_id))
-            if log_works:
-                try:
-                    journal(partial(confirm, about=about, channel=channel, sent=list(pending)))
-                    pending = []
-                except Exception:  # the log is busy or broken: keep sending, confirm later
-                    log_works = False
-
-    def settle(db: Connection) -> None:
-        confirm(db, about, channel, pending)
-        release(db, about, channel, refused)
-
-    try:
-        journal(settle)
-    except Exception as exc:
-        for target, _ in pending:
-            outcomes[target] = Outcome(
-                target, done + ", unconfirmed", f"the log could not record it: {describe(exc)}"
-            )
+            outcomes[want.target] = Outcome(want.target, done)
+            pending.append((want.target, message_id))
+            try:
+                journal(confirm_pending)
+                pending.clear()
+            except Exception:  # the log is busy: confirmed with the next claim, or at the end
+                pass
+    if pending:
+        try:
+            _logged_write(journal, confirm_pending)
+        except Exception as exc:
+            for target, _ in pending:
+                outcomes[target] = Outcome(
+                    target, done + ", unconfirmed", f"the log could not record it: {describe(exc)}"
+                )
     return outcomes
 
 
@@ -402,6 +575,7 @@ class Request:
     chat: str | None = None  # slack, discord or markdown; default: from the webhook's host
     force: bool = False
     now: datetime | None = None  # default: the clock
+    full: bool = False  # a dry run prints whole messages (also with member_ref)
 
 
 @dataclass
@@ -413,7 +587,7 @@ class Report:
     reminders: list[dict[str, Any]] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)
     # a dry run's messages, made as they are taken (see recording)
-    previews: Iterator[Draft] = field(default_factory=lambda: iter(()))
+    previews: Iterator[Draft | Line] = field(default_factory=lambda: iter(()))
     later: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # after previews
     # a dry run's webhook post: (where, chat, parts, characters)
     webhook_preview: tuple[str, str, int, int] | None = None
@@ -440,15 +614,17 @@ class Report:
         elif entry["status"].endswith("unconfirmed"):
             self.unconfirmed.append(who)
 
-    def recording(self, drafts: Iterator[Draft]) -> Iterator[Draft]:
-        """A dry run's drafts, each noted as 'would send' as it is taken: take them all
-        (printing each, or not) before reading the report."""
+    def recording(self, drafts: Iterable[Draft | Line]) -> Iterator[Draft | Line]:
+        """A dry run's drafts or lines, each noted as 'would send' as it is taken: take them
+        all (printing each, or not) before reading the report."""
         for draft in drafts:
-            self.add(
-                {"member": draft.name, "email": draft.email, "subject": draft.subject},
-                None,
-                "would send",
-            )
+            entry: dict[str, Any] = {"member": draft.name, "email": draft.email}
+            if isinstance(draft, Line):
+                entry["local_start"] = draft.local_start.isoformat()
+            else:
+                entry["subject"] = draft.subject
+            entry["kind"] = draft.kind
+            self.add(entry, None, "would send")
             yield draft
         for subject, status in self.later:
             self.add(subject, None, status)
@@ -510,14 +686,14 @@ def _refusal(db: Connection, course: CourseRow, target: SessionRow, now: datetim
     return None
 
 
-def send(database: Database, request: Request) -> Report:
-    """`remind`: draft each member's reminder, then deliver them (email, .eml files) and the
-    chat post at most once per session revision each, through the log; a dry run delivers
-    nothing. A member already told of an earlier revision gets a change notice."""
-    from studygroup import exports, sessions
-    from studygroup.errors import StudygroupError
+def send(database: Database, request: Request) -> list[Report]:
+    """`remind`: first the change and cancellation notices still owed for any of the course's
+    sessions to come (to those told of an earlier revision), then the reminders for the
+    session asked about (default: next). Each is delivered (email, .eml files) and the chat
+    post made at most once per session revision, through the log; a dry run delivers
+    nothing. One report per session, the owed notices first."""
+    from studygroup import sessions
 
-    channel = request.channel
     with database.read() as db:
         course, target = sessions.with_course(db, request.course_slug, request.ref)
         only = None
@@ -530,13 +706,51 @@ def send(database: Database, request: Request) -> Report:
                 f"{only.name} is archived and gets no reminders "
                 f"(restore them with 'studygroup member restore')"
             )
-        refusal = _refusal(db, course, target, request.now or clock.now())
-        if refusal is not None and channel is not None:
+        now = request.now or clock.now()
+        refusal = _refusal(db, course, target, now)
+        if refusal is not None and request.channel is not None:
             raise Conflict(refusal)
-        # a chat post shows every open item; each email only the group's (and the member's own,
-        # read for their message): the long list of everyone's items is not read for those
-        doc = exports.agenda_document(db, course, target, group_items_only=request.webhook is None)
-        planned, no_email = drafts(db, course, target, doc, only, channel or Channel.EMAIL)
+        owed = (
+            []
+            if request.webhook_only
+            else owed_sessions(db, course, target, request.channel or Channel.EMAIL, now, only)
+        )
+    reports = [
+        _run(database, request, course, session, only, None, owed_only=True) for session in owed
+    ]
+    return [*reports, _run(database, request, course, target, only, refusal, owed_only=False)]
+
+
+def _run(
+    database: Database,
+    request: Request,
+    course: CourseRow,
+    target: SessionRow,
+    only: MemberRow | None,
+    refusal: str | None,
+    owed_only: bool,
+) -> Report:
+    """One session's messages: drafted (or, for a dry run's summary, listed), then delivered."""
+    from studygroup import exports
+
+    channel = request.channel
+    webhook = None if owed_only else request.webhook
+    whole = channel is not None or request.full or request.member_ref is not None
+    doc: dict[str, Any] | None = None
+    planned: Iterable[Draft | Line]
+    with database.read() as db:
+        if whole or webhook is not None:
+            # a chat post shows every open item; each email only the group's (and the
+            # member's own, read for their message): the long list of everyone's items is
+            # not read for those
+            doc = exports.agenda_document(db, course, target, group_items_only=webhook is None)
+        if whole:
+            assert doc is not None
+            planned, no_email = drafts(
+                db, course, target, doc, only, channel or Channel.EMAIL, owed_only
+            )
+        else:
+            planned, no_email = lines(db, course, target, only, Channel.EMAIL, owed_only)
         invite = None
         if channel is not None and not request.webhook_only:
             from studygroup.render.ics import calendar_ics
@@ -548,7 +762,7 @@ def send(database: Database, request: Request) -> Report:
     report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)
     report.warning = refusal
     if request.webhook_only:
-        planned = iter(())
+        planned = ()
 
     def journal(work: Callable[[Connection], None]) -> None:
         with database.write() as db:
@@ -556,8 +770,8 @@ def send(database: Database, request: Request) -> Report:
 
     if channel is None:
         report.previews = report.recording(planned)
-    else:
-        planned_all = list(planned)  # every message is built before any goes out
+    else:  # every message is built before any goes out
+        planned_all = [draft for draft in planned if isinstance(draft, Draft)]
     if channel is not None and planned_all:
         from studygroup.io import delivery
 
@@ -595,11 +809,12 @@ def send(database: Database, request: Request) -> Report:
                 "not sent",
             )
 
-    if request.webhook is not None:
+    if webhook is not None:
         from studygroup.io import delivery
         from studygroup.render.chat import PAYLOADS
 
-        hook_url = request.webhook
+        assert doc is not None
+        hook_url = webhook
         chat = request.chat or delivery.chat_for(hook_url)
         where = delivery.webhook_target(hook_url)
         payloads = PAYLOADS[chat](doc)

@@ -180,9 +180,70 @@ def test_dry_run_prints_and_sends_nothing(
     inbox, env = smtp
     before = snapshot()
     result = group("remind", env=env)
-    assert "To: Grace Hopper <grace@example.org>" in result.stdout
+    # one line per message: the session, the kind, the channel, who, and the time in their zone
+    assert result.stdout.splitlines() == [
+        "session 1  reminder      email   Ada Lovelace <ada@example.org>  "
+        "Tue 27 Oct 18:00 Europe/London",
+        "session 1  reminder      email   Bob Kahn <bob@example.org>  "
+        "Tue 27 Oct 18:00 Europe/London",
+        "session 1  reminder      email   Grace Hopper <grace@example.org>  "
+        "Tue 27 Oct 14:00 America/New_York",
+        "session 1  reminder      email   Priya Raman <priya@example.org>  "
+        "Tue 27 Oct 23:30 Asia/Kolkata",
+    ]
     assert "4 would send" in result.stderr and "no email for No Mail" in result.stderr
+    full = group("remind", "--full", env=env)
+    assert "To: Grace Hopper <grace@example.org>" in full.stdout
+    assert full.stdout.count("Subject: ") == 4
+    one = group("remind", "--member", "grace", env=env)
+    assert one.stdout.startswith("To: Grace Hopper <grace@example.org>\nSubject: ")
     assert inbox.messages == [] and snapshot() == before
+
+
+def test_a_cancellation_reaches_those_already_reminded(
+    group: CLI, smtp: tuple[Inbox, dict[str, str]], snapshot: Any
+) -> None:
+    """The cron line reminds, the week is cancelled, and the next unattended run tells those
+    already reminded before it moves on to the next session (issue 26, item 1)."""
+    inbox, env = smtp
+    group("remind", "--send", env=env, code=1)  # Bob's mailbox refuses: he is never told
+    assert len(inbox.messages) == 3
+    cancelled = group("session", "cancel", "1")
+    assert cancelled.stderr.endswith(
+        "3 members were reminded of session 1; the next 'studygroup remind' tells them "
+        "it is cancelled\n"
+    )
+    dry = group("remind", env=env)
+    lines = dry.stdout.splitlines()
+    assert lines[:3] == [
+        "session 1  cancellation  email   Ada Lovelace <ada@example.org>  "
+        "Tue 27 Oct 18:00 Europe/London",
+        "session 1  cancellation  email   Grace Hopper <grace@example.org>  "
+        "Tue 27 Oct 14:00 America/New_York",
+        "session 1  cancellation  email   Priya Raman <priya@example.org>  "
+        "Tue 27 Oct 23:30 Asia/Kolkata",
+    ]
+    assert [line.split()[:3] for line in lines[3:]] == [["session", "2", "reminder"]] * 4
+    assert dry.stderr.splitlines()[:2] == [
+        "session 1: 3 would send",
+        "session 2: 4 would send; no email for No Mail",
+    ]
+    inbox.refuse.clear()
+    sent = group("remind", "--send", "--json", env=env)
+    report = json.loads(sent.stdout)
+    assert report["session"] == 2
+    assert [(r["member"], r["status"]) for r in report["notices"][0]["reminders"]] == [
+        ("Ada Lovelace", "sent"),
+        ("Grace Hopper", "sent"),
+        ("Priya Raman", "sent"),
+    ]
+    subjects = [str(m["Subject"]) for m in inbox.messages[3:]]
+    assert subjects[:3] == ["Full Stack Deep Learning: session 1 on Tue 27 Oct is cancelled"] * 3
+    assert len(subjects) == 7 and all("session 2" in s for s in subjects[3:])
+    # told once: the next run owes nothing more
+    again = group("remind", "--send", "--json", env=env)
+    assert json.loads(again.stdout)["notices"] == []
+    assert len(inbox.messages) == 10
 
 
 def test_outbox_writes_private_eml_files(group: CLI, tmp_path: Path) -> None:

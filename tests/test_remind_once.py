@@ -109,26 +109,39 @@ def test_concurrent_remind_runs_send_each_reminder_once(
     assert sent == MEMBERS  # the other runs found them already sent
 
 
-def test_a_kill_between_send_and_confirmation_is_unconfirmed_never_resent(
-    group: CLI, db: str, inbox: tuple[SlowInbox, dict[str, str]]
+@pytest.mark.parametrize(
+    ("point", "sent_before"),
+    [("remind-after-claim", 0), ("remind-after-send", 1)],
+)
+def test_a_kill_mid_run_leaves_at_most_one_unconfirmed_and_blocks_nobody_else(
+    group: CLI, db: str, inbox: tuple[SlowInbox, dict[str, str]], point: str, sent_before: int
 ) -> None:
+    """A run claims one recipient at a time, right before its send (issue 27, item 12): a
+    SIGKILL leaves only the one in flight unconfirmed; the next run sends everyone else."""
     box, env = inbox
-    killed = remind(db, "--send", env={**env, "STUDYGROUP_TEST_CRASH_AT": "remind-after-send"})
+    killed = remind(db, "--send", env={**env, "STUDYGROUP_TEST_CRASH_AT": point})
     assert killed.returncode == -signal.SIGKILL
-    assert len(box.messages) == 1  # one went out; the process died before confirming it
-    first = str(box.messages[0]["To"]).split(" <")[0]
+    assert len(box.messages) == sent_before
     again = remind(db, "--send", "--json", env=env)
-    assert again.returncode == 1
+    assert again.returncode == 1  # the one in flight is reported
     seen = statuses(again)
-    # every claim of the killed run is unconfirmed: it may or may not have gone out
-    assert set(seen.values()) == {"unconfirmed"} and len(seen) == MEMBERS
-    assert len(box.messages) == 1  # nothing sent twice
-    assert again.stderr.strip().splitlines()[-1].startswith(f"Error: {MEMBERS} unconfirmed (")
+    assert len(seen) == MEMBERS
+    in_flight = [who for who, status in seen.items() if status == "unconfirmed"]
+    assert len(in_flight) == 1
+    assert sorted(status for status in seen.values()) == ["sent"] * (MEMBERS - 1) + ["unconfirmed"]
+    # everyone else was sent once, and nobody twice
+    addressees = [str(m["To"]).split(" <")[0] for m in box.messages]
+    assert len(addressees) == len(set(addressees)) == MEMBERS - 1 + sent_before
+    assert set(addressees) | set(in_flight) == {f"Member {n:02d}" for n in range(MEMBERS)}
+    assert again.stderr.strip().splitlines()[-1].startswith("Error: 1 unconfirmed (")
     assert "check the mail log" in again.stderr
-    forced = remind(db, "--send", "--force", "--member", first, "--json", env=env)
+    third = remind(db, "--send", "--json", env=env)  # nothing more goes out by itself
+    assert sorted(statuses(third).values()) == ["already sent"] * (MEMBERS - 1) + ["unconfirmed"]
+    assert len(box.messages) == MEMBERS - 1 + sent_before
+    forced = remind(db, "--send", "--force", "--member", in_flight[0], "--json", env=env)
     assert forced.returncode == 0, forced.stderr
-    assert statuses(forced) == {first: "sent"}
-    assert len(box.messages) == 2
+    assert statuses(forced) == {in_flight[0]: "sent"}
+    assert len(box.messages) == MEMBERS + sent_before
 
 
 def test_a_busy_log_never_stops_the_batch(

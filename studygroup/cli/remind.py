@@ -33,6 +33,11 @@ from studygroup.cli.app import App, course_option, emit_json, json_option, note,
 )
 @click.option("--webhook-only", is_flag=True, help="Post to the webhook; send no email.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="A dry run prints each whole message (as --member does), not a line per message.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Send again what was already sent, or claimed by a run that was cut off.",
@@ -50,6 +55,7 @@ def remind(
     webhook_only: bool,
     chat: str | None,
     force: bool,
+    full: bool,
     course_slug: str | None,
     as_json: bool,
 ) -> None:
@@ -62,7 +68,13 @@ def remind(
     uncancel, or a change of length or call link, the next run sends those already reminded
     a change notice (and the webhook a fresh post), once.
 
-    Without --send or --outbox this is a dry run that prints what would be sent. Each
+    Every run first sends the change and cancellation notices still owed for any session to
+    come (a session moved or cancelled after its reminder went out), then the reminders for
+    the session asked about.
+
+    Without --send or --outbox this is a dry run: one line per message that --send would send
+    (the session, the kind: reminder, change or cancellation, the channel, the member and the
+    session's time in their zone); --full, or --member NAME, prints whole messages. Each
     reminder is claimed in the log before it goes out and confirmed after, so it is sent at
     most once, whatever runs at the same time or is cut off; a run that was cut off between
     a send and its confirmation leaves it "unconfirmed" (reported, never resent without
@@ -75,14 +87,15 @@ def remind(
 
     \b
     Example:
-      studygroup remind                       # dry run
+      studygroup remind                       # dry run: a line per message
+      studygroup remind --member ada          # Ada's whole message
       studygroup remind --send --webhook env:SLACK_WEBHOOK_URL
       # cron, every Monday 09:00 for a Tuesday group:
       0 9 * * 1  studygroup --db ~/fsdl.db remind --send
     """
     from studygroup import reminders
     from studygroup.errors import StudygroupError
-    from studygroup.render.reminder import preview_text
+    from studygroup.render.reminder import Line, preview_line, preview_text
     from studygroup.store.enums import Channel
 
     if mode and outbox:
@@ -102,7 +115,7 @@ def remind(
                 "while this runs; pass --webhook env:NAME or --webhook @FILE instead"
             )
     channel = Channel.EMAIL if mode == "send" else Channel.OUTBOX if outbox else None
-    report = reminders.send(
+    reports = reminders.send(
         app.database,
         reminders.Request(
             course_slug,
@@ -114,29 +127,34 @@ def remind(
             webhook_only=webhook_only,
             chat=chat,
             force=force,
+            full=full,
         ),
     )
+    *notices, report = reports
     if report.warning:
         note(f"warning: {report.warning}")
     batch: list[str] = []
-    for draft in report.previews:  # made as they are taken: a large group's dry run streams
-        if not as_json:
-            batch.append(preview_text(draft))
-            if len(batch) == 200:
-                click.echo("\n".join(batch))
-                batch.clear()
+    for each in reports:
+        for draft in each.previews:  # made as they are taken: a large group's dry run streams
+            if not as_json:
+                batch.append(
+                    preview_line(draft) if isinstance(draft, Line) else preview_text(draft)
+                )
+                if len(batch) == 200:
+                    click.echo("\n".join(batch))
+                    batch.clear()
     if batch:
         click.echo("\n".join(batch))
     if as_json:
-        emit_json(report.as_dict())
-    else:
-        if report.webhook_preview is not None:
-            where, chat_name, parts, size = report.webhook_preview
-            posts = "1 post" if parts == 1 else f"{parts} posts"
-            click.echo(
-                f"Webhook {where} would get the agenda for {chat_name}: {posts}, {size} characters"
-            )
-    note(report.summary())
-    problem = report.problems()
+        emit_json({**report.as_dict(), "notices": [each.as_dict() for each in notices]})
+    elif report.webhook_preview is not None:
+        where, chat_name, parts, size = report.webhook_preview
+        posts = "1 post" if parts == 1 else f"{parts} posts"
+        click.echo(
+            f"Webhook {where} would get the agenda for {chat_name}: {posts}, {size} characters"
+        )
+    for each in reports:
+        note(each.summary())
+    problem = "; ".join(p for p in (each.problems() for each in reports) if p)
     if problem:
         raise StudygroupError(problem)

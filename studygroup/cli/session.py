@@ -228,17 +228,24 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
     Example:
       studygroup session cancel 2026-12-22
     """
-    from studygroup import journal, rollover, sessions
+    from studygroup import journal, reminders, rollover, sessions
     from studygroup.render.text import close_summary, close_text
 
     with app.write() as db:
         course, target = sessions.with_course(db, course_slug, ref)
         result = rollover.cancel_session(db, course, target).as_dict()
         journal.say(db, close_summary(result, "cancelled"))
+        told = reminders.reminded(db, target.id)
     if as_json:
         emit_json(result)
     else:
         click.echo(close_text(result, "cancelled"))
+    if told:
+        who = "1 member was" if told == 1 else f"{told} members were"
+        note(
+            f"{who} reminded of session {target.number}; the next 'studygroup remind' tells "
+            "them it is cancelled"
+        )
 
 
 @session.command("uncancel")

@@ -162,6 +162,14 @@ class Message(NamedTuple):
     text: str  # text_of(blocks)
 
 
+def kind_of(cancelled: bool, told: Mapping[str, Any] | None) -> str:
+    """What a member's message about a session is: a cancellation notice when the session is
+    cancelled; a change notice when they were told of an earlier revision; else a reminder."""
+    if cancelled:
+        return "cancellation"
+    return "change" if told is not None else "reminder"
+
+
 def cancellation_messages(
     doc: dict[str, Any], people: Iterable[dict[str, Any]]
 ) -> Iterator[Message]:
@@ -182,7 +190,7 @@ def cancellation_messages(
         )
         text = f"Session {session['number']} of {title} on {day} is cancelled; {then}"
         blocks: list[Block] = [_greeting(member), Para((text,))]
-        yield Message("cancellation", subject, blocks, text_of(blocks))
+        yield Message(kind_of(True, member.get("told")), subject, blocks, text_of(blocks))
 
 
 def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> Iterator[Message]:
@@ -248,10 +256,10 @@ def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> 
         member_zone = member.get("timezone") or course_zone
         when = both_times(session["local_start"], course_zone, member_zone)
         blocks: list[Block] = [_greeting(member)]
-        kind, about = "reminder", subject
+        about = subject
         told = member.get("told")
+        kind = kind_of(False, told)
         if told is not None:
-            kind = "change"
             notice, about = _notice(told, session, title, course_zone, member_zone)
             blocks.append(Para((notice,)))
         blocks.append(
@@ -321,6 +329,27 @@ def _minutes_from_start(doc: dict[str, Any], talk_id: int) -> int:
             return elapsed
         elapsed += entry["minutes"]
     return elapsed
+
+
+class Line(NamedTuple):
+    """A dry run's line for one message: who, how, when in their own zone, and what kind."""
+
+    name: str
+    email: str
+    channel: str  # email, outbox
+    session: int
+    local_start: datetime  # in the member's zone
+    zone: str
+    kind: str  # reminder, change, cancellation
+
+
+def preview_line(line: Line) -> str:
+    """'session 4  cancellation  email   Ada Lovelace <ada@example.org>  Sat 27 Mar 23:30
+    Asia/Kolkata': one line per message that --send would send."""
+    return (
+        f"session {line.session}  {line.kind:<12}  {line.channel:<6}  "
+        f"{line.name} <{line.email}>  {line.local_start:%a %d %b %H:%M} {line.zone}"
+    )
 
 
 def preview_text(draft: Any) -> str:
