@@ -93,7 +93,10 @@ def record(
             "b_member": member_id,
             "status": status.value,
             "source": source.value,
-            "minutes": minutes.get(member_id) if minutes is not None else kept,
+            # a file without a minutes column (or without this person's) leaves them as they are
+            "minutes": kept
+            if minutes is None or minutes.get(member_id) is None
+            else minutes[member_id],
             "recorded_at": now,
         }
 

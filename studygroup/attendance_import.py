@@ -65,6 +65,7 @@ class ImportReport:
     learned: list[tuple[str, str]] = field(default_factory=list)  # (alias, member)
     needed: int = 0  # minutes on the call to count as present
     recorded: int = 0
+    caution: str | None = None  # why this import needs --yes, if it does
 
     def of(self, *statuses: str) -> list[Person]:
         return [p for p in self.people if p.status in statuses]
@@ -102,7 +103,73 @@ class ImportReport:
             "added": [p.name for p in self.of("added")],
             "learned": [{"alias": a, "member": m} for a, m in self.learned],
             "recorded": self.recorded,
+            "caution": self.caution,
         }
+
+
+class NeedsConfirmation(Conflict):
+    """An import that needs a second look (`--yes`): nothing was written; `report` is what it
+    would have done."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"{report.caution}; nothing written: check the lines above, then run "
+                         "again with --yes")  # fmt: skip
+        self.report = report
+
+
+# an undated list more than this many days from today goes to a session only with --yes
+UNDATED_DAYS = 7
+
+
+def caution(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    report_day: date | None,
+    present: Sequence[Person],
+    today: date,
+) -> str | None:
+    """Why an import needs --yes: the session already has imported attendance (the import
+    would change it), or an undated list is going to a session more than a week from today
+    (a dated report is already held to its session's day)."""
+    from studygroup.store.schema import attendance as attendance_table
+
+    reasons = []
+    existing = {
+        member_id: (status, minutes)
+        for member_id, status, minutes, source in db.execute(
+            select(
+                attendance_table.c.member_id,
+                attendance_table.c.status,
+                attendance_table.c.minutes,
+                attendance_table.c.source,
+            ).where(attendance_table.c.session_id == target.id)
+        )
+        if source == AttendanceSource.IMPORT or source == AttendanceSource.IMPORT.value
+    }
+    if existing:
+        changed = sum(
+            1
+            for p in present
+            if p.member is not None
+            and p.member.id in existing
+            and (
+                existing[p.member.id][0] not in (AttendanceStatus.PRESENT, "present")
+                or (p.minutes is not None and p.minutes != existing[p.member.id][1])
+            )
+        )
+        new = sum(1 for p in present if p.member is None or p.member.id not in existing)
+        reasons.append(
+            f"session {target.number} already has imported attendance for {len(existing)} "
+            f"member(s); this import would change {changed} and add {new}"
+        )
+    held_on = sessions.local_date(course, target)
+    if report_day is None and abs((today - held_on).days) > UNDATED_DAYS:
+        reasons.append(
+            f"the file has no date and session {target.number} was on {_short(held_on)}, "
+            f"more than a week from today"
+        )
+    return "; ".join(reasons) or None
 
 
 class ImportOptions(NamedTuple):
@@ -115,6 +182,7 @@ class ImportOptions(NamedTuple):
     host_zone: str | None = None  # the zone the report's times are in (default: the course's)
     matches: tuple[tuple[str, str], ...] = ()  # --match "Shown=Member"
     max_rows: int = MAX_ROWS
+    confirmed: bool = False  # --yes: go ahead where the import needs a second look
 
 
 def _day_of(stamp: calltime.Stamp, order: str | None, host: str, course_zone: str) -> date | None:
@@ -344,8 +412,11 @@ def import_attendance(
     result.people = people
     for person in result.of("added"):
         person.name = new_member_name(path, person)
+    result.caution = caution(db, course, target, day, result.of("present", "added"), today)
     if options.dry_run:
         return result
+    if result.caution is not None and not options.confirmed:
+        raise NeedsConfirmation(result)
     for shown, member in learned:
         members.add_alias(db, member, shown)
     minutes: dict[int, int | None] = {}

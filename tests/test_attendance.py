@@ -88,7 +88,7 @@ def test_zoom_report_merges_joins_and_matches_by_email_then_name(
     result = group.json("attend", "import", "1", str(report), "--min-minutes", "15")
     assert result["recorded"] == 2
     assert group.json("attendance", "1")["present"] == ["Ada Lovelace", "Cy Young"]
-    group("attend", "import", "1", str(report), "--min-minutes", "15", "--add-unknown")
+    group("attend", "import", "1", str(report), "--min-minutes", "15", "--add-unknown", "--yes")
     assert group.json("attendance", "1")["present"] == ["Ada Lovelace", "Cy Young", "Newcomer Nia"]
     assert group.json("member", "show", "nia@example.org")["name"] == "Newcomer Nia"
 
@@ -100,7 +100,7 @@ def test_plain_csv_of_names_and_emails(group: CLI, tmp_path: Path) -> None:
     assert group.json("attendance")["present"] == ["Bob Kahn", "Cy Young"]
     headerless = tmp_path / "bare.csv"
     headerless.write_text("Ada Lovelace\n")
-    group("attend", "import", "next", str(headerless))
+    group("attend", "import", "next", str(headerless), "--yes")
     assert group.json("attendance")["counts"]["present"] == 3
 
 

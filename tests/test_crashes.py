@@ -83,7 +83,7 @@ def _members(tmp_path: Path) -> Path:
 
 COMMANDS = {
     "session close": lambda tmp: ["session", "close", "--not-covered", "2"],
-    "attend import": lambda tmp: ["attend", "import", str(_zoom(tmp)), "--add-unknown"],
+    "attend import": lambda tmp: ["attend", "import", str(_zoom(tmp)), "--add-unknown", "--yes"],
     "member import": lambda tmp: ["member", "import", str(_members(tmp))],
     "undo": lambda tmp: ["undo"],  # the busy group's last item add
 }

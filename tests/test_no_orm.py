@@ -191,7 +191,7 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("item reopen", ["item", "reopen", "1"], None),
         ("item drop", ["item", "drop", "1"], None),
         ("attend record", ["attend", "record", "1", "Ada", "--absent", "Bob"], None),
-        ("attend import", ["attend", "import", "1", str(report)], None),
+        ("attend import", ["attend", "import", "1", str(report), "--yes"], None),
         ("attendance", ["attendance", "1"], None),
         ("session close", ["session", "close", "1"], None),
         ("session reopen", ["session", "reopen", "1"], None),

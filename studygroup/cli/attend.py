@@ -140,6 +140,13 @@ def attend_record(
     type=params.TIMEZONE,
     help="The zone the report's times are in (default: the course's).",
 )
+@click.option(
+    "--yes",
+    "confirmed",
+    is_flag=True,
+    help="Go ahead where the import needs a second look: the session already has imported "
+    "attendance, or an undated list goes to a session more than a week from today.",
+)
 @params.encoding_option
 @params.max_rows_option
 @course_option
@@ -158,6 +165,7 @@ def attend_import(
     host_zone: str | None,
     encoding: str | None,
     max_rows: int,
+    confirmed: bool,
     course_slug: str | None,
     as_json: bool,
 ) -> None:
@@ -165,7 +173,10 @@ def attend_import(
     list of names. The format is recognised from the content (--formats lists them).
 
     Without REF, a report that carries dates goes to the session held on its day; with
-    REF, a report from another day is refused. A person's joins from several devices count
+    REF, a report from another day is refused. An import into a session that already has
+    imported attendance, or of an undated list into a session more than a week from today,
+    shows what it would change and writes nothing without --yes. A file without a minutes
+    column never erases the minutes already recorded. A person's joins from several devices count
     once: time on the call is the union of their intervals, capped at the session's
     length. People are matched by the one matching rule (email, alias, name, handle,
     accents, prefix, "Last, First"); unknown people get suggestions. Try --dry-run first.
@@ -206,13 +217,20 @@ def attend_import(
         host_zone=host_zone,
         matches=pairs,
         max_rows=max_rows,
+        confirmed=confirmed,
     )
-    with app.read() if dry_run else app.write() as db:
-        course = courses.pick(db, course_slug)
-        result = attendance_import.import_attendance(
-            db, course, ref, Path(rest[0]), options, now=clock.now(), today=clock.today()
-        )
-        data = result.as_dict() | {"dry_run": dry_run}
+    try:
+        with app.read() if dry_run else app.write() as db:
+            course = courses.pick(db, course_slug)
+            result = attendance_import.import_attendance(
+                db, course, ref, Path(rest[0]), options, now=clock.now(), today=clock.today()
+            )
+            data = result.as_dict() | {"dry_run": dry_run}
+    except attendance_import.NeedsConfirmation as exc:  # rolled back: show what it would do
+        if not as_json:
+            for line in import_report_lines(exc.report.as_dict() | {"dry_run": True}):
+                click.echo(line)
+        raise
     if as_json:
         emit_json(data)
         return

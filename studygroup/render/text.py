@@ -196,6 +196,8 @@ def import_report_lines(report: dict[str, Any]) -> list[str]:
     ]
     for alias in report["learned"]:
         lines.append(f"alias    {alias['alias']!r} is {alias['member']}")
+    if report.get("caution") and report["dry_run"]:
+        lines.append(f"caution  {report['caution']} (--yes to go ahead)")
     needed = report["min_minutes"]
     for person in report["people"]:
         minutes = f", {person['minutes']} min" if person["minutes"] is not None else ""

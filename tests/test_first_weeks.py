@@ -1,0 +1,96 @@
+"""A new organiser's first weeks (issue 26): each defect that real use hit, as a test through
+the CLI that failed before its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import CLI
+from tests.test_call_reports import ZOOM_CLASSIC
+
+# Sessions are Saturdays 17:00 UTC from 31 Oct 2026; it is the evening of 7 Nov (session 2).
+
+
+@pytest.fixture(autouse=True)
+def after_session_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-11-07T19:00:00+00:00")
+
+
+@pytest.fixture
+def group(run: CLI) -> CLI:
+    run("course", "add", "c", "Course", "--weekday", "sat", "--time", "17:00", "--tz", "UTC")
+    run("lecture", "add", "c", "1", "One", "--minutes", "30")
+    run("member", "add", "Ada Lovelace", "--email", "ada@example.org")
+    run("member", "add", "Daniel Okafor")
+    run("member", "add", "Arjun Sharma", "--handle", "arjun")
+    run("member", "add", "Grace Hopper")
+    run("session", "plan", "--from", "2026-10-31", "--weeks", "3")
+    return run
+
+
+def stored_minutes(engine: sa.Engine, number: int) -> dict[str, int | None]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT m.name, a.minutes FROM attendance a JOIN members m ON m.id = a.member_id"
+                " JOIN sessions s ON s.id = a.session_id WHERE s.number = :n ORDER BY m.name"
+            ),
+            {"n": number},
+        )
+        return {name: minutes for name, minutes in rows}
+
+
+# -- 2. an import never erases what its file does not carry ---------------------------------
+
+
+def test_a_plain_list_never_erases_minutes_and_a_second_import_asks_for_yes(
+    group: CLI,
+    db: str,
+    tmp_path: Path,
+    engine_for: Callable[[str], sa.Engine],
+    snapshot: Callable[[], Any],
+) -> None:
+    zoom = tmp_path / "zoom.csv"
+    zoom.write_text(ZOOM_CLASSIC)
+    group("attend", "import", str(zoom))
+    engine = engine_for(db)
+    before_minutes = stored_minutes(engine, 2)
+    assert before_minutes == {"Ada Lovelace": 82, "Arjun Sharma": 90, "Daniel Okafor": 5}
+    plain = tmp_path / "list.txt"
+    plain.write_text("Ada Lovelace\nGrace Hopper\n")
+    before = snapshot()
+    refused = group("attend", "import", "2", str(plain), code=1)
+    assert refused.stderr == (
+        "Error: session 2 already has imported attendance for 3 member(s); this import would "
+        "change 0 and add 1; nothing written: check the lines above, then run again with --yes\n"
+    )
+    assert "present  Grace Hopper" in refused.stdout  # what it would do, shown
+    assert snapshot() == before
+    dry = group("attend", "import", "2", str(plain), "--dry-run")
+    assert "caution  session 2 already has imported attendance" in dry.stdout
+    group("attend", "import", "2", str(plain), "--yes")
+    # the list has no minutes: the stored minutes stay, Grace has none
+    assert stored_minutes(engine, 2) == {**before_minutes, "Grace Hopper": None}
+
+
+def test_an_undated_list_into_a_session_weeks_ago_asks_for_yes(
+    group: CLI, tmp_path: Path, snapshot: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-11-21T19:00:00+00:00")  # session 4's day
+    plain = tmp_path / "list.txt"
+    plain.write_text("Ada Lovelace\n")
+    before = snapshot()
+    refused = group("attend", "import", "1", str(plain), code=1)
+    assert refused.stderr.startswith(
+        "Error: the file has no date and session 1 was on Sat 31 Oct, more than a week from "
+        "today; nothing written"
+    )
+    assert snapshot() == before
+    group("attend", "import", "1", str(plain), "--yes")
+    assert group.json("attendance", "1")["present"] == ["Ada Lovelace"]
+    group("attend", "import", "3", str(plain))  # a week ago is fine
