@@ -22,13 +22,21 @@ from studygroup.rules import weekly
 from studygroup.rules.pace import History, course_units, part_minutes, split
 from studygroup.rules.queue import queue_order, talk_limit
 from studygroup.store.db import changed_courses, course_changed
-from studygroup.store.enums import EntryKind, ItemStatus, SessionStatus, TalkStatus
+from studygroup.store.enums import (
+    AttendanceStatus,
+    EntryKind,
+    ItemStatus,
+    SessionStatus,
+    TalkStatus,
+)
 from studygroup.store.rows import CourseRow, SessionRow
 from studygroup.store.schema import (
     action_items,
     agenda_entries,
+    attendance,
     lectures,
     members,
+    talk_copresenters,
     talks,
 )
 from studygroup.store.schema import courses as courses_table
@@ -86,11 +94,17 @@ def settle(db: Connection) -> None:
             replan(db, course)
 
 
-def _talk(row: Any) -> planner.Talk:
+def _talk(row: Any, others: dict[int, set[int]]) -> planner.Talk:
     from studygroup.rules import planner
 
     return planner.Talk(
-        row.id, row.status, row.minutes, row.times_postponed, row.requested_on, row.created_at
+        row.id,
+        row.status,
+        row.minutes,
+        row.times_postponed,
+        row.requested_on,
+        row.created_at,
+        frozenset({row.presenter_id, *others.get(row.id, ())}),
     )
 
 
@@ -124,6 +138,26 @@ def replan(db: Connection, course: CourseRow) -> None:
                 e.id,
             )
         )
+    # who is excused ahead from each planned session, and who gives each open talk: a talk
+    # whose presenter is away is not planned into that week
+    excused: dict[int, set[int]] = defaultdict(set)
+    for session_id, member_id in db.execute(
+        select(attendance.c.session_id, attendance.c.member_id).where(
+            attendance.c.session_id.in_(ids), attendance.c.status == AttendanceStatus.EXCUSED
+        )
+    ):
+        excused[session_id].add(member_id)
+    others: dict[int, set[int]] = defaultdict(set)
+    if excused:
+        for talk_id, member_id in db.execute(
+            select(talk_copresenters.c.talk_id, talk_copresenters.c.member_id)
+            .join(talks, talks.c.id == talk_copresenters.c.talk_id)
+            .where(
+                talks.c.course_id == course.id,
+                talks.c.status.in_([TalkStatus.QUEUED, TalkStatus.SCHEDULED, TalkStatus.POSTPONED]),
+            )
+        ):
+            others[talk_id].add(member_id)
     talks_at: dict[int, list[planner.Talk]] = defaultdict(list)
     for talk in db.execute(
         select(talks).where(
@@ -132,9 +166,9 @@ def replan(db: Connection, course: CourseRow) -> None:
             talks.c.on_hold.is_(False) | (talks.c.status == TalkStatus.DONE),
         )
     ):
-        talks_at[talk.session_id].append(_talk(talk))
+        talks_at[talk.session_id].append(_talk(talk, others))
     queued = [
-        _talk(t)
+        _talk(t, others)
         for t in db.execute(
             select(talks).where(
                 talks.c.course_id == course.id,
@@ -166,6 +200,7 @@ def replan(db: Connection, course: CourseRow) -> None:
             pinned.get(s.id, ()),
             talks_at.get(s.id, ()),
             due[s.id] + (due[None] if index == 0 else 0),
+            frozenset(excused.get(s.id, ())),
         )
         for index, s in enumerate(planned)
     ]
@@ -490,6 +525,25 @@ def _not_fitting(
     ]
 
 
+def _waiting(
+    db: Connection, target: SessionRow, on_agenda: set[int], numbers: dict[int, int]
+) -> list[TalkJSON]:
+    """Talks due at this session (postponed to it, or scheduled) that its agenda does not
+    take: over the course's talk cap, or their presenter is away. They go first next time."""
+    rows = db.execute(
+        WITH_PRESENTER.where(
+            talks.c.session_id == target.id,
+            talks.c.status.in_([TalkStatus.POSTPONED, TalkStatus.SCHEDULED]),
+            talks.c.on_hold.is_(False),
+        )
+    ).all()
+    return [
+        talk_dict(t, t.presenter, numbers)
+        for t in sorted(rows, key=lambda t: (-t.times_postponed, *queue_order(t)))
+        if t.id not in on_agenda
+    ]
+
+
 def view(
     db: Connection,
     course: CourseRow,
@@ -568,8 +622,12 @@ def view(
         and lec.id not in on_agenda
         and (lec.id, None) not in history.done
     ]
-    not_fitting = (
-        _not_fitting(db, course, target, numbers) if target.status is SessionStatus.PLANNED else []
+    planned_here = target.status is SessionStatus.PLANNED
+    not_fitting = _not_fitting(db, course, target, numbers) if planned_here else []
+    waiting = (
+        _waiting(db, target, {e.talk_id for e in entries if e.talk_id is not None}, numbers)
+        if planned_here
+        else []
     )
     shown = session_dict(course, target)
     held_by = roles.names(db, target)
@@ -586,6 +644,7 @@ def view(
         "optional_lectures": [lecture_dict(lec) for lec in optional],
         "action_items": items.open_at(db, course, target, group_only=group_items_only),
         "not_fitting": not_fitting,
+        "waiting": waiting,
         # a queued talk longer than this never fits any session: the planner passes it over
         "talk_limit": talk_limit(
             target.minutes, course.intro_minutes, course.wrapup_minutes, course.discussion_minutes

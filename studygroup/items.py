@@ -110,6 +110,8 @@ def add(
 ) -> Row[Any]:
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived; restore them before assigning items")
+    if due is not None:
+        sessions.require_open_for_items(db, course, due)
     item_id = new_id(
         db.execute(
             insert(action_items).values(
@@ -204,7 +206,7 @@ def set_due(db: Connection, course: CourseRow, item_id: int, target: SessionRow)
     item = get(db, course, item_id)
     if item.status is not ItemStatus.OPEN:
         raise Conflict(f"item {item.id} is {item.status.value}; reopen it first")
-    sessions.require_planned(target, "an item can be due only at a planned session")
+    sessions.require_open_for_items(db, course, target)
     db.execute(
         update(action_items).where(action_items.c.id == item.id).values(due_session_id=target.id)
     )

@@ -42,6 +42,23 @@ def require_planned(target: SessionRow, what: str) -> None:
         raise Conflict(f"session {target.number} is {target.status.value}; {what}")
 
 
+def require_open_for_items(db: Connection, course: CourseRow, target: SessionRow) -> None:
+    """An item is due only at a planned session: one due at a held or cancelled session would
+    never be shown or carried. The refusal names the next planned session."""
+    if target.status is SessionStatus.PLANNED:
+        return
+    following = next_planned(db, course)
+    then = (
+        f"the next planned session is {following.number} ({local_date(course, following):%a %d %b})"
+        if following is not None
+        else "plan one with 'studygroup session plan'"
+    )
+    raise Conflict(
+        f"session {target.number} is {target.status.value}, and an item due there would never "
+        f"be shown or carried; {then}"
+    )
+
+
 # -- which session ------------------------------------------------------------------------------
 
 

@@ -94,3 +94,60 @@ def test_an_undated_list_into_a_session_weeks_ago_asks_for_yes(
     group("attend", "import", "1", str(plain), "--yes")
     assert group.json("attendance", "1")["present"] == ["Ada Lovelace"]
     group("attend", "import", "3", str(plain))  # a week ago is fine
+
+
+# -- 3. nothing becomes invisible -----------------------------------------------------------
+
+
+def test_an_item_due_at_a_held_or_cancelled_session_is_refused(
+    group: CLI, snapshot: Callable[[], Any]
+) -> None:
+    group("session", "close", "1")
+    group("session", "cancel", "3")
+    before = snapshot()
+    held = group("item", "add", "Lost homework", "--due", "1", code=1)
+    assert held.stderr == (
+        "Error: session 1 is held, and an item due there would never be shown or carried; "
+        "the next planned session is 2 (Sat 07 Nov)\n"
+    )
+    cancelled = group("item", "add", "Lost homework", "--due", "3", code=1)
+    assert cancelled.stderr.startswith("Error: session 3 is cancelled, and an item due there")
+    assert snapshot() == before
+    group("item", "add", "Kept homework", "--due", "2")
+    item = group.json("item", "list")[0]
+    moved = group("item", "due", str(item["id"]), "1", code=1)
+    assert moved.stderr.startswith("Error: session 1 is held, and an item due there")
+
+
+def test_a_postponed_talk_waits_while_its_presenter_is_excused(group: CLI) -> None:
+    group("session", "close", "1")
+    group("talk", "add", "Ada", "Ada's talk", "--minutes", "10", "--session", "2")
+    group("session", "close", "2")  # Ada's talk is postponed to session 3
+    group("talk", "add", "Grace", "Grace's talk", "--minutes", "10")
+    assert [t["title"] for t in group.json("talk", "list")] == ["Ada's talk", "Grace's talk"]
+    titles = [e["title"] for e in group.json("agenda", "3")["entries"] if e["kind"] == "talk"]
+    assert titles == ["Ada's talk", "Grace's talk"]
+    group("attend", "3", "--excused", "Ada")
+    shown = group.json("agenda", "3")
+    assert [e["title"] for e in shown["entries"] if e["kind"] == "talk"] == ["Grace's talk"]
+    assert [t["title"] for t in shown["waiting"]] == ["Ada's talk"]
+    assert (
+        "Talks waiting for a later week (first in line next time): #1 Ada's talk"
+        in group("agenda", "3").stdout
+    )
+    group("session", "plan", "--weeks", "1", "--from", "2026-11-21")
+    later = group.json("agenda", "4")["entries"]
+    assert [e["title"] for e in later if e["kind"] == "talk"][0] == "Ada's talk"
+
+
+def test_a_postponed_talk_held_back_by_the_cap_is_listed_as_waiting(group: CLI) -> None:
+    group("course", "edit", "c", "--max-talks", "1")
+    group("talk", "add", "Ada", "First", "--minutes", "10", "--session", "2")
+    group("talk", "add", "Grace", "Second", "--minutes", "10", "--session", "2")
+    shown = group.json("agenda", "2")
+    assert [e["title"] for e in shown["entries"] if e["kind"] == "talk"] == ["First"]
+    assert [t["title"] for t in shown["waiting"]] == ["Second"]
+    markdown = group("export", "agenda", "2").stdout
+    assert "Talks waiting for a later week (first in line next time): Grace Hopper: Second." in (
+        markdown
+    )

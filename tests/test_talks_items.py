@@ -134,7 +134,8 @@ def test_item_show_and_due(group: CLI, snapshot: Callable[[], Any]) -> None:
     group("session", "close", "1")
     before = snapshot()
     assert group("item", "due", "1", "1", code=1).stderr == (
-        "Error: session 1 is held; an item can be due only at a planned session\n"
+        "Error: session 1 is held, and an item due there would never be shown or carried; "
+        "the next planned session is 2 (Thu 10 Dec)\n"
     )
     group("item", "done", "1")
     done = snapshot()

@@ -195,6 +195,13 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
             )
             + "."
         )
+    if doc.get("waiting"):
+        lines.append("")
+        lines.append(
+            "Talks waiting for a later week (first in line next time): "
+            + "; ".join(f"{escape(t['presenter'])}: {escape(t['title'])}" for t in doc["waiting"])
+            + "."
+        )
     if doc["items_by_owner"]:
         lines.append("")
         lines.append("## Open action items")

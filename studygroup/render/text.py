@@ -118,6 +118,15 @@ def agenda_text(view: dict[str, Any]) -> str:
                 for t in view["not_fitting"]
             )
         )
+    if view.get("waiting"):
+        lines.append("")
+        lines.append(
+            "Talks waiting for a later week (first in line next time): "
+            + "; ".join(
+                f"#{t['id']} {t['title']} ({t['presenter']}, {t['minutes']} min)"
+                for t in view["waiting"]
+            )
+        )
     if view["action_items"]:
         lines.append("")
         lines.append("Open action items:")

@@ -65,6 +65,7 @@ class Talk(NamedTuple):
     times_postponed: int
     requested_on: date
     created_at: datetime
+    presenters: frozenset[int] = frozenset()  # member ids: the presenter and co-presenters
 
 
 class Slot(NamedTuple):
@@ -75,6 +76,7 @@ class Slot(NamedTuple):
     pinned: Sequence[Entry] = ()
     talks: Sequence[Talk] = ()  # scheduled, postponed or done at this session
     open_items: int = 0
+    excused: frozenset[int] = frozenset()  # members excused from this session ahead
 
 
 @dataclass
@@ -185,6 +187,9 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
     cap = times.max_talks
     count = sum(1 for e in keep if e.kind is EntryKind.TALK)
     for talk in (*postponed, *scheduled):
+        if talk.status is TalkStatus.POSTPONED and talk.presenters & slot.excused:
+            state.waiting.append(talk)  # its presenter is away: first in line the week after
+            continue
         if cap is not None and count >= cap and talk.status is not TalkStatus.DONE:
             state.waiting.append(talk)  # over the cap: first in line next time
             continue
@@ -211,6 +216,8 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
             break
         if talk.minutes > longest:
             continue  # it could never fit: it does not block the queue (the agenda says so)
+        if talk.presenters & slot.excused:
+            continue  # its presenter is away that week: it keeps its place for the next
         if total + talk.minutes > slot.minutes:
             break  # first come, first served: a later, shorter talk does not jump the queue
         head.append(Entry(EntryKind.TALK, talk.minutes, talk_id=talk.id))

@@ -128,3 +128,22 @@ def test_a_pinned_entry_is_returned_with_its_id() -> None:
         (EntryKind.WRAP_UP, 7, 1),
         (EntryKind.INTRO, None, 2),
     ]
+
+
+def test_a_talk_whose_presenter_is_excused_waits_for_the_week_after() -> None:
+    # talk 1 postponed to session 10, talk 2 queued; the presenter of both (member 7) is
+    # excused from session 10, so the week takes neither and the next takes both, the
+    # postponed one first; a talk by someone else (talk 3) is not held back
+    away = talk(1, 10, TalkStatus.POSTPONED, postponed=1)._replace(presenters=frozenset({7}))
+    queued = [
+        talk(2, 10, requested=2)._replace(presenters=frozenset({7, 8})),
+        talk(3, 10, requested=3)._replace(presenters=frozenset({9})),
+    ]
+    slots = [
+        planner.Slot(10, 90, talks=[away], excused=frozenset({7})),
+        planner.Slot(11, 90),
+    ]
+    assert run(slots, lectures(), queued=queued) == {
+        10: ["I", "T3", "W"],
+        11: ["I", "T1", "T2", "W"],
+    }
