@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
 from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
-from studygroup.rules import validate
+from studygroup.rules import validate, weekly
 from studygroup.store.db import count, course_changed, note_course
 from studygroup.store.enums import CourseStatus, LectureKind, SessionStatus
 from studygroup.store.rows import CourseRow
@@ -174,7 +175,27 @@ def add(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
     return get(db, slug)
 
 
-def edit(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
+class ScheduleChange(NamedTuple):
+    """What a change of weekday, time or length did to the sessions already planned."""
+
+    planned: int  # planned sessions still to come
+    moved: int  # of them, moved to the new schedule (--reschedule)
+    kept: int  # of them, left as they were
+    schedule: str  # the new schedule, as members read it: 'Sun 15:00 Europe/London, 90 min'
+
+
+def edit(
+    db: Connection,
+    slug: str,
+    fields: CourseFields,
+    *,
+    now: datetime | None = None,
+    reschedule: bool = False,
+) -> tuple[Row[Any], ScheduleChange | None]:
+    """Change a course's settings. A change of weekday, time, timezone or length says what
+    it did to the sessions already planned: with `reschedule`, each one still to come moves
+    to the new day and time in its own week, and takes the new length; without, they keep
+    theirs."""
     from studygroup import sessions as sessions_noun
 
     course = get(db, slug)
@@ -192,7 +213,46 @@ def edit(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
             sessions.c.call_url.is_(None),
         )
     course_changed(db, course.id)  # settings shape every planned agenda
-    return get(db, slug)
+    after = get(db, slug)
+    change = None
+    if reschedule or changed & {"weekday", "start_time", "timezone", "session_minutes"}:
+        change = _reschedule(db, after, now or clock.now(), reschedule)
+    return after, change
+
+
+def _reschedule(db: Connection, course: CourseRow, now: datetime, apply: bool) -> ScheduleChange:
+    from studygroup import sessions as sessions_noun
+
+    ahead = [
+        s
+        for s in sessions_noun.planned(db, course)
+        if s.starts_at > now  # a week that has started is what it was
+    ]
+    moved: list[int] = []
+    if apply and ahead:
+        for session in ahead:
+            day = weekly.same_week(
+                weekly.local(session.starts_at, course.timezone).date(), course.weekday
+            )
+            moment = weekly.instant(day, course.start_time, course.timezone)
+            if moment <= now:
+                continue  # the new day of this week has passed: it stays where it was
+            if moment == session.starts_at and session.minutes == course.session_minutes:
+                continue
+            db.execute(
+                update(sessions)
+                .where(sessions.c.id == session.id)
+                .values(starts_at=moment, minutes=course.session_minutes)
+            )
+            moved.append(session.id)
+        if moved:  # calendars and reminded members see the new time
+            sessions_noun.revise(db, sessions.c.id.in_(moved))
+            sessions_noun.renumber(db, course)
+    schedule = (
+        f"{calendar.day_abbr[course.weekday]} {course.start_time:%H:%M} {course.timezone}, "
+        f"{course.session_minutes} min"
+    )
+    return ScheduleChange(len(ahead), len(moved), len(ahead) - len(moved), schedule)
 
 
 def describe_counts(counts: dict[tuple[str, str], int]) -> str:

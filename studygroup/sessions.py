@@ -261,7 +261,7 @@ def numbers(db: Connection, course: CourseRow) -> dict[int, int]:
 # -- creating and moving ------------------------------------------------------------------------
 
 
-def _renumber(db: Connection, course: CourseRow) -> None:
+def renumber(db: Connection, course: CourseRow) -> None:
     """Number the course's sessions 1, 2, ... in time order; refuse to renumber held ones."""
     ordered = of_course(db, course)
     changes = [(s, n) for n, s in enumerate(ordered, start=1) if s.number != n]
@@ -352,7 +352,7 @@ def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
             )
         )
     )
-    _renumber(db, course)
+    renumber(db, course)
     course_changed(db, course.id)
     return get(db, session_id)
 
@@ -431,7 +431,7 @@ def plan(
             for n, starts_at in enumerate(starts, start=1)
         ],
     )
-    _renumber(db, course)
+    renumber(db, course)
     # the numbers as they ended up; no other session shares a new one's start (its slot
     # was free by three days)
     return list(
@@ -443,26 +443,52 @@ def plan(
     )
 
 
-def move(db: Connection, course: CourseRow, target: SessionRow, when: datetime) -> None:
-    """Move a planned session to a local date and time."""
+def move(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    when: datetime,
+    *,
+    now: datetime,
+    force: bool = False,
+) -> int:
+    """Move a planned session to a local date and time; returns its number after the move
+    (sessions are numbered in time order). Refused onto or overlapping another session of
+    the course, or into the past, unless `force`; never onto another's very start."""
     require_planned(target, "only a planned session can be moved")
     moment = weekly.instant(when.date(), when.time(), course.timezone)
-    taken = db.execute(
-        select(sessions.c.number).where(
+    where = weekly.describe(moment, course.timezone)
+    if moment == target.starts_at:
+        return target.number
+    others = db.execute(
+        select(sessions.c.number, sessions.c.starts_at, sessions.c.minutes, sessions.c.status)
+        .where(
             sessions.c.course_id == course.id,
             sessions.c.id != target.id,
-            sessions.c.status == SessionStatus.PLANNED,
-            sessions.c.starts_at == moment,
+            sessions.c.status != SessionStatus.CANCELLED,
         )
-    ).first()
-    if taken is not None:
-        raise Conflict(
-            f"session {taken.number} is already at {weekly.describe(moment, course.timezone)}; "
-            "move or cancel it first"
-        )
-    if moment == target.starts_at:
-        return
+        .order_by(sessions.c.starts_at)
+    ).all()
+    ends = moment + timedelta(minutes=target.minutes)
+    for other in others:
+        if other.starts_at == moment and other.status is SessionStatus.PLANNED:
+            raise Conflict(f"session {other.number} is already at {where}; move or cancel it first")
+    if not force:
+        for other in others:
+            other_ends = other.starts_at + timedelta(minutes=other.minutes)
+            if other.starts_at < ends and moment < other_ends:
+                raise Conflict(
+                    f"at {where} session {target.number} would overlap session {other.number} "
+                    f"({weekly.describe(other.starts_at, course.timezone)}, {other.minutes} min); "
+                    "--force to move it all the same"
+                )
+        if moment < now:
+            raise Conflict(
+                f"{where} is in the past: a session is moved to a time still to come "
+                "(--force to record that the group met then)"
+            )
     db.execute(update(sessions).where(sessions.c.id == target.id).values(starts_at=moment))
     revise(db, sessions.c.id == target.id)
-    _renumber(db, course)
+    renumber(db, course)
     course_changed(db, course.id)
+    return int(db.execute(select(sessions.c.number).where(sessions.c.id == target.id)).scalar_one())

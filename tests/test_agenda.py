@@ -226,7 +226,7 @@ def test_course_choice(run: CLI) -> None:
 def test_plan_is_idempotent_and_moved_sessions_are_not_duplicated(run: CLI) -> None:
     _course(run, ("1", 30))
     assert run.json("session", "plan", "--from", "2026-12-01", "--weeks", "3") == []
-    run("session", "move", "2", "--to", "2026-12-10 18:30")
+    run("session", "move", "2", "--to", "2026-12-10 18:30", "--force")
     assert run.json("session", "plan", "--from", "2026-12-01", "--weeks", "3") == []
     moved = run.json("session", "list")[1]
     assert moved["local_start"] == "2026-12-10T18:30:00-05:00"

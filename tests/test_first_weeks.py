@@ -151,3 +151,60 @@ def test_a_postponed_talk_held_back_by_the_cap_is_listed_as_waiting(group: CLI) 
     assert "Talks waiting for a later week (first in line next time): Grace Hopper: Second." in (
         markdown
     )
+
+
+# -- 4. moves and schedule changes are checked ----------------------------------------------
+
+
+def test_a_move_onto_another_session_or_into_the_past_is_refused(
+    group: CLI, snapshot: Callable[[], Any]
+) -> None:
+    before = snapshot()
+    overlap = group("session", "move", "3", "--to", "2026-11-07 18:00", code=1)
+    assert overlap.stderr == (
+        "Error: at Sat 07 Nov 18:00 UTC session 3 would overlap session 2 "
+        "(Sat 07 Nov 17:00 UTC, 90 min); --force to move it all the same\n"
+    )
+    past = group("session", "move", "3", "--to", "2026-11-05 17:00", code=1)
+    assert past.stderr == (
+        "Error: Thu 05 Nov 17:00 UTC is in the past: a session is moved to a time still to "
+        "come (--force to record that the group met then)\n"
+    )
+    assert snapshot() == before
+    moved = group("session", "move", "3", "--to", "2026-11-22 17:00")
+    assert moved.stderr == "session 3 now starts Sun 22 Nov 2026 17:00 UTC\n"
+    group("session", "plan", "--from", "2026-11-14", "--weeks", "1")  # a new Sat 14 Nov
+    assert [s["local_start"][:10] for s in group.json("session", "list")][-2:] == [
+        "2026-11-14",
+        "2026-11-22",
+    ]
+    renumbered = group("session", "move", "4", "--to", "2026-11-13 17:00")
+    assert renumbered.stderr == "session 4 (now session 3) now starts Fri 13 Nov 2026 17:00 UTC\n"
+    forced = group("session", "move", "3", "--to", "2026-11-07 18:00", "--force")
+    assert forced.stderr == "session 3 now starts Sat 07 Nov 2026 18:00 UTC\n"  # after session 2
+
+
+def test_a_schedule_change_says_what_it_did_and_reschedule_moves_the_planned_weeks(
+    group: CLI,
+) -> None:
+    changed = group("course", "edit", "c", "--weekday", "sun", "--time", "15:00")
+    assert changed.stderr == (
+        "updated course c\n"
+        "1 planned session(s) keep their day, time and length "
+        "('--reschedule' moves them to Sun 15:00 UTC, 90 min)\n"
+    )
+    assert [s["local_start"][:16] for s in group.json("session", "list")] == [
+        "2026-10-31T17:00",
+        "2026-11-07T17:00",
+        "2026-11-14T17:00",
+    ]
+    moved = group("course", "edit", "c", "--weekday", "sun", "--minutes", "60", "--reschedule")
+    assert moved.stderr == (
+        "updated course c\nmoved 1 planned session(s) to Sun 15:00 UTC, 60 min\n"
+    )
+    shown = group.json("session", "list")
+    assert [(s["local_start"][:16], s["minutes"]) for s in shown] == [
+        ("2026-10-31T17:00", 90),  # started: what it was
+        ("2026-11-07T17:00", 90),
+        ("2026-11-15T15:00", 60),  # the Sunday of its own week
+    ]

@@ -100,7 +100,7 @@ def test_sequence_rises_with_every_change_and_never_goes_down(run: CLI, tmp_path
     before = _events(run, tmp_path / "0.ics")
     assert [int(e["SEQUENCE"]) for e in before.values()] == [0, 0, 0]
 
-    run("session", "move", "2", "--to", "2026-10-28 19:00")
+    run("session", "move", "2", "--to", "2026-10-28 19:00", "--force")
     moved = _events(run, tmp_path / "1.ics")
     assert int(moved[2]["SEQUENCE"]) == 1  # move: +1
     assert moved[2].decoded("DTSTART") == datetime(2026, 10, 28, 19, 0, tzinfo=ZoneInfo("UTC"))

@@ -159,7 +159,7 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("session swap-host", ["session", "swap-host", "2", "Bob"], None),
         ("session list", ["session", "list"], None),
         ("session show", ["session", "show", "1"], None),
-        ("session move", ["session", "move", "3", "--to", f"{moved} 19:00"], None),
+        ("session move", ["session", "move", "3", "--to", f"{moved} 19:00", "--force"], None),
         ("session edit", ["session", "edit", "3", "--call-url", "https://meet.jit.si/x"], None),
         ("session notes", ["session", "notes", "1", "Covered lecture 1"], None),
         ("agenda show", ["agenda", "show"], None),

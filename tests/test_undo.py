@@ -186,7 +186,7 @@ def test_webhook_urls_are_masked_in_the_journal() -> None:
 
 def test_undo_restores_ids_and_a_moved_session_gets_a_new_revision(group: CLI) -> None:
     before = group.json("session", "show", "2")["session"]
-    group("session", "move", "2", "--to", "2027-01-14 18:00")
+    group("session", "move", "2", "--to", "2027-01-14 18:00", "--force")
     moved = group.json("session", "show", "2")["session"]
     group("undo")
     back = group.json("session", "show", "2")["session"]

@@ -230,21 +230,36 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
     type=click.Choice(["active", "finished", "archived", "upcoming"]),
     help="Mark the course finished or archived (or active again).",
 )
+@click.option(
+    "--reschedule",
+    is_flag=True,
+    help="Also move the sessions already planned (those still to come) to the new weekday "
+    "and time, in their own week, with the new length.",
+)
 @_settings_options(required=False)
 @pass_app
 def course_edit(
-    app: App, /, slug: str, title: str | None, status: str | None, **settings: Any
+    app: App,
+    /,
+    slug: str,
+    title: str | None,
+    status: str | None,
+    reschedule: bool,
+    **settings: Any,
 ) -> None:
     """Change a course's settings. Only the options given change.
 
-    Changing the weekday, time or timezone applies to sessions planned from then on.
+    A new weekday, time, timezone or length applies to sessions planned from then on; the
+    command says how many planned sessions kept their old schedule, and --reschedule moves
+    those still to come to the new one (calendars and reminded members are told).
 
     \b
     Example:
       studygroup course edit fsdl --time 18:30 --pace 100
+      studygroup course edit fsdl --weekday sun --time 15:00 --reschedule
       studygroup course edit fsdl --status finished
     """
-    from studygroup import courses
+    from studygroup import clock, courses
     from studygroup.courses import CourseFields
     from studygroup.store.enums import CourseStatus
 
@@ -252,8 +267,18 @@ def course_edit(
     if not fields.cleaned():
         raise click.UsageError("nothing to change: give at least one option")
     with app.write() as db:
-        courses.edit(db, slug, fields)
+        _, change = courses.edit(db, slug, fields, now=clock.now(), reschedule=reschedule)
     note(f"updated course {slug}")
+    if change is not None and change.planned:
+        if change.moved:
+            note(f"moved {change.moved} planned session(s) to {change.schedule}")
+        if change.kept:
+            advice = (
+                "(their new day this week has passed)"
+                if reschedule
+                else f"('--reschedule' moves them to {change.schedule})"
+            )
+            note(f"{change.kept} planned session(s) keep their day, time and length {advice}")
 
 
 @course.command("start")

@@ -160,21 +160,34 @@ def session_show(app: App, ref: str | None, course_slug: str | None, as_json: bo
     type=params.LOCAL_DATETIME,
     help="The new local date and time, in the course's timezone.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Move it even onto (overlapping) another session, or into the past.",
+)
 @course_option
 @pass_app
-def session_move(app: App, ref: str | None, when: datetime, course_slug: str | None) -> None:
-    """Move a planned session to another local date and time.
+def session_move(
+    app: App, ref: str | None, when: datetime, force: bool, course_slug: str | None
+) -> None:
+    """Move a planned session to another local date and time. A move that would overlap
+    another session of the course, or that goes into the past, is refused unless --force.
+    Sessions are numbered in time order, so the message gives the session's new number.
 
     \b
     Example:
       studygroup session move next --to "2026-12-03 19:00"
     """
-    from studygroup import sessions
+    from studygroup import clock, sessions
 
     with app.write() as db:
         course, target = sessions.with_course(db, course_slug, ref)
-        sessions.move(db, course, target, when)
-        note(f"session {target.number} now starts {when:%a %d %b %Y %H:%M} {course.timezone}")
+        number = sessions.move(db, course, target, when, now=clock.now(), force=force)
+        renumbered = f" (now session {number})" if number != target.number else ""
+        note(
+            f"session {target.number}{renumbered} now starts "
+            f"{when:%a %d %b %Y %H:%M} {course.timezone}"
+        )
 
 
 @session.command("edit")

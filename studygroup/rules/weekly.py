@@ -29,6 +29,12 @@ def local(moment: datetime, tz: str) -> datetime:
     return moment.astimezone(zone(tz))
 
 
+def same_week(day: date, weekday: int) -> date:
+    """The date in day's week (Monday to Sunday) that falls on weekday (0 = Monday): where a
+    planned session goes when the course's weekday changes."""
+    return day + timedelta(days=weekday - day.weekday())
+
+
 def next_weekday(start: date, weekday: int) -> date:
     """The first date on or after start that falls on weekday (0 = Monday)."""
     return start + timedelta(days=(weekday - start.weekday()) % 7)
