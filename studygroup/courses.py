@@ -477,21 +477,32 @@ def import_lectures(
 def apply_syllabus(
     db: Connection, course: CourseRow, parsed: list[tuple[str, LectureFields]]
 ) -> ImportSummary:
-    """Set-based: one insert for the new lectures, one update per set of columns changed."""
-    existing = {lec.label: lec.id for lec in lectures_of(db, course)}
+    """Set-based: one insert for the new lectures, one update per set of columns changed, and
+    one for the positions: the course's order becomes the file's (`rules/order.merged`). A
+    lecture counts as updated only when a value of it changed."""
+    from studygroup.rules import order as syllabus_order
+
+    current = lectures_of(db, course)
+    existing = {lec.label: lec for lec in current}
+    positions = {
+        label: n
+        for n, label in enumerate(
+            syllabus_order.merged([lec.label for lec in current], [label for label, _ in parsed]),
+            start=1,
+        )
+    }
     summary = ImportSummary()
-    position = _next_position(db, course)
     new: list[dict[str, Any]] = []
     runs: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for label, fields in parsed:
         values = fields.cleaned()
-        lecture_id = existing.get(label)
-        if lecture_id is None:
+        lecture = existing.get(label)
+        if lecture is None:
             new.append(
                 {
                     "course_id": course.id,
                     "label": label,
-                    "position": position,
+                    "position": positions[label],
                     "kind": LectureKind.LECTURE,
                     "optional": False,
                     "skipped": False,
@@ -500,26 +511,66 @@ def apply_syllabus(
                 }
                 | values
             )
-            position += 1
             summary.added.append(label)
-        else:
-            columns = tuple(sorted(values))
+            continue
+        changes = {c: v for c, v in values.items() if getattr(lecture, c) != v}
+        if changes:
+            columns = tuple(sorted(changes))
             runs.setdefault(columns, []).append(
-                {"b_id": lecture_id, **{f"b_{c}": values[c] for c in columns}}
+                {"b_id": lecture.id, **{f"b_{c}": changes[c] for c in columns}}
             )
             summary.updated.append(label)
     for columns, batch in runs.items():
-        if columns:
-            db.execute(
-                update(lectures)
-                .where(lectures.c.id == bindparam("b_id"))
-                .values({c: bindparam(f"b_{c}") for c in columns}),
-                batch,
-            )
+        db.execute(
+            update(lectures)
+            .where(lectures.c.id == bindparam("b_id"))
+            .values({c: bindparam(f"b_{c}") for c in columns}),
+            batch,
+        )
+    reordered = [
+        {"b_id": lec.id, "b_position": positions[lec.label]}
+        for lec in current
+        if lec.position != positions[lec.label]
+    ]
+    if reordered:
+        db.execute(
+            update(lectures)
+            .where(lectures.c.id == bindparam("b_id"))
+            .values(position=bindparam("b_position")),
+            reordered,
+        )
     if new:
         db.execute(insert(lectures), new)
     course_changed(db, course.id)
     return summary
+
+
+def move_lecture(
+    db: Connection, course: CourseRow, label: str, anchor: str, *, after: bool
+) -> list[str]:
+    """`lecture move`: put LABEL right before (or after) ANCHOR; the course's new order."""
+    from studygroup.rules import order as syllabus_order
+
+    lecture, target = get_lecture(db, course, label), get_lecture(db, course, anchor)
+    current = lectures_of(db, course)
+    labels = syllabus_order.moved(
+        [lec.label for lec in current], lecture.label, target.label, after=after
+    )
+    positions = {label: n for n, label in enumerate(labels, start=1)}
+    reordered = [
+        {"b_id": lec.id, "b_position": positions[lec.label]}
+        for lec in current
+        if lec.position != positions[lec.label]
+    ]
+    if reordered:
+        db.execute(
+            update(lectures)
+            .where(lectures.c.id == bindparam("b_id"))
+            .values(position=bindparam("b_position")),
+            reordered,
+        )
+        course_changed(db, course.id)
+    return labels
 
 
 def mark_covered(

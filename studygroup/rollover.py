@@ -7,7 +7,7 @@ replaced, so `session reopen` / `session uncancel` can put back exactly what was
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -126,7 +126,8 @@ def close_session(
 ) -> CloseSummary:
     """Mark the session held and roll everything unfinished forward, in the caller's
     transaction. `covered` None means every planned lecture entry was covered. A session that
-    has not started by `now` is refused unless `early` (the group really met earlier)."""
+    has not started by `now`, or is still in progress, is refused unless `early` (the group
+    really met earlier, or the call ended before its time)."""
     if target.status is SessionStatus.HELD:
         when = target.closed_at.strftime("%Y-%m-%d %H:%M UTC") if target.closed_at else ""
         raise Conflict(
@@ -139,6 +140,13 @@ def close_session(
         raise Conflict(
             f"session {target.number} starts {weekly.describe(target.starts_at, course.timezone)}"
             "; it cannot be closed before it starts"
+        )
+    if not early and weekly.phase(target.starts_at, target.minutes, now) is Phase.IN_PROGRESS:
+        ends = target.starts_at + timedelta(minutes=target.minutes)
+        raise Conflict(
+            f"session {target.number} is in progress until "
+            f"{weekly.local(ends, course.timezone):%H:%M} {course.timezone}; close it after the "
+            "call (--early if it has ended already)"
         )
     if covered is not None and not_covered:
         raise Invalid("give --covered or --not-covered, not both")

@@ -44,8 +44,12 @@ def test_a_close_before_the_call_is_refused(month: CLI) -> None:
     ]
 
 
-def test_a_session_in_progress_or_ended_closes(month: CLI) -> None:
-    month("session", "close", env=at(DURING_CALL))
+def test_a_session_in_progress_closes_only_with_early_and_an_ended_one_closes(
+    month: CLI,
+) -> None:
+    refused = month("session", "close", env=at(DURING_CALL), code=1)
+    assert refused.stderr.startswith("Error: session 2 is in progress until ")
+    month("session", "close", env=at(AFTER_CALL))
     assert month.json("session", "list", "--all")[1]["status"] == "held"
 
 

@@ -208,3 +208,44 @@ def test_a_schedule_change_says_what_it_did_and_reschedule_moves_the_planned_wee
         ("2026-11-07T17:00", 90),
         ("2026-11-15T15:00", 60),  # the Sunday of its own week
     ]
+
+
+# -- 5. syllabus order is the file's order -------------------------------------------------
+
+
+def test_a_label_inserted_mid_file_lands_where_the_file_puts_it(group: CLI, tmp_path: Path) -> None:
+    syllabus = tmp_path / "syllabus.csv"
+    syllabus.write_text("label,title,minutes\n1,One,30\n2,Two,30\n3,Three,30\n")
+    first = group("course", "import", "c", str(syllabus))
+    assert first.stderr == "imported 2 new and 0 updated lecture(s)\n"
+    syllabus.write_text(
+        "label,title,minutes\n1,One,30\n2,Two,30\n2b,Two and a half,20\n3,Three,30\n"
+    )
+    again = group("course", "import", "c", str(syllabus))
+    assert again.stderr == "imported 1 new and 0 updated lecture(s)\n"  # only what changed
+    assert [lec["label"] for lec in group.json("lecture", "list", "c")] == ["1", "2", "2b", "3"]
+    moved = group("lecture", "move", "c", "3", "--before", "2")
+    assert moved.stderr == "lecture 3 moved; the order is now 1 3 2 2b\n"
+    assert [lec["label"] for lec in group.json("lecture", "list", "c")] == ["1", "3", "2", "2b"]
+    assert group("lecture", "move", "c", "3", code=2).stderr.endswith(
+        "Error: give one of --before LABEL and --after LABEL\n"
+    )
+
+
+# -- 6. a close during the call warns ------------------------------------------------------
+
+
+def test_a_close_during_the_call_needs_early(
+    group: CLI, snapshot: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group("session", "close", "1")
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-11-07T17:45:00+00:00")  # mid-call
+    before = snapshot()
+    refused = group("session", "close", code=1)
+    assert refused.stderr == (
+        "Error: session 2 is in progress until 18:30 UTC; close it after the call "
+        "(--early if it has ended already)\n"
+    )
+    assert snapshot() == before
+    group("session", "close", "--early")
+    assert group.json("session", "show", "2")["session"]["status"] == "held"

@@ -138,6 +138,7 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("lecture edit", ["lecture", "edit", "c", "9", "--title", "Guest talk"], None),
         ("lecture skip", ["lecture", "skip", "c", "3"], None),
         ("lecture unskip", ["lecture", "unskip", "c", "3"], None),
+        ("lecture move", ["lecture", "move", "c", "3", "--before", "1"], None),
         ("lecture list", ["lecture", "list", "c"], None),
         ("lecture covered", ["lecture", "covered", "c", "3"], None),
         ("course start-at", ["course", "start-at", "c", "2", "--undo"], None),

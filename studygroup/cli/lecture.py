@@ -195,6 +195,35 @@ def lecture_unskip(app: App, course_slug: str, label: str) -> None:
     note(f"lecture {label} will be planned again")
 
 
+@lecture.command("move")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("label")
+@click.option("--before", "before", metavar="LABEL", help="Put it right before this lecture.")
+@click.option("--after", "after", metavar="LABEL", help="Put it right after this lecture.")
+@pass_app
+def lecture_move(
+    app: App, course_slug: str, label: str, before: str | None, after: str | None
+) -> None:
+    """Reorder the syllabus by hand: put LABEL right before or after another lecture. The
+    planner takes lectures in this order.
+
+    \b
+    Example:
+      studygroup lecture move fsdl 9 --after 10
+    """
+    from studygroup import courses
+
+    if (before is None) == (after is None):
+        raise click.UsageError("give one of --before LABEL and --after LABEL")
+    with app.write() as db:
+        course = courses.get(db, course_slug)
+        order = courses.move_lecture(
+            db, course, label, after or before or "", after=after is not None
+        )
+    shown = " ".join(order) if len(order) <= 30 else " ".join(order[:30]) + " ..."
+    note(f"lecture {label} moved; the order is now {shown}")
+
+
 @lecture.command("covered")
 @click.argument("course_slug", metavar="COURSE")
 @click.argument("labels", nargs=-1, required=True, metavar="LABEL...")

@@ -305,7 +305,7 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
 @click.option(
     "--early",
     is_flag=True,
-    help="Close a session before its start time (the group really met earlier).",
+    help="Close a session before its end (the group met earlier, or the call ended early).",
 )
 @course_option
 @json_option
@@ -326,8 +326,9 @@ def session_close(
     session; talks not done are postponed (their count goes up); open items due now are
     carried (their count goes up); the next session is created if needed and re-planned.
     Every move is logged, and `session reopen` undoes it exactly. A session that has not
-    started yet is refused (--early if the group really met earlier), so two organisers
-    closing at once close the session that just happened, once.
+    started yet, or is still in progress, is refused (--early if the group really met
+    earlier or the call ended before its time), so two organisers closing at once close the
+    session that just happened, once.
 
     \b
     Example:

@@ -61,3 +61,16 @@ def test_slots_and_the_slot_after_a_session() -> None:
 )
 def test_a_slot_is_taken_by_a_session_moved_within_three_days(day: date, taken: bool) -> None:
     assert weekly.slot_taken(day, [date(2026, 12, 1)]) is taken
+
+
+@pytest.mark.parametrize(
+    ("day", "weekday", "expected"),
+    [
+        (date(2026, 11, 14), 6, date(2026, 11, 15)),  # Sat -> the Sunday after, same week
+        (date(2026, 11, 14), 0, date(2026, 11, 9)),  # Sat -> that week's Monday, before it
+        (date(2026, 11, 9), 0, date(2026, 11, 9)),  # already there
+        (date(2026, 12, 31), 4, date(2027, 1, 1)),  # across a year
+    ],
+)
+def test_same_week_moves_within_monday_to_sunday(day: date, weekday: int, expected: date) -> None:
+    assert weekly.same_week(day, weekday) == expected
