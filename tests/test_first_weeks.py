@@ -249,3 +249,18 @@ def test_a_close_during_the_call_needs_early(
     assert snapshot() == before
     group("session", "close", "--early")
     assert group.json("session", "show", "2")["session"]["status"] == "held"
+
+
+# -- 9. Excel in any language ---------------------------------------------------------------
+
+
+def test_a_syllabus_resaved_by_german_excel_reads_its_booleans(group: CLI, tmp_path: Path) -> None:
+    syllabus = tmp_path / "syllabus.csv"
+    syllabus.write_bytes(
+        "label;title;minutes;optional\r\n2;Zwei;40;FALSCH\r\n3;Gastvortrag;50;WAHR\r\n".encode(
+            "cp1252"
+        )
+    )
+    group("course", "import", "c", str(syllabus))
+    shown = {lec["label"]: lec["optional"] for lec in group.json("lecture", "list", "c")}
+    assert shown == {"1": False, "2": False, "3": True}

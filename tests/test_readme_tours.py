@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,49 +26,48 @@ def _block(heading: str) -> str:
     return re.search(r"```sh\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
 
 
-def _fixtures(where: Path) -> None:
-    rows = ["label,title,kind,minutes,optional,url"]
-    rows += [f"{n},Lecture {n},lecture,{50 if n == 1 else 60},,https://example.org/{n}"
-             for n in range(1, 12)]  # fmt: skip
-    (where / "syllabus.csv").write_text("\n".join(rows) + "\n")
-    (where / "members.csv").write_text(
-        "name,email,handle,timezone\n"
-        "Grace Hopper,grace@example.org,grace,America/New_York\n"
-        "Alan Turing,alan@example.org,alan,Europe/London\n"
-    )
-    (where / "participants.csv").write_text(
-        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
-        "Ada Lovelace,ada@example.org,11/24/2026 06:00:00 PM,11/24/2026 07:30:00 PM,90\n"
-        "Grace H (Grace Hopper),grace@example.org,11/24/2026 06:05:00 PM,"
-        "11/24/2026 07:30:00 PM,85\n"
-        "Alan Turing,,11/24/2026 06:00:00 PM,11/24/2026 06:10:00 PM,10\n"
-    )
+def _checkout(where: Path) -> Path:
+    """A checkout as the README's reader has it: the shipped examples/ and the .venv the
+    README's set-up made (this interpreter's environment)."""
+    root = where / "checkout"
+    shutil.copytree(README.parent / "examples", root / "examples")
+    venv = Path(sys.executable).parent.parent
+    if not (venv / "bin" / "activate").exists():
+        pytest.skip("the tests do not run from a virtual environment")
+    (root / ".venv").symlink_to(venv)
+    return root
 
 
 @pytest.mark.skipif(not README.exists(), reason="not a source checkout")
 def test_the_readme_tours_run_as_written(tmp_path: Path, sqlite_only: None) -> None:
-    _fixtures(tmp_path)
+    root = _checkout(tmp_path)
     script = _block("A first course") + _block("A week with studygroup")
-    script = script.replace(
-        "# ... the call happens ...", f"export STUDYGROUP_TEST_NOW={AFTER_THE_CALL}"
+    call = "# ... the call happens (the commands below are for after it) ..."
+    assert call in script
+    script = script.replace(call, f"export STUDYGROUP_TEST_NOW={AFTER_THE_CALL}")
+    env = {**os.environ, "STUDYGROUP_TEST_NOW": MONDAY}
+    for name in ("STUDYGROUP_COURSE", "STUDYGROUP_DB", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    # the tour's own `. .venv/bin/activate` must put studygroup on PATH
+    env["PATH"] = os.pathsep.join(
+        p for p in env["PATH"].split(os.pathsep) if Path(p) != Path(SCRIPT).parent
     )
-    env = {
-        **os.environ,
-        "PATH": f"{Path(SCRIPT).parent}{os.pathsep}{os.environ['PATH']}",
-        "STUDYGROUP_DB": str(tmp_path / "group.db"),
-        "STUDYGROUP_TEST_NOW": MONDAY,
-    }
-    env.pop("STUDYGROUP_COURSE", None)
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
-        cwd=tmp_path,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    check = {**env, "STUDYGROUP_TEST_NOW": AFTER_THE_CALL, "STUDYGROUP_COURSE": "fsdl"}
+    tmp_path = root / "examples"
+    check = {
+        **env,
+        "STUDYGROUP_TEST_NOW": AFTER_THE_CALL,
+        "STUDYGROUP_COURSE": "fsdl",
+        "STUDYGROUP_DB": str(tmp_path / "tour.db"),
+    }
 
     def read(*args: str) -> object:
         out = subprocess.run(
@@ -76,10 +77,10 @@ def test_the_readme_tours_run_as_written(tmp_path: Path, sqlite_only: None) -> N
 
     sessions = read("session", "list", "--all")
     assert [s["status"] for s in sessions] == ["held", "planned", "planned", "planned"]
-    assert read("attendance", "1")["present"] == ["Ada Lovelace", "Grace Hopper"]
+    assert read("attendance", "1")["present"] == ["Ada Lovelace", "Grace Hopper", "Sanyam Bhutani"]
     agenda = read("agenda")
     lectures = [e["lecture"] for e in agenda["entries"] if e["kind"] == "lecture"]
-    assert lectures[0] == "2"  # not covered last week: first this week
+    assert lectures[0] == "1"  # not covered last week: first this week
     assert [i["text"] for i in agenda["action_items"]] == ["Finish labs 6-7"]
     # the week's roles came from the rota, the recap was written, and the close was undone
     # and redone

@@ -270,11 +270,26 @@ def minutes(value: int, what: str = "minutes", allow_zero: bool = False) -> int:
     return value
 
 
+# What Excel writes for TRUE and FALSE when it saves a CSV in another language, and yes/no
+# as people type them: English, German, French, Spanish, Italian, Dutch, Portuguese.
+TRUE_WORDS = frozenset(
+    {"yes", "y", "true", "1", "x", "wahr", "ja", "vrai", "oui", "verdadero", "sí", "si",
+     "vero", "waar", "verdadeiro", "sim"}
+)  # fmt: skip
+FALSE_WORDS = frozenset(
+    {"no", "n", "false", "0", "", "falsch", "nein", "faux", "non", "falso", "onwaar", "nee",
+     "não", "nao"}
+)  # fmt: skip
+
+
 def boolean(value: str, what: str = "value") -> bool:
-    cleaned = value.strip().lower()
-    if cleaned in ("yes", "y", "true", "1"):
+    """A yes/no cell: yes/no, true/false, 1/0, or Excel's TRUE/FALSE in English, German,
+    French, Spanish, Italian, Dutch or Portuguese (WAHR, VRAI, VERDADERO, VERO, WAAR,
+    VERDADEIRO; FALSCH, FAUX, FALSO, ONWAAR); any case."""
+    cleaned = unicodedata.normalize("NFC", value).strip().casefold()
+    if cleaned in TRUE_WORDS:
         return True
-    if cleaned in ("no", "n", "false", "0", ""):
+    if cleaned in FALSE_WORDS:
         return False
     raise Invalid(f"invalid {what} {value!r}: use yes/no, true/false or 1/0")
 

@@ -41,3 +41,25 @@ def test_notes_keep_lines_and_tabs(given: str, kept: str) -> None:
 def test_notes_refuse_controls_and_emptiness(given: str) -> None:
     with pytest.raises(Invalid):
         validate.notes(given)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("TRUE", True), ("FALSE", False),  # English Excel
+        ("WAHR", True), ("FALSCH", False),  # German
+        ("VRAI", True), ("FAUX", False),  # French
+        ("VERDADERO", True), ("FALSO", False),  # Spanish (and Italian and Portuguese FALSO)
+        ("VERO", True),  # Italian
+        ("WAAR", True), ("ONWAAR", False),  # Dutch
+        ("VERDADEIRO", True),  # Portuguese
+        ("Sí", True), ("não", False), ("ja", True), ("nee", False), (" yes ", True), ("", False),
+    ],
+)  # fmt: skip
+def test_excel_booleans_in_seven_languages(cell: str, expected: bool) -> None:
+    assert validate.boolean(cell, "optional") is expected
+
+
+def test_an_unknown_boolean_is_refused() -> None:
+    with pytest.raises(Invalid, match="invalid optional 'maybe'"):
+        validate.boolean("maybe", "optional")
