@@ -320,7 +320,15 @@ def test_dry_run_shows_format_session_matches_and_suggestions(group: CLI, tmp_pa
 
 def test_formats_are_listed(group: CLI) -> None:
     listed = group.json("attend", "import", "--formats", "--json")
-    assert [f["format"] for f in listed] == ["teams", "teams-log", "zoom", "meet", "plain"]
+    assert [f["format"] for f in listed] == [
+        "teams",
+        "teams-log",
+        "zoom",
+        "meet",
+        "webex",
+        "bbb",
+        "plain",
+    ]
 
 
 def test_a_100k_row_report_reads_and_one_more_row_is_refused(

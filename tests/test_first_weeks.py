@@ -264,3 +264,101 @@ def test_a_syllabus_resaved_by_german_excel_reads_its_booleans(group: CLI, tmp_p
     group("course", "import", "c", str(syllabus))
     shown = {lec["label"]: lec["optional"] for lec in group.json("lecture", "list", "c")}
     assert shown == {"1": False, "2": False, "3": True}
+
+
+# -- 10. two more call reports, and a clear word for the rest --------------------------------
+
+# Webex's attendee report: the fields Webex documents for a meeting attendee report
+# (developer.webex.com, Meeting Attendee Reports: displayName, email, joinedTime, leftTime,
+# duration in minutes, participantType), as the CSV export names them; one row per join.
+WEBEX = (
+    "Meeting Number,Meeting Title,Display Name,Email,Joined Time,Left Time,Duration,"
+    "Participant Type,Client Agent\n"
+    "123456789,FSDL study group,Ada Lovelace,ada@example.org,11/07/2026 04:58:30 PM,"
+    '11/07/2026 06:20:00 PM,82,host,"WINDOWS,CHROME"\n'
+    "123456789,FSDL study group,Arjun,,11/07/2026 05:00:00 PM,11/07/2026 06:00:00 PM,60,"
+    'attendee,"MAC,FIREFOX"\n'
+    "123456789,FSDL study group,Arjun,,11/07/2026 05:30:00 PM,11/07/2026 06:30:00 PM,60,"
+    'attendee,"IPHONE,APP"\n'
+)
+
+# BigBlueButton's learning dashboard "Download session data": the header and quoting of
+# makeUserCSVData (bbb-learning-dashboard/src/services/UserService.js); Join and Left in the
+# browser's en-US format, Duration HH:MM:SS, one poll column, and the Anonymous row.
+BBB = (
+    "Name,Moderator,Activity Score,Talk Time,Webcam Time,Messages,Reactions,Poll Votes,"
+    "Raise Hands,Join,Left,Duration,Which lecture next?\r\n"
+    '"Ada Lovelace","TRUE","0","00:20:11","-","4","0","0","0","11/7/2026, 04:58:30 PM",'
+    '"11/7/2026, 06:29:00 PM","01:30:30","-"\r\n'
+    '"Grace Hopper","FALSE","3.5","00:02:00","00:40:00","2","1","1","1",'
+    '"11/7/2026, 05:10:00 PM","-","00:08:00","5"\r\n'
+    '"Anonymous","","","","","","","","","","","",""'
+)
+
+
+def test_webex_and_bigbluebutton_reports_with_durations(group: CLI, tmp_path: Path) -> None:
+    webex = tmp_path / "attendees.csv"
+    webex.write_text(WEBEX)
+    result = group.json("attend", "import", str(webex), "--dry-run")
+    assert (result["format"], result["session"], result["chosen_by"]) == ("webex", 2, "date")
+    # Arjun's two devices overlap: 17:00-18:30 is 90 minutes, capped at the session's 90
+    assert {p["member"]: p["minutes"] for p in result["people"]} == {
+        "Ada Lovelace": 82,
+        "Arjun Sharma": 90,
+    }
+    bbb = tmp_path / "session-data.csv"
+    bbb.write_text(BBB)
+    result = group.json("attend", "import", str(bbb), "--min-minutes", "15")
+    assert (result["format"], result["session"]) == ("bbb", 2)
+    assert {p["member"]: p["minutes"] for p in result["people"]} == {
+        "Ada Lovelace": 90,
+        "Grace Hopper": 8,
+    }
+    assert group.json("attendance", "2")["present"] == ["Ada Lovelace"]
+
+
+def test_a_file_in_no_known_layout_and_a_wrong_format_are_one_line(
+    group: CLI, tmp_path: Path
+) -> None:
+    odd = tmp_path / "export.csv"
+    odd.write_text("a,b,c,d,e,f,g,h,i,j,k\n1,2,3,4,5,6,7,8,9,10,11\n")
+    unknown = group("attend", "import", "2", str(odd), code=1)
+    assert unknown.stderr == (
+        "Error: export.csv is not a call report I know (its first line: "
+        "'a,b,c,d,e,f,g,h,i,j,k'); see 'studygroup attend import --formats'\n"
+    )
+    zoom = tmp_path / "zoom.csv"
+    zoom.write_text(ZOOM_CLASSIC)
+    for fmt in ("meet", "teams", "teams-log", "webex", "bbb"):
+        wrong = group("attend", "import", str(zoom), "--format", fmt, code=1)
+        assert wrong.stderr == (
+            f"Error: zoom.csv is not a {fmt} report (it reads as zoom: Zoom participant report "
+            "(classic, unique users, current portal; details block or not)); see "
+            "'studygroup attend import --formats'\n"
+        )
+    plain = tmp_path / "list.txt"
+    plain.write_text("Ada Lovelace\n")
+    assert group("attend", "import", str(plain), "--format", "zoom", code=1).stderr.startswith(
+        "Error: list.txt is not a zoom report (it reads as plain: a list of names"
+    )
+
+
+# -- 11. Teams: everyone in "2. Participants" counts ---------------------------------------
+
+
+def test_a_teams_participant_missing_from_the_activities_counts(group: CLI, tmp_path: Path) -> None:
+    from tests.test_call_reports import TEAMS
+
+    with_grace = TEAMS.replace(
+        "\n\n3. In-Meeting Activities",
+        "\nGrace Hopper\t07/11/26, 17:05:00\t07/11/26, 18:25:00\t1h 20m\t\t\tAttendee"
+        "\n\n3. In-Meeting Activities",
+    )
+    report = tmp_path / "teams.csv"
+    report.write_bytes(b"\xff\xfe" + with_grace.replace("\n", "\r\n").encode("utf-16-le"))
+    result = group.json("attend", "import", str(report))
+    assert {p["member"]: p["minutes"] for p in result["people"]} == {
+        "Ada Lovelace": 90,
+        "Daniel Okafor": 62,
+        "Grace Hopper": 80,
+    }

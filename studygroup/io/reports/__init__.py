@@ -124,9 +124,9 @@ def first_of(col: dict[str, int], *names: str) -> int | None:
 
 
 def _readers() -> list[ModuleType]:
-    from studygroup.io.reports import meet, plain, teams, teams_log, zoom
+    from studygroup.io.reports import bbb, meet, plain, teams, teams_log, webex, zoom
 
-    return [teams, teams_log, zoom, meet, plain]  # plain takes anything: last
+    return [teams, teams_log, zoom, meet, webex, bbb, plain]  # plain, the loosest, last
 
 
 def formats() -> list[tuple[str, str]]:
@@ -147,8 +147,28 @@ def read(
         readers = chosen
     text = read_text(path, encoding)
     source = Source(path, text.splitlines(), max_rows)
-    for reader in readers:
-        if fmt is not None or reader.sniff(source.lines):
-            report: Report = reader.read(source)
-            return report
-    raise AssertionError("the plain reader takes any file")  # pragma: no cover
+    recognised = next((r for r in _readers() if r.sniff(source.lines)), None)
+    if fmt is not None and recognised is not readers[0]:
+        what = (
+            f"it reads as {recognised.NAME}: {recognised.DESCRIBE}"
+            if recognised
+            else _first_line(source)
+        )
+        raise Invalid(
+            f"{path.name} is not a {fmt} report ({what}); see 'studygroup attend import --formats'"
+        )
+    if recognised is None:
+        raise Invalid(
+            f"{path.name} is not a call report I know ({_first_line(source)}); "
+            "see 'studygroup attend import --formats'"
+        )
+    report: Report = recognised.read(source)
+    return report
+
+
+def _first_line(source: Source) -> str:
+    first = next((line.strip() for line in source.lines if line.strip()), "")
+    if not first:
+        return "it is empty"
+    shown = first if len(first) <= 60 else first[:60] + "..."
+    return f"its first line: {shown!r}"

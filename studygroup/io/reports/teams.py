@@ -11,15 +11,16 @@ numbered sections; header case varies between versions):
     3. In-Meeting Activities
     Name\tJoin Time\tLeave Time\tDuration\tEmail\tRole
 
-Each join in section 3 is an interval; without section 3, a participant's first join and
-In-Meeting Duration (`1h 57m 8s`) are used.
+Each join in section 3 is an interval; a participant with no row in section 3 (or every
+participant, when there is no section 3) counts by their first join and In-Meeting Duration
+(`1h 57m 8s`).
 """
 
 from __future__ import annotations
 
 import re
 
-from studygroup.io.reports import Report, Source, cell, columns, first_of
+from studygroup.io.reports import Attendee, Report, Source, cell, columns, first_of
 
 NAME = "teams"
 DESCRIBE = "Microsoft Teams attendance report (sections 1. Summary, 2. Participants, ...)"
@@ -62,9 +63,22 @@ def read(source: Source) -> Report:
             if key in ("start time", "meeting start time") and len(record) > 1:
                 report.started = record[1].strip() or None
     activities = "activities" in sections
-    table = source.table(*sections["activities" if activities else "participants"])
+    if activities:
+        report.attendees.extend(_rows(source, sections["activities"], intervals=True))
+    # everyone in "2. Participants" counts: one missing from the activities (Teams leaves
+    # out some, e.g. who joined by phone) is read from its own row, first join and minutes
+    seen = {(a.email or "").lower() or a.name.casefold() for a in report.attendees}
+    if "participants" in sections:
+        for row in _rows(source, sections["participants"], intervals=False):
+            if not activities or ((row.email or "").lower() or row.name.casefold()) not in seen:
+                report.attendees.append(row)
+    return report
+
+
+def _rows(source: Source, section: tuple[int, int], *, intervals: bool) -> list[Attendee]:
+    table = source.table(*section)
     if not table:
-        return report
+        return []
     _, header = table[0]
     col = columns(header)
     name_at = first_of(col, "name", "full name")
@@ -72,16 +86,16 @@ def read(source: Source) -> Report:
     joined_at = first_of(col, "join time", "first join")
     left_at = first_of(col, "leave time", "last leave")
     minutes_at = first_of(col, "duration", "in-meeting duration")
-    for line, record in table[1:]:
-        report.attendees.append(
-            source.attendee(
-                line,
-                cell(record, name_at),
-                cell(record, email_at),
-                cell(record, joined_at),
-                # without the activities, first join to last leave is no interval: use minutes
-                cell(record, left_at) if activities else "",
-                source.duration(line, cell(record, minutes_at), "'1h 2m 10s'"),
-            )
+    return [
+        source.attendee(
+            line,
+            cell(record, name_at),
+            cell(record, email_at),
+            cell(record, joined_at),
+            # a participant's first join to last leave is no interval: their minutes count
+            cell(record, left_at) if intervals else "",
+            source.duration(line, cell(record, minutes_at), "'1h 2m 10s'"),
         )
-    return report
+        for line, record in table[1:]
+        if any(field.strip() for field in record)
+    ]
