@@ -63,7 +63,8 @@ def swap_host(db: Connection, course: CourseRow, target: SessionRow, member: Mem
 
 def fill(db: Connection, course: CourseRow) -> list[tuple[int, str, str]]:
     """Give every planned session without a host or note-taker one, in turn, from the rota
-    (see rules/rota.py). (session number, role, member name) for each filled."""
+    (see rules/rota.py): never the session's other role-holder, and a cancelled week uses up
+    nobody's turn. (session number, role, member name) for each filled."""
     planned = sessions.planned(db, course)
     if not planned:
         return []
@@ -81,21 +82,32 @@ def fill(db: Connection, course: CourseRow) -> list[tuple[int, str, str]]:
     ):
         away.setdefault(session_id, set()).add(member_id)
     filled: list[tuple[int, str, str]] = []
+    holder = {
+        role: {s.id: getattr(s, column.key) for s in planned} for role, column in COLUMNS.items()
+    }
     for role, column in COLUMNS.items():
+        # a cancelled week used up nobody's turn: only held and planned sessions count
         last = dict(
             db.execute(
                 select(column, func.max(sessions_table.c.starts_at))
-                .where(sessions_table.c.course_id == course.id, column.is_not(None))
+                .where(
+                    sessions_table.c.course_id == course.id,
+                    sessions_table.c.status != SessionStatus.CANCELLED,
+                    column.is_not(None),
+                )
                 .group_by(column)
             ).all()
         )
+        other = "notes" if role == "host" else "host"
         pool = [p for p in people if rota.takes(p.rota, role)]
         for current in planned:
-            if getattr(current, column.key) is not None:
+            if holder[role][current.id] is not None:
                 continue
+            # the host and the note-taker of a session are two people
+            busy = {holder[other][current.id]} - {None}
             chosen = rota.choose(
                 [rota.Candidate(p.id, p.name, last.get(p.id)) for p in pool],
-                away.get(current.id, set()),
+                away.get(current.id, set()) | busy,
             )
             if chosen is None:
                 continue
@@ -104,6 +116,7 @@ def fill(db: Connection, course: CourseRow) -> list[tuple[int, str, str]]:
                 .where(sessions_table.c.id == current.id)
                 .values({column.key: chosen.member_id})
             )
+            holder[role][current.id] = chosen.member_id
             last[chosen.member_id] = current.starts_at
             filled.append((current.number, role, chosen.name))
     return filled

@@ -61,6 +61,8 @@ class CloseSummary:
     talks_done: list[dict[str, Any]] = field(default_factory=list)
     talks_postponed: list[dict[str, Any]] = field(default_factory=list)
     items_carried: list[dict[str, Any]] = field(default_factory=list)
+    # (session, role, member) the rota filled in the session the close created
+    roles_filled: list[tuple[int, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -240,6 +242,7 @@ def close_session(
         .where(sessions_table.c.id == target.id)
         .values(status=SessionStatus.HELD, closed_at=clock.now())
     )
+    _fill_roles(db, course, summary)
     course_changed(db, course.id)
     return summary
 
@@ -266,6 +269,15 @@ def _begin(
         session=target.number, next_session=following.number, created_next=created
     )
     return following, rollover_id, summary
+
+
+def _fill_roles(db: Connection, course: CourseRow, summary: CloseSummary) -> None:
+    """Like `session plan`, a week a close or cancel made gets its roles from the rota: once
+    the closed or cancelled week has its new status (a cancelled week used up no turn)."""
+    if summary.created_next:
+        from studygroup import roles
+
+        summary.roles_filled = roles.fill(db, course)
 
 
 MOVE_COLUMNS = (
@@ -636,6 +648,7 @@ def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> Clo
         .values(status=SessionStatus.CANCELLED)
     )
     sessions.revise(db, sessions_table.c.id == target.id)
+    _fill_roles(db, course, summary)
     course_changed(db, course.id)
     return summary
 

@@ -362,3 +362,34 @@ def test_a_teams_participant_missing_from_the_activities_counts(group: CLI, tmp_
         "Daniel Okafor": 62,
         "Grace Hopper": 80,
     }
+
+
+# -- 12. the rota ---------------------------------------------------------------------------
+
+
+def roles_of(group: CLI, ref: str) -> tuple[str | None, str | None]:
+    shown = group.json("agenda", ref)
+    return shown["host"], shown["notes_by"]
+
+
+def test_the_rota_gives_two_people_skips_cancelled_turns_and_fills_the_closed_weeks_next(
+    group: CLI,
+) -> None:
+    for name in ("ada", "grace"):
+        group("member", "edit", name, "--rota", "host,notes")
+    group("session", "plan", "--weeks", "1", "--from", "2026-11-07")  # fills empty roles
+    for ref in ("1", "2", "3"):
+        host, notes = roles_of(group, ref)
+        assert host is not None and notes is not None and host != notes, (ref, host, notes)
+    # session 3 is cancelled: its host's turn was not used, so they host the next week made
+    host_3, _ = roles_of(group, "3")
+    cancelled = group("session", "cancel", "3")  # creates session 4
+    host_4, notes_4 = roles_of(group, "4")
+    assert f"session 4: {host_4} hosts" in cancelled.stdout
+    assert host_4 == host_3 and notes_4 is not None and notes_4 != host_4
+    group("session", "close", "1")
+    group("session", "close", "2")
+    closed = group("session", "close", "4", "--early")  # creates session 5, roles filled
+    host_5, notes_5 = roles_of(group, "5")
+    assert f"session 5: {host_5} hosts" in closed.stdout
+    assert host_5 is not None and notes_5 is not None and host_5 != notes_5

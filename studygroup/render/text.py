@@ -188,6 +188,8 @@ def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
             f"... and {len(carried) - LISTED} more items carried "
             "(all of them with --json or 'studygroup item list')"
         )
+    for number, role, name in summary.get("roles_filled", ()):
+        lines.append(f"session {number}: {name} {'hosts' if role == 'host' else 'takes notes'}")
     return "\n".join(lines)
 
 
