@@ -518,11 +518,16 @@ def _not_fitting(
             talks.c.on_hold.is_(False),
         )
     ).all()
-    return [
-        talk_dict(t, t.presenter, numbers)
-        for t in sorted(queued, key=queue_order)
-        if t.id not in placed
-    ]
+    waiting = [t for t in sorted(queued, key=queue_order) if t.id not in placed]
+    return _with_co_presenters(db, waiting, numbers)
+
+
+def _with_co_presenters(
+    db: Connection, rows: list[Row[Any]], numbers: dict[int, int]
+) -> list[TalkJSON]:
+    """Talks as the agenda lists them apart from its entries, every presenter named."""
+    others = talks_mod.co_presenters(db, [t.id for t in rows])
+    return [talk_dict(t, " & ".join([t.presenter, *others.get(t.id, [])]), numbers) for t in rows]
 
 
 def _waiting(
@@ -537,11 +542,11 @@ def _waiting(
             talks.c.on_hold.is_(False),
         )
     ).all()
-    return [
-        talk_dict(t, t.presenter, numbers)
-        for t in sorted(rows, key=lambda t: (-t.times_postponed, *queue_order(t)))
-        if t.id not in on_agenda
-    ]
+    waiting = sorted(
+        (t for t in rows if t.id not in on_agenda),
+        key=lambda t: (-t.times_postponed, *queue_order(t)),
+    )
+    return _with_co_presenters(db, waiting, numbers)
 
 
 def view(

@@ -153,7 +153,9 @@ def present_count(db: Connection, target: SessionRow) -> int:
 
 
 def view(db: Connection, target: SessionRow) -> dict[str, Any]:
-    """Who was present, absent or excused at a session, by name."""
+    """Who was present, absent or excused at a session, by name. At a held session, a member
+    of the group then (joined by its day, not archived before it) with no record was absent:
+    the rule `stats` counts by."""
     out: dict[str, list[str]] = {s.value: [] for s in AttendanceStatus}
     for name, status in db.execute(
         select(members_table.c.name, attendance.c.status)
@@ -161,6 +163,18 @@ def view(db: Connection, target: SessionRow) -> dict[str, Any]:
         .where(attendance.c.session_id == target.id)
     ):
         out[AttendanceStatus(status).value].append(name)
+    if target.status is SessionStatus.HELD:
+        recorded = select(attendance.c.member_id).where(attendance.c.session_id == target.id)
+        out["absent"].extend(
+            db.execute(
+                select(members_table.c.name).where(
+                    members_table.c.joined_on <= target.starts_at.date(),
+                    (members_table.c.archived_at.is_(None))
+                    | (members_table.c.archived_at > target.starts_at),
+                    members_table.c.id.not_in(recorded),
+                )
+            ).scalars()
+        )
     for names in out.values():
         names.sort(key=str.casefold)
     return {

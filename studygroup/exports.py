@@ -232,10 +232,22 @@ def recap_document(
     ]
     if until is not None:
         finished_where.append(action_items.c.closed_at < until)
+    # the decisions made at or before this call: polls closed since the call before it, up to
+    # this one's end (never one closed later)
+    earlier = sessions.previous_held(db, target)
+    ended = target.starts_at + timedelta(minutes=target.minutes)
+    since = earlier.starts_at + timedelta(minutes=earlier.minutes) if earlier is not None else None
     decided = [
-        p for p in polls.closed_between(db, start, until) if p["course"] in (None, course.slug)
+        p for p in polls.closed_between(db, since, ended) if p["course"] in (None, course.slug)
     ]
     happened = doc.get("happened") or {}
+    from studygroup import rollover
+
+    moved = (
+        rollover.moved_on(db, target)
+        if target.status is not SessionStatus.PLANNED
+        else {"talks": [], "items": []}
+    )
     return {
         "course": doc["course"],
         "session": doc["session"],
@@ -243,6 +255,8 @@ def recap_document(
         "covered": happened.get("covered", []) if closed else [],
         "moved_on": happened.get("not_covered", []) if closed else [],
         "moved_to": following.number if following is not None else None,
+        "talks_moved_on": moved["talks"],
+        "items_carried": moved["items"],
         "planned": [] if closed else doc["watch"],
         "talks_given": happened.get("talks_given", []) if closed else [],
         "talks_planned": [] if closed else doc["talks"],

@@ -348,12 +348,16 @@ def close(
     return winner, course
 
 
-def closed_between(db: Connection, start: datetime, until: datetime | None) -> list[dict[str, Any]]:
-    """Polls closed from `start` (and before `until`): the decisions of a call, with their
-    course (None for everyone's) and winner."""
-    where = [polls.c.status == PollStatus.CLOSED, polls.c.closed_at >= start]
+def closed_between(
+    db: Connection, start: datetime | None, until: datetime | None
+) -> list[dict[str, Any]]:
+    """Polls closed after `start` (any time before, with None) and up to `until`: the
+    decisions of a call, with their course (None for everyone's) and winner."""
+    where = [polls.c.status == PollStatus.CLOSED]
+    if start is not None:
+        where.append(polls.c.closed_at > start)
     if until is not None:
-        where.append(polls.c.closed_at < until)
+        where.append(polls.c.closed_at <= until)
     out = []
     for poll in db.execute(select(polls).where(*where).order_by(polls.c.closed_at)).all():
         course = (

@@ -48,7 +48,7 @@ from studygroup.store.schema import (
     talks,
 )
 from studygroup.store.schema import sessions as sessions_table
-from studygroup.talks import WITH_PRESENTER
+from studygroup.talks import WITH_PRESENTER, co_presenters
 
 
 @dataclass
@@ -242,7 +242,7 @@ def close_session(
         .where(sessions_table.c.id == target.id)
         .values(status=SessionStatus.HELD, closed_at=clock.now())
     )
-    _fill_roles(db, course, summary)
+    _finish(db, course, summary)
     course_changed(db, course.id)
     return summary
 
@@ -271,9 +271,14 @@ def _begin(
     return following, rollover_id, summary
 
 
-def _fill_roles(db: Connection, course: CourseRow, summary: CloseSummary) -> None:
-    """Like `session plan`, a week a close or cancel made gets its roles from the rota: once
-    the closed or cancelled week has its new status (a cancelled week used up no turn)."""
+def _finish(db: Connection, course: CourseRow, summary: CloseSummary) -> None:
+    """The summary names every presenter of a talk ("Sanyam Bhutani & Akash Nain"); and,
+    like `session plan`, a week a close or cancel made gets its roles from the rota, once the
+    closed or cancelled week has its new status (a cancelled week used up no turn)."""
+    talked = [*summary.talks_done, *summary.talks_postponed]
+    others = co_presenters(db, [t["id"] for t in talked])
+    for talk in talked:
+        talk["presenter"] = " & ".join([talk["presenter"], *others.get(talk["id"], [])])
     if summary.created_next:
         from studygroup import roles
 
@@ -370,6 +375,38 @@ def _carry_items(
         {"id": item_id, "text": text, "owner": owner, "carried": carried + step}
         for item_id, text, carried, owner in rows
     ]
+
+
+def moved_on(db: Connection, target: SessionRow) -> dict[str, list[dict[str, Any]]]:
+    """What the session's close (or cancel) moved on, from its log: the talks postponed and
+    the items carried (each with its presenters or owner). Two queries."""
+    kind = RolloverKind.CANCEL if target.status is SessionStatus.CANCELLED else RolloverKind.CLOSE
+    rollover = _latest_rollover(db, target, kind)
+    if rollover is None:
+        return {"talks": [], "items": []}
+    moved = rollover_moves.c.rollover_id == rollover.id
+    talk_ids = select(rollover_moves.c.talk_id).where(moved, rollover_moves.c.talk_id.is_not(None))
+    talk_rows = db.execute(WITH_PRESENTER.where(talks.c.id.in_(talk_ids)).order_by(talks.c.id))
+    shown_talks = [
+        {"id": t.id, "title": t.title, "presenter": t.presenter, "url": t.url} for t in talk_rows
+    ]
+    others = co_presenters(db, [t["id"] for t in shown_talks])
+    for talk in shown_talks:
+        talk["presenter"] = " & ".join([talk["presenter"], *others.get(talk["id"], [])])
+    item_rows = db.execute(
+        select(action_items.c.id, action_items.c.text, members.c.name)
+        .outerjoin(members, members.c.id == action_items.c.owner_id)
+        .where(
+            action_items.c.id.in_(
+                select(rollover_moves.c.item_id).where(moved, rollover_moves.c.item_id.is_not(None))
+            )
+        )
+        .order_by(action_items.c.id)
+    )
+    return {
+        "talks": shown_talks,
+        "items": [{"id": i, "text": text, "owner": owner} for i, text, owner in item_rows],
+    }
 
 
 def _latest_rollover(db: Connection, target: SessionRow, kind: RolloverKind) -> Row[Any] | None:
@@ -648,7 +685,7 @@ def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> Clo
         .values(status=SessionStatus.CANCELLED)
     )
     sessions.revise(db, sessions_table.c.id == target.id)
-    _fill_roles(db, course, summary)
+    _finish(db, course, summary)
     course_changed(db, course.id)
     return summary
 

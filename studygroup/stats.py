@@ -168,12 +168,13 @@ MARKS = {
 
 
 def attendance_matrix(db: Connection, course: CourseRow) -> dict[str, Any]:
-    """Active members × held sessions: P (present), A (absent), E (excused) or blank (not
-    recorded), with each member's rate as `course_stats` counts it."""
+    """Active members × held sessions: P (present), A (absent: also a member with no record
+    at a session held since they joined), E (excused), or blank (before they joined), with
+    each member's rate as `course_stats` counts it."""
     figures = course_stats(db, course)
     held = list(
         db.execute(
-            select(sessions.c.id, sessions.c.number)
+            select(sessions.c.id, sessions.c.number, sessions.c.starts_at)
             .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.HELD)
             .order_by(sessions.c.starts_at)
         )
@@ -189,6 +190,13 @@ def attendance_matrix(db: Connection, course: CourseRow) -> dict[str, Any]:
             .where(attendance.c.session_id.in_(list(number_of)))
         ):
             marks[name][str(number_of[session_id])] = MARKS[status]
+        for name, joined_on in db.execute(
+            select(members.c.name, members.c.joined_on).where(members.c.active.is_(True))
+        ):
+            own = marks[name]
+            for row in held:
+                if row.starts_at.date() >= joined_on:
+                    own.setdefault(str(row.number), "A")
     return {
         "course": course.slug,
         "sessions": figures["sessions"],

@@ -49,9 +49,31 @@ def listed(
     numbers = sessions.numbers(db, course)
     found = db.execute(query).all()
     others = co_presenters(db, [t.id for t in found])
-    return [
-        talk_dict(t, presenters_text([t.presenter, *others.get(t.id, [])]), numbers) for t in found
-    ]
+    planned = planned_at(db, [t.id for t in found], numbers)
+    out = []
+    for t in found:
+        shown = talk_dict(t, presenters_text([t.presenter, *others.get(t.id, [])]), numbers)
+        shown["planned"] = planned.get(t.id)
+        out.append(shown)
+    return out
+
+
+def planned_at(db: Connection, talk_ids: list[int], numbers: dict[int, int]) -> dict[int, int]:
+    """The planned session whose agenda each talk is on, by session number."""
+    if not talk_ids:
+        return {}
+    return {
+        talk_id: numbers[session_id]
+        for talk_id, session_id in db.execute(
+            select(agenda_entries.c.talk_id, agenda_entries.c.session_id)
+            .join(sessions_table, sessions_table.c.id == agenda_entries.c.session_id)
+            .where(
+                agenda_entries.c.talk_id.in_(sorted(set(talk_ids))),
+                sessions_table.c.status == SessionStatus.PLANNED,
+            )
+        )
+        if session_id in numbers
+    }
 
 
 def add(
@@ -188,7 +210,10 @@ def shown(db: Connection, course: CourseRow, talk_id: int) -> TalkJSON:
     """`talk show`: one talk as the JSON contract."""
     talk = get(db, course, talk_id)
     others = co_presenters(db, [talk.id]).get(talk.id, [])
-    return talk_dict(talk, presenters_text([talk.presenter, *others]), sessions.numbers(db, course))
+    numbers = sessions.numbers(db, course)
+    shown = talk_dict(talk, presenters_text([talk.presenter, *others]), numbers)
+    shown["planned"] = planned_at(db, [talk.id], numbers).get(talk.id)
+    return shown
 
 
 def edit(

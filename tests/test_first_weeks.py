@@ -393,3 +393,72 @@ def test_the_rota_gives_two_people_skips_cancelled_turns_and_fills_the_closed_we
     host_5, notes_5 = roles_of(group, "5")
     assert f"session 5: {host_5} hosts" in closed.stdout
     assert host_5 is not None and notes_5 is not None and host_5 != notes_5
+
+
+# -- 13. the recap says what happened -------------------------------------------------------
+
+
+def test_the_recap_keeps_links_counts_absentees_and_lists_what_moved_on(group: CLI) -> None:
+    from markdown_it import MarkdownIt
+
+    group("session", "close", "1")
+    group("talk", "add", "Ada", "Ada's talk", "--minutes", "10", "--session", "2")
+    group("item", "add", "Finish lab 1", "--owner", "Grace", "--due", "2")
+    group("attend", "2", "Ada Lovelace", "Arjun Sharma")
+    group(
+        "session",
+        "notes",
+        "2",
+        "Slides: [the deck](https://example.org/deck_v2) and https://example.org/a_b.\n"
+        "<script>alert(1)</script> [click](javascript:alert(1)) **bold** stays",
+    )
+    group("session", "close", "2")
+    recap = group("export", "recap", "2").stdout
+    html = MarkdownIt("commonmark").render(recap)
+    assert '<a href="https://example.org/deck_v2">the deck</a>' in html
+    assert '<a href="https://example.org/a_b">https://example.org/a_b</a>.' in html
+    assert "<strong>bold</strong> stays" in html
+    assert "<script" not in html and "javascript:" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; click <strong>" in html
+    # Daniel and Grace, members since before the call, have no record: absent
+    assert "2 present, 2 absent, 0 excused" in recap
+    assert group.json("attendance", "2")["absent"] == ["Daniel Okafor", "Grace Hopper"]
+    moved = recap.split("## Moved on to session 3\n\n", 1)[1].split("\n\n", 1)[0]
+    assert moved.splitlines() == [
+        "- Ada's talk — Ada Lovelace (talk postponed)",
+        "- #1 Finish lab 1 — Grace Hopper (carried)",
+    ]
+
+
+def test_a_cancelled_sessions_recap_says_so_and_decisions_are_those_made_by_then(
+    group: CLI, tmp_path: Path
+) -> None:
+    group("session", "close", "1")
+    group("session", "close", "2")
+    group("poll", "create", "Next course")
+    for option in ("fast.ai", "FSDL"):
+        group("poll", "add-option", "1", option)
+    group("poll", "vote", "1", "Ada", "1")
+    group("poll", "close", "1")  # after session 2 ended: a decision of the week after
+    group("session", "cancel", "3")
+    cancelled = group("export", "recap", "3").stdout
+    assert "Session 3 was cancelled; what it had moved to session 4." in cancelled
+    assert "## Decisions\n\n- Next course: fast\\.ai" in cancelled
+    held = group("export", "recap", "2").stdout
+    assert "Decisions" not in held  # closed after session 2: not one of its decisions
+
+
+# -- 14. talks ------------------------------------------------------------------------------
+
+
+def test_talks_show_on_hold_their_planned_session_and_every_presenter(group: CLI) -> None:
+    group("talk", "add", "Ada", "Paired talk", "--minutes", "10", "--with", "Grace")
+    group("talk", "add", "Arjun", "Held talk", "--minutes", "10")
+    group("talk", "hold", "2")
+    listed = group("talk", "list").stdout
+    assert "queued, on hold" in listed
+    assert "1 (planned)" in listed  # a queued talk on session 1's agenda
+    assert "Status:    queued, on hold" in group("talk", "show", "2").stdout
+    assert group.json("talk", "show", "1")["planned"] == 1
+    closed = group("session", "close", "1")
+    assert "Paired talk (Ada Lovelace & Grace Hopper, postponed ×1)" in closed.stdout

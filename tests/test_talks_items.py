@@ -46,6 +46,7 @@ def test_talk_lifecycle(group: CLI) -> None:
             "url": "https://example.org/slides",
             "requested": group.json("talk", "list")[0]["requested"],
             "on_hold": False,
+            "planned": 1,  # queued, and on session 1's agenda
         }
     ]
     group("talk", "schedule", "1", "--session", "2")

@@ -112,10 +112,12 @@ def talk_list(
       studygroup talk list --queue --json
     """
     from studygroup import courses, talks
+    from studygroup.render.text import talk_row
 
     with app.read() as db:
         rows = talks.listed(db, courses.pick(db, course_slug), queue_only, include_all)
-    emit_rows(output, rows, TALK_COLUMNS, "no talks")
+    shown = rows if output == "json" else [talk_row(t) for t in rows]
+    emit_rows(output, shown, TALK_COLUMNS, "no talks")
 
 
 @contextmanager
@@ -236,7 +238,9 @@ def talk_show(app: App, talk_id: int, course_slug: str | None, as_json: bool) ->
     if as_json:
         emit_json(data)
     else:
-        emit_fields(data, TALK_FIELDS)
+        from studygroup.render.text import talk_row
+
+        emit_fields(talk_row(data), TALK_FIELDS)
 
 
 @talk.command("edit")

@@ -6,7 +6,7 @@ adding one is fine, renaming or removing one breaks scripts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from studygroup.rules import validate, weekly
 from studygroup.rules.names import greeting_name
@@ -87,6 +87,7 @@ class TalkJSON(TypedDict):
     url: str | None
     requested: str
     on_hold: bool
+    planned: NotRequired[int | None]  # talk list/show: the session whose agenda it is on
 
 
 class ItemJSON(TypedDict):

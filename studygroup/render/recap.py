@@ -12,6 +12,7 @@ from studygroup.render.chat import DISCORD, SLACK, Style, discord_post, slack_po
 from studygroup.render.labels import lecture_name
 from studygroup.render.markdown import escape as markdown_escape
 from studygroup.render.markdown import safe_url
+from studygroup.render.notes import no_html, note_line
 
 MARKDOWN = Style(
     name="markdown",
@@ -30,7 +31,11 @@ def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
     start = datetime.fromisoformat(session["starts_at"]).astimezone(UTC)
     yield b(f"Recap: {e(doc['course']['title'])} — session {session['number']}")
     yield style.when(start, f"{local:%a %d %b %Y %H:%M} {session['timezone']}")
-    if not doc["closed"]:
+    if session["status"] == "cancelled":
+        yield ""
+        moved = f"session {doc['moved_to']}" if doc["moved_to"] else "the next session"
+        yield f"Session {session['number']} was cancelled; what it had moved to {moved}."
+    elif not doc["closed"]:
         yield ""
         yield (
             f"Session {session['number']} is {session['status']}, not closed yet: this is the "
@@ -46,11 +51,17 @@ def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
         title = style.link(e(t["title"]), t["url"]) if t.get("url") else e(t["title"])
         return f"{title} — {e(t['presenter'])}" if t.get("presenter") else title
 
+    def carried(item: dict[str, Any]) -> str:
+        owner = e(item["owner"]) if item["owner"] else "everyone"
+        return f"#{item['id']} {e(item['text'])} — {owner} (carried)"
+
     sections: list[tuple[str, list[str]]] = [
         ("Covered", [name(x) for x in doc["covered"]]),
         (
             "Moved on" + (f" to session {doc['moved_to']}" if doc["moved_to"] else ""),
-            [name(x) for x in doc["moved_on"]],
+            [name(x) for x in doc["moved_on"]]
+            + [f"{talk(t)} (talk postponed)" for t in doc.get("talks_moved_on", [])]
+            + [carried(i) for i in doc.get("items_carried", [])],
         ),
         ("Planned", [name(x) for x in doc["planned"]]),
         ("Talks given", [talk(t) for t in doc["talks_given"]]),
@@ -84,8 +95,10 @@ def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
     if doc["notes"]:
         yield ""
         yield b("Notes")
+        # the organiser's Markdown, kept as written in Markdown; a chat escapes the text
+        keep = no_html if style.name == "markdown" else e
         for line in doc["notes"].split("\n"):
-            yield e(line) if line.strip() else ""
+            yield note_line(line, keep, style.link) if line.strip() else ""
 
 
 def recap_markdown(doc: dict[str, Any]) -> str:

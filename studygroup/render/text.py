@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -263,3 +264,14 @@ def progress_lines(course: dict[str, Any]) -> list[str]:
     if progress["forecast_end"]:
         lines.append(f"Final session expected on {progress['forecast_end']}")
     return lines
+
+
+def talk_row(talk: Mapping[str, Any]) -> dict[str, Any]:
+    """A talk as the terminal shows it: 'queued, on hold'; a queued talk's session is the one
+    whose agenda it is on ('3 (planned)')."""
+    row = dict(talk)
+    if talk.get("on_hold"):
+        row["status"] = f"{talk['status']}, on hold"
+    if talk.get("session") is None and talk.get("planned") is not None:
+        row["session"] = f"{talk['planned']} (planned)"
+    return row
