@@ -19,7 +19,7 @@ from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io import reports
 from studygroup.io.csvfile import MAX_ROWS, RowError
 from studygroup.rules import calltime, matching, validate, weekly
-from studygroup.rules.names import member_name_from_display, name_key
+from studygroup.rules.names import display_variants, is_bot, member_name_from_display, name_key
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import members as members_table
@@ -40,7 +40,7 @@ class Person:
     member: MemberRow | None = None
     by: str | None = None  # the matching step that found them
     minutes: int | None = None  # time on the call: the union of their joins, capped
-    status: str = "unknown"  # present | short | unknown | ambiguous | added
+    status: str = "unknown"  # present | short | unknown | ambiguous | added | ignored
     suggestions: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -345,6 +345,18 @@ def _group(report: reports.Report, directory: matching.Directory) -> list[Person
     return list(people.values())
 
 
+def _ignore_bots(db: Connection, people: list[Person]) -> None:
+    """Unknown people whose name `member ignore` was given, or a known note-taking bot, are
+    nobody: never reported, never added."""
+    keys = {name_key(name) for name in members.ignored(db)}
+    for person in people:
+        if person.status != "unknown" or person.member_id is not None:
+            continue
+        variants = display_variants(person.name)
+        if is_bot(person.name) or any(name_key(v) in keys for v in variants):
+            person.status = "ignored"
+
+
 def new_member_name(path: Path, person: Person) -> str:
     """The name --add-unknown gives a new member (`rules/names.member_name_from_display`);
     a display name that still holds a delimiter or an email is refused, never added."""
@@ -398,11 +410,14 @@ def import_attendance(
     result = ImportReport(report.format, target.number, chosen_by, day, needed=needed)
     result.learned = [(shown, member.name) for shown, member in learned]
     people = _group(report, directory)
+    _ignore_bots(db, people)
     by_id = {m.id: m for m in _members_by_id(db, [p.member_id for p in people])}
     base_day = day or sessions.local_date(course, target)
     for person in people:
         person.member = by_id.get(person.member_id) if person.member_id is not None else None
         person.minutes = _minutes(person.rows, order, base_day, target.minutes)
+        if person.status == "ignored":
+            continue
         if person.minutes is not None and person.minutes < needed:
             person.status = "short"
         elif person.member is not None:
@@ -425,16 +440,24 @@ def import_attendance(
         assert person.member is not None
         present.append(person.member)
         minutes[person.member.id] = person.minutes
+    made: dict[str, MemberRow] = {}  # by name key: two rows never make two members
     for person in result.of("added"):  # --add-unknown: made as members, in this transaction
-        try:
-            added = members.add(
-                db, person.name, members.MemberFields(email=person.email or ""), today
-            )
-        except (Invalid, Conflict) as exc:
-            raise RowError(str(path), person.line, str(exc)) from None
+        key = name_key(person.name)
+        added = made.get(key)
+        if added is None:
+            try:
+                added = members.add(
+                    db, person.name, members.MemberFields(email=person.email or ""), today
+                )
+            except (Invalid, Conflict) as exc:
+                raise RowError(str(path), person.line, str(exc)) from None
+            made[key] = added
         person.member = added
-        present.append(added)
-        minutes[added.id] = person.minutes
+        if added.id not in minutes:
+            present.append(added)
+        minutes[added.id] = max(
+            (m for m in (minutes.get(added.id), person.minutes) if m is not None), default=None
+        )
     faults.point("import-before-record")
     result.recorded = record(
         db,

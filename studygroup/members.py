@@ -24,7 +24,7 @@ from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import matching, validate
-from studygroup.rules.names import name_key
+from studygroup.rules.names import name_key, reversed_name
 from studygroup.rules.rota import parse_rota
 from studygroup.store import schema
 from studygroup.store.db import count, new_id
@@ -32,6 +32,7 @@ from studygroup.store.rows import MemberRow
 from studygroup.store.schema import (
     action_items,
     attendance,
+    ignored_names,
     member_aliases,
     members,
     poll_ballots,
@@ -54,7 +55,7 @@ class MemberFields:
     def cleaned(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
         if self.name is not None:
-            name = validate.text(self.name, "member name")
+            name = validate.member_name(self.name)
             if name.startswith("@"):
                 raise Invalid(f"member name {name!r} must not start with '@' (that is a handle)")
             values["name"] = name
@@ -433,6 +434,24 @@ def add_alias(db: Connection, member: MemberRow, alias: str) -> bool:
     other = db.execute(select(members.c.name).where(members.c.name_key == key)).first()
     if other is not None:
         raise Conflict(f"{shown!r} is the name of the member {other.name}")
+    # nor may it take another member's identity: their handle, email or reversed name
+    turned = reversed_name(shown)
+    for other_name, handle, email in db.execute(
+        select(members.c.name, members.c.handle, members.c.email).where(
+            members.c.id != member.id,
+            (func.lower(members.c.handle) == shown.removeprefix("@").casefold())
+            | (func.lower(members.c.email) == shown.lower())
+            | (members.c.name_key == name_key(turned or "\x00")),
+        )
+    ):
+        what = (
+            "handle"
+            if handle and handle.casefold() == shown.removeprefix("@").casefold()
+            else "email"
+            if email and email.lower() == shown.lower()
+            else "name, reversed"
+        )
+        raise Conflict(f"{shown!r} is the {what} of the member {other_name}")
     held = db.execute(
         select(member_aliases.c.member_id, members.c.name)
         .join(members, members.c.id == member_aliases.c.member_id)
@@ -448,6 +467,31 @@ def add_alias(db: Connection, member: MemberRow, alias: str) -> bool:
         )
     )
     return True
+
+
+def ignore(db: Connection, name: str) -> bool:
+    """`member ignore NAME`: a name on call reports that is nobody (a note-taking bot). False
+    if it was ignored already; refused when it is a member's name or alias."""
+    shown = validate.text(name, "name", 200)
+    key = name_key(shown)
+    other = db.execute(select(members.c.name).where(members.c.name_key == key)).first()
+    if other is not None:
+        raise Conflict(f"{shown!r} is the member {other.name}; archive them instead")
+    if db.execute(select(ignored_names.c.id).where(ignored_names.c.name_key == key)).first():
+        return False
+    db.execute(insert(ignored_names).values(name=shown, name_key=key, created_at=clock.now()))
+    return True
+
+
+def unignore(db: Connection, name: str) -> None:
+    key = name_key(name)
+    if not db.execute(delete(ignored_names).where(ignored_names.c.name_key == key)).rowcount:
+        raise NotFound(f"{name!r} is not ignored")
+
+
+def ignored(db: Connection) -> list[str]:
+    """The names `member ignore` was given, in the order they were."""
+    return list(db.execute(select(ignored_names.c.name).order_by(ignored_names.c.id)).scalars())
 
 
 def aliases(db: Connection, member: MemberRow | None = None) -> list[Alias]:

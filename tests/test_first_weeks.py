@@ -462,3 +462,64 @@ def test_talks_show_on_hold_their_planned_session_and_every_presenter(group: CLI
     assert group.json("talk", "show", "1")["planned"] == 1
     closed = group("session", "close", "1")
     assert "Paired talk (Ada Lovelace & Grace Hopper, postponed ×1)" in closed.stdout
+
+
+# -- 15. names ------------------------------------------------------------------------------
+
+
+def test_names_on_calls_devices_emoji_bots_and_what_add_unknown_never_makes(
+    group: CLI, tmp_path: Path, snapshot: Callable[[], Any]
+) -> None:
+    report = tmp_path / "list.txt"
+    report.write_text(
+        "Display Name,Email\n"  # a chat's export header: skipped
+        "Arjun Sharmaa (Arjun's iPhone)\n"
+        "Grac Hopper 🎧\n"
+        "Otter.ai\n"
+        "Meeting Recorder\n"
+    )
+    group("member", "ignore", "Meeting Recorder")
+    dry = group("attend", "import", "2", str(report), "--dry-run")
+    assert dry.stdout.splitlines()[2:] == [
+        "unknown  Arjun Sharmaa (Arjun's iPhone)  (did you mean Arjun Sharma?)",
+        "unknown  Grac Hopper 🎧  (did you mean Grace Hopper?)",
+    ]
+    assert group.json("member", "ignore") == ["Meeting Recorder"]
+    added = group.json("attend", "import", "2", str(report), "--add-unknown")
+    assert added["added"] == ["Arjun Sharmaa", "Grac Hopper"]  # no device, no emoji, no bot
+    # an unbalanced bracket and a second spelling of one name make no member
+    odd = tmp_path / "odd.txt"
+    odd.write_text("Dana (Guest\ndana\nDANA\n")
+    before = snapshot()
+    refused = group("attend", "import", "2", str(odd), "--add-unknown", "--yes", code=1)
+    assert "'Dana (Guest' looks like several fields, not a name" in refused.stderr
+    assert snapshot() == before
+    odd.write_text("dana\nDana (she/her)\n")
+    made = group.json("attend", "import", "2", str(odd), "--add-unknown", "--yes")
+    assert (
+        made["added"] == ["dana", "Dana"]
+        and len([m for m in group.json("member", "list") if m["name"].casefold() == "dana"]) == 1
+    )
+    email = group("member", "add", "ada@example.org", code=1)
+    assert email.stderr == (
+        "Error: 'ada@example.org' is an email address, not a name; give it as --email\n"
+    )
+
+
+def test_an_alias_cannot_take_another_members_identity(
+    group: CLI, tmp_path: Path, snapshot: Callable[[], Any]
+) -> None:
+    for alias, what in (
+        ("arjun", "handle of the member Arjun Sharma"),
+        ("@arjun", "handle of the member Arjun Sharma"),
+        ("ADA@example.org", "email of the member Ada Lovelace"),
+        ("Lovelace, Ada", "name, reversed of the member Ada Lovelace"),
+    ):
+        refused = group("member", "alias", "add", "Grace", alias, code=1)
+        assert refused.stderr == f"Error: {alias!r} is the {what}\n"
+    report = tmp_path / "list.txt"
+    report.write_text("arjun\n")
+    before = snapshot()
+    matched = group("attend", "import", "2", str(report), "--match", "arjun=Ada Lovelace", code=1)
+    assert matched.stderr == "Error: 'arjun' is the handle of the member Arjun Sharma\n"
+    assert snapshot() == before

@@ -182,6 +182,7 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("member alias add", ["member", "alias", "add", "Ada", "Ada's iPhone"], None),
         ("member alias list", ["member", "alias", "list"], None),
         ("member alias remove", ["member", "alias", "remove", "Ada's iPhone"], None),
+        ("member ignore", ["member", "ignore", "Otter Bot"], None),
         ("item add", ["item", "add", "Read the paper", "--owner", "Ada"], None),
         ("item list", ["item", "list"], None),
         ("item assign", ["item", "assign", "1", "Bob"], None),

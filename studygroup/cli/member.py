@@ -213,6 +213,45 @@ def member_archive(app: App, name: str) -> None:
         note(f"archived {archived.name}; their history is kept ('member restore' undoes this)")
 
 
+@member.command("ignore")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--undo", is_flag=True, help="Take the names off the ignored list.")
+@json_option
+@pass_app
+def member_ignore(app: App, names: tuple[str, ...], undo: bool, as_json: bool) -> None:
+    """Ignore a name on call reports: a note-taking bot (Otter.ai, Fireflies, Read.ai) is
+    nobody, never reported as unknown and never added by `attend import --add-unknown`.
+    Known bots are ignored already. With no NAME, list the ignored names.
+
+    \b
+    Example:
+      studygroup member ignore "Meeting Recorder"
+      studygroup member ignore --json
+    """
+    from studygroup import members
+
+    if not names:
+        if undo:
+            raise click.UsageError("give the NAME to stop ignoring")
+        with app.read() as db:
+            listed = members.ignored(db)
+        if as_json:
+            emit_json(listed)
+        else:
+            for name in listed:
+                click.echo(name)
+        return
+    with app.write() as db:
+        for name in names:
+            if undo:
+                members.unignore(db, name)
+                note(f"{name!r} is no longer ignored")
+            elif members.ignore(db, name):
+                note(f"ignoring {name!r} on call reports")
+            else:
+                note(f"{name!r} was ignored already")
+
+
 @member.command("restore")
 @click.argument("name", shell_complete=member_names)
 @pass_app

@@ -214,6 +214,8 @@ def import_report_lines(report: dict[str, Any]) -> list[str]:
     for person in report["people"]:
         minutes = f", {person['minutes']} min" if person["minutes"] is not None else ""
         status = person["status"]
+        if status == "ignored":  # a bot, or a name `member ignore` was given: nobody
+            continue
         if status == "present":
             lines.append(
                 f"present  {person['member']}  ({person['name']!r} by {person['by']}{minutes})"

@@ -143,7 +143,17 @@ class Directory:
         outcome = self._loose(turned, Reason.REVERSED, Reason.REVERSED)
         if outcome is not None:
             return outcome
-        return Unknown(given, tuple(self.suggest(given)) if suggest else ())
+        return Unknown(given, tuple(self._suggest_any(variants)) if suggest else ())
+
+    def _suggest_any(self, variants: list[str]) -> list[str]:
+        """Suggestions for a display name: the nearest names to any of its variants (the
+        name without a device, emoji or pronouns), in that order, each once."""
+        out: list[str] = []
+        for name in variants:
+            for found in self.suggest(name):
+                if found not in out:
+                    out.append(found)
+        return out[:3]
 
     def _loose(self, names: Iterable[str], accents: Reason, prefix: Reason) -> Outcome | None:
         """Steps 5 and 6 over `names`: the accent-blind name, then a unique prefix."""

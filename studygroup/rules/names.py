@@ -38,12 +38,36 @@ _DEVICE = re.compile(
     re.IGNORECASE,
 )
 _RENAMED = re.compile(r"^(?P<new>.+?)\s*\((?P<original>[^()]+)\)$")
+# a device in brackets after the name: "Rohan Iyer (Rohan's iPhone)", "Ada (iPad)"
+_DEVICE_AFTER = re.compile(
+    r"\s*[\(\[](?:[^()\[\]]*['’]s\s+)?(?:iphone|ipad|android|pixel|galaxy|samsung|phone|"
+    r"mobile|macbook|laptop|pc|computer|mac|surface|tablet|zoom room)\b[^()\[\]]*[\)\]]\s*$",
+    re.IGNORECASE,
+)
+
+
+def _symbolic(ch: str) -> bool:
+    """An emoji, a pictograph or another symbol (Unicode So, Sk), or what joins them."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn") or 0xFE00 <= ord(ch) <= 0xFE0F
+
+
+def without_symbols(text: str) -> str:
+    """'AJ 🎧' -> 'AJ', '🎉 Dana' -> 'Dana': emoji and symbols at either end dropped."""
+    if text.isascii():
+        return text.strip()
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or _symbolic(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or _symbolic(text[end - 1])):
+        end -= 1
+    return text[start:end]
 
 
 def _without_noise(shown: str) -> str:
-    plain = _PARENTHETICAL.sub("", shown).strip()
+    plain = _PARENTHETICAL.sub("", without_symbols(shown)).strip()
+    plain = _DEVICE_AFTER.sub("", plain).strip() or plain
     device = _DEVICE.match(plain)
-    return device.group("owner").strip() if device else plain
+    return without_symbols(device.group("owner")) if device else plain
 
 
 def display_variants(shown: str) -> list[str]:
@@ -75,15 +99,29 @@ _FIELDS = re.compile(r"[,;\t|]|\S+@\S+\.\S+")
 
 def member_name_from_display(shown: str) -> str | None:
     """The name a new member gets from a call's display name (`attend import --add-unknown`):
-    a renamed participant's original name, without pronouns, "(Guest)" or a device, and
-    "Last, First" turned round. None when what is left still holds a delimiter or an email
-    address: that is a mis-read line of a file, not a name."""
+    a renamed participant's original name, without pronouns, "(Guest)", a device or emoji,
+    and "Last, First" turned round. None when what is left still holds a delimiter, an email
+    address or an unbalanced bracket: that is a mis-read line of a file, not a name."""
     name = _without_noise(shown) or shown.strip()
     renamed = _RENAMED.match(name)
     if renamed:
         name = renamed.group("original").strip()
     name = reversed_name(name) or name
-    return None if _FIELDS.search(name) else name
+    if _FIELDS.search(name) or not _balanced(name) or not name:
+        return None
+    return name
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def prefix_pattern(text: str) -> str:
@@ -101,3 +139,14 @@ def greeting_name(name: str, greeting: str | None = None) -> str:
     given = name.split(",", 1)[1] if "," in name else name
     words = given.split() or name.split()
     return words[0] if words else name
+
+
+# note-taking bots that join calls under these names ("Otter.ai", "Fireflies.ai Notetaker",
+# "Read.ai meeting notes", "Fathom Notetaker"): nobody, never a member to add
+BOTS = ("otter.ai", "fireflies.ai", "fireflies notetaker", "read.ai", "notetaker")
+
+
+def is_bot(shown: str) -> bool:
+    """Whether a call's display name is a known note-taking bot."""
+    plain = folded(shown)
+    return any(bot in plain for bot in BOTS)

@@ -66,6 +66,17 @@ def text(value: str, what: str = "text", max_len: int = MAX_TEXT) -> str:
     return cleaned
 
 
+_EMAIL_LIKE = re.compile(r"^\S+@\S+\.\S+$")
+
+
+def member_name(value: str) -> str:
+    """A member's name: text, and not an email address (that goes in --email)."""
+    name = text(value, "member name")
+    if _EMAIL_LIKE.match(name):
+        raise Invalid(f"{name!r} is an email address, not a name; give it as --email")
+    return name
+
+
 def slug(value: str) -> str:
     cleaned = value.strip()
     if not _SLUG.fullmatch(cleaned):

@@ -60,7 +60,7 @@ _metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261124_01"
+HEAD_REVISION = "20261204_01"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -333,6 +333,7 @@ poll_options = Table(
 # undo always see the whole schema.
 
 member_aliases: Table
+ignored_names: Table
 rollovers: Table
 rollover_moves: Table
 reminders: Table
@@ -346,8 +347,19 @@ metadata: MetaData
 
 
 def _aliases() -> None:
-    """Another name a member goes by: only name matching reads it."""
-    global member_aliases
+    """Another name a member goes by, and names that are nobody (bots): only name matching
+    reads them."""
+    global member_aliases, ignored_names
+    ignored_names = Table(
+        # a name on call reports that is no member and never will be (a note-taking bot):
+        # never reported as unknown, never added by --add-unknown
+        "ignored_names",
+        _metadata,
+        _id(),
+        Column("name", String(200), nullable=False),
+        Column("name_key", String(200), nullable=False, unique=True),  # rules.names.name_key
+        Column("created_at", UTCDateTime, nullable=False, default=now),
+    )
     member_aliases = Table(
         # another name a member goes by on calls ("Rohan's iPhone", "अर्जुन शर्मा"), matched
         # right after their email (rules/matching.py)
@@ -537,6 +549,7 @@ def _journal_tables() -> None:
 
 _BUILDERS: dict[str, Callable[[], None]] = {
     "member_aliases": _aliases,
+    "ignored_names": _aliases,
     "rollovers": _rollover_log,
     "rollover_moves": _rollover_log,
     "reminders": _reminder_log,
