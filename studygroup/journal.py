@@ -397,23 +397,38 @@ class UndoResult:
     redo: bool
 
 
-def default_target(db: Connection) -> Entry:
-    """The newest entry that is not an undo and has not been undone."""
+def default_target(db: Connection, user: str | None = None) -> Entry:
+    """The newest entry by `user` (default: whoever runs this) that is not an undo and has not
+    been undone: a plain `undo` never takes back another organiser's work."""
     this = current(db)
+    user = user if user is not None else who()
+    undoable = (
+        journal.c.undoes.is_(None),
+        journal.c.undone_by.is_(None),
+        journal.c.pruned.is_(False),
+        journal.c.id != (this or 0),
+    )
     row = db.execute(
         select(journal)
-        .where(
-            journal.c.undoes.is_(None),
-            journal.c.undone_by.is_(None),
-            journal.c.pruned.is_(False),
-            journal.c.id != (this or 0),
-        )
+        .where(*undoable, journal.c.who == user)
         .order_by(journal.c.id.desc())
         .limit(1)
     ).first()
     if row is None:
-        raise NotFound("nothing to undo: the journal has no entry that can be undone")
+        other = db.execute(
+            select(journal).where(*undoable).order_by(journal.c.id.desc()).limit(1)
+        ).first()
+        if other is None:
+            raise NotFound("nothing to undo: the journal has no entry that can be undone")
+        raise NotFound(
+            f"nothing of {user}'s to undo; the newest entry is #{other.id} by {other.who} "
+            f"({_short_command(other.command)}): 'studygroup undo {other.id}' undoes it"
+        )
     return _entry(row)
+
+
+def _short_command(command: str) -> str:
+    return command if len(command) <= 60 else command[:57] + "..."
 
 
 def _rows_of(db: Connection, entry_id: int) -> set[tuple[str, int]]:
@@ -525,6 +540,24 @@ def undo(db: Connection, entry_id: int | None, *, cascade: bool = False) -> Undo
         db.execute(update(journal).where(journal.c.id == entry.id).values(undone_by=this))
     db.execute(update(journal).where(journal.c.id == this).values(undoes=target.id))
     return UndoResult(this, chain, redo=target.undoes is not None)
+
+
+def reverted_counts(db: Connection, entry_id: int) -> dict[str, str]:
+    """What undoing an entry does to each table, as a person reads it: '2 removed, 1 changed
+    back, 1 restored' (rows the entry added, changed, deleted)."""
+    counts: dict[str, dict[str, int]] = {}
+    for table, op, n in db.execute(
+        select(journal_changes.c.table_name, journal_changes.c.op, func.count())
+        .where(journal_changes.c.entry_id == entry_id)
+        .group_by(journal_changes.c.table_name, journal_changes.c.op)
+        .order_by(journal_changes.c.table_name, journal_changes.c.op)
+    ):
+        counts.setdefault(table, {})[op] = n
+    words = {"I": "removed", "U": "changed back", "D": "restored"}
+    return {
+        table: ", ".join(f"{ops[op]} {words[op]}" for op in "IUD" if op in ops)
+        for table, ops in counts.items()
+    }
 
 
 def _lock(db: Connection, entry_id: int) -> None:

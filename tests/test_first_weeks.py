@@ -523,3 +523,31 @@ def test_an_alias_cannot_take_another_members_identity(
     matched = group("attend", "import", "2", str(report), "--match", "arjun=Ada Lovelace", code=1)
     assert matched.stderr == "Error: 'arjun' is the handle of the member Arjun Sharma\n"
     assert snapshot() == before
+
+
+# -- 16. dry runs show what would happen; whose undo (issue 27, item 8) ----------------------
+
+
+def test_undo_dry_run_writes_nothing_and_a_plain_undo_takes_back_only_your_own(
+    group: CLI, snapshot: Callable[[], Any]
+) -> None:
+    ann, bob = {"STUDYGROUP_USER": "ann"}, {"STUDYGROUP_USER": "bob"}
+    group("item", "add", "Ann's item", "--due", "2", env=ann)
+    group("member", "add", "Zed", env=bob)
+    before = snapshot()
+    dry = group("undo", "--dry-run", env=ann)
+    assert dry.stdout.startswith("would undo #")
+    assert "item add" in dry.stdout and "action_items: 1 removed" in dry.stdout
+    assert dry.stderr == "dry run: nothing written\n"
+    assert snapshot() == before
+    undone = group("undo", env=ann)  # Ann's own entry, not Bob's newer one
+    assert "item add" in undone.stderr and "member add" not in undone.stderr
+    assert [m["name"] for m in group.json("member", "list")][-1] == "Zed"
+    nothing = group("undo", env=ann, code=1)
+    bobs = group.json("log", "--limit", "2")
+    newest_bob = next(e for e in bobs if e["who"] == "bob")
+    assert nothing.stderr.startswith(
+        f"Error: nothing of ann's to undo; the newest entry is #{newest_bob['id']} by bob"
+    )
+    taken = group("undo", str(newest_bob["id"]), env=ann)
+    assert taken.stderr.endswith(", bob's\n")

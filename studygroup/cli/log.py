@@ -178,25 +178,59 @@ def log_prune(app: App, before: date, yes: bool) -> None:
     is_flag=True,
     help="Undo the later entries that changed the same rows first, newest first.",
 )
+@click.option("--dry-run", is_flag=True, help="Show what the undo would revert; write nothing.")
 @json_option
 @pass_app
-def undo(app: App, entry_id: int | None, cascade: bool, as_json: bool) -> None:
-    """Undo one command exactly (default: the newest entry that is not an undo and not
-    undone). An undo is journalled too: undoing it redoes. Reminders already sent stay on
-    record: a sent message is a fact.
+def undo(app: App, entry_id: int | None, cascade: bool, dry_run: bool, as_json: bool) -> None:
+    """Undo one command exactly (default: your own newest entry that is not an undo and not
+    undone; another organiser's entry only by its ID, and the output says whose it was). An
+    undo is journalled too: undoing it redoes. Reminders already sent stay on record: a sent
+    message is a fact. --dry-run shows what would be reverted, row counts per table, and
+    writes nothing.
 
     \b
     Example:
+      studygroup undo --dry-run
       studygroup undo
       studygroup undo 12 --cascade
     """
     from studygroup import journal
 
-    with app.write() as db:
-        result = journal.undo(db, entry_id, cascade=cascade)
-        done = [f"#{e.id} ({e.command})" for e in result.undone]
-        verb = "redid" if result.redo else "undid"
-        note(f"{verb} {', '.join(done)}")
+    class _WouldDo(Exception):
+        pass
+
+    me = journal.who()
+    try:
+        with app.write() as db:
+            result = journal.undo(db, entry_id, cascade=cascade)
+            reverted = {e.id: journal.reverted_counts(db, e.id) for e in result.undone}
+            verb = "redid" if result.redo else "undid"
+            done = [
+                f"#{e.id} ({e.command})" + (f", {e.who}'s" if e.who != me else "")
+                for e in result.undone
+            ]
+            if dry_run:
+                raise _WouldDo
+            note(f"{verb} {', '.join(done)}")
+    except _WouldDo:
+        verb = "would redo" if result.redo else "would undo"
+        if as_json:
+            emit_json(
+                {
+                    "dry_run": True,
+                    "redo": result.redo,
+                    "undone": [
+                        {"id": e.id, "who": e.who, "command": e.command, "rows": reverted[e.id]}
+                        for e in result.undone
+                    ],
+                }
+            )
+        else:
+            for entry, text in zip(result.undone, done, strict=True):
+                rows = "; ".join(f"{t}: {what}" for t, what in reverted[entry.id].items())
+                click.echo(f"{verb} {text}: {rows or 'no rows'}")
+        note("dry run: nothing written")
+        return
     if as_json:
         emit_json(
             {"entry": result.entry, "redo": result.redo, "undone": [e.id for e in result.undone]}
