@@ -469,6 +469,16 @@ def add_alias(db: Connection, member: MemberRow, alias: str) -> bool:
     return True
 
 
+EVERYONE = "everyone"
+
+
+def find_owner(db: Connection, name: str) -> Row[Any] | None:
+    """An item's owner: a member, or None for 'everyone' (the whole group)."""
+    if name.strip().casefold() == EVERYONE:
+        return None
+    return find(db, name)
+
+
 def ignore(db: Connection, name: str) -> bool:
     """`member ignore NAME`: a name on call reports that is nobody (a note-taking bot). False
     if it was ignored already; refused when it is a member's name or alias."""

@@ -551,3 +551,40 @@ def test_undo_dry_run_writes_nothing_and_a_plain_undo_takes_back_only_your_own(
     )
     taken = group("undo", str(newest_bob["id"]), env=ann)
     assert taken.stderr.endswith(", bob's\n")
+
+
+# -- 17. scripts get ids --------------------------------------------------------------------
+
+
+def test_every_add_gives_the_new_row_as_json_and_talk_done_takes_several(
+    group: CLI, tmp_path: Path
+) -> None:
+    course = group.json("course", "add", "d", "Other", "--weekday", "mon", "--time", "18:00",
+                        "--tz", "UTC")  # fmt: skip
+    assert course["slug"] == "d" and course["title"] == "Other"
+    group("course", "edit", "d", "--status", "upcoming")  # c stays the one active course
+    assert group.json("lecture", "add", "d", "1", "One")["label"] == "1"
+    member = group.json("member", "add", "Radia Perlman", "--email", "radia@example.org")
+    assert isinstance(member["id"], int) and member["email"] == "radia@example.org"
+    alias = group.json("member", "alias", "add", "Radia", "Radia's laptop")
+    assert alias["aliases"] == ["Radia's laptop"]
+    talk = group.json("talk", "add", "Radia", "Spanning trees", "--session", "2")
+    assert talk["id"] == 1 and talk["session"] == 2 and talk["presenter"] == "Radia Perlman"
+    second = group.json("talk", "add", "Ada", "Second", "--minutes", "10", "--session", "2")
+    item = group.json("item", "add", "Read it", "--owner", "everyone")
+    assert item["owner"] is None and isinstance(item["id"], int)
+    poll = group.json("poll", "create", "Next")
+    assert (
+        group.json("poll", "add-option", str(poll["id"]), "fast.ai")["options"][0]["title"]
+        == "fast.ai"
+    )
+    done = group("talk", "done", "1", str(second["id"]))
+    assert done.stderr == "talk 1 is done (session 2)\ntalk 2 is done (session 2)\n"
+    assert group.json("export", "agenda", "2")["session"]["number"] == 2
+    assert group.json("export", "recap", "2")["session"]["number"] == 2
+    out = tmp_path / "slack.json"
+    group("export", "agenda", "3", "--format", "slack", "-o", str(out))
+    import json
+
+    payloads = json.loads(out.read_text())
+    assert isinstance(payloads, list) and payloads[0]["blocks"]

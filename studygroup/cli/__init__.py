@@ -68,7 +68,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "undo": (
         "studygroup.cli.log:undo",
-        "Undo one command exactly (default: the newest entry that is not an undo and not undone).",
+        "Undo one command exactly (default: your own newest entry that is not an undo and not "
+        "undone; another organiser's entry only by its ID, and the output says whose it was).",
     ),
 }
 

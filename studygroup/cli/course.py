@@ -151,21 +151,27 @@ def course() -> None:
 @click.argument("slug", type=params.SLUG)
 @click.argument("title")
 @_settings_options(required=True)
+@json_option
 @pass_app
-def course_add(app: App, /, slug: str, title: str, **settings: Any) -> None:
+def course_add(app: App, /, slug: str, title: str, as_json: bool, **settings: Any) -> None:
     """Add a course that meets weekly on WEEKDAY at TIME in timezone TZ.
 
     \b
     Example:
       studygroup course add fsdl "Full Stack Deep Learning" \\
           --weekday tue --time 18:00 --tz Europe/London --pace 120 --minutes 90
+
+    With --json, the new course as `course show --json` gives its settings.
     """
     from studygroup import courses
     from studygroup.courses import CourseFields
+    from studygroup.render.contracts import course_detail
 
     with app.write() as db:
         created = courses.add(db, slug, CourseFields(title=title, **settings))
         note(f"added course {created.slug}")
+    if as_json:
+        emit_json(course_detail(created))
 
 
 @course.command("list")

@@ -52,6 +52,7 @@ def export() -> None:
     help="markdown (GitHub), slack or discord (the exact webhook payloads, as a JSON array: "
     "one element per post), text (as `agenda` prints it) or json.",
 )
+@click.option("--json", "fmt", flag_value="json", help="The same as --format json.")
 @OUTPUT
 @FORCE
 @course_option
@@ -110,6 +111,7 @@ def export_agenda(
     show_default=True,
     help="markdown, slack or discord (the exact webhook payloads, as a JSON array), or json.",
 )
+@click.option("--json", "fmt", flag_value="json", help="The same as --format json.")
 @click.option("--names", is_flag=True, help="Name who was present, not only how many.")
 @OUTPUT
 @FORCE

@@ -45,7 +45,9 @@ def item() -> None:
 @item.command("add")
 @click.argument("text")
 @click.option(
-    "--owner", shell_complete=member_names, help="Who owes it (default: the whole group)."
+    "--owner",
+    shell_complete=member_names,
+    help="Who owes it ('everyone' or none: the whole group).",
 )
 @click.option(
     "--due",
@@ -54,12 +56,19 @@ def item() -> None:
     help="Due session (default: the next one that has not started yet).",
 )
 @course_option
+@json_option
 @pass_app
 def item_add(
-    app: App, text: str, owner: str | None, ref: str | None, course_slug: str | None
+    app: App,
+    text: str,
+    owner: str | None,
+    ref: str | None,
+    course_slug: str | None,
+    as_json: bool,
 ) -> None:
     """Add an action item, due at the next session that has not started yet (so an item added
-    during or after a call is due next week), unless --due names the session.
+    during or after a call is due next week), unless --due names the session. --json prints
+    the new item as `item show --json` does, id included.
 
     \b
     Example:
@@ -70,13 +79,16 @@ def item_add(
     now = clock.now()
     with app.write() as db:
         course = courses.pick(db, course_slug)
-        who = members.find(db, owner) if owner else None
+        who = members.find_owner(db, owner) if owner else None
         due = sessions.find(db, course, ref) if ref else sessions.upcoming(db, course, now)
         # made in the call that is on or just happened, before the one it is due at
         created_in = sessions.latest_started(db, course, now, before=due.starts_at if due else None)
         added = items.add(db, course, text, who, due, created_in)
         when = f"session {due.number}" if due else "no particular session"
         note(f"added item {added.id}, due {when}")
+        shown = items.detail(db, course, added.id) if as_json else None
+    if shown is not None:
+        emit_json(shown)
 
 
 @item.command("list")
@@ -191,7 +203,7 @@ def item_assign(app: App, item_id: int, name: str, course_slug: str | None) -> N
 
     with app.write() as db:
         course = courses.pick(db, course_slug)
-        who = None if name.strip().lower() == "everyone" else members.find(db, name)
+        who = members.find_owner(db, name)
         items.assign(db, course, item_id, who)
         note(f"item {item_id} now belongs to {who.name if who else 'everyone'}")
 

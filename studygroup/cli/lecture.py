@@ -5,7 +5,15 @@ from __future__ import annotations
 import click
 
 from studygroup.cli import params
-from studygroup.cli.app import App, emit_rows, note, output_options, pass_app
+from studygroup.cli.app import (
+    App,
+    emit_json,
+    emit_rows,
+    json_option,
+    note,
+    output_options,
+    pass_app,
+)
 
 LECTURE_COLUMNS = [
     ("label", "label"),
@@ -38,6 +46,7 @@ def lecture() -> None:
 @click.option("--minutes", type=params.MINUTES, help="Video length in minutes.")
 @click.option("--optional", is_flag=True, help="Not planned; listed as optional.")
 @click.option("--url", type=params.URL, help="Link to the video or notes.")
+@json_option
 @pass_app
 def lecture_add(
     app: App,
@@ -48,8 +57,9 @@ def lecture_add(
     minutes: int | None,
     optional: bool,
     url: str | None,
+    as_json: bool,
 ) -> None:
-    """Add a lecture at the end of COURSE.
+    """Add a lecture at the end of COURSE (--json: the new lecture, as `lecture list`).
 
     \b
     Example:
@@ -62,9 +72,13 @@ def lecture_add(
     fields = LectureFields(
         title=title, kind=LectureKind(kind), video_minutes=minutes, optional=optional, url=url
     )
+    from studygroup.render.contracts import lecture_dict
+
     with app.write() as db:
-        courses.add_lecture(db, courses.get(db, course_slug), label, fields)
+        added = courses.add_lecture(db, courses.get(db, course_slug), label, fields)
     note(f"added lecture {label} to {course_slug}")
+    if as_json:
+        emit_json(lecture_dict(added))
 
 
 @lecture.command("list")

@@ -74,6 +74,7 @@ def member() -> None:
     help="How reminders greet them (default: their first name; for 'Last, First' the part "
     "after the comma).",
 )
+@json_option
 @pass_app
 def member_add(
     app: App,
@@ -83,8 +84,9 @@ def member_add(
     timezone: str | None,
     joined: date | None,
     greeting: str | None,
+    as_json: bool,
 ) -> None:
-    """Add a member.
+    """Add a member (--json: the new member, as `member show --json`, id included).
 
     \b
     Example:
@@ -101,6 +103,10 @@ def member_add(
             joined or clock.today(),
         )
         note(f"added member {added.name}")
+    if as_json:
+        from studygroup.render.contracts import member_detail
+
+        emit_json({"id": added.id} | dict(member_detail(added)))
 
 
 @member.command("list")
@@ -331,20 +337,28 @@ def member_alias() -> None:
 @member_alias.command("add")
 @click.argument("name", shell_complete=member_names)
 @click.argument("alias")
+@json_option
 @pass_app
-def member_alias_add(app: App, name: str, alias: str) -> None:
-    """Record that NAME also appears as ALIAS.
+def member_alias_add(app: App, name: str, alias: str, as_json: bool) -> None:
+    """Record that NAME also appears as ALIAS (--json: the member with their aliases, as
+    `member show --json`).
 
     \b
     Example:
       studygroup member alias add "Arjun Sharma" "अर्जुन शर्मा"
     """
     from studygroup import members
+    from studygroup.render.contracts import member_detail
 
     with app.write() as db:
         found = members.find(db, name)
         added = members.add_alias(db, found, alias)
+        shown = (
+            member_detail(found, [a.alias for a in members.aliases(db, found)]) if as_json else None
+        )
     note(f"{alias.strip()!r} is {'now' if added else 'already'} an alias of {found.name}")
+    if shown is not None:
+        emit_json(shown)
 
 
 @member_alias.command("list")

@@ -47,9 +47,12 @@ def poll() -> None:
     metavar="SLUG",
     help="Show the poll on this course's agenda only (default: every course's).",
 )
+@json_option
 @pass_app
-def poll_create(app: App, title: str, closes: date | None, course_slug: str | None) -> None:
-    """Open a poll.
+def poll_create(
+    app: App, title: str, closes: date | None, course_slug: str | None, as_json: bool
+) -> None:
+    """Open a poll (--json: the new poll, as `poll show --json`, id included).
 
     \b
     Example:
@@ -64,6 +67,9 @@ def poll_create(app: App, title: str, closes: date | None, course_slug: str | No
             f"created poll {created.id}; add options with 'studygroup poll add-option "
             f"{created.id} TITLE'"
         )
+        shown = polls.listed(db, created.id)[0] if as_json else None
+    if shown is not None:
+        emit_json(shown)
 
 
 @poll.command("add-option")
@@ -75,11 +81,12 @@ def poll_create(app: App, title: str, closes: date | None, course_slug: str | No
     type=click.Path(dir_okay=False, path_type=Path),
     help="Its syllabus, in the same CSV format as 'course import'.",
 )
+@json_option
 @pass_app
 def poll_add_option(
-    app: App, poll_id: int, title: str, url: str | None, lectures: Path | None
+    app: App, poll_id: int, title: str, url: str | None, lectures: Path | None, as_json: bool
 ) -> None:
-    """Propose a course.
+    """Propose a course (--json: the poll with its options, as `poll show --json`).
 
     \b
     Example:
@@ -95,6 +102,9 @@ def poll_add_option(
             f"option {option.position}: {option.title}"
             + (f" ({len(syllabus)} lectures)" if syllabus else "")
         )
+        shown = polls.listed(db, poll_id)[0] if as_json else None
+    if shown is not None:
+        emit_json(shown)
 
 
 @poll.command("list")

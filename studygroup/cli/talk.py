@@ -65,6 +65,7 @@ def talk() -> None:
     help='A co-presenter (repeatable); or name them all: "Sanyam, Akash".',
 )
 @course_option
+@json_option
 @pass_app
 def talk_add(
     app: App,
@@ -75,9 +76,11 @@ def talk_add(
     ref: str | None,
     with_: tuple[str, ...],
     course_slug: str | None,
+    as_json: bool,
 ) -> None:
     """Add a talk by PRESENTER (or by several: "Sanyam, Akash", or --with); it waits in the
     queue unless --session is given. Each presenter sees it in their reminder and stats.
+    --json prints the new talk as `talk show --json` does, id included.
 
     \b
     Example:
@@ -94,6 +97,9 @@ def talk_add(
         where = f"session {target.number}" if target else "the queue"
         names = talks.presenters_text([p.name for p in people])
         note(f"added talk {added.id} by {names} to {where}")
+        shown = talks.shown(db, course, added.id) if as_json else None
+    if shown is not None:
+        emit_json(shown)
 
 
 @talk.command("list")
@@ -153,21 +159,26 @@ def talk_schedule(app: App, talk_id: int, ref: str, course_slug: str | None) -> 
 
 
 @talk.command("done")
-@TALK_ID
+@click.argument("talk_ids", metavar="ID...", nargs=-1, required=True, type=params.ID)
 @course_option
 @pass_app
-def talk_done(app: App, talk_id: int, course_slug: str | None) -> None:
-    """Mark a talk as given, once its session has started.
+def talk_done(app: App, talk_ids: tuple[int, ...], course_slug: str | None) -> None:
+    """Mark talks as given, once their session has started; all of them or none.
 
     \b
     Example:
-      studygroup talk done 7
+      studygroup talk done 7 8
     """
-    from studygroup import clock, talks
+    from studygroup import clock, courses, talks
 
-    with _changing(app, course_slug, talk_id) as (db, course, found):
-        given = talks.mark_done(db, course, found, clock.now())
-    note(f"talk {talk_id} is done (session {given.number})")
+    given = []
+    with app.write() as db:
+        course = courses.pick(db, course_slug)
+        for talk_id in dict.fromkeys(talk_ids):
+            found = talks.get(db, course, talk_id)
+            given.append((talk_id, talks.mark_done(db, course, found, clock.now())))
+    for talk_id, session in given:
+        note(f"talk {talk_id} is done (session {session.number})")
 
 
 @talk.command("postpone")
