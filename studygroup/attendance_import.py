@@ -66,6 +66,7 @@ class ImportReport:
     needed: int = 0  # minutes on the call to count as present
     recorded: int = 0
     caution: str | None = None  # why this import needs --yes, if it does
+    date_order: str | None = None  # how the report's dates were read: ymd, dmy, mdy
 
     def of(self, *statuses: str) -> list[Person]:
         return [p for p in self.people if p.status in statuses]
@@ -76,6 +77,7 @@ class ImportReport:
             "session": self.session,
             "chosen_by": self.chosen_by,
             "report_date": self.report_day.isoformat() if self.report_day else None,
+            "date_order": self.date_order,
             "min_minutes": self.needed,
             "people": [p.as_dict() for p in self.people],
             "matched": [
@@ -182,6 +184,7 @@ class ImportOptions(NamedTuple):
     host_zone: str | None = None  # the zone the report's times are in (default: the course's)
     matches: tuple[tuple[str, str], ...] = ()  # --match "Shown=Member"
     max_rows: int = MAX_ROWS
+    date_order: str | None = None  # --date-order dmy|mdy, where the file cannot tell
     confirmed: bool = False  # --yes: go ahead where the import needs a second look
 
 
@@ -218,12 +221,22 @@ def choose_session(
     report: reports.Report,
     host: str,
     now: datetime,
+    date_order: str | None = None,
 ) -> tuple[Row[Any], str, str | None, date | None]:
     """The session a report is for, how it was chosen, the date order its stamps are read in,
     and the report's local day. A dated report must fall on its session's day (±1 for time
-    zones); with no REF, the session on the report's day is chosen."""
+    zones); with no REF, the session on the report's day is chosen. `date_order` (dmy, mdy)
+    says how to read dates the file cannot tell apart."""
     stamps = _stamps(report)
     orders = calltime.orders_that_fit(stamps)
+    if date_order is not None and orders:
+        if date_order not in orders:
+            raise Invalid(
+                f"the dates in {path.name} cannot be read as {ORDER_WORDS[date_order]} "
+                f"(they read as {', '.join(ORDER_WORDS[o] for o in orders)})"
+            )
+        orders = [date_order]
+    preference = PREFERENCE.get(report.format, ORDER_PREFERENCE)
     if not orders:
         if ref is None:
             _, target = session_for(db, course.slug, None, now)
@@ -248,14 +261,14 @@ def choose_session(
 
     if ref is not None:
         target = sessions.find(db, course, ref)
-        order = min(days, key=lambda o: (distance(o, target), ORDER_PREFERENCE.index(o)))
+        order = min(days, key=lambda o: (distance(o, target), preference.index(o)))
         day = days[order]
         if not calltime.near(day, sessions.local_date(course, target)):
             raise Conflict(_wrong_day(path, day, course, target, held))
         return target, "ref", order, day
     best = sorted(
         (
-            (distance(o, s), ORDER_PREFERENCE.index(o), -s.starts_at.timestamp(), o, s)
+            (distance(o, s), preference.index(o), -s.starts_at.timestamp(), o, s)
             for o in days
             for s in held
         ),
@@ -272,8 +285,11 @@ def choose_session(
 
 
 # dmy before mdy where both fit and both are as near: most of the world writes the day first;
-# the session date decides whenever it can
+# the session date decides whenever it can. Zoom's portal writes US dates (month first)
+# unless an account changes its locale, so its reports read month first in a tie.
 ORDER_PREFERENCE = ("ymd", "dmy", "mdy")
+PREFERENCE = {"zoom": ("ymd", "mdy", "dmy"), "webex": ("ymd", "mdy", "dmy")}
+ORDER_WORDS = {"ymd": "year-month-day", "dmy": "day/month/year", "mdy": "month/day/year"}
 
 
 def _wrong_day(
@@ -387,7 +403,9 @@ def import_attendance(
         path, fmt=options.fmt, encoding=options.encoding, max_rows=options.max_rows
     )
     host = options.host_zone or course.timezone
-    target, chosen_by, order, day = choose_session(db, course, ref, path, report, host, now)
+    target, chosen_by, order, day = choose_session(
+        db, course, ref, path, report, host, now, options.date_order
+    )
     require_recordable(target)
     require_started(target, course.timezone, now)
     learned: list[tuple[str, MemberRow]] = []
@@ -408,6 +426,7 @@ def import_attendance(
         )
     needed = max(options.min_minutes, -(-options.min_percent * target.minutes // 100))
     result = ImportReport(report.format, target.number, chosen_by, day, needed=needed)
+    result.date_order = order
     result.learned = [(shown, member.name) for shown, member in learned]
     people = _group(report, directory)
     _ignore_bots(db, people)

@@ -310,7 +310,7 @@ def test_dry_run_shows_format_session_matches_and_suggestions(group: CLI, tmp_pa
     result = group("attend", "import", str(report), "--dry-run")
     assert result.stdout == (
         "format   zoom\n"
-        "session  2 (chosen by the report's date, 2026-11-07)\n"
+        "session  2 (chosen by the report's date, 2026-11-07, read month first)\n"
         'present  Rohan Iyer  ("Rohan\'s iPhone" by prefix, 90 min)\n'
         "unknown  Priya Ramen  (did you mean Priya Raman?)\n"
     )

@@ -588,3 +588,23 @@ def test_every_add_gives_the_new_row_as_json_and_talk_done_takes_several(
 
     payloads = json.loads(out.read_text())
     assert isinstance(payloads, list) and payloads[0]["blocks"]
+
+
+# -- 18. dates in call reports ---------------------------------------------------------------
+
+
+def test_the_date_order_read_is_said_and_can_be_given(group: CLI, tmp_path: Path) -> None:
+    zoom = tmp_path / "zoom.csv"
+    zoom.write_text(ZOOM_CLASSIC)  # 11/07/2026: 7 November, or 11 July
+    dry = group("attend", "import", str(zoom), "--dry-run")
+    assert "session  2 (chosen by the report's date, 2026-11-07, read month first)" in dry.stdout
+    assert group.json("attend", "import", str(zoom), "--dry-run")["date_order"] == "mdy"
+    day_first = group("attend", "import", str(zoom), "--date-order", "dmy", "--dry-run", code=1)
+    assert day_first.stderr.startswith("Error: zoom.csv is from Sat 11 Jul; no session of c")
+    european = tmp_path / "eu.csv"
+    european.write_text(ZOOM_CLASSIC.replace("11/07/2026", "13/11/2026"))
+    refused = group("attend", "import", str(european), "--date-order", "mdy", code=1)
+    assert refused.stderr == (
+        "Error: the dates in eu.csv cannot be read as month/day/year "
+        "(they read as day/month/year)\n"
+    )

@@ -141,6 +141,12 @@ def attend_record(
     help="The zone the report's times are in (default: the course's).",
 )
 @click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    help="Read the report's dates day first (dmy) or month first (mdy), where the file "
+    "cannot tell (12/08/2026). Default: the order that puts the report on a session's day.",
+)
+@click.option(
     "--yes",
     "confirmed",
     is_flag=True,
@@ -165,6 +171,7 @@ def attend_import(
     host_zone: str | None,
     encoding: str | None,
     max_rows: int,
+    date_order: str | None,
     confirmed: bool,
     course_slug: str | None,
     as_json: bool,
@@ -218,6 +225,7 @@ def attend_import(
         matches=pairs,
         max_rows=max_rows,
         confirmed=confirmed,
+        date_order=date_order,
     )
     try:
         with app.read() if dry_run else app.write() as db:

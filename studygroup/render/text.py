@@ -197,9 +197,12 @@ def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
 def import_report_lines(report: dict[str, Any]) -> list[str]:
     """`attend import`: the format and session, then one line per person in the report:
     present (and how they were matched), short, unknown (with suggestions), added."""
+    read = {"dmy": ", read day first", "mdy": ", read month first"}.get(
+        report.get("date_order") or "", ""
+    )
     chosen = {
-        "date": f"chosen by the report's date, {report['report_date']}",
-        "ref": f"the report is from {report['report_date']}" if report["report_date"] else "",
+        "date": f"chosen by the report's date, {report['report_date']}{read}",
+        "ref": f"the report is from {report['report_date']}{read}" if report["report_date"] else "",
         "latest": "the latest session that has started",
     }[report["chosen_by"]]
     lines = [
