@@ -99,7 +99,7 @@ def test_member_completion_reads_the_database_without_sqlalchemy(
             "STUDYGROUP_DB": db,
         },
     )
-    assert out.split() == ["plain,Ada", "Lovelace"]
+    assert out.splitlines() == ["plain,'Ada Lovelace'"]  # one word, quoted
     assert loaded == ["LOADED []"]
 
 

@@ -608,3 +608,39 @@ def test_the_date_order_read_is_said_and_can_be_given(group: CLI, tmp_path: Path
         "Error: the dates in eu.csv cannot be read as month/day/year "
         "(they read as day/month/year)\n"
     )
+
+
+# -- 19. shell completion ------------------------------------------------------------------
+
+
+def complete(db: str, words: str) -> list[str]:
+    import os
+    import subprocess
+
+    from tests.conftest import SCRIPT
+
+    parts = words.split(" ")
+    result = subprocess.run(
+        [SCRIPT],
+        env={
+            **os.environ,
+            "_STUDYGROUP_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(parts) - 1),
+            "STUDYGROUP_DB": db,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines()]  # type,value
+
+
+def test_completion_of_names_handles_courses_and_sessions(group: CLI, db: str) -> None:
+    group("member", "add", "Aoife O'Brien", "--handle", "aoife")
+    assert complete(db, "studygroup member show Ao") == ["'Aoife O'\"'\"'Brien'"]
+    assert complete(db, "studygroup member show @a") == ["@aoife", "@arjun"]
+    assert complete(db, "studygroup course show ") == ["c"]
+    assert complete(db, "studygroup agenda --course c ") == ["next", "last", "1", "2", "3"]
+    group("session", "close", "1")
+    assert complete(db, "studygroup agenda ") == ["next", "last", "1", "2", "3"]

@@ -14,9 +14,16 @@ from studygroup.cli.app import (
     note,
     pass_app,
 )
+from studygroup.cli.complete import session_refs
 
-REF = click.argument("ref", required=False, metavar="[REF]")
-REF_OPTION = click.option("--session", "ref", metavar="REF", help="The session (default: next).")
+REF = click.argument("ref", required=False, metavar="[REF]", shell_complete=session_refs)
+REF_OPTION = click.option(
+    "--session",
+    "ref",
+    metavar="REF",
+    shell_complete=session_refs,
+    help="The session (default: next).",
+)
 
 
 def show_agenda(

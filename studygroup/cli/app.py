@@ -202,11 +202,14 @@ def emit_rows(
 
 
 def course_option(func: F) -> F:
+    from studygroup.cli.complete import course_slugs
+
     return click.option(
         "--course",
         "course_slug",
         metavar="SLUG",
         envvar="STUDYGROUP_COURSE",
+        shell_complete=course_slugs,
         help="The course (default: $STUDYGROUP_COURSE, or the only active course).",
     )(func)
 

@@ -21,7 +21,7 @@ from studygroup.cli.app import (
     pass_app,
     split_ref,
 )
-from studygroup.cli.complete import member_names
+from studygroup.cli.complete import member_names, session_refs
 
 
 @click.group(cls=DefaultGroup, default="record")
@@ -248,7 +248,7 @@ def attend_import(
 
 
 @click.command()
-@click.argument("ref", required=False, metavar="[REF]")
+@click.argument("ref", required=False, metavar="[REF]", shell_complete=session_refs)
 @click.option(
     "--matrix",
     is_flag=True,

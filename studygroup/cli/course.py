@@ -20,6 +20,7 @@ from studygroup.cli.app import (
     output_options,
     pass_app,
 )
+from studygroup.cli.complete import course_slugs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -194,7 +195,7 @@ def course_list(app: App, include_all: bool, output: str) -> None:
 
 
 @course.command("show")
-@click.argument("slug")
+@click.argument("slug", shell_complete=course_slugs)
 @click.option(
     "--with-optional", is_flag=True, help="Forecast as if the optional lectures were covered too."
 )
@@ -229,7 +230,7 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
 
 
 @course.command("edit")
-@click.argument("slug")
+@click.argument("slug", shell_complete=course_slugs)
 @click.option("--title", help="New title.")
 @click.option(
     "--status",
@@ -288,7 +289,7 @@ def course_edit(
 
 
 @course.command("start")
-@click.argument("slug")
+@click.argument("slug", shell_complete=course_slugs)
 @pass_app
 def course_start(app: App, slug: str) -> None:
     """Start an upcoming course (one chosen by a poll, say): it becomes the active course
@@ -307,7 +308,7 @@ def course_start(app: App, slug: str) -> None:
 
 
 @course.command("start-at")
-@click.argument("slug")
+@click.argument("slug", shell_complete=course_slugs)
 @click.argument("label")
 @click.option("--undo", is_flag=True, help="Unmark the lectures before LABEL.")
 @pass_app
@@ -329,7 +330,7 @@ def course_start_at(app: App, slug: str, label: str, undo: bool) -> None:
 
 
 @course.command("delete")
-@click.argument("slug")
+@click.argument("slug", shell_complete=course_slugs)
 @click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")
 @pass_app
 def course_delete(app: App, slug: str, force: bool) -> None:
@@ -351,7 +352,7 @@ def course_delete(app: App, slug: str, force: bool) -> None:
 
 
 @course.command("import")
-@click.argument("slug")
+@click.argument("slug", shell_complete=course_slugs)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @params.max_rows_option
 @params.encoding_option

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from studygroup.cli.app import App, course_option, note, pass_app
+from studygroup.cli.complete import session_refs
 
 OUTPUT = click.option(
     "-o",
@@ -42,7 +43,7 @@ def export() -> None:
 
 
 @export.command("agenda")
-@click.argument("ref", required=False, metavar="[REF]")
+@click.argument("ref", required=False, metavar="[REF]", shell_complete=session_refs)
 @click.option(
     "--format",
     "fmt",
@@ -102,7 +103,7 @@ def export_agenda(
 
 
 @export.command("recap")
-@click.argument("ref", required=False, default="last", metavar="[REF]")
+@click.argument("ref", required=False, default="last", metavar="[REF]", shell_complete=session_refs)
 @click.option(
     "--format",
     "fmt",

@@ -18,7 +18,7 @@ from studygroup.cli.app import (
     output_options,
     pass_app,
 )
-from studygroup.cli.complete import member_names
+from studygroup.cli.complete import member_names, session_refs
 
 ITEM_COLUMNS = [
     ("id", "id"),
@@ -53,6 +53,7 @@ def item() -> None:
     "--due",
     "ref",
     metavar="REF",
+    shell_complete=session_refs,
     help="Due session (default: the next one that has not started yet).",
 )
 @course_option
@@ -95,7 +96,13 @@ def item_add(
 @click.option("--open", "which", flag_value="open", default=True, help="Open items (default).")
 @click.option("--all", "which", flag_value="all", help="Open, done and dropped items.")
 @click.option("--owner", shell_complete=member_names, help="Only this member's items.")
-@click.option("--session", "ref", metavar="REF", help="Only items due at (or made in) REF.")
+@click.option(
+    "--session",
+    "ref",
+    metavar="REF",
+    shell_complete=session_refs,
+    help="Only items due at (or made in) REF.",
+)
 @course_option
 @output_options
 @pass_app
@@ -272,7 +279,7 @@ def item_show(app: App, item_id: int, course_slug: str | None, as_json: bool) ->
 
 @item.command("due")
 @click.argument("item_id", metavar="ID", type=params.ID)
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="REF", shell_complete=session_refs)
 @course_option
 @pass_app
 def item_due(app: App, item_id: int, ref: str, course_slug: str | None) -> None:

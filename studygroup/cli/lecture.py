@@ -14,6 +14,7 @@ from studygroup.cli.app import (
     output_options,
     pass_app,
 )
+from studygroup.cli.complete import course_slugs
 
 LECTURE_COLUMNS = [
     ("label", "label"),
@@ -39,7 +40,7 @@ def lecture() -> None:
 
 
 @lecture.command("add")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @click.argument("label", type=params.LABEL)
 @click.argument("title")
 @click.option("--kind", type=KINDS, default="lecture", show_default=True)
@@ -82,7 +83,7 @@ def lecture_add(
 
 
 @lecture.command("list")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @output_options
 @pass_app
 def lecture_list(app: App, course_slug: str, output: str) -> None:
@@ -101,7 +102,7 @@ def lecture_list(app: App, course_slug: str, output: str) -> None:
 
 
 @lecture.command("edit")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @click.argument("label")
 @click.option("--title", help="New title.")
 @click.option("--kind", type=KINDS)
@@ -156,7 +157,7 @@ def _set_skipped(app: App, course_slug: str, label: str, skipped: bool) -> None:
 
 
 @lecture.command("delete")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @click.argument("label")
 @click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")
 @pass_app
@@ -180,7 +181,7 @@ def lecture_delete(app: App, course_slug: str, label: str, force: bool) -> None:
 
 
 @lecture.command("skip")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @click.argument("label")
 @pass_app
 def lecture_skip(app: App, course_slug: str, label: str) -> None:
@@ -195,7 +196,7 @@ def lecture_skip(app: App, course_slug: str, label: str) -> None:
 
 
 @lecture.command("unskip")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @click.argument("label")
 @pass_app
 def lecture_unskip(app: App, course_slug: str, label: str) -> None:
@@ -210,7 +211,7 @@ def lecture_unskip(app: App, course_slug: str, label: str) -> None:
 
 
 @lecture.command("move")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @click.argument("label")
 @click.option("--before", "before", metavar="LABEL", help="Put it right before this lecture.")
 @click.option("--after", "after", metavar="LABEL", help="Put it right after this lecture.")
@@ -239,7 +240,7 @@ def lecture_move(
 
 
 @lecture.command("covered")
-@click.argument("course_slug", metavar="COURSE")
+@click.argument("course_slug", metavar="COURSE", shell_complete=course_slugs)
 @click.argument("labels", nargs=-1, required=True, metavar="LABEL...")
 @click.option("--undo", is_flag=True, help="They were not covered after all.")
 @pass_app

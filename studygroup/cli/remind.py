@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from studygroup.cli.app import App, course_option, emit_json, json_option, note, pass_app
+from studygroup.cli.complete import session_refs
 
 
 @click.command()
-@click.argument("ref", required=False, metavar="[REF]")
+@click.argument("ref", required=False, metavar="[REF]", shell_complete=session_refs)
 @click.option("--send", "mode", flag_value="send", help="Send for real (SMTP, and --webhook).")
 @click.option(
     "--outbox",

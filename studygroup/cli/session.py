@@ -20,6 +20,7 @@ from studygroup.cli.app import (
     pass_app,
     split_ref,
 )
+from studygroup.cli.complete import session_refs
 
 if TYPE_CHECKING:
     from studygroup.render.contracts import SessionJSON
@@ -31,7 +32,7 @@ SESSION_COLUMNS = [
     ("minutes", "min"),
     ("notes", "notes"),
 ]
-REF = click.argument("ref", required=False, metavar="[REF]")
+REF = click.argument("ref", required=False, metavar="[REF]", shell_complete=session_refs)
 
 
 @click.group()
@@ -262,7 +263,7 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
 
 
 @session.command("uncancel")
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="REF", shell_complete=session_refs)
 @course_option
 @pass_app
 def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
@@ -358,7 +359,7 @@ def session_close(
 
 
 @session.command("reopen")
-@click.argument("ref", required=False, default="last", metavar="[REF]")
+@click.argument("ref", required=False, default="last", metavar="[REF]", shell_complete=session_refs)
 @course_option
 @pass_app
 def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
@@ -447,7 +448,7 @@ def _set_role(app: App, ref: str, name: str, role: str, course_slug: str | None)
 
 
 @session.command("host")
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="REF", shell_complete=session_refs)
 @click.argument("name")
 @course_option
 @pass_app
@@ -462,7 +463,7 @@ def session_host(app: App, ref: str, name: str, course_slug: str | None) -> None
 
 
 @session.command("notes-by")
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="REF", shell_complete=session_refs)
 @click.argument("name")
 @course_option
 @pass_app
@@ -477,7 +478,7 @@ def session_notes_by(app: App, ref: str, name: str, course_slug: str | None) -> 
 
 
 @session.command("swap-host")
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="REF", shell_complete=session_refs)
 @click.argument("name")
 @course_option
 @pass_app

@@ -21,7 +21,7 @@ from studygroup.cli.app import (
     output_options,
     pass_app,
 )
-from studygroup.cli.complete import member_names
+from studygroup.cli.complete import member_names, session_refs
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Row
@@ -55,7 +55,13 @@ def talk() -> None:
 @click.argument("title")
 @click.option("--minutes", default=25, show_default=True, type=params.MINUTES)
 @click.option("--url", type=params.URL, help="Slides or a write-up.")
-@click.option("--session", "ref", metavar="REF", help="Schedule it for this session.")
+@click.option(
+    "--session",
+    "ref",
+    metavar="REF",
+    shell_complete=session_refs,
+    help="Schedule it for this session.",
+)
 @click.option(
     "--with",
     "with_",
@@ -140,7 +146,14 @@ def _changing(
 
 @talk.command("schedule")
 @TALK_ID
-@click.option("--session", "ref", required=True, metavar="REF", help="The session.")
+@click.option(
+    "--session",
+    "ref",
+    required=True,
+    metavar="REF",
+    shell_complete=session_refs,
+    help="The session.",
+)
 @course_option
 @pass_app
 def talk_schedule(app: App, talk_id: int, ref: str, course_slug: str | None) -> None:
