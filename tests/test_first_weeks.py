@@ -644,3 +644,46 @@ def test_completion_of_names_handles_courses_and_sessions(group: CLI, db: str) -
     assert complete(db, "studygroup agenda --course c ") == ["next", "last", "1", "2", "3"]
     group("session", "close", "1")
     assert complete(db, "studygroup agenda ") == ["next", "last", "1", "2", "3"]
+
+
+# -- 20. small things -----------------------------------------------------------------------
+
+
+def test_a_failing_first_command_on_a_new_path_creates_no_file(
+    cli_for: Callable[[str], CLI], tmp_path: Path, sqlite_only: None
+) -> None:
+    target = tmp_path / "typo" / "new.db"
+    fresh = cli_for(str(target))
+    fresh("member", "add", "ada@example.org", code=1)
+    assert not target.exists() and not target.parent.exists()
+    fresh("member", "add", "Ada")
+    assert target.exists()
+
+
+def test_small_things_labels_limits_notes_and_the_discord_next_line(
+    group: CLI, tmp_path: Path
+) -> None:
+    import json
+
+    group("lecture", "add", "c", "9", "Lesson 9: Diffusion", "--minutes", "240")
+    shown = group("agenda", "3").stdout
+    assert "Lesson 9: Diffusion (part 2/2)" in shown and "Lecture 9: Lesson 9" not in shown
+    fields = dict(
+        line.split(":", 1) for line in group("course", "show", "c").stdout.splitlines()[:16]
+        if ":" in line
+    )  # fmt: skip
+    assert fields["Talks per session at most"].strip() == "no limit"
+    group("session", "notes", "2", "A long first line of notes that goes on and on\nsecond")
+    listed = group("session", "list").stdout
+    assert "A long first line of notes that goes…" in listed and "second" not in listed
+    discord = json.loads(group("export", "agenda", "2", "--format", "discord").stdout)
+    text = "\n".join(post["content"] for post in discord)
+    assert "Diffusion (part 2/2)" in text.split("**Next**", 1)[1]
+
+
+def test_talks_added_in_the_same_second_keep_their_order(group: CLI) -> None:
+    for title in ("Zeta", "Alpha", "Mu"):  # the suite's clock stands still: one instant
+        group("talk", "add", "Ada", title, "--minutes", "5")
+    assert [t["title"] for t in group.json("talk", "list", "--queue")] == ["Zeta", "Alpha", "Mu"]
+    on_agenda = [e["title"] for e in group.json("agenda", "1")["entries"] if e["kind"] == "talk"]
+    assert on_agenda == ["Zeta", "Alpha", "Mu"]

@@ -219,7 +219,10 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
     if as_json:
         emit_json(data)
         return
-    emit_fields(data, COURSE_FIELDS)
+    emit_fields(
+        {**data, "max_talks": "no limit" if data["max_talks"] is None else data["max_talks"]},
+        COURSE_FIELDS,
+    )
     click.echo()
     from studygroup.cli.lecture import LECTURE_COLUMNS
 

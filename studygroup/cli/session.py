@@ -125,9 +125,16 @@ def session_list(app: App, include_all: bool, course_slug: str | None, output: s
         course = courses.pick(db, course_slug)
         found = sessions.of_course(db, course) if include_all else sessions.planned(db, course)
         rows = [session_dict(course, s) for s in found]
+    from studygroup.render.text import shortened
+
     emit_rows(
         output,
-        [{**row, "local": _local(row)} for row in rows],
+        [
+            {**row, "local": _local(row), "notes": shortened(row["notes"])}
+            if output == "table"
+            else {**row, "local": _local(row)}
+            for row in rows
+        ],
         SESSION_COLUMNS,
         "no sessions; plan some with 'studygroup session plan'",
         json_data=rows,

@@ -153,6 +153,7 @@ def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
         yield ""
         lectures = ", ".join(
             lecture_name(x["label"], x["title"], x.get("kind"), escape=e, escape_label=e)
+            + (f" (part {x['part']})" if x.get("part") else "")
             for x in following["lectures"]
         )
         when = datetime.fromisoformat(following["local_start"])

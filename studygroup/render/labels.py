@@ -4,6 +4,7 @@ deployment"), else "Lab lab6: ..."; a guest lecture is "Guest: Transformers at s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 
@@ -20,7 +21,10 @@ def lecture_name(
     escape_label: Callable[[str], str] = _same,
 ) -> str:
     """`escape` is applied to the title and `escape_label` to the label, for the format the
-    name goes into (Markdown, Slack, Discord)."""
+    name goes into (Markdown, Slack, Discord). A title that already names its label
+    ("Lesson 9: Diffusion", "9. Diffusion") is not labelled twice."""
+    if kind != "guest" and _names_label(title, label):
+        return escape(title)
     if kind == "lab":
         if title.strip().lower().startswith("lab"):
             return escape(title)
@@ -28,6 +32,12 @@ def lecture_name(
     if kind == "guest":
         return f"Guest: {escape(title)}"
     return f"Lecture {escape_label(label)}: {escape(title)}"
+
+
+def _names_label(title: str, label: str) -> bool:
+    """'Lesson 9: ...', 'Lecture 9 - ...', 'Week 9 ...', '9: ...', '9. ...' for label 9."""
+    pattern = rf"^\s*(?:[^\W\d_]+\s+)?{re.escape(label)}(?=$|[\s:.\-–—)])"
+    return re.match(pattern, title, re.IGNORECASE) is not None
 
 
 def roles_line(

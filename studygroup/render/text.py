@@ -280,3 +280,16 @@ def talk_row(talk: Mapping[str, Any]) -> dict[str, Any]:
     if talk.get("session") is None and talk.get("planned") is not None:
         row["session"] = f"{talk['planned']} (planned)"
     return row
+
+
+def shortened(text: str | None, width: int = 40) -> str | None:
+    """A long text as a table cell: its first line, cut at a word to `width` characters."""
+    if not text:
+        return text
+    first = text.strip().split("\n", 1)[0]
+    if len(first) <= width and "\n" not in text.strip():
+        return first
+    cut = first[: width - 1]
+    if len(first) >= width and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"

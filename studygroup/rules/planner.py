@@ -227,5 +227,14 @@ def _plan_one(state: _Course, slot: Slot, queued: Sequence[Talk]) -> list[Entry]
 
     ordered = head + tail
     for entry in sorted(keep, key=lambda e: e.position):
-        ordered.insert(min(max(entry.position - 1, 0), len(ordered)), entry)
+        at = min(max(entry.position - 1, 0), len(ordered))
+        if entry.kind is EntryKind.LECTURE:
+            # a pinned lecture stays before the talks (and after the intro), however many
+            # lectures the planner gave the session around it
+            first_talk = next(
+                (i for i, e in enumerate(ordered) if e.kind is EntryKind.TALK), len(ordered)
+            )
+            intro = next((i + 1 for i, e in enumerate(ordered) if e.kind is EntryKind.INTRO), 0)
+            at = max(min(at, first_talk), intro)
+        ordered.insert(at, entry)
     return [entry._replace(position=position) for position, entry in enumerate(ordered, 1)]

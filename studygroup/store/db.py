@@ -21,7 +21,7 @@ from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, t
 from studygroup import faults
 from studygroup.errors import Invalid, SchemaError
 from studygroup.rules import validate
-from studygroup.store.location import Location, mask, prepare_sqlite_file
+from studygroup.store.location import Location, mask, prepare_sqlite_file, remove_if_unused
 from studygroup.store.schema import HEAD_REVISION
 
 BUSY_TIMEOUT_MS = 60_000
@@ -388,25 +388,32 @@ class Database:
         else:
             require_current(connection, self.location)
 
-    def _prepare_write(self) -> None:
+    def _prepare_write(self) -> list[Path]:
         self.check_file(write=True)
         if self.location.path is not None:
-            prepare_sqlite_file(self.location.path)
+            return prepare_sqlite_file(self.location.path)
+        return []
 
     @contextmanager
     def write(self, settle: Settle | None = None) -> Iterator[Connection]:
         """The one write transaction of a command: committed when the block ends, rolled back
         on any exception. `settle` runs once, last, before the commit: it brings what is
         derived (the planned agendas of the courses the command changed) up to date."""
-        self._prepare_write()
-        with writing(self.engine) as connection:
-            try:
-                self._ensure_schema(connection)
-                yield connection
-                if settle is not None:
-                    settle(connection)
-            finally:
-                connection.info.pop(CHANGED_COURSES, None)
+        created = self._prepare_write()
+        try:
+            with writing(self.engine) as connection:
+                try:
+                    self._ensure_schema(connection)
+                    yield connection
+                    if settle is not None:
+                        settle(connection)
+                finally:
+                    connection.info.pop(CHANGED_COURSES, None)
+        except BaseException:
+            if created and self.location.path is not None:  # a failed first command: no file
+                self.engine.dispose()
+                remove_if_unused(self.location.path, created)
+            raise
 
     @contextmanager
     def run_lock(self, session_id: int) -> Iterator[None]:

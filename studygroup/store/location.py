@@ -88,12 +88,14 @@ def _sqlite(path: Path) -> Location:
     return Location(url=f"sqlite:///{path}", path=path)
 
 
-def prepare_sqlite_file(path: Path) -> None:
-    """Create the directory (0700) and an empty database file (0600) if they are missing.
+def prepare_sqlite_file(path: Path) -> list[Path]:
+    """Create the directory (0700) and an empty database file (0600) if they are missing;
+    return what was created (the file last), so a command that fails can take it away.
 
     SQLite would otherwise create a world-readable file under umask 022; member emails are
     personal data. The -wal and -shm files inherit the database file's mode.
     """
+    created: list[Path] = []
     missing: list[Path] = []
     parent = path.parent
     while not parent.exists():
@@ -105,9 +107,34 @@ def prepare_sqlite_file(path: Path) -> None:
         except FileExistsError:  # another process got there first
             continue
         os.chmod(directory, 0o700)
+        created.append(directory)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return
+        return created
     os.close(fd)
     os.chmod(path, 0o600)
+    created.append(path)
+    return created
+
+
+def remove_if_unused(path: Path, created: list[Path]) -> None:
+    """Take away a database file (and the directories) a failed command created, unless it
+    holds anything now (another command may have written to it meanwhile)."""
+    import sqlite3
+
+    if path not in created:
+        return
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as conn:
+            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                return
+    except sqlite3.Error:
+        return
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
+    for directory in reversed([c for c in created if c != path]):
+        try:
+            directory.rmdir()
+        except OSError:
+            break

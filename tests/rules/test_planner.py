@@ -147,3 +147,12 @@ def test_a_talk_whose_presenter_is_excused_waits_for_the_week_after() -> None:
         10: ["I", "T3", "W"],
         11: ["I", "T1", "T2", "W"],
     }
+
+
+def test_a_pinned_lecture_stays_before_the_talks() -> None:
+    # lecture 2 pinned at position 4 when lectures ran to 3; now it fills the pace itself, so
+    # the planner gives the session no other lecture and position 4 would fall after the
+    # talk and the wrap-up: it goes before the talk instead
+    pinned = planner.Entry(EntryKind.LECTURE, 15, position=4, lecture_id=2, pinned=True, id=99)
+    slot = planner.Slot(1, 90, pinned=[pinned], talks=[talk(7, 10, TalkStatus.SCHEDULED)])
+    assert run([slot], lectures(100, 100)) == {1: ["I", "L2", "T7", "W"]}
