@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 from typing import Any
 
 import click
@@ -159,4 +160,18 @@ def main() -> None:
     # It is off until the command first opens the database, when its imports are done; then
     # they are frozen out of every collection (App.database).
     gc.disable()
+    _clean_environment()
     cli(prog_name="studygroup")
+
+
+# Paths may hold any bytes; every other setting we read is text, and invalid UTF-8 in one
+# (a mangled $STUDYGROUP_USER, $LOGNAME) must be an ordinary value, not a traceback.
+_PATHS = frozenset({"STUDYGROUP_DB", "EDITOR", "VISUAL", "HOME", "PATH"})
+
+
+def _clean_environment() -> None:
+    for key, value in list(os.environ.items()):
+        if key in _PATHS or not (key.startswith("STUDYGROUP_") or key in ("LOGNAME", "USER")):
+            continue
+        if any("\udc80" <= ch <= "\udcff" for ch in value):
+            os.environ[key] = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -37,6 +37,18 @@ def translate(ctx: click.Context) -> Iterator[None]:
         raise click.ClickException(describe_database_error(exc, ctx)) from None
 
 
+def describe(exc: BaseException) -> str:
+    """The one line `translate` would show for `exc`, for a message that adds to it."""
+    if isinstance(exc, StudygroupError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    ctx = click.get_current_context(silent=True)
+    if type(exc).__module__.startswith("sqlalchemy") and ctx is not None:
+        return describe_database_error(exc, ctx)  # type: ignore[arg-type]
+    return f"{type(exc).__name__}: {exc}"
+
+
 def describe_os_error(exc: OSError) -> str:
     """One line for a file that could not be read or written, and what to do."""
     from studygroup.store.location import mask

@@ -431,16 +431,59 @@ def session_notes(
         with app.read() as db:
             _, target = attendance.session_for(db, course_slug, ref, clock.now())
             current = target.notes or ""
-        edited = click.edit(current, extension=".md", require_save=True)
-        if edited is None:
-            raise Invalid("no notes written: the editor was closed without saving")
-        text = edited
+        draft = _edit_notes(current)
+        try:
+            text = _read_draft(draft)
+        except Invalid as exc:
+            raise Invalid(f"{exc}; what you typed is kept in {draft}") from None
         if not text.strip():
+            draft.unlink(missing_ok=True)
             raise Invalid("no notes written: the editor's buffer was empty")
+        try:
+            with app.write() as db:
+                _, target = attendance.session_for(db, course_slug, ref, clock.now())
+                sessions.set_notes(db, target, text)
+                note(f"wrote notes of session {target.number}")
+        except Exception as exc:  # what was typed is never lost: the file stays, named
+            from studygroup.cli.errors import describe
+
+            raise Invalid(f"{describe(exc)}; what you typed is kept in {draft}") from None
+        draft.unlink(missing_ok=True)
+        return
     with app.write() as db:
         _, target = attendance.session_for(db, course_slug, ref, clock.now())
         sessions.set_notes(db, target, text)
         note(f"{'cleared the' if text is None else 'wrote'} notes of session {target.number}")
+
+
+def _edit_notes(current: str) -> Path:
+    """$EDITOR on a private file holding the notes so far; the file, once it is closed."""
+    import os
+    import tempfile
+
+    from studygroup.errors import Invalid
+
+    fd, name = tempfile.mkstemp(prefix="studygroup-notes-", suffix=".md")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(current)
+    before = os.stat(name).st_mtime_ns
+    click.edit(filename=name)
+    if os.stat(name).st_mtime_ns == before:
+        os.unlink(name)
+        raise Invalid("no notes written: the editor was closed without saving")
+    return Path(name)
+
+
+def _read_draft(draft: Path) -> str:
+    from studygroup.errors import Invalid
+    from studygroup.io.csvfile import read_bytes
+
+    data = read_bytes(draft)
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise Invalid("the editor saved the notes in an encoding other than UTF-8") from None
+    return text
 
 
 def _set_role(app: App, ref: str, name: str, role: str, course_slug: str | None) -> None:

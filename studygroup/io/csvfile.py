@@ -54,11 +54,15 @@ class RowError(Invalid):
 
 
 def check_encoding(name: str) -> str:
-    """A codec name Python knows (`--encoding`), normalised."""
+    """A text encoding Python knows (`--encoding`), normalised; a codec that is not a text
+    encoding (rot13, base64, zlib) is refused like an unknown one."""
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
         raise Invalid(f"unknown encoding {name!r}; try utf-8, utf-16 or cp1252") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise Invalid(f"{name!r} is not a text encoding; try utf-8, utf-16 or cp1252")
+    return info.name
 
 
 def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
@@ -75,6 +79,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
                 "without a byte-order mark, pass --encoding utf-16-le"
             )
         encoding = "utf-8"
+    encoding = check_encoding(encoding)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -92,18 +97,34 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
     return text
 
 
-def read_text(path: Path, encoding: str | None = None) -> str:
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them: a FIFO, a device (/dev/zero), a socket
+    or a directory is refused at once (opened without blocking), never read from."""
+    import os
+    import stat
+
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise Invalid(f"no such file: {path}") from None
     except IsADirectoryError:
-        raise Invalid(f"{path} is a directory, not a CSV file") from None
+        raise Invalid(f"{path} is a directory, not a file") from None
     except OSError as exc:
         raise Invalid(f"cannot read {path}: {exc.strerror}") from None
-    if len(data) > MAX_BYTES:
-        raise Invalid(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    return decode(data, path, encoding)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise Invalid(f"{path} is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise Invalid(f"{path} is not a regular file (a pipe or a device); save it first")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise Invalid(f"{path} is larger than {limit // (1024 * 1024)} MiB")
+    return data
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    return decode(read_bytes(path), path, encoding)
 
 
 def sniff_delimiter(lines: Iterable[str]) -> str:

@@ -1,0 +1,132 @@
+"""Nothing lost, nobody fooled, round three (issue 27): each reproduction as a test that
+failed before its fix, through the CLI (in-process, and the installed console script where a
+process, the environment or a terminal matters)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CLI, SCRIPT
+
+
+@pytest.fixture
+def group(run: CLI) -> CLI:
+    run("course", "add", "c", "Course", "--weekday", "sat", "--time", "17:00", "--tz", "UTC")
+    run("lecture", "add", "c", "1", "One", "--minutes", "30")
+    run("member", "add", "Ada Lovelace", "--email", "ada@example.org", "--handle", "ada")
+    run("member", "add", "Grace Hopper", "--email", "grace@example.org")
+    run("session", "plan", "--from", "2026-10-31", "--weeks", "3")
+    return run
+
+
+def sh(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SCRIPT, *args],
+        env={**os.environ, "STUDYGROUP_DB": db, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        errors="replace",
+    )
+
+
+# -- 16. notes from $EDITOR are never lost --------------------------------------------------
+
+
+def test_notes_an_editor_saved_in_latin_1_are_kept_in_a_named_file(
+    group: CLI, db: str, tmp_path: Path, snapshot: Callable[[], Any]
+) -> None:
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\nopen(sys.argv[1], 'wb').write('Résumé of the call, café'.encode('latin-1'))\n"
+    )
+    before = snapshot()
+    result = sh(db, "session", "notes", "1", env={"EDITOR": f"{sys.executable} {editor}"})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert line.startswith(
+        "Error: the editor saved the notes in an encoding other than UTF-8; what you typed is "
+        "kept in "
+    )
+    kept = Path(line.rsplit(" ", 1)[1])
+    assert kept.read_bytes() == "Résumé of the call, café".encode("latin-1")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert snapshot() == before
+    kept.unlink()
+
+
+def test_notes_refused_after_the_editor_closed_are_kept(
+    group: CLI, db: str, tmp_path: Path
+) -> None:
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'w').write('bad \\x07 bell')\n")
+    result = sh(db, "session", "notes", "1", env={"EDITOR": f"{sys.executable} {editor}"})
+    assert result.returncode == 1 and "what you typed is kept in " in result.stderr
+    kept = Path(result.stderr.strip().rsplit(" ", 1)[1])
+    assert kept.read_text() == "bad \x07 bell"
+    kept.unlink()
+    good = tmp_path / "good.py"
+    good.write_text("import sys\nopen(sys.argv[1], 'w').write('Covered lecture 1')\n")
+    done = sh(db, "session", "notes", "1", env={"EDITOR": f"{sys.executable} {good}"})
+    assert done.returncode == 0, done.stderr
+    assert group.json("session", "show", "1")["session"]["notes"] == "Covered lecture 1"
+
+
+# -- 17, 18. files that are no files, codecs that are no text encodings --------------------
+
+
+def test_a_fifo_or_a_device_is_refused_at_once(group: CLI, tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        for args in (
+            ["member", "import", str(path)],
+            ["course", "import", "c", str(path)],
+            ["attend", "import", "1", str(path)],
+            ["session", "notes", "1", "--file", str(path)],
+        ):
+            refused = group(*args, code=1)
+            assert refused.stderr == (
+                f"Error: {path} is not a regular file (a pipe or a device); save it first\n"
+            ), args
+
+
+def test_a_codec_that_is_no_text_encoding_is_one_line(group: CLI, tmp_path: Path) -> None:
+    members = tmp_path / "m.csv"
+    members.write_text("name\nBob\n")
+    for codec in ("rot13", "base64", "zlib"):
+        refused = group("member", "import", str(members), "--encoding", codec, code=2)
+        assert refused.stderr.endswith(
+            f"Error: Invalid value for '--encoding': {codec!r} is not a text encoding; "
+            "try utf-8, utf-16 or cp1252\n"
+        )
+
+
+# -- 19. invalid UTF-8 in the environment ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["STUDYGROUP_USER", "LOGNAME", "STUDYGROUP_COURSE"])
+def test_invalid_utf8_in_the_environment_is_an_ordinary_value(
+    group: CLI, db: str, name: str
+) -> None:
+    bad = b"\xff\xfeorg".decode("utf-8", "surrogateescape")
+    env = {name: bad}
+    if name == "LOGNAME":
+        env |= {"USER": bad}
+    result = sh(db, "item", "add", "Homework", "--due", "2", env=env)
+    assert "Traceback" not in result.stderr
+    if name == "STUDYGROUP_COURSE":
+        assert result.returncode == 1
+        assert result.stderr == "Error: no course '\ufffd\ufffdorg'; courses: c\n"
+    else:
+        assert result.returncode == 0, result.stderr
+        assert group.json("log", "--limit", "1")[0]["who"] == "\ufffd\ufffdorg"
