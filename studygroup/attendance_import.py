@@ -66,6 +66,7 @@ class ImportReport:
     needed: int = 0  # minutes on the call to count as present
     recorded: int = 0
     caution: str | None = None  # why this import needs --yes, if it does
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # line, name, why
     date_order: str | None = None  # how the report's dates were read: ymd, dmy, mdy
 
     def of(self, *statuses: str) -> list[Person]:
@@ -106,6 +107,7 @@ class ImportReport:
             "learned": [{"alias": a, "member": m} for a, m in self.learned],
             "recorded": self.recorded,
             "caution": self.caution,
+            "skipped": [{"line": n, "name": name, "reason": why} for n, name, why in self.skipped],
         }
 
 
@@ -428,6 +430,8 @@ def import_attendance(
     result = ImportReport(report.format, target.number, chosen_by, day, needed=needed)
     result.date_order = order
     result.learned = [(shown, member.name) for shown, member in learned]
+    result.skipped = [(a.line, a.name, a.problem or "") for a in report.attendees if a.problem]
+    report.attendees = [a for a in report.attendees if a.problem is None]
     people = _group(report, directory)
     _ignore_bots(db, people)
     by_id = {m.id: m for m in _members_by_id(db, [p.member_id for p in people])}

@@ -263,7 +263,7 @@ def test_encoded_words_and_invisible_characters_are_refused_in_names_and_titles(
     result = group(*args, code=1)
     assert (
         "must not contain an encoded word" in result.stderr
-        or "must not contain invisible direction or zero-width" in result.stderr
+        or "must not contain invisible characters" in result.stderr
     )
     assert snapshot() == before
 

@@ -97,6 +97,18 @@ text = st.one_of(
             "2026-02-30",
             "9999-99-99",
             "=?utf-8?b?eA0KQmNjOiB4QHkuego=?=",
+            # issue 27: encoded words with whitespace, folding, B and Q, nested
+            "Eve =?utf-8?q?x =0D=0ABcc:_victim@evil.example=0D=0A=0D=0Abody?=",
+            "Eve\t=?UTF-8?B?eA0KQmNjOiB2QGV2aWwuZXhhbXBsZQ==?=",
+            "=?utf-8?q?=3D=3Futf-8=3Fq=3Fx=3D0D=3D0ABcc=3A_v=40e.x=3F=3D?=",
+            # invisible code points, and names that need their joiners
+            "Ada\u00adLovelace",
+            "\u3164",
+            "Ada\U000e0041",
+            "\u2800 ",
+            "👩\u200d💻 Dana",
+            "علی\u200cرضا احمدی",
+            "\u200dAda",
             "evil.com/login",
         ]
     ),

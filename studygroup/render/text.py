@@ -211,6 +211,8 @@ def import_report_lines(report: dict[str, Any]) -> list[str]:
     ]
     for alias in report["learned"]:
         lines.append(f"alias    {alias['alias']!r} is {alias['member']}")
+    for row in report.get("skipped", ()):
+        lines.append(f"skipped  line {row['line']}: {row['name']!r} ({row['reason']})")
     if report.get("caution") and report["dry_run"]:
         lines.append(f"caution  {report['caution']} (--yes to go ahead)")
     needed = report["min_minutes"]
@@ -249,8 +251,11 @@ def import_report_summary(report: dict[str, Any]) -> str:
     if report["dry_run"]:
         return f"dry run: nothing written for session {number}"
     unknown = len(report["unknown"])
-    return f"recorded {report['recorded']} present for session {number}" + (
-        f'; {unknown} unknown (use --match "NAME=MEMBER" or --add-unknown)' if unknown else ""
+    skipped = [str(row["line"]) for row in report.get("skipped", ())]
+    return (
+        f"recorded {report['recorded']} present for session {number}"
+        + (f'; {unknown} unknown (use --match "NAME=MEMBER" or --add-unknown)' if unknown else "")
+        + (f"; skipped line(s) {', '.join(skipped)}" if skipped else "")
     )
 
 

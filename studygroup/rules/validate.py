@@ -34,15 +34,55 @@ def _has_control(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") for ch in value)
 
 
-# RFC 2047 encoded words: an email library decodes them when it folds a header, so a name
-# like 'x =?utf-8?b?...?=' could carry a line break and a Bcc: into a reminder.
-ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
-# characters that change how the text around them is shown without showing themselves:
-# bidirectional overrides/isolates/marks, and zero-width spaces/joiners
-_INVISIBLE = frozenset(
-    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
-)
+# Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt): code points
+# a font shows as nothing. With the format characters (Cf), private use (Co) and the blank
+# fillers below, these let someone make a name that looks exactly like another's.
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)  # fmt: skip
+_BLANK = frozenset("\u2800\u3164\uffa0\u115f\u1160")  # glyphs that draw nothing
+_ZWNJ, _ZWJ = "\u200c", "\u200d"
+_VARIATION = frozenset(chr(c) for c in range(0xFE00, 0xFE10))
+
+
+def _ignorable(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _DEFAULT_IGNORABLE)
+
+
+def _joins(before: str, after: str) -> bool:
+    """A joiner inside a word: between two letters or marks (Persian, Indic scripts), or
+    between two symbols (an emoji sequence like 👩‍💻)."""
+    kinds = {unicodedata.category(before)[0], unicodedata.category(after)[0]}
+    return kinds <= {"L", "M"} or kinds <= {"S"}
+
+
+def invisible(value: str) -> str | None:
+    """The first code point of `value` that shows as nothing or changes how the text
+    around it shows (by Unicode property, not by a list of known tricks), if any. ZWJ and
+    ZWNJ are real spelling inside a word (علی‌رضا, 👩‍💻), and a variation selector after a
+    symbol picks its emoji style: those are allowed there."""
+    if value.isascii():
+        return None
+    for index, ch in enumerate(value):
+        if ch.isascii():
+            continue
+        before = value[index - 1] if index else " "
+        after = value[index + 1] if index + 1 < len(value) else " "
+        if ch in (_ZWJ, _ZWNJ):
+            if _joins(before, after):
+                continue
+            return ch
+        if ch in _VARIATION and unicodedata.category(before)[0] == "S":
+            continue
+        category = unicodedata.category(ch)
+        if category in ("Cf", "Co", "Cs") or _ignorable(ch) or ch in _BLANK:
+            return ch
+    return None
 
 
 def text(value: str, what: str = "text", max_len: int = MAX_TEXT) -> str:
@@ -53,10 +93,14 @@ def text(value: str, what: str = "text", max_len: int = MAX_TEXT) -> str:
     encoded words."""
     if _has_control(value):
         raise Invalid(f"{what} must not contain control characters or line breaks")
-    if not value.isascii() and any(ch in _INVISIBLE for ch in value):
-        raise Invalid(f"{what} must not contain invisible direction or zero-width characters")
+    hidden = invisible(value)
+    if hidden is not None:
+        raise Invalid(
+            f"{what} must not contain invisible characters (U+{ord(hidden):04X}, "
+            f"{unicodedata.name(hidden, 'unnamed')})"
+        )
     value = unicodedata.normalize("NFC", value)
-    if ENCODED_WORD.search(value):
+    if not header_literal(value):
         raise Invalid(f"{what} must not contain an encoded word ('=?...?=')")
     cleaned = value.strip()
     if not cleaned:
@@ -75,6 +119,22 @@ def member_name(value: str) -> str:
     if _EMAIL_LIKE.match(name):
         raise Invalid(f"{name!r} is an email address, not a name; give it as --email")
     return name
+
+
+def header_decoded(value: str) -> str:
+    """What an email header holding `value` says once a mail client decodes it: the email
+    library's own parser (RFC 2047 encoded words, with or without spaces inside, B or Q)."""
+    if "=?" not in value:
+        return value
+    from email import policy
+
+    return str(policy.SMTP.header_factory("subject", value))
+
+
+def header_literal(value: str) -> bool:
+    """Whether `value` in an email header reads as itself: no encoded word, of any shape,
+    that a mail client would decode into something else."""
+    return header_decoded(value) == value
 
 
 def slug(value: str) -> str:
@@ -311,8 +371,12 @@ def notes(value: str, what: str = "notes") -> str:
     value = value.replace("\r\n", "\n")
     if any(_has_control(line.replace("\t", " ")) for line in value.split("\n")):
         raise Invalid(f"{what} must not contain control characters other than newlines and tabs")
-    if not value.isascii() and any(ch in _INVISIBLE for ch in value):
-        raise Invalid(f"{what} must not contain invisible direction or zero-width characters")
+    hidden = next((x for x in map(invisible, value.split("\n")) if x is not None), None)
+    if hidden is not None:
+        raise Invalid(
+            f"{what} must not contain invisible characters (U+{ord(hidden):04X}, "
+            f"{unicodedata.name(hidden, 'unnamed')})"
+        )
     cleaned = unicodedata.normalize("NFC", value).strip()
     if not cleaned:
         raise Invalid(f"{what} are empty")

@@ -63,3 +63,43 @@ def test_excel_booleans_in_seven_languages(cell: str, expected: bool) -> None:
 def test_an_unknown_boolean_is_refused() -> None:
     with pytest.raises(Invalid, match="invalid optional 'maybe'"):
         validate.boolean("maybe", "optional")
+
+
+# the twelve issue 27 found, and the tag characters: each makes a look-alike of a name
+LOOK_ALIKES = [
+    "\u00ad", "\u034f", "\u115f", "\u180e", "\u2063", "\u206e", "\u2800", "\u3164",
+    "\uffa0", "\ufff9", "\U0001d173", "\U000e0041", "\u200b", "\u202e", "\ufeff",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("hidden", LOOK_ALIKES)
+def test_invisible_code_points_are_refused_by_property(hidden: str) -> None:
+    for name in (f"Ada{hidden} Lovelace", f"{hidden}Ada Lovelace", f"Ada Lovelace{hidden}"):
+        assert validate.invisible(name) == hidden
+        with pytest.raises(Invalid, match="must not contain invisible characters"):
+            validate.text(name, "member name")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "علی‌رضا احمدی",  # Persian: a zero-width non-joiner inside a word
+        "👩\u200d💻 Dana",  # an emoji sequence joined by ZWJ
+        "क्\u200dष",  # Devanagari with a ZWJ
+        "❤\ufe0f Ada",  # a variation selector after a symbol
+        "Zoë Ångström",
+    ],
+)
+def test_real_names_with_joiners_pass(name: str) -> None:
+    assert validate.invisible(name) is None
+    assert validate.text(name, "member name") == unicodedata.normalize("NFC", name)
+
+
+@pytest.mark.parametrize("name", ["Ada\u200d Lovelace", "\u200cAda", "Ada\u200d", "a\ufe0f"])
+def test_a_joiner_outside_a_word_is_refused(name: str) -> None:
+    assert validate.invisible(name) is not None
+
+
+@given(st.text(alphabet=st.characters(categories=["Cf", "Co"]), min_size=1, max_size=3))
+def test_any_format_or_private_use_character_outside_a_word_is_refused(hidden: str) -> None:
+    assert validate.invisible(f"Ada {hidden}") is not None

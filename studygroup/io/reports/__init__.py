@@ -34,6 +34,7 @@ class Attendee(NamedTuple):
     joined: str | None = None  # as written; read by rules.calltime
     left: str | None = None
     minutes: float | None = None  # the report's own duration for this row
+    problem: str | None = None  # why this row cannot be anyone: skipped and reported
 
 
 @dataclass
@@ -95,15 +96,22 @@ class Source(NamedTuple):
         left: str = "",
         minutes: float | None = None,
     ) -> Attendee:
-        """One row of a report, its name and email checked like any the tool stores."""
-        return Attendee(
-            line,
-            self.name(line, name),
-            self.email(line, email),
-            joined or None,
-            left or None,
-            minutes,
-        )
+        """One row of a report, its name and email checked like any the tool stores; a row
+        whose name or email is unusable (a 300-character name, a broken address) comes back
+        with its `problem`, to be skipped and reported, never to stop the others."""
+        try:
+            return Attendee(
+                line,
+                self.name(line, name),
+                self.email(line, email),
+                joined or None,
+                left or None,
+                minutes,
+            )
+        except RowError as exc:
+            shown = name if len(name) <= 60 else name[:57] + "..."
+            reason = str(exc).split(": ", 1)[-1]
+            return Attendee(line, shown, None, None, None, None, problem=reason)
 
 
 def header_index(lines: list[str], wanted: str, within: int = 40) -> int | None:
