@@ -47,9 +47,6 @@ from studygroup.store.schema import journal, journal_changes, journal_open
 
 USER_ENV = "STUDYGROUP_USER"
 SECRET_OPTIONS = frozenset({"--webhook"})
-_URL_WITH_SECRET = re.compile(
-    r"^https?://[^/\s]*@|^https?://[^/\s]*(hooks\.slack\.com|discord(app)?\.com)", re.I
-)
 CHUNK = 500
 
 
@@ -69,7 +66,11 @@ def who() -> str:
 
 
 def masked(argv: Sequence[str]) -> str:
-    """The command line as typed, with webhook URLs and any URL holding a password masked."""
+    """The command line as typed, with every secret masked by the one masker
+    (`store.location.mask_word`: passwords in URLs, credential parameters, webhook paths),
+    and the value of a --webhook option hidden whole."""
+    from studygroup.store.location import mask_word
+
     shown: list[str] = []
     hide_next = False
     for word in argv:
@@ -82,10 +83,8 @@ def masked(argv: Sequence[str]) -> str:
         elif word in SECRET_OPTIONS:
             shown.append(word)
             hide_next = True
-        elif _URL_WITH_SECRET.search(word):
-            shown.append("***")
         else:
-            shown.append(word)
+            shown.append(mask_word(word))
     return " ".join(_quoted(w) for w in shown)
 
 

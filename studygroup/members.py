@@ -436,12 +436,14 @@ def add_alias(db: Connection, member: MemberRow, alias: str) -> bool:
         raise Conflict(f"{shown!r} is the name of the member {other.name}")
     # nor may it take another member's identity: their handle, email or reversed name
     turned = reversed_name(shown)
+    same = (func.lower(members.c.handle) == shown.removeprefix("@").casefold()) | (
+        func.lower(members.c.email) == shown.lower()
+    )
+    if turned is not None:
+        same = same | (members.c.name_key == name_key(turned))
     for other_name, handle, email in db.execute(
         select(members.c.name, members.c.handle, members.c.email).where(
-            members.c.id != member.id,
-            (func.lower(members.c.handle) == shown.removeprefix("@").casefold())
-            | (func.lower(members.c.email) == shown.lower())
-            | (members.c.name_key == name_key(turned or "\x00")),
+            members.c.id != member.id, same
         )
     ):
         what = (

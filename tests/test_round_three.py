@@ -130,3 +130,31 @@ def test_invalid_utf8_in_the_environment_is_an_ordinary_value(
     else:
         assert result.returncode == 0, result.stderr
         assert group.json("log", "--limit", "1")[0]["who"] == "\ufffd\ufffdorg"
+
+
+# -- 2. secrets in the journal ----------------------------------------------------------------
+
+
+def test_secrets_typed_before_the_masker_are_masked_by_the_upgrade(
+    group: CLI, db: str, engine_for: Callable[[str], Any]
+) -> None:
+    import sqlalchemy as sa
+
+    from studygroup.store import migrate
+
+    group("course", "edit", "c", "--call-url", "https://zoom.us/j/1?pwd=SECRET")
+    engine = engine_for(db)
+    with engine.begin() as conn:
+        stored = conn.execute(sa.text("SELECT command FROM journal ORDER BY id DESC")).first()
+        assert stored is not None and "SECRET" not in stored[0] and "pwd=***" in stored[0]
+        # as an older studygroup stored it
+        conn.execute(
+            sa.text("UPDATE journal SET command = :c WHERE command LIKE '%pwd=***%'"),
+            {"c": "studygroup course edit c --call-url https://u:p/w@zoom.us/j/1?pwd=SECRET"},
+        )
+        migrate.downgrade_connection(conn, "20261204_01")
+    group("db", "upgrade")
+    with engine.connect() as conn:
+        lines = [r[0] for r in conn.execute(sa.text("SELECT command FROM journal"))]
+    assert not [line for line in lines if "SECRET" in line or "p/w" in line]
+    assert "studygroup course edit c --call-url https://u:***@zoom.us/j/1?pwd=***" in lines

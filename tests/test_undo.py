@@ -180,8 +180,27 @@ def test_webhook_urls_are_masked_in_the_journal() -> None:
         "studygroup x --webhook=***"
     )
     assert masked(["studygroup", "course", "edit", "c", "--url", "https://u:pw@example.org"]) == (
-        "studygroup course edit c --url ***"
+        "studygroup course edit c --url https://u:***@example.org"
     )
+    # issue 27, item 2: one masker for every secret a call link can hold
+    for typed, stored in (
+        ("--call-url=https://user:PASS@zoom.us/j/1", "--call-url=https://user:***@zoom.us/j/1"),
+        ("--call-url=https://zoom.us/j/1?pwd=SECRET", "--call-url=https://zoom.us/j/1?pwd=***"),
+        (
+            "--call-url=https://hooks.slack.com/services/T0/B0/abcdefghijklmnop",
+            "--call-url=https://hooks.slack.com/services/T0/B0/***",
+        ),
+        ("https://u:pa/ss@h.example/x", "https://u:***@h.example/x"),
+        ("https://u:pa?ss@h.example/x", "https://u:***@h.example/x"),
+        ("https://u:pa#ss@h.example/x", "https://u:***@h.example/x"),
+        ("https://u:pa ss@h.example/x", "https://u:***@h.example/x"),
+        ("https://x.example/?token=1&key=2&secret=3&sig=4&password=5",
+         "https://x.example/?token=***&key=***&secret=***&sig=***&password=***"),
+    ):  # fmt: skip
+        line = masked(["studygroup", "course", "edit", "c", typed])
+        assert line == f"studygroup course edit c {stored}", line
+        secrets = ("PASS", "SECRET", "abcdefghijklmnop", "pa/ss", "pa?ss", "pa#ss", "pa ss")
+        assert not any(secret in line for secret in secrets), line
 
 
 def test_undo_restores_ids_and_a_moved_session_gets_a_new_revision(group: CLI) -> None:

@@ -24,10 +24,37 @@ _SECRET_PARAM = re.compile(
 _TOKEN_SEGMENT = re.compile(r"(?<=/)(?=[a-z_-]*[A-Z0-9])[A-Za-z0-9_-]{20,}(?=/|$|\?|#)")
 
 
+# webhook secrets by where they stand, whatever their shape: Slack's third /services/ segment,
+# Discord's token after /api/webhooks/<id>/, and any /hooks/<secret>
+_WEBHOOK_PATH = re.compile(
+    r"(?i)(?P<keep>/services/[^/\s]+/[^/\s]+/|/api/webhooks/[^/\s]+/|/hooks?/)"
+    r"(?P<secret>[^/?#\s]+)"
+)
+# a password in a URL's userinfo may hold '/', '?', '#' (unencoded, as typed): everything
+# from the user's ':' to the last '@' before the host is the password
+_USERINFO = re.compile(
+    r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/?#\s@]*:)(?P<password>\S*)@(?=[^@\s]*(?:\s|$))"
+)
+
+
+def mask_word(word: str) -> str:
+    """`mask` for one word of a command line, where a password may hold a space too."""
+    if "://" in word and "@" in word:
+        found = re.match(
+            r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/?#\s@]*:)(?P<password>.*)@(?=[^@]*$)", word
+        )
+        if found:
+            word = found["head"] + "***@" + word[found.end() :]
+    return mask(word)
+
+
 def mask(text: str) -> str:
     """Hide the secrets in any URL inside `text`: the password in its userinfo
-    (postgresql://ann:secret@h/db -> postgresql://ann:***@h/db), credential query parameters
-    (?password=***), and token-like path segments (a webhook's /services/T0/B0/***)."""
+    (postgresql://ann:secret@h/db -> postgresql://ann:***@h/db, whatever characters it holds),
+    credential query parameters (?password=***, ?pwd=, ?token=, ?key=, ?secret=, ?sig=),
+    webhook secrets (/services/T0/B0/***, /api/webhooks/1/***) and other token-like path
+    segments. The one masker: command lines in the journal, errors and log output."""
+    text = _USERINFO.sub(lambda m: m["head"] + "***@", text)
 
     def hide(match: re.Match[str]) -> str:
         netloc = match["netloc"]
@@ -36,6 +63,7 @@ def mask(text: str) -> str:
             user = userinfo.split(":", 1)[0]
             netloc = f"{user}:***@{host}"
         path, mark, query = match["rest"].partition("?")
+        path = _WEBHOOK_PATH.sub(lambda m: m["keep"] + "***", path)
         path = _TOKEN_SEGMENT.sub("***", path)
         if mark:
             query = _SECRET_PARAM.sub(lambda m: m["key"] + "***", "?" + query)[1:]
