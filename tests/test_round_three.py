@@ -158,3 +158,34 @@ def test_secrets_typed_before_the_masker_are_masked_by_the_upgrade(
         lines = [r[0] for r in conn.execute(sa.text("SELECT command FROM journal"))]
     assert not [line for line in lines if "SECRET" in line or "p/w" in line]
     assert "studygroup course edit c --call-url https://u:***@zoom.us/j/1?pwd=***" in lines
+
+
+# -- 4. formula injection through ';' ---------------------------------------------------------
+
+
+def test_no_part_of_a_cell_can_start_a_formula(group: CLI) -> None:
+    import csv
+    import io
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from studygroup.render.sheet import safe_cell
+
+    group("member", "add", "Eve;=cmd|' /C calc'!A0")
+    group("member", "add", "Mallory, +1 ;@SUM(A1)")
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        out = group("member", "list", "--format", fmt).stdout
+        for row in csv.reader(io.StringIO(out), delimiter=delimiter):
+            for value in row:
+                # as a spreadsheet splitting on ',' ';' or tab sees it: no part a formula
+                for part in value.replace(";", ",").replace("\t", ",").split(","):
+                    assert not part.lstrip(" ").startswith(("=", "+", "-", "@")), (fmt, value)
+
+    @given(st.text(alphabet="=+-@;,\t a1", max_size=12))
+    def parts_are_safe(text: str) -> None:
+        shown = safe_cell(text)
+        for part in shown.replace(";", ",").replace("\t", ",").split(","):
+            assert not part.lstrip(" ").startswith(("=", "+", "-", "@"))
+
+    parts_are_safe()

@@ -2,13 +2,18 @@
 
 A cell that a spreadsheet would run as a formula (one starting with `=` `+` `-` `@`, or a
 tab or carriage return) is written with a leading apostrophe, the OWASP defence against
-formula injection: a member named "=HYPERLINK(...)" shows as text. Numbers stay numbers.
+formula injection: a member named "=HYPERLINK(...)" shows as text. A spreadsheet that splits
+the file on `;` or tab (Excel in a European locale) sees each part of a cell as a cell of
+its own, so a cell any of whose `,`/`;`/tab-separated parts would start a formula
+("Eve;=cmd|' /C calc'!A0") is neutralised too: its parts are quoted with the apostrophe.
+Numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +28,14 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = cell(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return _PART.sub(lambda m: m[1] + "'", text)
+
+
+# the start of a part (after a separator, and any spaces) that would start a formula: in a
+# spreadsheet that splits on it, that part is a cell of its own
+_PART = re.compile(r"((?:^|[,;\t])[ ]*)(?=[=+\-@])")
 
 
 def sheet(
