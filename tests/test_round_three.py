@@ -189,3 +189,42 @@ def test_no_part_of_a_cell_can_start_a_formula(group: CLI) -> None:
             assert not part.lstrip(" ").startswith(("=", "+", "-", "@"))
 
     parts_are_safe()
+
+
+# -- 5. Mattermost mentions ---------------------------------------------------------------------
+
+
+def mattermost_mentions(text: str) -> set[str]:
+    """Mattermost's rule for which words mention, written from its source
+    (server/channels/app/mention_parser_standard.go, ProcessText and checkForMention): split
+    at any rune that is not a letter, a digit or one of `: . - _ @`; trim `: . - _` on the
+    left; a word that starts with '@' (or is one after a trailing '.', '-' or ':') mentions."""
+    import re as regex
+
+    found: set[str] = set()
+    for word in regex.split(r"[^\w:.\-@]|_(?!\w)", text):
+        word = word.lstrip(":.-_")
+        if not word or (word[0] == ":" and word[-1] == ":"):
+            continue
+        for candidate in {word.rstrip(".-:_"), *regex.split(r"[.\-:]", word)}:
+            if candidate.startswith("@") and len(candidate) > 1:
+                found.add(candidate.lower())
+    return found
+
+
+def test_a_generic_webhook_post_mentions_nobody(group: CLI) -> None:
+    import json
+
+    assert mattermost_mentions("hi \\@channel and @here.") == {"@channel", "@here"}  # the rule
+    group("member", "add", "\\@channel")
+    group("member", "add", "Zed @all")
+    group("talk", "add", "\\@channel", "Talk @here", "--session", "1", "--minutes", "10")
+    group("item", "add", "Ping @ada", "--due", "1")
+    posted = group("export", "agenda", "1", "--format", "json").stdout  # the document
+    assert "@here" in posted  # the hostile text is there to be neutralised
+    from studygroup.render.chat import PAYLOADS
+
+    doc = json.loads(posted)
+    text = PAYLOADS["markdown"](doc)[0]["text"]
+    assert mattermost_mentions(text) == set()
+    assert "＠channel" in text and "＠here" in text and "＠ada" in text

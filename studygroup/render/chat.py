@@ -17,6 +17,7 @@ user text, makes bold text, a link and a time that every reader sees in their ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -258,10 +259,29 @@ def discord_post(lines: list[str]) -> list[dict[str, Any]]:
 
 
 def markdown_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Any other webhook (Mattermost, Rocket.Chat, a relay): the Markdown agenda as `text`."""
+    """Any other webhook (Mattermost, Rocket.Chat, a relay): the Markdown agenda as `text`,
+    with no mention in it (`no_mentions`)."""
     from studygroup.render.markdown import agenda_markdown
 
-    return [{"text": agenda_markdown(doc)}]
+    return [{"text": no_mentions(agenda_markdown(doc))}]
+
+
+# a link target in Markdown (<https://...>), left as it is
+_TARGET = re.compile(r"(<[^<>\s]*>)")
+
+
+def no_mentions(markdown: str) -> str:
+    """Markdown that Mattermost (and Rocket.Chat) can read no mention from. Mattermost's
+    server splits a message into words at any character that is not a letter, a digit or
+    one of `: . - _ @`, and a word that starts with `@` mentions (server/channels/app/
+    mention_parser_standard.go, ProcessText), so a backslash before `@` does not stop
+    `\\@channel`. Every `@` outside a link's target becomes the full-width `＠` (U+FF20),
+    which reads the same and is no `@`; its backslash, if any, goes with it."""
+    parts = _TARGET.split(markdown)
+    return "".join(
+        part if index % 2 else part.replace("\\@", "＠").replace("@", "＠")
+        for index, part in enumerate(parts)
+    )
 
 
 PAYLOADS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
