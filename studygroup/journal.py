@@ -524,11 +524,8 @@ def undo(db: Connection, entry_id: int | None, *, cascade: bool = False) -> Undo
     for step, entry in enumerate(chain):
         try:
             _revert(db, entry)
-        except IntegrityError:
-            raise Conflict(
-                f"{_describe(entry)} cannot be undone: a row it would remove is still referenced "
-                "by a record kept outside the journal (a reminder already sent is a fact)"
-            ) from None
+        except IntegrityError as exc:
+            raise Conflict(_integrity_reason(entry, exc)) from None
         if step == 0:
             faults.point("undo-mid")
         redone = list(
@@ -557,6 +554,27 @@ def reverted_counts(db: Connection, entry_id: int) -> dict[str, str]:
         table: ", ".join(f"{ops[op]} {words[op]}" for op in "IUD" if op in ops)
         for table, ops in counts.items()
     }
+
+
+def _integrity_reason(entry: Entry, exc: IntegrityError) -> str:
+    """Why an undo was refused by the database, in words: a value it would bring back is
+    taken now (UNIQUE), or a row it would remove is still referenced (a foreign key)."""
+    orig = getattr(exc, "orig", exc)
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+    state = getattr(orig, "sqlstate", None)
+    if state == "23505" or "UNIQUE constraint failed" in detail:
+        what = detail.split("UNIQUE constraint failed:", 1)[-1].strip()
+        if state == "23505":
+            found = re.search(r"Key \((?P<cols>[^)]*)\)=\((?P<value>[^)]*)\)", str(orig))
+            what = f"{found['cols']} {found['value']!r}" if found else detail
+        return (
+            f"{_describe(entry)} cannot be undone: it would bring back a value that is taken "
+            f"now ({what}); change that first"
+        )
+    return (
+        f"{_describe(entry)} cannot be undone: a row it would remove is still referenced "
+        "by a record kept outside the journal (a reminder already sent is a fact)"
+    )
 
 
 def _lock(db: Connection, entry_id: int) -> None:

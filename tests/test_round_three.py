@@ -228,3 +228,16 @@ def test_a_generic_webhook_post_mentions_nobody(group: CLI) -> None:
     text = PAYLOADS["markdown"](doc)[0]["text"]
     assert mattermost_mentions(text) == set()
     assert "＠channel" in text and "＠here" in text and "＠ada" in text
+
+
+# -- 11. the right word when undo is refused ----------------------------------------------------
+
+
+def test_an_undo_refused_by_a_taken_value_says_what_is_taken(group: CLI) -> None:
+    group("member", "edit", "Ada", "--email", "ada@new.example.org")
+    group("member", "add", "Newcomer", "--email", "ada@example.org")  # the old address, taken
+    edit = next(e for e in group.json("log", "--limit", "5") if "member edit" in e["command"])
+    refused = group("undo", str(edit["id"]), code=1)
+    assert refused.stderr.startswith(f"Error: entry {edit['id']} (")
+    assert "it would bring back a value that is taken now (" in refused.stderr
+    assert "email" in refused.stderr and "referenced" not in refused.stderr
