@@ -444,7 +444,7 @@ def _rows_of(db: Connection, entry_id: int) -> set[tuple[str, int]]:
 def _later_touching(db: Connection, target: Entry, this: int | None) -> list[Entry]:
     """Later entries still in effect that changed any row `target` changed. An entry undone
     by an undo of later entries only, and that undo, cancel out and do not count."""
-    rows = sorted(_rows_of(db, target.id))
+    rows = sorted(_rows_of(db, target.id) | _cascaded(db, target.id))
     ids: set[int] = set()
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
@@ -476,6 +476,38 @@ def _later_touching(db: Connection, target: Entry, this: int | None) -> list[Ent
             continue
         live.append(entry)
     return sorted(live, key=lambda e: e.id, reverse=True)
+
+
+def _cascaded(db: Connection, entry_id: int) -> set[tuple[str, int]]:
+    """The rows that undoing the entry would remove through ON DELETE CASCADE: the children,
+    as they are now, of the rows it inserted (a member's aliases, a talk's co-presenters, a
+    session's agenda). They count as touched: a later entry that made one is later work."""
+    inserted: dict[str, set[int]] = {}
+    for table, row_id in db.execute(
+        select(journal_changes.c.table_name, journal_changes.c.row_id).where(
+            journal_changes.c.entry_id == entry_id, journal_changes.c.op == "I"
+        )
+    ):
+        inserted.setdefault(table, set()).add(row_id)
+    found: set[tuple[str, int]] = set()
+    frontier = inserted
+    while frontier:
+        children: dict[str, set[int]] = {}
+        for table in schema.metadata.sorted_tables:
+            for key in table.foreign_keys:
+                parent = key.column.table.name
+                if (key.ondelete or "").upper() != "CASCADE" or parent not in frontier:
+                    continue
+                parents = sorted(frontier[parent])
+                for start in range(0, len(parents), CHUNK):
+                    for child_id in db.execute(
+                        select(table.c.id).where(key.parent.in_(parents[start : start + CHUNK]))
+                    ).scalars():
+                        if (table.name, child_id) not in found:
+                            found.add((table.name, child_id))
+                            children.setdefault(table.name, set()).add(child_id)
+        frontier = children
+    return found
 
 
 def _describe(entry: Entry) -> str:

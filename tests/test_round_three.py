@@ -241,3 +241,26 @@ def test_an_undo_refused_by_a_taken_value_says_what_is_taken(group: CLI) -> None
     assert refused.stderr.startswith(f"Error: entry {edit['id']} (")
     assert "it would bring back a value that is taken now (" in refused.stderr
     assert "email" in refused.stderr and "referenced" not in refused.stderr
+
+
+# -- 7. undo never loses another organiser's work through a cascade ----------------------------
+
+
+def test_undoing_a_member_add_is_refused_over_an_alias_added_later(
+    group: CLI, snapshot: Callable[[], Any]
+) -> None:
+    group("member", "add", "Carol", env={"STUDYGROUP_USER": "ann"})
+    added = group.json("log", "--limit", "1")[0]
+    group("member", "alias", "add", "Carol", "Carol's iPad", env={"STUDYGROUP_USER": "bob"})
+    alias = group.json("log", "--limit", "1")[0]
+    before = snapshot()
+    refused = group("undo", str(added["id"]), env={"STUDYGROUP_USER": "ann"}, code=1)
+    assert refused.stderr.startswith(
+        f'Error: entry {alias["id"]} (studygroup member alias add Carol "Carol\'s iPad") '
+        "changed the same rows since"
+    )
+    assert snapshot() == before  # Bob's alias is still there
+    group("undo", str(added["id"]), "--cascade", env={"STUDYGROUP_USER": "ann"})
+    assert "Carol" not in [m["name"] for m in group.json("member", "list")]
+    entries = {e["id"]: e for e in group.json("log", "--limit", "5")}
+    assert entries[alias["id"]]["undone_by"] is not None  # undone on the record, not lost
