@@ -46,6 +46,7 @@ from studygroup.store.db import COURSE_NOTE, new_id
 from studygroup.store.schema import journal, journal_changes, journal_open
 
 USER_ENV = "STUDYGROUP_USER"
+KEEP = "studygroup.journal.keep"  # connection.info: keep this entry though it filed no rows
 SECRET_OPTIONS = frozenset({"--webhook"})
 CHUNK = 500
 
@@ -137,7 +138,7 @@ def close_entry(db: Connection, entry_id: int, summary: str | None) -> None:
     """Before the commit: the entry stops collecting rows; it is kept only if it has any."""
     db.execute(delete(journal_open))
     changed = db.execute(select(exists().where(journal_changes.c.entry_id == entry_id))).scalar()
-    if not changed:
+    if not changed and not db.info.pop(KEEP, False):
         db.execute(delete(journal).where(journal.c.id == entry_id))
         return
     summary = db.info.pop(SAID, None) or summary
@@ -680,16 +681,27 @@ def _apply_reverse(db: Connection, change: Change) -> None:
 # -- retention --------------------------------------------------------------------------------
 
 
-def prune(db: Connection, before: date, zone: str = "UTC") -> tuple[int, int]:
-    """Drop the rows of entries older than `before`, keeping their one-line entries (marked
-    pruned: they can no longer be undone). (entries pruned, rows removed)."""
+def last_before(db: Connection, before: date, zone: str = "UTC") -> int | None:
+    """The newest entry recorded before the start of `before`: `log prune --before` prunes
+    up to it (its place in the journal, not the clocks of the entries after it, decides)."""
     from studygroup.rules import weekly
 
     cutoff = weekly.instant(before, datetime.min.time(), zone)
-    old = select(journal.c.id).where(journal.c.at < cutoff, journal.c.pruned.is_(False))
-    ids = list(db.execute(old).scalars())
-    if not ids:
-        return 0, 0
+    return db.execute(select(func.max(journal.c.id)).where(journal.c.at < cutoff)).scalar()
+
+
+def prune(db: Connection, upto: int) -> tuple[int, int]:
+    """Drop the rows of entries 1 to `upto` (a prefix of the journal, by entry order), keeping
+    their one-line entries (marked pruned: they can no longer be undone); the prune itself
+    is kept as an entry (who pruned, up to which). (entries pruned, rows removed)."""
+    this = current(db)
+    ids = list(
+        db.execute(
+            select(journal.c.id).where(
+                journal.c.id <= upto, journal.c.id != (this or 0), journal.c.pruned.is_(False)
+            )
+        ).scalars()
+    )
     removed = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -697,4 +709,8 @@ def prune(db: Connection, before: date, zone: str = "UTC") -> tuple[int, int]:
             delete(journal_changes).where(journal_changes.c.entry_id.in_(chunk))
         ).rowcount
         db.execute(update(journal).where(journal.c.id.in_(chunk)).values(pruned=True))
+    if this is not None:  # the prune is on record, and is nothing an undo could take back
+        db.info[KEEP] = True
+        db.execute(update(journal).where(journal.c.id == this).values(pruned=True))
+        say(db, f"pruned the rows of {len(ids)} entries up to entry {upto} ({removed} rows)")
     return len(ids), removed

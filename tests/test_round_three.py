@@ -264,3 +264,60 @@ def test_undoing_a_member_add_is_refused_over_an_alias_added_later(
     assert "Carol" not in [m["name"] for m in group.json("member", "list")]
     entries = {e["id"]: e for e in group.json("log", "--limit", "5")}
     assert entries[alias["id"]]["undone_by"] is not None  # undone on the record, not lost
+
+
+# -- 9. prune by order, not by clock; the prune is on record -----------------------------------
+
+
+def test_prune_takes_a_prefix_by_order_even_when_a_clock_was_off(
+    group: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2027-03-01T12:00:00+00:00")
+    group("item", "add", "Late", "--due", "2")  # recorded with the right time
+    late = group.json("log", "--limit", "1")[0]
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2026-01-01T12:00:00+00:00")  # a clock far off
+    group("item", "add", "Later, clock wrong", "--due", "2")
+    wrong = group.json("log", "--limit", "1")[0]
+    monkeypatch.setenv("STUDYGROUP_TEST_NOW", "2027-03-01T12:00:00+00:00")
+    pruned = group(
+        "log", "prune", "--before", "2026-06-01", "--yes", env={"STUDYGROUP_USER": "ann"}
+    )
+    # the newest entry before the date is the mis-clocked one: every entry up to it goes
+    assert pruned.stderr.startswith(f"pruned {wrong['id']} entries up to entry {wrong['id']}")
+    entries = {e["id"]: e for e in group.json("log", "--limit", "50")}
+    assert entries[late["id"]]["pruned"] and entries[wrong["id"]]["pruned"]
+    mine = group.json("log", "--limit", "1")[0]
+    assert mine["who"] == "ann" and mine["command"].startswith("studygroup log prune")
+    assert mine["summary"].startswith(f"pruned the rows of {wrong['id']} entries up to entry")
+    assert group("undo", str(mine["id"]), code=1).stderr.endswith("cannot be undone\n")
+
+
+# -- 13. never hold the lock while a person thinks ----------------------------------------------
+
+
+def test_a_delete_prompt_holds_no_lock(group: CLI, db: str, sqlite_only: None) -> None:
+    import sqlite3
+
+    group("member", "add", "Typo Name")
+    proc = subprocess.Popen(
+        [SCRIPT, "member", "delete", "Typo Name", "--force"],
+        env={**os.environ, "STUDYGROUP_DB": db},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    prompt = ""
+    while "permanently?" not in prompt:  # the question is being asked
+        char = proc.stderr.read(1)
+        assert char, "the prompt never came"
+        prompt += char
+    conn = sqlite3.connect(db, timeout=0)  # no waiting: a held lock fails at once
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("ROLLBACK")
+    conn.close()
+    group("item", "add", "Meanwhile", "--due", "2")  # another organiser writes meanwhile
+    out, err = proc.communicate("y\n", timeout=60)
+    assert proc.returncode == 0, err
+    assert "Typo Name" not in [m["name"] for m in group.json("member", "list")]

@@ -347,9 +347,11 @@ def course_delete(app: App, slug: str, force: bool) -> None:
     from studygroup import courses
     from studygroup.cli.app import confirm_delete
 
+    with app.read() as db:  # ask first, holding no lock while a person reads the question
+        asked = courses.get(db, slug)
+    confirm_delete(f"course {asked.slug}", force)
     with app.write() as db:
-        found = courses.get(db, slug)
-        confirm_delete(f"course {found.slug}", force)
+        found = courses.get(db, slug)  # again: it may have changed while they answered
         courses.delete_course(db, found)
     note(f"deleted course {slug}")
 

@@ -172,10 +172,13 @@ def lecture_delete(app: App, course_slug: str, label: str, force: bool) -> None:
     from studygroup import courses
     from studygroup.cli.app import confirm_delete
 
-    with app.write() as db:
+    with app.read() as db:  # ask first, holding no lock while a person reads the question
         course = courses.get(db, course_slug)
+        asked = courses.get_lecture(db, course, label)
+    confirm_delete(f"lecture {asked.label} of {course.slug}", force)
+    with app.write() as db:
+        course = courses.get(db, course_slug)  # again: it may have changed meanwhile
         found = courses.get_lecture(db, course, label)
-        confirm_delete(f"lecture {found.label} of {course.slug}", force)
         courses.delete_lecture(db, course, found.label)
     note(f"deleted lecture {label}")
 

@@ -17,7 +17,6 @@ from studygroup.cli.app import (
     note,
     output_options,
     pass_app,
-    unheld_output,
 )
 from studygroup.cli.complete import member_names
 
@@ -142,33 +141,47 @@ def log_show(app: App, entry_id: int | None, as_json: bool) -> None:
 
 @log.command("prune")
 @click.option(
-    "--before", required=True, type=params.DATE, help="Prune entries older than this date (UTC)."
+    "--before",
+    type=params.DATE,
+    help="Prune every entry up to the newest one recorded before this date (UTC).",
 )
+@click.option("--upto", "upto", type=params.ID, metavar="ID", help="Prune entries 1 to ID.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
-def log_prune(app: App, before: date, yes: bool) -> None:
+def log_prune(app: App, before: date | None, upto: int | None, yes: bool) -> None:
     """Remove the changed rows of old entries, keeping their one-line entries. Pruned
-    entries can no longer be undone.
+    entries can no longer be undone. What is pruned is always a prefix of the journal, by
+    entry order (never by clock, which may be off): every entry up to one, so an undo can
+    never write over a later change that was pruned. The prune is an entry of its own: who
+    pruned, up to which entry.
 
     \b
     Example:
       studygroup log prune --before 2026-01-01
+      studygroup log prune --upto 120 --yes
     """
     from studygroup import journal
     from studygroup.errors import StudygroupError
 
+    if (before is None) == (upto is None):
+        raise click.UsageError("give one of --before DATE and --upto ID")
+    with app.read() as db:  # ask first, holding no lock while a person reads the question
+        last = upto if before is None else journal.last_before(db, before)
+    if last is None:
+        note(f"no journal entry was recorded before {before}: nothing to prune")
+        return
+    if not yes and not click.confirm(
+        f"Prune the rows of journal entries 1 to {last}? They can no longer be undone.",
+        default=False,
+        err=True,
+    ):
+        raise StudygroupError("nothing pruned")
     with app.write() as db:
-        if not yes:
-            with unheld_output():
-                if not click.confirm(
-                    f"Prune the rows of every journal entry before {before}? They can no "
-                    "longer be undone.",
-                    default=False,
-                    err=True,
-                ):
-                    raise StudygroupError("nothing pruned")
-        count, removed = journal.prune(db, before)
-    note(f"pruned {count} entr{'y' if count == 1 else 'ies'} ({removed} rows); their lines stay")
+        count, removed = journal.prune(db, last)
+    note(
+        f"pruned {count} entr{'y' if count == 1 else 'ies'} up to entry {last} ({removed} rows); "
+        "their lines stay"
+    )
 
 
 @click.command()

@@ -289,11 +289,16 @@ def member_delete(app: App, name: str, force: bool) -> None:
     """
     from studygroup import members
     from studygroup.cli.app import confirm_delete
+    from studygroup.errors import Conflict
 
+    with app.read() as db:  # ask first, holding no lock while a person reads the question
+        asked = members.find(db, name)
+    confirm_delete(f"member {asked.name}", force)
     with app.write() as db:
         found = members.find(db, name)
+        if found.id != asked.id:  # the name means someone else now: ask again
+            raise Conflict(f"{name!r} is {found.name} now, not {asked.name}; nothing deleted")
         shown = found.name
-        confirm_delete(f"member {shown}", force)
         members.delete_member(db, found)
     note(f"deleted member {shown}")
 
