@@ -681,6 +681,51 @@ def _apply_reverse(db: Connection, change: Change) -> None:
 # -- retention --------------------------------------------------------------------------------
 
 
+def forget(db: Connection, rows: list[tuple[str, int]], words: list[str]) -> int:
+    """Right to erasure: remove these rows' history from the journal, and every `words`
+    (a name, an email) from its command lines and summaries. The entries that filed those
+    rows can no longer be undone exactly: they are marked pruned, the erasure's own entry
+    too (it keeps no before-image of what it erased). How many earlier entries that was."""
+    this = current(db)
+    touched: set[int] = set()
+    for table, row_id in rows:
+        touched.update(
+            db.execute(
+                select(journal_changes.c.entry_id).where(
+                    journal_changes.c.table_name == table, journal_changes.c.row_id == row_id
+                )
+            ).scalars()
+        )
+        db.execute(
+            delete(journal_changes).where(
+                journal_changes.c.table_name == table, journal_changes.c.row_id == row_id
+            )
+        )
+    if touched:
+        db.execute(update(journal).where(journal.c.id.in_(sorted(touched))).values(pruned=True))
+    for word in sorted({w for w in words if w and len(w) >= 2}, key=len, reverse=True):
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        for entry_id, command, summary in db.execute(
+            select(journal.c.id, journal.c.command, journal.c.summary).where(
+                journal.c.command.like(pattern, escape="\\")
+                | journal.c.summary.like(pattern, escape="\\")
+            )
+        ).all():
+            db.execute(
+                update(journal)
+                .where(journal.c.id == entry_id)
+                .values(
+                    command=command.replace(word, "[erased]"),
+                    summary=summary.replace(word, "[erased]") if summary else summary,
+                )
+            )
+    if this is not None:
+        db.info[KEEP] = True
+        db.execute(update(journal).where(journal.c.id == this).values(pruned=True))
+    touched.discard(this or 0)
+    return len(touched)
+
+
 def last_before(db: Connection, before: date, zone: str = "UTC") -> int | None:
     """The newest entry recorded before the start of `before`: `log prune --before` prunes
     up to it (its place in the journal, not the clocks of the entries after it, decides)."""

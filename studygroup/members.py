@@ -10,11 +10,14 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     Connection,
     Row,
+    String,
     and_,
     bindparam,
+    cast,
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
     update,
@@ -295,6 +298,65 @@ def delete_member(db: Connection, member: MemberRow) -> None:
             "archive them instead with 'studygroup member archive'"
         )
     db.execute(delete(members).where(members.c.id == member.id))
+
+
+class Erasure(NamedTuple):
+    name: str  # who was erased, as they were named
+    placeholder: str  # what their record is called now
+    entries: int  # earlier journal entries that can no longer be undone
+
+
+def erase(db: Connection, member: MemberRow) -> Erasure:
+    """`member erase`: the right to erasure. The member's personal data goes everywhere it
+    is kept: their name, email, handle, zone and greeting (the record stays as "erased
+    member N", archived, so attendance and talks keep their counts), their aliases, the
+    addresses in the reminder log, and their rows and name in the journal. Nothing brings
+    it back: the entries that held it can no longer be undone."""
+    from studygroup import journal
+
+    placeholder = f"erased member {member.id}"
+    alias_ids = list(
+        db.execute(
+            select(member_aliases.c.id).where(member_aliases.c.member_id == member.id)
+        ).scalars()
+    )
+    aliases_text = list(
+        db.execute(
+            select(member_aliases.c.alias).where(member_aliases.c.member_id == member.id)
+        ).scalars()
+    )
+    db.execute(delete(member_aliases).where(member_aliases.c.member_id == member.id))
+    db.execute(
+        update(members)
+        .where(members.c.id == member.id)
+        .values(
+            name=placeholder,
+            name_key=name_key(placeholder),
+            email=None,
+            handle=None,
+            timezone=None,
+            greeting=None,
+            rota=None,
+            active=False,
+            archived_at=member.archived_at or clock.now(),
+        )
+    )
+    db.execute(
+        update(reminders)
+        .where(reminders.c.member_id == member.id)
+        .values(target=literal("erased:") + cast(reminders.c.id, String), subject=None)
+    )
+    # the name as it may have been typed (whole, or any word of it), the addresses, aliases
+    words = [
+        member.name,
+        *member.name.replace(",", " ").split(),
+        *(w for w in (member.email, member.handle) if w),
+        *aliases_text,
+    ]
+    entries = journal.forget(
+        db, [("members", member.id), *(("member_aliases", a) for a in alias_ids)], words
+    )
+    return Erasure(member.name, placeholder, entries)
 
 
 MEMBER_COLUMNS = ("name", "email", "handle", "timezone")

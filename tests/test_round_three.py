@@ -321,3 +321,41 @@ def test_a_delete_prompt_holds_no_lock(group: CLI, db: str, sqlite_only: None) -
     out, err = proc.communicate("y\n", timeout=60)
     assert proc.returncode == 0, err
     assert "Typo Name" not in [m["name"] for m in group.json("member", "list")]
+
+
+# -- 3. forgetting a member ---------------------------------------------------------------------
+
+
+def test_member_erase_removes_personal_data_everywhere_and_undo_cannot_bring_it_back(
+    group: CLI, db: str, engine_for: Callable[[str], Any]
+) -> None:
+    import sqlalchemy as sa
+
+    group("member", "add", "Zara Quist", "--email", "zara@example.org", "--handle", "zq")
+    group("member", "alias", "add", "Zara", "Zara's Pixel")
+    group("attend", "1", "Zara", "Ada")
+    refused = group("member", "erase", "Zara", code=1)
+    assert "add --force to confirm" in refused.stderr
+    done = group("member", "erase", "Zara", "--force", input="y\n")
+    assert "erased Zara Quist's personal data; the record is now 'erased member 3'" in (done.stderr)
+    assert "can no longer be undone" in done.stderr
+    engine = engine_for(db)
+    with engine.connect() as conn:
+        everything = "\n".join(
+            repr(row)
+            for table in ("members", "member_aliases", "journal", "journal_changes", "reminders")
+            for row in conn.execute(sa.text(f'SELECT * FROM "{table}"'))
+        )
+    for secret in ("Zara", "zara@example.org", "zq", "Pixel"):
+        assert secret not in everything, secret
+    assert group.json("attendance", "1")["present"] == ["Ada Lovelace", "erased member 3"]
+    # no undo brings her back: the erasure and the entries that held her data are pruned
+    log = group.json("log", "--limit", "20")
+    added = next(e for e in log if e["command"].startswith('studygroup member add "[erased]"'))
+    erased = next(e for e in log if e["command"].startswith("studygroup member erase"))
+    for entry in (added, erased):
+        refused = group("undo", str(entry["id"]), code=1)
+        assert refused.stderr.endswith("was pruned: its rows are gone, so it cannot be undone\n")
+    with engine.connect() as conn:
+        names = [r[0] for r in conn.execute(sa.text("SELECT name FROM members"))]
+    assert "Zara Quist" not in names

@@ -275,6 +275,39 @@ def member_restore(app: App, name: str) -> None:
         note(f"{restored.name} is active again")
 
 
+@member.command("erase")
+@click.argument("name", shell_complete=member_names)
+@click.option("--force", is_flag=True, help="Really erase (you will be asked to confirm).")
+@pass_app
+def member_erase(app: App, name: str, force: bool) -> None:
+    """Erase a member's personal data: the right to erasure. Their name, email, handle, zone,
+    greeting and aliases go, from the member list, the reminder log and the change journal;
+    their record stays as "erased member N" so attendance and talks keep their counts. It
+    cannot be undone, nor can the earlier entries that held their data.
+
+    \b
+    Example:
+      studygroup member erase "Ada Lovelace" --force
+    """
+    from studygroup import members
+    from studygroup.cli.app import confirm_delete
+    from studygroup.errors import Conflict
+
+    with app.read() as db:  # ask first, holding no lock while a person reads the question
+        asked = members.find(db, name)
+    confirm_delete(f"the personal data of {asked.name} (this cannot be undone)", force)
+    with app.write() as db:
+        found = members.find(db, name)
+        if found.id != asked.id:
+            raise Conflict(f"{name!r} is {found.name} now, not {asked.name}; nothing erased")
+        done = members.erase(db, found)
+    note(
+        f"erased {done.name}'s personal data; the record is now '{done.placeholder}'. "
+        f"This, and {done.entries} earlier journal entr{'y' if done.entries == 1 else 'ies'} "
+        "that held their data, can no longer be undone"
+    )
+
+
 @member.command("delete")
 @click.argument("name", shell_complete=member_names)
 @click.option("--force", is_flag=True, help="Really delete (you will be asked to confirm).")
