@@ -234,6 +234,8 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("log show", ["log", "show"], None),
         ("undo", ["undo"], None),
         ("log prune", ["log", "prune", "--before", "2000-01-01", "--yes"], None),
+        ("member add", ["member", "add", "Forget Me", "--email", "forget@example.org"], None),
+        ("member erase", ["member", "erase", "Forget Me", "--force"], "y\n"),
         ("db path", ["db", "path"], None),
         ("db current", ["db", "current"], None),
         ("db backup", ["db", "backup", str(tmp_path / "copy.db")], None),

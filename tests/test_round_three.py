@@ -359,3 +359,20 @@ def test_member_erase_removes_personal_data_everywhere_and_undo_cannot_bring_it_
     with engine.connect() as conn:
         names = [r[0] for r in conn.execute(sa.text("SELECT name FROM members"))]
     assert "Zara Quist" not in names
+
+
+# -- 10. ids are never reused -------------------------------------------------------------------
+
+
+def test_an_undone_items_id_is_never_given_to_another(group: CLI) -> None:
+    group("item", "add", "First", "--due", "2")
+    group("item", "add", "Second", "--due", "2")
+    group("undo")  # Second (item 2) is gone
+    group("item", "add", "Third", "--due", "2")
+    items = {i["id"]: i["text"] for i in group.json("item", "list")}
+    assert items == {1: "First", 3: "Third"}  # not a new item 2
+    refused = group("item", "done", "2", code=1)
+    assert "Third" not in refused.stderr
+    group("talk", "add", "Ada", "A talk", "--minutes", "5")
+    group("undo")
+    assert group.json("talk", "add", "Ada", "Another", "--minutes", "5")["id"] == 2

@@ -60,7 +60,7 @@ _metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261204_02"
+HEAD_REVISION = "20261204_03"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -238,6 +238,7 @@ talks = Table(
     Index(None, "course_id", "status"),
     Index(None, "session_id"),
     Index(None, "presenter_id"),
+    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 talk_copresenters = Table(
@@ -293,6 +294,7 @@ action_items = Table(
     Index(None, "course_id", "status"),
     Index(None, "due_session_id", "status"),
     Index(None, "owner_id", "status"),
+    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 
@@ -310,6 +312,7 @@ polls = Table(
     # The course made from the winner, if any.
     _fk("created_course_id", "courses.id", "RESTRICT", nullable=True),
     Index(None, "status"),
+    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 poll_options = Table(
@@ -322,6 +325,7 @@ poll_options = Table(
     Column("url", Text),
     _flag("won", False),  # set when the poll closes
     UniqueConstraint("poll_id", "position"),
+    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 # -- built on first use ---------------------------------------------------------------------------
