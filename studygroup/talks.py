@@ -239,6 +239,13 @@ def edit(
         if not presenter.active:
             raise Conflict(f"{presenter.name} is archived; restore them before giving them a talk")
         values["presenter_id"] = presenter.id
+        # a co-presenter who becomes the presenter is listed once: as the presenter
+        db.execute(
+            delete(talk_copresenters).where(
+                talk_copresenters.c.talk_id == talk.id,
+                talk_copresenters.c.member_id == presenter.id,
+            )
+        )
     if values:
         db.execute(update(talks).where(talks.c.id == talk.id).values(values))
         course_changed(db, course.id)  # a longer or shorter talk re-plans its session

@@ -376,3 +376,80 @@ def test_an_undone_items_id_is_never_given_to_another(group: CLI) -> None:
     group("talk", "add", "Ada", "A talk", "--minutes", "5")
     group("undo")
     assert group.json("talk", "add", "Ada", "Another", "--minutes", "5")["id"] == 2
+
+
+# -- 20. other tracebacks and wrong words -------------------------------------------------------
+
+
+def test_a_backup_of_a_damaged_database_says_so_and_writes_nothing(
+    group: CLI, db: str, tmp_path: Path, sqlite_only: None
+) -> None:
+    import sqlite3
+
+    for n in range(40):
+        group("member", "add", f"Member {n}", "--email", f"m{n}@example.org")
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(db, "r+b") as handle:  # a damaged page in the middle of the file
+        handle.seek(4096 * 6)
+        handle.write(b"\xde\xad" * 2048)
+    target = tmp_path / "backup.db"
+    result = sh(db, "db", "backup", str(target))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"Error: the database {db} is damaged")
+    assert "no backup was written" in result.stderr
+    assert not target.exists() and not list(tmp_path.glob(".backup.db.*"))
+
+
+def test_a_backup_onto_a_full_disk_says_so(group: CLI, db: str, sqlite_only: None) -> None:
+    from tests.conftest import in_private_mount
+
+    for n in range(200):
+        group("member", "add", f"Member {n:03d} with a rather long name to fill pages")
+    result = in_private_mount(
+        "set -e; mkdir -p /tmp/full && mount -t tmpfs -o size=48k tmpfs /tmp/full; "
+        f"{SCRIPT} --db {db} db backup /tmp/full/backup.db; echo rc=$?",
+    )
+    assert "Traceback" not in result.stderr
+    assert "Error: disk full while writing the backup /tmp/full/backup.db" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql://u:secret@[::1/db", "Invalid IPv6 URL"),
+        ("postgresql://u:secret@localhost:99999/db", "Port out of range 0-65535"),
+        ("postgresql://u:secret@localhost:abc/db", "Port could not be cast"),
+    ],
+)
+def test_a_broken_server_url_is_one_line(
+    cli_for: Callable[[str], CLI], url: str, reason: str
+) -> None:
+    result = cli_for(url)("db", "current", code=2)
+    assert "cannot read the database URL" in result.stderr and reason in result.stderr
+    assert "secret" not in result.stderr
+
+
+def test_db_current_and_every_command_agree_on_an_unknown_revision(
+    group: CLI, db: str, engine_for: Callable[[str], Any], sqlite_only: None
+) -> None:
+    import sqlalchemy as sa
+
+    engine = engine_for(db)
+    for revision, current, other in (
+        ("29991231_99", "written by a newer studygroup", "was written by a newer studygroup"),
+        ("abc123", "not a studygroup revision", "belongs to another application"),
+    ):
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+        assert current in group("db", "current").stdout
+        assert other in group("member", "list", code=1).stderr
+        assert group.json("db", "current")["status"] == (
+            "newer" if "newer" in current else "foreign"
+        )
+
+
+def test_a_co_presenter_made_the_presenter_is_listed_once(group: CLI) -> None:
+    group("talk", "add", "Ada", "Paired", "--with", "Grace", "--minutes", "10")
+    group("talk", "edit", "1", "--presenter", "Grace")
+    assert group.json("talk", "show", "1")["presenter"] == "Grace Hopper"

@@ -98,7 +98,9 @@ def db_current(app: App, as_json: bool) -> None:
         from studygroup.store import migrate
 
         if not migrate.is_known_revision(revision):
-            status = "newer"
+            from studygroup.store.db import newer_studygroup
+
+            status = "newer" if newer_studygroup(revision) else "foreign"
     if as_json:
         emit_json({"revision": revision, "head": HEAD_REVISION, "status": status})
         return
@@ -110,6 +112,11 @@ def db_current(app: App, as_json: bool) -> None:
         click.echo(
             f"{revision} (written by a newer studygroup; this one knows up to "
             f"{HEAD_REVISION}: upgrade studygroup)"
+        )
+    elif status == "foreign":
+        click.echo(
+            f"{revision} (not a studygroup revision: the database belongs to another "
+            "application; 'studygroup init --adopt' adds studygroup's tables to it)"
         )
     else:
         click.echo(f"{revision} (head is {HEAD_REVISION}: run 'studygroup db upgrade')")

@@ -250,10 +250,21 @@ def foreign_error(location: Location, tables: str) -> SchemaError:
     )
 
 
+def newer_studygroup(revision: str | None) -> bool:
+    """Whether a revision this code does not know is a newer studygroup's (they are dated,
+    YYYYMMDD_NN, and sort after this code's head) rather than another application's. The one
+    rule `db current` and every other command use."""
+    return (
+        revision is not None
+        and re.fullmatch(r"\d{8}_\d{2}", revision) is not None
+        and revision > HEAD_REVISION
+    )
+
+
 def unknown_revision_error(location: Location, revision: str | None) -> SchemaError:
     """A revision this code does not know: a newer studygroup's (they are dated, YYYYMMDD_NN),
     or another application's Alembic revision."""
-    if revision is not None and re.fullmatch(r"\d{8}_\d{2}", revision):
+    if newer_studygroup(revision):
         return SchemaError(
             f"the database at {location.display()} was written by a newer studygroup "
             f"(revision {revision}); upgrade studygroup"

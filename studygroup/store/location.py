@@ -105,10 +105,27 @@ def resolve(option: str | None, environ: dict[str, str] | None = None) -> Locati
             raise ValueError("a SQLite URL needs a file: sqlite:///path/to/studygroup.db")
         return _sqlite(Path(rest[1:]).expanduser())
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        _check_server_url(raw)
         return Location(url="postgresql+psycopg://" + rest, path=None)
     raise ValueError(
         f"unsupported database URL {mask(raw)!r}: use a file path or postgresql+psycopg://..."
     )
+
+
+def _check_server_url(raw: str) -> None:
+    """A server URL whose host or port cannot be read is a one-line error, masked."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(raw)
+        port = parts.port  # raises for a port that is no number or out of range
+        host = parts.hostname
+    except ValueError as exc:
+        raise ValueError(f"cannot read the database URL {mask(raw)!r}: {exc}") from None
+    if port is not None and not 0 < port < 65536:
+        raise ValueError(f"cannot read the database URL {mask(raw)!r}: port {port} is out of range")
+    if "[" in parts.netloc and host is None:
+        raise ValueError(f"cannot read the database URL {mask(raw)!r}: a broken IPv6 host")
 
 
 def _sqlite(path: Path) -> Location:

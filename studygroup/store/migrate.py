@@ -111,18 +111,21 @@ def backup_sqlite(source: Path, destination: Path) -> None:
     tmp = Path(tmp_name)
     try:
         query = "mode=ro" if writable(source) else "mode=ro&immutable=1"  # read-only media
-        src = sqlite3.connect(sqlite_uri(source, query), uri=True)
         try:
-            dst = sqlite3.connect(tmp)
+            src = sqlite3.connect(sqlite_uri(source, query), uri=True)
             try:
-                src.backup(dst)
-                # a backup is one self-contained file: no -wal/-shm beside it
-                dst.execute("PRAGMA journal_mode = DELETE")
-                verify_sqlite(dst, destination)
+                dst = sqlite3.connect(tmp)
+                try:
+                    src.backup(dst)
+                    # a backup is one self-contained file: no -wal/-shm beside it
+                    dst.execute("PRAGMA journal_mode = DELETE")
+                    verify_sqlite(dst, destination, source)
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
+                src.close()
+        except sqlite3.Error as exc:
+            raise StudygroupError(_backup_failure(exc, source, destination)) from None
         os.chmod(tmp, 0o600)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -132,10 +135,33 @@ def backup_sqlite(source: Path, destination: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def verify_sqlite(conn: sqlite3.Connection, path: Path) -> None:
+def verify_sqlite(conn: sqlite3.Connection, path: Path, source: Path | None = None) -> None:
     result = conn.execute("PRAGMA integrity_check").fetchall()
     if result != [("ok",)]:
-        raise StudygroupError(f"the backup {path} failed its integrity check: {result[0][0]}")
+        where = f"the database {source} is damaged" if source else "the copy is damaged"
+        raise StudygroupError(
+            f"the backup {path} failed its integrity check ({result[0][0]}): {where}; no "
+            "backup was written. Restore it from an earlier backup (or try sqlite3's .recover)"
+        )
+
+
+def _backup_failure(exc: sqlite3.Error, source: Path, destination: Path) -> str:
+    """One line, with the right advice, for a backup that SQLite could not make."""
+    text = str(exc)
+    lowered = text.lower()
+    if "full" in lowered or "no space" in lowered:
+        return (
+            f"disk full while writing the backup {destination}: no backup was written; free "
+            "some space there, or back up to another disk"
+        )
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return (
+            f"the database {source} is damaged ({text}): no backup was written. Restore it "
+            "from an earlier backup (or try sqlite3's .recover)"
+        )
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return f"cannot write the backup {destination} ({text}): choose a writable folder"
+    return f"the backup {destination} could not be made ({text}); no backup was written"
 
 
 def upgrade_database(
