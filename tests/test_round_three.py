@@ -453,3 +453,32 @@ def test_a_co_presenter_made_the_presenter_is_listed_once(group: CLI) -> None:
     group("talk", "add", "Ada", "Paired", "--with", "Grace", "--minutes", "10")
     group("talk", "edit", "1", "--presenter", "Grace")
     assert group.json("talk", "show", "1")["presenter"] == "Grace Hopper"
+
+
+# -- 21. read-only media with commits still in the write-ahead log -------------------------------
+
+
+def test_read_only_media_with_a_live_wal_is_refused_not_read_stale(
+    group: CLI, db: str, tmp_path: Path, sqlite_only: None
+) -> None:
+    import sqlite3
+
+    from tests.conftest import in_private_mount
+
+    keep = sqlite3.connect(db)  # holds the WAL open, so the last commits stay in it
+    keep.execute("PRAGMA wal_autocheckpoint = 0")
+    keep.execute("SELECT count(*) FROM members").fetchall()
+    group("member", "add", "Carol Late")
+    wal = Path(f"{db}-wal")
+    assert wal.stat().st_size > 0
+    mount = tmp_path / "media"
+    mount.mkdir()
+    result = in_private_mount(
+        f"set -e; mount -t tmpfs tmpfs {mount}; cp {db} {wal} {mount}/; "
+        f"mount -o remount,ro {mount}; {SCRIPT} member list --json; echo rc=$?",
+        env={"STUDYGROUP_DB": str(mount / "studygroup.db")},
+    )
+    keep.close()
+    assert "Carol Late" not in result.stdout  # never a list without her, silently
+    assert "Traceback" not in result.stderr
+    assert "is on read-only media with commits still in its write-ahead log" in result.stderr

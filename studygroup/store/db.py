@@ -354,8 +354,17 @@ class Database:
         path = self.location.path
         if path is None:
             return None
-        state, detail = inspect_sqlite_file(path, read_only=self.read_only)
         shown = self.location.display()
+        wal = Path(f"{path}-wal")
+        if self.read_only and wal.exists() and wal.stat().st_size > 0:
+            # read-only media can only be read as immutable, which ignores the -wal file: the
+            # commits still in it would silently be missing. Refuse, and say what to do.
+            raise SchemaError(
+                f"the database at {shown} is on read-only media with commits still in its "
+                f"write-ahead log ({wal.name}), which cannot be read there: copy {path.name} "
+                f"and {wal.name} together to a writable folder and use the copy"
+            )
+        state, detail = inspect_sqlite_file(path, read_only=self.read_only)
         if state is FileState.NOT_SQLITE:
             raise SchemaError(
                 f"{shown} is not a studygroup database ({detail}): check --db or STUDYGROUP_DB"

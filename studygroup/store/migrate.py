@@ -110,7 +110,9 @@ def backup_sqlite(source: Path, destination: Path) -> None:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        query = "mode=ro" if writable(source) else "mode=ro&immutable=1"  # read-only media
+        # read-only media are read as immutable (Database.check_file has refused one whose
+        # -wal file still holds commits, which immutable would leave out)
+        query = "mode=ro" if writable(source) else "mode=ro&immutable=1"
         try:
             src = sqlite3.connect(sqlite_uri(source, query), uri=True)
             try:
