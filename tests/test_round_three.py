@@ -482,3 +482,16 @@ def test_read_only_media_with_a_live_wal_is_refused_not_read_stale(
     assert "Carol Late" not in result.stdout  # never a list without her, silently
     assert "Traceback" not in result.stderr
     assert "is on read-only media with commits still in its write-ahead log" in result.stderr
+
+
+def test_a_file_with_300000_unknown_columns_is_one_short_line(group: CLI, tmp_path: Path) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(
+        "name,email," + ",".join(f"c{i}" for i in range(300_000)) + "\nAda,,"
+        + ",".join("x" for _ in range(300_000)) + "\n"
+    )  # fmt: skip
+    result = group("member", "import", str(wide), code=1)
+    assert result.stderr == (
+        f"Error: {wide} line 1: unknown column(s) c0, c1, c2, c3, c4, c5, c6, c7 and 299992 "
+        "more; expected name, email, handle, timezone\n"
+    )

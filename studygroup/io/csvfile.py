@@ -97,6 +97,12 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
     return text
 
 
+def _some(names: list[str], shown: int = 8) -> str:
+    """A list for a one-line message: the first few, cut to a line, and how many more."""
+    first = ", ".join(name if len(name) <= 40 else name[:37] + "..." for name in names[:shown])
+    return first + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     """A regular file's bytes, at most `limit` of them: a FIFO, a device (/dev/zero), a socket
     or a directory is refused at once (opened without blocking), never read from."""
@@ -209,7 +215,7 @@ def read_rows(
     unknown = [h for h in header if h and h not in known]
     if unknown and not allow_extra:
         raise Invalid(
-            f"{path} line {first[0]}: unknown column(s) {', '.join(unknown)}; "
+            f"{path} line {first[0]}: unknown column(s) {_some(unknown)}; "
             f"expected {', '.join(sorted(known, key=lambda c: (c not in required, c)))}"
         )
     rows: list[Row] = []
