@@ -4,7 +4,7 @@ never a traceback, and the database is unchanged."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +128,34 @@ def check(run: CLI, snapshot: Callable[[], Any], *args: str) -> None:
         errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
         assert len(errors) == 1, (args, result.stderr)
         assert snapshot() == before, args
+
+
+@pytest.fixture
+def snapshot(db: str, engine_for: Callable[[str], Any]) -> Iterator[Callable[[], Any]]:
+    """What "unchanged" means here, at a constant cost per example (not two full dumps of a
+    database that grows with every example): nothing was committed. Every change to a tracked
+    table files a journal row (the triggers), and the untracked tables' ids only grow, so
+    their highest ids change with any commit; on SQLite, `PRAGMA data_version` on a
+    connection of its own changes whenever another connection commits anything."""
+    import sqlalchemy as sa
+
+    engine = engine_for(db)
+    watcher = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+
+    def fingerprint() -> tuple[Any, ...]:
+        with engine.connect() as conn:
+            highest = tuple(
+                conn.execute(sa.text(f"SELECT max(id) FROM {table}")).scalar()
+                for table in ("journal", "journal_changes", "reminders")
+            )
+        version = watcher.exec_driver_sql("PRAGMA data_version").scalar() if sqlite else None
+        if not sqlite:
+            watcher.rollback()
+        return (*highest, version)
+
+    yield fingerprint
+    watcher.close()
 
 
 @pytest.fixture
