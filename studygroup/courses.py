@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -527,18 +528,7 @@ def apply_syllabus(
             .values({c: bindparam(f"b_{c}") for c in columns}),
             batch,
         )
-    reordered = [
-        {"b_id": lec.id, "b_position": positions[lec.label]}
-        for lec in current
-        if lec.position != positions[lec.label]
-    ]
-    if reordered:
-        db.execute(
-            update(lectures)
-            .where(lectures.c.id == bindparam("b_id"))
-            .values(position=bindparam("b_position")),
-            reordered,
-        )
+    _reorder(db, current, positions)
     if new:
         db.execute(insert(lectures), new)
     course_changed(db, course.id)
@@ -556,7 +546,13 @@ def move_lecture(
     labels = syllabus_order.moved(
         [lec.label for lec in current], lecture.label, target.label, after=after
     )
-    positions = {label: n for n, label in enumerate(labels, start=1)}
+    if _reorder(db, current, {label: n for n, label in enumerate(labels, start=1)}):
+        course_changed(db, course.id)
+    return labels
+
+
+def _reorder(db: Connection, current: Sequence[Row[Any]], positions: dict[str, int]) -> bool:
+    """Give the course's lectures their new positions (one statement); whether any moved."""
     reordered = [
         {"b_id": lec.id, "b_position": positions[lec.label]}
         for lec in current
@@ -569,8 +565,7 @@ def move_lecture(
             .values(position=bindparam("b_position")),
             reordered,
         )
-        course_changed(db, course.id)
-    return labels
+    return bool(reordered)
 
 
 def mark_covered(

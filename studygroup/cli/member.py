@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +23,9 @@ from studygroup.cli.app import (
     pass_app,
 )
 from studygroup.cli.complete import member_names
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Row
 
 MEMBER_COLUMNS = [
     ("name", "name"),
@@ -275,6 +281,27 @@ def member_restore(app: App, name: str) -> None:
         note(f"{restored.name} is active again")
 
 
+@contextmanager
+def _confirmed(
+    app: App, name: str, force: bool, what: str
+) -> Iterator[tuple[Connection, Row[Any]]]:
+    """A member to delete or erase: asked about first, holding no lock while a person reads
+    the question, then found again in the write transaction (refused if the name means
+    someone else by then)."""
+    from studygroup import members
+    from studygroup.cli.app import confirm_delete
+    from studygroup.errors import Conflict
+
+    with app.read() as db:
+        asked = members.find(db, name)
+    confirm_delete(what.format(asked.name), force)
+    with app.write() as db:
+        found = members.find(db, name)
+        if found.id != asked.id:
+            raise Conflict(f"{name!r} is {found.name} now, not {asked.name}; nothing changed")
+        yield db, found
+
+
 @member.command("erase")
 @click.argument("name", shell_complete=member_names)
 @click.option("--force", is_flag=True, help="Really erase (you will be asked to confirm).")
@@ -290,16 +317,11 @@ def member_erase(app: App, name: str, force: bool) -> None:
       studygroup member erase "Ada Lovelace" --force
     """
     from studygroup import members
-    from studygroup.cli.app import confirm_delete
-    from studygroup.errors import Conflict
 
-    with app.read() as db:  # ask first, holding no lock while a person reads the question
-        asked = members.find(db, name)
-    confirm_delete(f"the personal data of {asked.name} (this cannot be undone)", force)
-    with app.write() as db:
-        found = members.find(db, name)
-        if found.id != asked.id:
-            raise Conflict(f"{name!r} is {found.name} now, not {asked.name}; nothing erased")
+    with _confirmed(app, name, force, "the personal data of {} (this cannot be undone)") as (
+        db,
+        found,
+    ):
         done = members.erase(db, found)
     note(
         f"erased {done.name}'s personal data; the record is now '{done.placeholder}'. "
@@ -321,16 +343,8 @@ def member_delete(app: App, name: str, force: bool) -> None:
       studygroup member delete "Ada Lovelce" --force
     """
     from studygroup import members
-    from studygroup.cli.app import confirm_delete
-    from studygroup.errors import Conflict
 
-    with app.read() as db:  # ask first, holding no lock while a person reads the question
-        asked = members.find(db, name)
-    confirm_delete(f"member {asked.name}", force)
-    with app.write() as db:
-        found = members.find(db, name)
-        if found.id != asked.id:  # the name means someone else now: ask again
-            raise Conflict(f"{name!r} is {found.name} now, not {asked.name}; nothing deleted")
+    with _confirmed(app, name, force, "member {}") as (db, found):
         shown = found.name
         members.delete_member(db, found)
     note(f"deleted member {shown}")
