@@ -331,3 +331,17 @@ def alembic_engine(empty_db: str, engine_for: Callable[[str], sa.Engine]) -> sa.
 
 def pytest_report_header(config: pytest.Config) -> str:
     return "studygroup test database: " + ("postgresql" if os.environ.get(PG_ENV) else "sqlite")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs only the tests that touch a database (every one that uses
+    the `backend` fixture, directly or through `db`, `run`, ...): the pure rules, renderers
+    and readers were already run on the SQLite pass, and would only run again unchanged."""
+    if not os.environ.get(PG_ENV):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if "backend" in getattr(item, "fixturenames", ()) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
