@@ -24,7 +24,8 @@ from sqlalchemy import (
 )
 
 from studygroup import agenda, clock, faults, sessions
-from studygroup.errors import Conflict, Invalid
+from studygroup.errors import Conflict
+from studygroup.rules import close as close_rule
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
 from studygroup.store.db import course_changed, new_id
@@ -100,6 +101,12 @@ def _talk_state(
     }
 
 
+def _state(talk: Row[Any]) -> close_rule.TalkState:
+    return close_rule.TalkState(
+        talk.status, talk.session_id, talk.times_postponed, talk.postponed_from_id
+    )
+
+
 def _set_talks(db: Connection, changes: list[dict[str, Any]]) -> None:
     """Set the talks' state (see _talk_state): one statement however many talks."""
     if changes:
@@ -150,34 +157,21 @@ def close_session(
             f"{weekly.local(ends, course.timezone):%H:%M} {course.timezone}; close it after the "
             "call (--early if it has ended already)"
         )
-    if covered is not None and not_covered:
-        raise Invalid("give --covered or --not-covered, not both")
-
     entries = agenda.entries_of(db, target)
     lecture_entries = [
         e for e in entries if e.kind is EntryKind.LECTURE and e.lecture_id is not None
     ]
-    labels = {e.lecture_label for e in lecture_entries}
-    for label in [*(covered or []), *not_covered]:
-        if label not in labels:
-            shown = ", ".join(sorted(labels)) or "none"
-            raise Invalid(
-                f"lecture {label!r} is not on session {target.number}'s agenda "
-                f"(lectures on it: {shown})"
-            )
+    is_covered = close_rule.covered_lectures(
+        [e.lecture_label for e in lecture_entries], covered, not_covered, target.number
+    )
     at_session = _talks_at(db, target)
-    talk_ids = {t.id for t in at_session}
-    for talk_id in done_talks:
-        if talk_id not in talk_ids:
-            raise Invalid(f"talk {talk_id} is not on session {target.number}")
+    close_rule.check_done_talks([t.id for t in at_session], done_talks, target.number)
 
     following, rollover_id, summary = _begin(db, course, target, RolloverKind.CLOSE)
 
     moves: list[dict[str, Any]] = []
     entry_done: list[dict[str, Any]] = []
     for entry in lecture_entries:
-        label = entry.lecture_label
-        is_covered = (label in covered) if covered is not None else (label not in not_covered)
         moves.append(
             _move(
                 rollover_id,
@@ -188,42 +182,28 @@ def close_session(
                 before_done=entry.done,
             )
         )
-        entry_done.append({"b_id": entry.id, "b_done": is_covered})
-        (summary.covered if is_covered else summary.carried_lectures).append(_label(entry))
+        done = is_covered[entry.lecture_label]
+        entry_done.append({"b_id": entry.id, "b_done": done})
+        (summary.covered if done else summary.carried_lectures).append(_label(entry))
 
-    done_now = set(done_talks)
     talk_changes: list[dict[str, Any]] = []
-    for talk in at_session:
-        if talk.status is TalkStatus.DONE or talk.id in done_now:
-            if talk.status is not TalkStatus.DONE:
-                moves.append(_talk_move(rollover_id, talk))
-                talk_changes.append(
-                    _talk_state(
-                        talk.id,
-                        TalkStatus.DONE,
-                        target.id,
-                        talk.times_postponed,
-                        talk.postponed_from_id,
-                    )
-                )
+    by_id = {talk.id: talk for talk in at_session}
+    for outcome in close_rule.talk_outcomes(
+        [(t.id, _state(t)) for t in at_session], done_talks, target.id, following.id
+    ):
+        talk = by_id[outcome.talk_id]
+        if outcome.state is not None:
+            moves.append(_talk_move(rollover_id, talk))
+            talk_changes.append(_talk_state(talk.id, *outcome.state))
+        if outcome.given:
             entry_done.extend(
                 {"b_id": e.id, "b_done": True} for e in entries if e.talk_id == talk.id
             )
             summary.talks_done.append(
                 {"id": talk.id, "title": talk.title, "presenter": talk.presenter}
             )
-            continue
-        moves.append(_talk_move(rollover_id, talk))
-        talk_changes.append(
-            _talk_state(
-                talk.id,
-                TalkStatus.POSTPONED,
-                following.id,
-                talk.times_postponed + 1,
-                talk.postponed_from_id or target.id,
-            )
-        )
-        summary.talks_postponed.append(_postponed(talk, talk.times_postponed + 1))
+        elif outcome.state is not None:
+            summary.talks_postponed.append(_postponed(talk, outcome.state.times_postponed))
     _set_talks(db, talk_changes)
     if entry_done:
         db.execute(

@@ -181,21 +181,17 @@ def postpone(db: Connection, course: CourseRow, talk: Row[Any]) -> tuple[Row[Any
     current = session_of(db, talk)
     if current is None:
         raise Conflict(f"talk {talk.id} is queued, not on a session; nothing to postpone")
+    from studygroup.rules.close import TalkState, postponed
+
     following, _ = sessions.following(db, course, current)
-    times = talk.times_postponed + 1
-    db.execute(
-        update(talks)
-        .where(talks.c.id == talk.id)
-        .values(
-            postponed_from_id=talk.postponed_from_id or current.id,
-            session_id=following.id,
-            status=TalkStatus.POSTPONED,
-            times_postponed=times,
-        )
+    moved = postponed(
+        TalkState(talk.status, current.id, talk.times_postponed, talk.postponed_from_id),
+        following.id,
     )
+    db.execute(update(talks).where(talks.c.id == talk.id).values(moved._asdict()))
     _unplace(db, talk.id)
     course_changed(db, course.id)
-    return following, times
+    return following, moved.times_postponed
 
 
 def withdraw(db: Connection, course: CourseRow, talk: Row[Any]) -> None:
