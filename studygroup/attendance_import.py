@@ -141,15 +141,16 @@ def caution(
     reasons = []
     existing = {
         member_id: (status, minutes)
-        for member_id, status, minutes, source in db.execute(
+        for member_id, status, minutes in db.execute(
             select(
                 attendance_table.c.member_id,
                 attendance_table.c.status,
                 attendance_table.c.minutes,
-                attendance_table.c.source,
-            ).where(attendance_table.c.session_id == target.id)
+            ).where(
+                attendance_table.c.session_id == target.id,
+                attendance_table.c.source == AttendanceSource.IMPORT,
+            )
         )
-        if source == AttendanceSource.IMPORT or source == AttendanceSource.IMPORT.value
     }
     if existing:
         changed = sum(
@@ -158,7 +159,7 @@ def caution(
             if p.member is not None
             and p.member.id in existing
             and (
-                existing[p.member.id][0] not in (AttendanceStatus.PRESENT, "present")
+                existing[p.member.id][0] is not AttendanceStatus.PRESENT
                 or (p.minutes is not None and p.minutes != existing[p.member.id][1])
             )
         )

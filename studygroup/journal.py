@@ -686,6 +686,8 @@ def forget(db: Connection, rows: list[tuple[str, int]], words: list[str]) -> int
     (a name, an email) from its command lines and summaries. The entries that filed those
     rows can no longer be undone exactly: they are marked pruned, the erasure's own entry
     too (it keeps no before-image of what it erased). How many earlier entries that was."""
+    from studygroup.rules.names import like_literal
+
     this = current(db)
     touched: set[int] = set()
     for table, row_id in rows:
@@ -704,7 +706,7 @@ def forget(db: Connection, rows: list[tuple[str, int]], words: list[str]) -> int
     if touched:
         db.execute(update(journal).where(journal.c.id.in_(sorted(touched))).values(pruned=True))
     for word in sorted({w for w in words if w and len(w) >= 2}, key=len, reverse=True):
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = f"%{like_literal(word)}%"
         for entry_id, command, summary in db.execute(
             select(journal.c.id, journal.c.command, journal.c.summary).where(
                 journal.c.command.like(pattern, escape="\\")

@@ -143,12 +143,12 @@ def owed_sessions(
     )
     # someone's latest message is older than the session's revision (the query above also
     # finds those told again since)
-    return [
-        session
-        for session in candidates
-        if (only is None and _told_earlier(db, session, channel))
-        or (only is not None and only.id in _told_earlier(db, session, channel))
-    ]
+    owed = []
+    for session in candidates:
+        earlier = _told_earlier(db, session, channel)
+        if earlier if only is None else only.id in earlier:
+            owed.append(session)
+    return owed
 
 
 def lines(
@@ -257,6 +257,10 @@ class LogState(enum.Enum):
     UNCONFIRMED = "unconfirmed"  # claimed, and the run ended before it confirmed the send
 
 
+def _state_of(sent_at: datetime | None) -> LogState:
+    return LogState.SENT if sent_at is not None else LogState.UNCONFIRMED
+
+
 class Claim(NamedTuple):
     """One delivery this run has claimed: sent at most once, by whoever claimed it."""
 
@@ -298,14 +302,17 @@ def claim(
         reminders.c.channel == channel,
         reminders.c.revision == about.revision,
     )
+    # only the wanted targets' rows: a run claims one at a time, and must not read the whole
+    # session's log for each
     existing = {
         row.target: row
-        for row in db.execute(select(reminders.c.target, reminders.c.sent_at).where(*here))
+        for row in db.execute(
+            select(reminders.c.target, reminders.c.sent_at).where(
+                *here, reminders.c.target.in_([want.target for want in wanted])
+            )
+        )
     }
-    before = {
-        target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
-        for target, row in existing.items()
-    }
+    before = {target: _state_of(row.sent_at) for target, row in existing.items()}
     now = clock.now()
     claimed: list[Claim] = []
     fresh: list[dict[str, Any]] = []
@@ -422,7 +429,7 @@ Transport = Callable[[], AbstractContextManager[Callable[[str], str | None]]]
 def logged(db: Connection, about: About, channel: Channel) -> dict[str, LogState]:
     """What the log holds for this session revision on this channel, by target."""
     return {
-        row.target: LogState.SENT if row.sent_at is not None else LogState.UNCONFIRMED
+        row.target: _state_of(row.sent_at)
         for row in db.execute(
             select(reminders.c.target, reminders.c.sent_at).where(
                 reminders.c.session_id == about.session_id,

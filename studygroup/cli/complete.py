@@ -64,7 +64,9 @@ def _items(values: list[str]) -> list[Any]:
 
 
 def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    from studygroup.rules.names import like_literal
+
+    return like_literal(text) + "%"
 
 
 def member_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

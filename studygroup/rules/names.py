@@ -124,10 +124,14 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+def like_literal(text: str) -> str:
+    """`text` for a LIKE pattern whose escape character is backslash: matched as written."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def prefix_pattern(text: str) -> str:
     """A LIKE pattern (escape character backslash) for names that start with `text`."""
-    key = name_key(text)
-    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return like_literal(name_key(text)) + "%"
 
 
 def greeting_name(name: str, greeting: str | None = None) -> str:
