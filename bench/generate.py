@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, select, text
 
 from studygroup import clock
-from studygroup.agenda import settle
+from studygroup.agenda import replan
 from studygroup.store import schema
-from studygroup.store.db import Database, course_changed
+from studygroup.store.db import Database
 from studygroup.store.location import resolve
 
 FULL = {
@@ -72,7 +72,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
     per_course = n["sessions"] // n["courses"]
     first_day = today - timedelta(weeks=n["sessions"] - 40)
     counts: dict[str, int] = {}
-    with database.write(settle=settle) as conn:
+    with database.write() as conn:
 
         def bulk(table: Table, rows: list[dict[str, Any]]) -> None:
             # every row with the same keys: an executemany takes its columns from the first
@@ -295,7 +295,9 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
                         f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
                     )
                 )
-        course_changed(conn, active_course)  # its planned sessions are planned by settle
+        # bulk rows, no journal: its planned sessions are planned here, as a command's would be
+        active = select(schema.courses).where(schema.courses.c.id == active_course)
+        replan(conn, conn.execute(active).one())
     with database.read() as conn:
         check(conn)
     database.dispose()

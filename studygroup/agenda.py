@@ -2,8 +2,9 @@
 
 The planning rule itself is rules.planner (pure); this module reads what it needs, runs it
 for every planned session of a course, and writes the result in a fixed number of
-statements. Commands never call the planner: they note the courses they changed
-(store.db.course_changed) and `settle` re-plans each once, before the commit.
+statements. Commands never call the planner: before the commit, `settle` re-plans once each
+course whose plan inputs the transaction changed, as its journal entry records them
+(store/changes.py), and writes only the sessions whose plan came out different.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, ta
 from studygroup.rules import weekly
 from studygroup.rules.pace import History, course_units, part_minutes, split
 from studygroup.rules.queue import queue_order, talk_limit
-from studygroup.store.db import changed_courses, course_changed
+from studygroup.store import changes
 from studygroup.store.enums import (
     AttendanceStatus,
     EntryKind,
@@ -87,11 +88,13 @@ def lecture_history(db: Connection, course: CourseRow) -> History:
 
 
 def settle(db: Connection) -> None:
-    """Re-plan, once each, the courses this transaction changed (see store.db.write)."""
-    for course_id in changed_courses(db):
+    """Re-plan, once each, the courses this transaction changed since it last settled (see
+    store.db.write); the re-plan's own rows are settled with them."""
+    for course_id in changes.changed_courses(db):
         course = db.execute(select(courses_table).where(courses_table.c.id == course_id)).first()
         if course is not None:
             replan(db, course)
+    changes.mark_settled(db)
 
 
 def _talk(row: Any, others: dict[int, set[int]]) -> planner.Talk:
@@ -220,36 +223,76 @@ def replan(db: Connection, course: CourseRow) -> None:
         queued,
     )
 
-    # the derived (unpinned) entries are written anew: one delete, one insert, one update
-    db.execute(
-        delete(agenda_entries).where(
-            agenda_entries.c.session_id.in_(ids), agenda_entries.c.pinned.is_(False)
-        )
-    )
+    # the derived (unpinned) entries of a session are written anew only where its plan came
+    # out different: one delete, one insert, one update in all, and an unchanged session
+    # keeps its rows (so the journal holds only what changed, and undo finds no false clash)
+    derived = [
+        agenda_entries.c.kind,
+        agenda_entries.c.position,
+        agenda_entries.c.minutes,
+        agenda_entries.c.lecture_id,
+        agenda_entries.c.part,
+        agenda_entries.c.parts,
+        agenda_entries.c.talk_id,
+        agenda_entries.c.done,
+    ]
+    stored: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in db.execute(
+        select(agenda_entries.c.session_id, *derived)
+        .where(agenda_entries.c.session_id.in_(ids), agenda_entries.c.pinned.is_(False))
+        .order_by(agenda_entries.c.session_id, agenda_entries.c.position)
+    ):
+        stored[row[0]].append(tuple(row[1:]))
     old_positions = {e.id: e.position for group in pinned.values() for e in group}
     moved: list[dict[str, Any]] = []
     new_rows: list[dict[str, Any]] = []
+    stale: list[int] = []
     for session_id, entries in plan.items():
+        fresh = []
         for entry in entries:
             if entry.id is not None:
                 if old_positions[entry.id] != entry.position:
                     moved.append({"b_id": entry.id, "b_position": entry.position})
                 continue
-            new_rows.append(
-                {
-                    "session_id": session_id,
-                    "kind": entry.kind,
-                    "position": entry.position,
-                    "minutes": entry.minutes,
-                    "title": None,
-                    "lecture_id": entry.lecture_id,
-                    "part": entry.part,
-                    "parts": entry.parts,
-                    "talk_id": entry.talk_id,
-                    "pinned": False,
-                    "done": entry.done,
-                }
+            fresh.append(entry)
+        wanted = [
+            (
+                e.kind,
+                e.position,
+                e.minutes,
+                e.lecture_id,
+                e.part,
+                e.parts,
+                e.talk_id,
+                e.done,
             )
+            for e in fresh
+        ]
+        if wanted == stored.get(session_id, []):
+            continue
+        stale.append(session_id)
+        new_rows.extend(
+            {
+                "session_id": session_id,
+                "kind": entry.kind,
+                "position": entry.position,
+                "minutes": entry.minutes,
+                "title": None,
+                "lecture_id": entry.lecture_id,
+                "part": entry.part,
+                "parts": entry.parts,
+                "talk_id": entry.talk_id,
+                "pinned": False,
+                "done": entry.done,
+            }
+            for entry in fresh
+        )
+    if stale:
+        db.execute(
+            delete(agenda_entries).where(
+                agenda_entries.c.session_id.in_(stale), agenda_entries.c.pinned.is_(False)
+            )
+        )
     if moved:
         db.execute(
             update(agenda_entries)
@@ -262,7 +305,10 @@ def replan(db: Connection, course: CourseRow) -> None:
 
 
 def plan_again(db: Connection, course: CourseRow, target: SessionRow, reset: bool) -> None:
-    """`agenda plan`: re-plan from this planned session on; `reset` drops its manual edits."""
+    """`agenda plan`: re-plan from this planned session on; `reset` drops its manual edits.
+    The one command whose work is to re-plan: it re-plans even when no input changed (a
+    newer studygroup may plan differently), and writes only the sessions that come out
+    different."""
     sessions.require_planned(target, "only planned sessions are planned")
     if reset:
         db.execute(
@@ -270,7 +316,7 @@ def plan_again(db: Connection, course: CourseRow, target: SessionRow, reset: boo
             .where(agenda_entries.c.session_id == target.id)
             .values(pinned=False)
         )
-    course_changed(db, course.id)
+    replan(db, course)
 
 
 # -- manual edits -------------------------------------------------------------------------------
@@ -438,7 +484,6 @@ def remove_entry(db: Connection, course: CourseRow, target: SessionRow, position
         _pin_lecture_entry(
             db, course, following.id, entry.lecture_id, entry.part, entry.parts, position=2
         )
-        course_changed(db, course.id)
         return f"{described.strip()} moved to session {following.number}"
     if entry.kind is EntryKind.TALK and entry.talk_id is not None:
         following, _ = sessions.following(db, course, target)
@@ -451,7 +496,6 @@ def remove_entry(db: Connection, course: CourseRow, target: SessionRow, position
             .where(talks.c.id == entry.talk_id)
             .values(session_id=following.id, status=status)
         )
-        course_changed(db, course.id)
         return f"talk {entry.talk_id} moved to session {following.number}"
     raise Invalid(
         f"entry {position} is the {EntryKind(entry.kind).value}; change its minutes instead"
@@ -476,7 +520,6 @@ def move_entry(
         [{"b_id": entry_id, "b_position": index} for index, entry_id in enumerate(order, start=1)],
     )
     db.execute(update(agenda_entries).where(agenda_entries.c.id == entry.id).values(pinned=True))
-    course_changed(db, course.id)
 
 
 def set_minutes(
@@ -489,7 +532,6 @@ def set_minutes(
         .where(agenda_entries.c.id == entry.id)
         .values(minutes=minutes, pinned=True)
     )
-    course_changed(db, course.id)
 
 
 # -- the agenda view ----------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from studygroup import clock, courses, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
-from studygroup.store.db import course_changed
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import attendance
@@ -79,14 +78,12 @@ def record(
         return 0
     table = attendance
     existing: dict[int, int | None] = {}
-    was_excused = False
-    for member_id, old, status in db.execute(
-        select(table.c.member_id, table.c.minutes, table.c.status).where(
+    for member_id, old in db.execute(
+        select(table.c.member_id, table.c.minutes).where(
             table.c.session_id == target.id, table.c.member_id.in_(list(wanted))
         )
     ):
         existing[member_id] = old
-        was_excused = was_excused or AttendanceStatus(status) is AttendanceStatus.EXCUSED
     now = clock.now()
 
     def row(member_id: int, status: AttendanceStatus) -> dict[str, Any]:
@@ -131,11 +128,6 @@ def record(
                 for r in inserts
             ],
         )
-    if target.status is SessionStatus.PLANNED and (
-        was_excused or AttendanceStatus.EXCUSED in wanted.values()
-    ):
-        # a presenter away (or back) changes which talks the planned weeks take
-        course_changed(db, target.course_id)
     return len(wanted)
 
 

@@ -15,7 +15,7 @@ from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate, weekly
-from studygroup.store.db import count, course_changed, note_course
+from studygroup.store.db import count, note_course
 from studygroup.store.enums import CourseStatus, LectureKind, SessionStatus
 from studygroup.store.rows import CourseRow
 from studygroup.store.schema import (
@@ -213,7 +213,6 @@ def edit(
             sessions.c.status == SessionStatus.PLANNED,
             sessions.c.call_url.is_(None),
         )
-    course_changed(db, course.id)  # settings shape every planned agenda
     after = get(db, slug)
     change = None
     if reschedule or changed & {"weekday", "start_time", "timezone", "session_minutes"}:
@@ -352,7 +351,6 @@ def add_lecture(db: Connection, course: CourseRow, label: str, fields: LectureFi
             course_id=course.id, label=label, position=_next_position(db, course), **values
         )
     )
-    course_changed(db, course.id)
     return get_lecture(db, course, label)
 
 
@@ -361,14 +359,12 @@ def edit_lecture(db: Connection, course: CourseRow, label: str, fields: LectureF
     values = fields.cleaned()
     if values:
         db.execute(update(lectures).where(lectures.c.id == lecture.id).values(values))
-    course_changed(db, course.id)
     return get_lecture(db, course, label)
 
 
 def set_skipped(db: Connection, course: CourseRow, label: str, skipped: bool) -> Row[Any]:
     lecture = get_lecture(db, course, label)
     db.execute(update(lectures).where(lectures.c.id == lecture.id).values(skipped=skipped))
-    course_changed(db, course.id)
     return get_lecture(db, course, label)
 
 
@@ -391,7 +387,6 @@ def delete_lecture(db: Connection, course: CourseRow, label: str) -> None:
         )
     db.execute(delete(agenda_entries).where(agenda_entries.c.lecture_id == lecture.id))
     db.execute(delete(lectures).where(lectures.c.id == lecture.id))
-    course_changed(db, course.id)
 
 
 LECTURE_COLUMNS = ("label", "title", "kind", "minutes", "optional", "url")
@@ -531,7 +526,6 @@ def apply_syllabus(
     _reorder(db, current, positions)
     if new:
         db.execute(insert(lectures), new)
-    course_changed(db, course.id)
     return summary
 
 
@@ -546,8 +540,7 @@ def move_lecture(
     labels = syllabus_order.moved(
         [lec.label for lec in current], lecture.label, target.label, after=after
     )
-    if _reorder(db, current, {label: n for n, label in enumerate(labels, start=1)}):
-        course_changed(db, course.id)
+    _reorder(db, current, {label: n for n, label in enumerate(labels, start=1)})
     return labels
 
 
@@ -582,7 +575,6 @@ def mark_covered(
             .where(lectures.c.id.in_([lec.id for lec in changed]))
             .values(covered_before=not undo)
         )
-        course_changed(db, course.id)
     return [lec.label for lec in changed]
 
 

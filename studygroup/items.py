@@ -10,7 +10,7 @@ from studygroup import clock, sessions
 from studygroup.errors import Conflict, NotFound
 from studygroup.render.contracts import ItemDetailJSON, ItemJSON
 from studygroup.rules import validate
-from studygroup.store.db import course_changed, new_id
+from studygroup.store.db import new_id
 from studygroup.store.enums import ItemStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import action_items, members
@@ -125,7 +125,6 @@ def add(
             )
         )
     )
-    course_changed(db, course.id)  # an open item puts a review on the agenda
     return get(db, course, item_id)
 
 
@@ -140,7 +139,6 @@ def close(db: Connection, course: CourseRow, ids: list[int], status: ItemStatus)
         .where(action_items.c.id.in_(ids))
         .values(status=status, closed_at=clock.now())
     )
-    course_changed(db, course.id)
     return items
 
 
@@ -154,7 +152,6 @@ def reopen(db: Connection, course: CourseRow, ids: list[int]) -> list[Row[Any]]:
         .where(action_items.c.id.in_(ids))
         .values(status=ItemStatus.OPEN, closed_at=None)
     )
-    course_changed(db, course.id)
     return items
 
 
@@ -210,5 +207,4 @@ def set_due(db: Connection, course: CourseRow, item_id: int, target: SessionRow)
     db.execute(
         update(action_items).where(action_items.c.id == item.id).values(due_session_id=target.id)
     )
-    course_changed(db, course.id)  # the review of open items moves with it
     return get(db, course, item_id)

@@ -28,7 +28,7 @@ from studygroup.errors import Conflict
 from studygroup.rules import close as close_rule
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
-from studygroup.store.db import course_changed, new_id
+from studygroup.store.db import new_id
 from studygroup.store.enums import (
     EntryKind,
     ItemStatus,
@@ -223,7 +223,6 @@ def close_session(
         .values(status=SessionStatus.HELD, closed_at=clock.now())
     )
     _finish(db, course, summary)
-    course_changed(db, course.id)
     return summary
 
 
@@ -488,7 +487,6 @@ def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
             delete(agenda_entries).where(agenda_entries.c.session_id == rollover.to_session_id)
         )
         db.execute(delete(sessions_table).where(sessions_table.c.id == rollover.to_session_id))
-    course_changed(db, course.id)
 
 
 def _depended_on(db: Connection, session_id: int) -> bool:
@@ -666,7 +664,6 @@ def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> Clo
     )
     sessions.revise(db, sessions_table.c.id == target.id)
     _finish(db, course, summary)
-    course_changed(db, course.id)
     return summary
 
 
@@ -681,7 +678,6 @@ def uncancel_session(db: Connection, course: CourseRow, target: SessionRow) -> N
             .values(status=SessionStatus.PLANNED)
         )
         sessions.revise(db, sessions_table.c.id == target.id)
-        course_changed(db, course.id)
         return
     _require_untouched_since(db, rollover)
     _undo(db, course, rollover)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.rules import validate, weekly
-from studygroup.store.db import course_changed, new_id
+from studygroup.store.db import new_id
 from studygroup.store.enums import SessionStatus
 from studygroup.store.rows import CourseRow, SessionRow
 from studygroup.store.schema import sessions
@@ -322,8 +322,6 @@ def edit(
     if changed:
         db.execute(update(sessions).where(sessions.c.id == target.id).values(changed))
         revise(db, sessions.c.id == target.id)
-        if "minutes" in changed:
-            course_changed(db, course.id)
     return get(db, target.id)
 
 
@@ -353,7 +351,6 @@ def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
         )
     )
     renumber(db, course)
-    course_changed(db, course.id)
     return get(db, session_id)
 
 
@@ -411,7 +408,6 @@ def plan(
         if not weekly.slot_taken(day, existing):
             new_days.append(day)
             existing.append(day)
-    course_changed(db, course.id)
     if not new_days:
         return []
     # set-based: one insert for them all, numbered after the last, then one renumbering in
@@ -490,5 +486,4 @@ def move(
     db.execute(update(sessions).where(sessions.c.id == target.id).values(starts_at=moment))
     revise(db, sessions.c.id == target.id)
     renumber(db, course)
-    course_changed(db, course.id)
     return int(db.execute(select(sessions.c.number).where(sessions.c.id == target.id)).scalar_one())

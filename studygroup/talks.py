@@ -13,7 +13,7 @@ from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import TalkJSON, talk_dict
 from studygroup.rules import validate, weekly
 from studygroup.rules.queue import talk_limit
-from studygroup.store.db import course_changed, new_id
+from studygroup.store.db import new_id
 from studygroup.store.enums import OPEN_TALK_STATUSES, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow
 from studygroup.store.schema import agenda_entries, members, talk_copresenters, talks
@@ -102,7 +102,6 @@ def add(
         _require_planned(target)
         values |= {"session_id": target.id, "status": TalkStatus.SCHEDULED}
     talk_id = new_id(db.execute(insert(talks).values(values)))
-    course_changed(db, course.id)
     return get(db, course, talk_id)
 
 
@@ -133,7 +132,6 @@ def schedule(db: Connection, course: CourseRow, talk: Row[Any], target: SessionR
         update(talks).where(talks.c.id == talk.id).values(session_id=target.id, status=status)
     )
     _unplace(db, talk.id)
-    course_changed(db, course.id)
 
 
 def session_of(db: Connection, talk: Row[Any]) -> Row[Any] | None:
@@ -190,7 +188,6 @@ def postpone(db: Connection, course: CourseRow, talk: Row[Any]) -> tuple[Row[Any
     )
     db.execute(update(talks).where(talks.c.id == talk.id).values(moved._asdict()))
     _unplace(db, talk.id)
-    course_changed(db, course.id)
     return following, moved.times_postponed
 
 
@@ -199,7 +196,6 @@ def withdraw(db: Connection, course: CourseRow, talk: Row[Any]) -> None:
     _require_open(talk)
     db.execute(update(talks).where(talks.c.id == talk.id).values(status=TalkStatus.WITHDRAWN))
     _unplace(db, talk.id)
-    course_changed(db, course.id)
 
 
 def shown(db: Connection, course: CourseRow, talk_id: int) -> TalkJSON:
@@ -244,7 +240,6 @@ def edit(
         )
     if values:
         db.execute(update(talks).where(talks.c.id == talk.id).values(values))
-        course_changed(db, course.id)  # a longer or shorter talk re-plans its session
     return get(db, course, talk.id)
 
 
@@ -272,7 +267,6 @@ def hold(db: Connection, course: CourseRow, talk: Row[Any], on_hold: bool) -> Ro
     if bool(talk.on_hold) == on_hold:
         raise Conflict(f"talk {talk.id} is {'already' if on_hold else 'not'} on hold")
     db.execute(update(talks).where(talks.c.id == talk.id).values(on_hold=on_hold))
-    course_changed(db, course.id)
     return get(db, course, talk.id)
 
 

@@ -89,9 +89,9 @@ class App:
 
 def settle(connection: Connection) -> None:
     """Re-plan what the command changed (the planner is imported only when there is any)."""
-    from studygroup.store.db import CHANGED_COURSES
+    from studygroup.store.changes import any_changed
 
-    if connection.info.get(CHANGED_COURSES):
+    if any_changed(connection):
         from studygroup.agenda import settle as replan_changed
 
         replan_changed(connection)

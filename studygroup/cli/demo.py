@@ -28,7 +28,7 @@ def demo(app: App, force: bool) -> None:
       studygroup demo
       studygroup --db /tmp/try.db demo --force && studygroup --db /tmp/try.db agenda
     """
-    from studygroup import exports
+    from studygroup import exports, journal
     from studygroup.agenda import settle
     from studygroup.demo import build_demo
     from studygroup.errors import StudygroupError
@@ -47,8 +47,12 @@ def demo(app: App, force: bool) -> None:
             extra.unlink(missing_ok=True)
     database = Database(location)
     try:
-        with database.write(settle=settle) as db:
+        with database.write() as db:
+            # one journal entry, like any write: its rows tell each step what to re-plan
+            entry = journal.open_entry(db, journal.command(app.argv))
             course, following = build_demo(db, clock.today())
+            settle(db)
+            journal.close_entry(db, entry, "built the demo group")
         with database.read() as connection:
             doc = exports.agenda_document(connection, course, following)
     finally:

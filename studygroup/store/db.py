@@ -96,15 +96,9 @@ def _configure_postgresql(engine: Engine) -> None:
 
 Settle = Callable[[Connection], None]
 
-# The courses a write transaction changed in a way that shapes their planned agendas
+# How far a write transaction has re-planned what it changed: the last journal row settled
 # (kept on the connection for the length of the transaction).
-CHANGED_COURSES = "studygroup_changed_courses"
-
-
-def course_changed(connection: Connection, course_id: int) -> None:
-    """Note that this transaction changed what a course's planned agendas derive from; they
-    are re-planned once, before the commit (see Database.write)."""
-    connection.info.setdefault(CHANGED_COURSES, set()).add(course_id)
+SETTLED = "studygroup_settled_upto"  # store/changes.py: the journal rows already settled
 
 
 COURSE_NOTE = "studygroup_journal_course"
@@ -128,11 +122,6 @@ def new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-def changed_courses(connection: Connection) -> list[int]:
-    """The courses noted so far, in id order; taking them clears the note."""
-    return sorted(connection.info.pop(CHANGED_COURSES, set()))
 
 
 @contextmanager
@@ -428,7 +417,7 @@ class Database:
                     if settle is not None:
                         settle(connection)
                 finally:
-                    connection.info.pop(CHANGED_COURSES, None)
+                    connection.info.pop(SETTLED, None)
         except BaseException:
             if created and self.location.path is not None:  # a failed first command: no file
                 self.engine.dispose()
