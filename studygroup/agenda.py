@@ -10,18 +10,13 @@ course whose plan inputs the transaction changed, as its journal entry records t
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
-from studygroup import courses, items, roles, sessions
-from studygroup import talks as talks_mod
+from studygroup import courses, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, talk_dict
-from studygroup.rules import weekly
-from studygroup.rules.pace import History, course_units, part_minutes, split
-from studygroup.rules.queue import queue_order, talk_limit
+from studygroup.rules.pace import History, course_units, split
 from studygroup.store import changes
 from studygroup.store.enums import (
     AttendanceStatus,
@@ -42,7 +37,6 @@ from studygroup.store.schema import (
 )
 from studygroup.store.schema import courses as courses_table
 from studygroup.store.schema import sessions as sessions_table
-from studygroup.talks import WITH_PRESENTER
 
 if TYPE_CHECKING:
     from studygroup.rules import planner
@@ -54,12 +48,6 @@ ENTRY_SUBJECTS = (
     .outerjoin(talks, agenda_entries.c.talk_id == talks.c.id)
     .outerjoin(members, talks.c.presenter_id == members.c.id)
 )
-
-ENTRY_TITLES = {
-    EntryKind.INTRO: "Intro",
-    EntryKind.ACTIONS: "Action items review",
-    EntryKind.WRAP_UP: "Wrap-up",
-}
 
 
 def lecture_history(db: Connection, course: CourseRow) -> History:
@@ -532,168 +520,3 @@ def set_minutes(
         .where(agenda_entries.c.id == entry.id)
         .values(minutes=minutes, pinned=True)
     )
-
-
-# -- the agenda view ----------------------------------------------------------------------------
-
-
-def _not_fitting(
-    db: Connection, course: CourseRow, target: SessionRow, numbers: dict[int, int]
-) -> list[TalkJSON]:
-    """Queued talks that neither this session nor an earlier planned one could take."""
-    placed = set(
-        db.execute(
-            select(agenda_entries.c.talk_id)
-            .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
-            .where(
-                sessions_table.c.course_id == course.id,
-                sessions_table.c.status == SessionStatus.PLANNED,
-                sessions_table.c.starts_at <= target.starts_at,
-                agenda_entries.c.talk_id.is_not(None),
-            )
-        ).scalars()
-    )
-    queued = db.execute(
-        WITH_PRESENTER.where(
-            talks.c.course_id == course.id,
-            talks.c.status == TalkStatus.QUEUED,
-            talks.c.on_hold.is_(False),
-        )
-    ).all()
-    waiting = [t for t in sorted(queued, key=queue_order) if t.id not in placed]
-    return _with_co_presenters(db, waiting, numbers)
-
-
-def _with_co_presenters(
-    db: Connection, rows: list[Row[Any]], numbers: dict[int, int]
-) -> list[TalkJSON]:
-    """Talks as the agenda lists them apart from its entries, every presenter named."""
-    others = talks_mod.co_presenters(db, [t.id for t in rows])
-    return [talk_dict(t, " & ".join([t.presenter, *others.get(t.id, [])]), numbers) for t in rows]
-
-
-def _waiting(
-    db: Connection, target: SessionRow, on_agenda: set[int], numbers: dict[int, int]
-) -> list[TalkJSON]:
-    """Talks due at this session (postponed to it, or scheduled) that its agenda does not
-    take: over the course's talk cap, or their presenter is away. They go first next time."""
-    rows = db.execute(
-        WITH_PRESENTER.where(
-            talks.c.session_id == target.id,
-            talks.c.status.in_([TalkStatus.POSTPONED, TalkStatus.SCHEDULED]),
-            talks.c.on_hold.is_(False),
-        )
-    ).all()
-    waiting = sorted(
-        (t for t in rows if t.id not in on_agenda),
-        key=lambda t: (-t.times_postponed, *queue_order(t)),
-    )
-    return _with_co_presenters(db, waiting, numbers)
-
-
-def view(
-    db: Connection,
-    course: CourseRow,
-    target: SessionRow,
-    display_tz: str | None = None,
-    *,
-    group_items_only: bool = False,
-) -> dict[str, Any]:
-    """The agenda as plain data: the single source for the table, --json and the exports.
-    `group_items_only`: of the open items, only the group's (what every reminder lists; each
-    member's own are read for their message alone)."""
-    tz = display_tz or course.timezone
-    numbers = sessions.numbers(db, course)
-    entries = entries_of(db, target)
-    history = lecture_history(db, course)
-    clock = weekly.local(target.starts_at, tz)
-    end = clock + timedelta(minutes=target.minutes)
-    others = talks_mod.co_presenters(db, [e.talk_id for e in entries if e.talk_id is not None])
-    out: list[dict[str, Any]] = []
-    for entry in entries:
-        kind = EntryKind(entry.kind)
-        lecture = entry.lecture_id is not None
-        talk = entry.talk_id is not None
-        if kind is EntryKind.LECTURE and lecture:
-            title = entry.lecture_title
-        elif kind is EntryKind.TALK and talk:
-            title = entry.talk_title
-        else:
-            title = entry.title or ENTRY_TITLES.get(kind, kind.value)
-        finish = clock + timedelta(minutes=entry.minutes)
-        video = (
-            part_minutes(entry.lecture_video_minutes, entry.part, course.pace_minutes)
-            if lecture
-            else None
-        )
-        out.append(
-            {
-                "position": entry.position,
-                "kind": kind.value,
-                "start": clock.strftime("%H:%M"),
-                "minutes": entry.minutes,
-                "title": title,
-                "lecture": entry.lecture_label if lecture else None,
-                "lecture_kind": entry.lecture_kind.value if lecture else None,
-                "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
-                "optional": bool(entry.lecture_optional) if lecture else False,
-                "video_minutes": video,
-                "url": entry.lecture_url if lecture else entry.talk_url if talk else None,
-                "presenter": talks_mod.presenters_text(
-                    [entry.presenter, *others.get(entry.talk_id, [])]
-                )
-                if talk
-                else None,
-                "presenters": [entry.presenter, *others.get(entry.talk_id, [])] if talk else [],
-                "talk_id": entry.talk_id if talk else None,
-                "postponed": entry.talk_postponed if talk else 0,
-                "postponed_from": numbers.get(entry.talk_postponed_from_id)
-                if talk and entry.talk_postponed_from_id
-                else None,
-                "carried": lecture
-                and (entry.lecture_id, entry.part) in history.carried
-                and target.status is SessionStatus.PLANNED,
-                "pinned": entry.pinned,
-                "done": entry.done,
-                "overflow": finish > end,
-            }
-        )
-        clock = finish
-    total = sum(e["minutes"] for e in out)
-    on_agenda = {e.lecture_id for e in entries if e.lecture_id is not None}
-    optional = [
-        lec
-        for lec in courses.lectures_of(db, course)
-        if lec.optional
-        and not lec.skipped
-        and lec.id not in on_agenda
-        and (lec.id, None) not in history.done
-    ]
-    planned_here = target.status is SessionStatus.PLANNED
-    not_fitting = _not_fitting(db, course, target, numbers) if planned_here else []
-    waiting = (
-        _waiting(db, target, {e.talk_id for e in entries if e.talk_id is not None}, numbers)
-        if planned_here
-        else []
-    )
-    shown = session_dict(course, target)
-    held_by = roles.names(db, target)
-    return {
-        "session": shown,
-        "call_url": shown["call_url"],
-        "call_note": shown["call_note"],
-        "host": held_by["host"],
-        "notes_by": held_by["notes"],
-        "display_timezone": tz,
-        "entries": out,
-        "total_minutes": total,
-        "over_by_minutes": max(0, total - target.minutes),
-        "optional_lectures": [lecture_dict(lec) for lec in optional],
-        "action_items": items.open_at(db, course, target, group_only=group_items_only),
-        "not_fitting": not_fitting,
-        "waiting": waiting,
-        # a queued talk longer than this never fits any session: the planner passes it over
-        "talk_limit": talk_limit(
-            target.minutes, course.intro_minutes, course.wrapup_minutes, course.discussion_minutes
-        ),
-    }

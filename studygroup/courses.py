@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
 from studygroup import clock
+from studygroup import sessions as sessions_noun
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate, weekly
@@ -130,26 +131,19 @@ def pick(db: Connection, slug: str | None) -> Row[Any]:
     )
 
 
+def with_session(
+    db: Connection, course_slug: str | None, ref: str | None
+) -> tuple[Row[Any], Row[Any]]:
+    """The course (--course, $STUDYGROUP_COURSE or the one active course) and its session REF."""
+    course = pick(db, course_slug)
+    return course, sessions_noun.find(db, course, ref)
+
+
 def listed(db: Connection, include_archived: bool = False) -> list[Row[Any]]:
     query = select(courses).order_by(courses.c.slug)
     if not include_archived:
         query = query.where(courses.c.status != CourseStatus.ARCHIVED)
     return list(db.execute(query))
-
-
-def show(db: Connection, slug: str, with_optional: bool) -> dict[str, Any]:
-    """`course show`: the settings, the lectures in order and the progress forecast."""
-    from studygroup.progress import course_progress
-    from studygroup.render.contracts import course_detail, lecture_dict
-
-    found = get(db, slug)
-    course_lectures = lectures_of(db, found)
-    progress = course_progress(db, found, course_lectures, with_optional)
-    return course_detail(found) | {
-        "lectures": [lecture_dict(lec) for lec in course_lectures],
-        "progress": progress,
-        "forecast_end": progress["forecast_end"],
-    }
 
 
 # -- changing a course --------------------------------------------------------------------------
@@ -197,8 +191,6 @@ def edit(
     it did to the sessions already planned: with `reschedule`, each one still to come moves
     to the new day and time in its own week, and takes the new length; without, they keep
     theirs."""
-    from studygroup import sessions as sessions_noun
-
     course = get(db, slug)
     values = fields.cleaned()
     if values:
@@ -221,8 +213,6 @@ def edit(
 
 
 def _reschedule(db: Connection, course: CourseRow, now: datetime, apply: bool) -> ScheduleChange:
-    from studygroup import sessions as sessions_noun
-
     ahead = [
         s
         for s in sessions_noun.planned(db, course)

@@ -699,10 +699,10 @@ def send(database: Database, request: Request) -> list[Report]:
     session asked about (default: next). Each is delivered (email, .eml files) and the chat
     post made at most once per session revision, through the log; a dry run delivers
     nothing. One report per session, the owed notices first."""
-    from studygroup import sessions
+    from studygroup import courses
 
     with database.read() as db:
-        course, target = sessions.with_course(db, request.course_slug, request.ref)
+        course, target = courses.with_session(db, request.course_slug, request.ref)
         only = None
         if request.member_ref:
             from studygroup import members  # and its name matching, only when it is used
@@ -738,7 +738,8 @@ def _run(
     owed_only: bool,
 ) -> Report:
     """One session's messages: drafted (or, for a dry run's summary, listed), then delivered."""
-    from studygroup import exports
+    from studygroup.views import agenda as agenda_view
+    from studygroup.views import calendar
 
     channel = request.channel
     webhook = None if owed_only else request.webhook
@@ -750,7 +751,7 @@ def _run(
             # a chat post shows every open item; each email only the group's (and the
             # member's own, read for their message): the long list of everyone's items is
             # not read for those
-            doc = exports.agenda_document(db, course, target, group_items_only=webhook is None)
+            doc = agenda_view.agenda_document(db, course, target, group_items_only=webhook is None)
         if whole:
             assert doc is not None
             planned, no_email = drafts(
@@ -763,7 +764,7 @@ def _run(
             from studygroup.render.ics import calendar_ics
 
             invite = calendar_ics(
-                exports.calendar_document(db, course, only=target), clock.now(), feed=False
+                calendar.calendar_document(db, course, only=target), clock.now(), feed=False
             )
     about = About(target.id, target.revision, target.starts_at)
     report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)

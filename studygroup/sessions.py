@@ -106,16 +106,6 @@ def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
     raise Invalid(f"invalid session {ref!r}: use {REF_HELP}")
 
 
-def with_course(
-    db: Connection, course_slug: str | None, ref: str | None
-) -> tuple[Row[Any], Row[Any]]:
-    """The course (--course, $STUDYGROUP_COURSE or the one active course) and its session REF."""
-    from studygroup import courses
-
-    course = courses.pick(db, course_slug)
-    return course, find(db, course, ref)
-
-
 def get(db: Connection, session_id: int) -> Row[Any]:
     """A session by id, as it is now in this transaction."""
     return db.execute(select(sessions).where(sessions.c.id == session_id)).one()

@@ -6,27 +6,32 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "studygroup"
-NOUNS = {
+# The nouns, the read layer (views) and the two workflows above it, in the one order of
+# ARCHITECTURE.md: each may import only those before it, so the structure has no circle.
+ORDER = [
+    "journal",
+    "sessions",
     "courses",
     "members",
-    "sessions",
-    "agenda",
     "talks",
     "items",
-    "attendance",
-    "attendance_import",
-    "polls",
-    "rollover",
-    "reminders",
-    "stats",
-    "progress",
-    "exports",
-    "demo",
-    "journal",
     "roles",
-}
+    "polls",
+    "attendance",
+    "agenda",
+    "rollover",
+    "attendance_import",
+    "views.progress",
+    "views.course",
+    "views.stats",
+    "views.agenda",
+    "views.calendar",
+    "views.recap",
+    "reminders",
+    "demo",
+]
 BASE = {"errors", "faults", "clock"}
-# what each layer may import, besides itself and the base modules
+# what each layer may import, besides itself and the base modules (nouns: see ORDER)
 MAY_IMPORT = {
     "cli": {"cli", "nouns", "render", "io", "rules", "store"},
     "nouns": {"nouns", "render", "io", "rules", "store"},
@@ -42,15 +47,17 @@ def _layer(module: str) -> str:
     parts = module.split(".")
     if parts[0] in ("cli", "render", "io", "rules", "store"):
         return parts[0]
-    return "nouns" if parts[0] in NOUNS else "base"
+    return "nouns" if module in ORDER or parts[0] == "views" else "base"
 
 
 def _imports(path: Path) -> set[str]:
+    """Every module of ours it imports, at the top or inside a function."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "studygroup":
-                found.update(alias.name for alias in node.names)
+            if node.module in ("studygroup", "studygroup.views"):
+                prefix = node.module.removeprefix("studygroup").lstrip(".")
+                found.update(f"{prefix}.{a.name}".lstrip(".") for a in node.names)
             elif node.module.startswith("studygroup."):
                 found.add(node.module.removeprefix("studygroup."))
         elif isinstance(node, ast.Import):
@@ -62,12 +69,19 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+def _modules() -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        if module.endswith("__init__") or module == "__main__":
+            continue
+        out.append((module, path))
+    return out
+
+
 def test_imports_point_down_the_layers() -> None:
     wrong = []
-    for path in PACKAGE.rglob("*.py"):
-        module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
-        if module in ("__init__", "__main__"):
-            continue
+    for module, path in _modules():
         layer = _layer(module)
         for target in _imports(path):
             if target in BASE or target == "__version__" or _layer(target) == layer:
@@ -79,3 +93,23 @@ def test_imports_point_down_the_layers() -> None:
                 continue
             wrong.append(f"{module} -> {target}")
     assert wrong == []
+
+
+def test_nouns_import_only_those_before_them() -> None:
+    """The noun order, checked for every import, inside functions too."""
+    listed = {m for m, _ in _modules() if _layer(m) == "nouns"}
+    assert listed == set(ORDER), "a noun or view is missing from ORDER (and ARCHITECTURE.md)"
+    wrong = []
+    for module, path in _modules():
+        if module not in ORDER:
+            continue
+        for target in _imports(path):
+            if target in ORDER and ORDER.index(target) >= ORDER.index(module):
+                wrong.append(f"{module} -> {target}")
+    assert wrong == []
+
+
+def test_the_order_is_the_one_written_in_architecture() -> None:
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text()
+    line = next(x for x in text.splitlines() if x.startswith("Noun order:"))
+    assert [name.strip(" `.") for name in line.removeprefix("Noun order:").split("→")] == ORDER

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from studygroup.stats import sparkline
+from studygroup.views.stats import sparkline
 from tests.conftest import CLI, CLIFactory
 
 

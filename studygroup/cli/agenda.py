@@ -29,13 +29,13 @@ REF_OPTION = click.option(
 def show_agenda(
     app: App, ref: str | None, course_slug: str | None, tz: str | None, as_json: bool
 ) -> None:
-    from studygroup import agenda as agenda_mod
-    from studygroup import clock, sessions
+    from studygroup import clock, courses, sessions
     from studygroup.render.text import agenda_text
+    from studygroup.views.agenda import agenda_view
 
     with app.read() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
-        view = agenda_mod.view(db, course, target, tz)
+        course, target = courses.with_session(db, course_slug, ref)
+        view = agenda_view(db, course, target, tz)
         warning = sessions.unclosed_warning(db, course, clock.now())
     if warning:
         note(warning)
@@ -93,10 +93,10 @@ def agenda_plan(app: App, ref: str | None, reset: bool, course_slug: str | None)
       studygroup agenda plan 4 --reset
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import sessions
+    from studygroup import courses
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         agenda_mod.plan_again(db, course, target, reset)
         note(f"re-planned session {target.number}")
 
@@ -117,10 +117,10 @@ def agenda_add_lecture(
       studygroup agenda add-lecture 9 --session next
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import sessions
+    from studygroup import courses
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         moved = agenda_mod.pin_lecture(db, course, target, label, part)
         note(f"lecture {label} is on session {target.number}'s agenda")
         for lecture in moved:
@@ -141,10 +141,10 @@ def agenda_remove(app: App, position: int, ref: str | None, course_slug: str | N
       studygroup agenda remove 3
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import sessions
+    from studygroup import courses
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         note(agenda_mod.remove_entry(db, course, target, position))
 
 
@@ -162,10 +162,10 @@ def agenda_move(app: App, position: int, to: int, ref: str | None, course_slug: 
       studygroup agenda move 6 --to 2
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import sessions
+    from studygroup import courses
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         agenda_mod.move_entry(db, course, target, position, to)
         note(f"moved entry {position} to {to}")
 
@@ -186,9 +186,9 @@ def agenda_minutes(
       studygroup agenda minutes 4 20
     """
     from studygroup import agenda as agenda_mod
-    from studygroup import sessions
+    from studygroup import courses
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         agenda_mod.set_minutes(db, course, target, position, minutes)
         note(f"entry {position} now takes {minutes} minutes")

@@ -275,7 +275,7 @@ def attendance(
     if matrix:
         if ref:
             raise click.UsageError("--matrix shows every held session: leave out REF")
-        from studygroup.stats import attendance_matrix
+        from studygroup.views.stats import attendance_matrix
 
         with app.read() as db:
             grid = attendance_matrix(db, courses.pick(db, course_slug))

@@ -211,11 +211,11 @@ def course_show(app: App, slug: str, with_optional: bool, as_json: bool) -> None
       studygroup course show fsdl
       studygroup course show fsdl --with-optional --json
     """
-    from studygroup import courses
     from studygroup.render.text import progress_lines
+    from studygroup.views.course import show
 
     with app.read() as db:
-        data = courses.show(db, slug, with_optional)
+        data = show(db, slug, with_optional)
     if as_json:
         emit_json(data)
         return

@@ -28,13 +28,14 @@ def demo(app: App, force: bool) -> None:
       studygroup demo
       studygroup --db /tmp/try.db demo --force && studygroup --db /tmp/try.db agenda
     """
-    from studygroup import exports, journal
+    from studygroup import journal
     from studygroup.agenda import settle
     from studygroup.demo import build_demo
     from studygroup.errors import StudygroupError
     from studygroup.render.markdown import agenda_markdown
     from studygroup.store.db import Database
     from studygroup.store.location import resolve
+    from studygroup.views.agenda import agenda_document
 
     location = resolve(app.db_option or DEFAULT)  # never $STUDYGROUP_DB: that is real data
     if location.path is None:
@@ -54,7 +55,7 @@ def demo(app: App, force: bool) -> None:
             settle(db)
             journal.close_entry(db, entry, "built the demo group")
         with database.read() as connection:
-            doc = exports.agenda_document(connection, course, following)
+            doc = agenda_document(connection, course, following)
     finally:
         database.dispose()
     note(f"demo group written to {path}; try: studygroup --db {path} agenda")

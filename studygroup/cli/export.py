@@ -74,11 +74,12 @@ def export_agenda(
       studygroup export agenda --format slack | jq '.[0]' | \
           curl -sS -H 'Content-Type: application/json' -d @- "$SLACK_WEBHOOK_URL"
     """
-    from studygroup import clock, exports, sessions
+    from studygroup import clock, courses, sessions
+    from studygroup.views.agenda import agenda_document
 
     with app.read() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
-        doc = exports.agenda_document(db, course, target)
+        course, target = courses.with_session(db, course_slug, ref)
+        doc = agenda_document(db, course, target)
         warning = sessions.unclosed_warning(db, course, clock.now())
     if fmt == "markdown":
         from studygroup.render.markdown import agenda_markdown
@@ -137,12 +138,13 @@ def export_recap(
       studygroup export recap 5 --format slack | jq '.[0]' | \
           curl -sS -H 'Content-Type: application/json' -d @- "$SLACK_WEBHOOK_URL"
     """
-    from studygroup import exports, sessions
+    from studygroup import courses
     from studygroup.render.jsonout import dumps
+    from studygroup.views.recap import recap_document
 
     with app.read() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
-        doc = exports.recap_document(db, course, target, names=names)
+        course, target = courses.with_session(db, course_slug, ref)
+        doc = recap_document(db, course, target, names=names)
     if fmt == "markdown":
         from studygroup.render.recap import recap_markdown
 
@@ -185,9 +187,10 @@ def export_ics(
       studygroup export ics --course fsdl -o fsdl.ics
       studygroup export ics -o /var/www/cal/fsdl.ics --alarm 30   # from cron, hourly
     """
-    from studygroup import clock, courses, exports
+    from studygroup import clock, courses
     from studygroup.render.ics import calendar_ics
+    from studygroup.views.calendar import calendar_document
 
     with app.read() as db:
-        doc = exports.calendar_document(db, courses.pick(db, course_slug))
+        doc = calendar_document(db, courses.pick(db, course_slug))
     _write(output, calendar_ics(doc, clock.now(), alarm_minutes=alarm_minutes), force)

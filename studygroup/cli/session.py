@@ -186,10 +186,10 @@ def session_move(
     Example:
       studygroup session move next --to "2026-12-03 19:00"
     """
-    from studygroup import clock, sessions
+    from studygroup import clock, courses, sessions
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         number = sessions.move(db, course, target, when, now=clock.now(), force=force)
         renumbered = f" (now session {number})" if number != target.number else ""
         note(
@@ -226,12 +226,12 @@ def session_edit(
       studygroup session edit next --call-url https://meet.jit.si/fsdl-backup
       studygroup session edit 5 --minutes 120
     """
-    from studygroup import sessions
+    from studygroup import courses, sessions
 
     if call_url is None and call_note is None and minutes is None:
         raise click.UsageError("nothing to change: give --call-url, --call-note or --minutes")
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         sessions.edit(db, course, target, call_url=call_url, call_note=call_note, minutes=minutes)
         note(f"updated session {target.number}")
 
@@ -249,11 +249,11 @@ def session_cancel(app: App, ref: str | None, course_slug: str | None, as_json: 
     Example:
       studygroup session cancel 2026-12-22
     """
-    from studygroup import journal, reminders, rollover, sessions
+    from studygroup import courses, journal, reminders, rollover
     from studygroup.render.text import close_summary, close_text
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         result = rollover.cancel_session(db, course, target).as_dict()
         journal.say(db, close_summary(result, "cancelled"))
         told = reminders.reminded(db, target.id)
@@ -280,10 +280,10 @@ def session_uncancel(app: App, ref: str, course_slug: str | None) -> None:
     Example:
       studygroup session uncancel 2026-12-22
     """
-    from studygroup import rollover, sessions
+    from studygroup import courses, rollover
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         rollover.uncancel_session(db, course, target)
         note(f"session {target.number} is planned again")
 
@@ -343,11 +343,11 @@ def session_close(
       studygroup talk done 4
       studygroup session close --not-covered 10 --done-talk 5
     """
-    from studygroup import clock, journal, rollover, sessions
+    from studygroup import clock, courses, journal, rollover
     from studygroup.render.text import close_summary, close_text
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         result = rollover.close_session(
             db,
             course,
@@ -377,10 +377,10 @@ def session_reopen(app: App, ref: str, course_slug: str | None) -> None:
     Example:
       studygroup session reopen last
     """
-    from studygroup import rollover, sessions
+    from studygroup import courses, rollover
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         rollover.reopen_session(db, course, target)
         note(f"session {target.number} is open again; everything it moved is back")
 
@@ -487,10 +487,10 @@ def _read_draft(draft: Path) -> str:
 
 
 def _set_role(app: App, ref: str, name: str, role: str, course_slug: str | None) -> None:
-    from studygroup import members, roles, sessions
+    from studygroup import courses, members, roles
 
     with app.write() as db:
-        _, target = sessions.with_course(db, course_slug, ref)
+        _, target = courses.with_session(db, course_slug, ref)
         who = None if name.strip().lower() == "none" else members.find(db, name)
         roles.set_role(db, target, role, who)
         what = "host" if role == "host" else "note-taker"
@@ -539,10 +539,10 @@ def session_swap_host(app: App, ref: str, name: str, course_slug: str | None) ->
     Example:
       studygroup session swap-host next Grace
     """
-    from studygroup import members, roles, sessions
+    from studygroup import courses, members, roles
 
     with app.write() as db:
-        course, target = sessions.with_course(db, course_slug, ref)
+        course, target = courses.with_session(db, course_slug, ref)
         who = members.find(db, name)
         other = roles.swap_host(db, course, target, who)
         note(f"{who.name} hosts session {target.number}; session {other.number} has its host")

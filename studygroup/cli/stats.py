@@ -56,7 +56,7 @@ def stats(app: App, course_slug: str | None, output: str) -> None:
       studygroup stats --json
     """
     from studygroup import courses
-    from studygroup.stats import course_stats
+    from studygroup.views.stats import course_stats
 
     with app.read() as db:
         data = course_stats(db, courses.pick(db, course_slug))

@@ -1,0 +1,301 @@
+"""The agenda of a session as a typed document: the view behind `agenda show` (the table and
+--json), and the document behind everything the group receives about a week (the Markdown
+agenda, chat posts, reminders, the recap).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from studygroup import attendance, courses, items, polls, roles, sessions
+from studygroup import talks as talks_mod
+from studygroup.agenda import entries_of, lecture_history
+from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, talk_dict
+from studygroup.rules import weekly
+from studygroup.rules.pace import part_minutes
+from studygroup.rules.queue import queue_order, talk_limit
+from studygroup.store.enums import EntryKind, SessionStatus, TalkStatus
+from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.schema import agenda_entries, talks
+from studygroup.store.schema import sessions as sessions_table
+from studygroup.talks import WITH_PRESENTER
+
+ENTRY_TITLES = {
+    EntryKind.INTRO: "Intro",
+    EntryKind.ACTIONS: "Action items review",
+    EntryKind.WRAP_UP: "Wrap-up",
+}
+
+
+def _not_fitting(
+    db: Connection, course: CourseRow, target: SessionRow, numbers: dict[int, int]
+) -> list[TalkJSON]:
+    """Queued talks that neither this session nor an earlier planned one could take."""
+    placed = set(
+        db.execute(
+            select(agenda_entries.c.talk_id)
+            .join(sessions_table, agenda_entries.c.session_id == sessions_table.c.id)
+            .where(
+                sessions_table.c.course_id == course.id,
+                sessions_table.c.status == SessionStatus.PLANNED,
+                sessions_table.c.starts_at <= target.starts_at,
+                agenda_entries.c.talk_id.is_not(None),
+            )
+        ).scalars()
+    )
+    queued = db.execute(
+        WITH_PRESENTER.where(
+            talks.c.course_id == course.id,
+            talks.c.status == TalkStatus.QUEUED,
+            talks.c.on_hold.is_(False),
+        )
+    ).all()
+    waiting = [t for t in sorted(queued, key=queue_order) if t.id not in placed]
+    return _with_co_presenters(db, waiting, numbers)
+
+
+def _with_co_presenters(
+    db: Connection, rows: list[Row[Any]], numbers: dict[int, int]
+) -> list[TalkJSON]:
+    """Talks as the agenda lists them apart from its entries, every presenter named."""
+    others = talks_mod.co_presenters(db, [t.id for t in rows])
+    return [talk_dict(t, " & ".join([t.presenter, *others.get(t.id, [])]), numbers) for t in rows]
+
+
+def _waiting(
+    db: Connection, target: SessionRow, on_agenda: set[int], numbers: dict[int, int]
+) -> list[TalkJSON]:
+    """Talks due at this session (postponed to it, or scheduled) that its agenda does not
+    take: over the course's talk cap, or their presenter is away. They go first next time."""
+    rows = db.execute(
+        WITH_PRESENTER.where(
+            talks.c.session_id == target.id,
+            talks.c.status.in_([TalkStatus.POSTPONED, TalkStatus.SCHEDULED]),
+            talks.c.on_hold.is_(False),
+        )
+    ).all()
+    waiting = sorted(
+        (t for t in rows if t.id not in on_agenda),
+        key=lambda t: (-t.times_postponed, *queue_order(t)),
+    )
+    return _with_co_presenters(db, waiting, numbers)
+
+
+def agenda_view(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    display_tz: str | None = None,
+    *,
+    group_items_only: bool = False,
+) -> dict[str, Any]:
+    """The agenda as plain data: the single source for the table, --json and the exports.
+    `group_items_only`: of the open items, only the group's (what every reminder lists; each
+    member's own are read for their message alone)."""
+    tz = display_tz or course.timezone
+    numbers = sessions.numbers(db, course)
+    entries = entries_of(db, target)
+    history = lecture_history(db, course)
+    clock = weekly.local(target.starts_at, tz)
+    end = clock + timedelta(minutes=target.minutes)
+    others = talks_mod.co_presenters(db, [e.talk_id for e in entries if e.talk_id is not None])
+    out: list[dict[str, Any]] = []
+    for entry in entries:
+        kind = EntryKind(entry.kind)
+        lecture = entry.lecture_id is not None
+        talk = entry.talk_id is not None
+        if kind is EntryKind.LECTURE and lecture:
+            title = entry.lecture_title
+        elif kind is EntryKind.TALK and talk:
+            title = entry.talk_title
+        else:
+            title = entry.title or ENTRY_TITLES.get(kind, kind.value)
+        finish = clock + timedelta(minutes=entry.minutes)
+        video = (
+            part_minutes(entry.lecture_video_minutes, entry.part, course.pace_minutes)
+            if lecture
+            else None
+        )
+        out.append(
+            {
+                "position": entry.position,
+                "kind": kind.value,
+                "start": clock.strftime("%H:%M"),
+                "minutes": entry.minutes,
+                "title": title,
+                "lecture": entry.lecture_label if lecture else None,
+                "lecture_kind": entry.lecture_kind.value if lecture else None,
+                "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
+                "optional": bool(entry.lecture_optional) if lecture else False,
+                "video_minutes": video,
+                "url": entry.lecture_url if lecture else entry.talk_url if talk else None,
+                "presenter": talks_mod.presenters_text(
+                    [entry.presenter, *others.get(entry.talk_id, [])]
+                )
+                if talk
+                else None,
+                "presenters": [entry.presenter, *others.get(entry.talk_id, [])] if talk else [],
+                "talk_id": entry.talk_id if talk else None,
+                "postponed": entry.talk_postponed if talk else 0,
+                "postponed_from": numbers.get(entry.talk_postponed_from_id)
+                if talk and entry.talk_postponed_from_id
+                else None,
+                "carried": lecture
+                and (entry.lecture_id, entry.part) in history.carried
+                and target.status is SessionStatus.PLANNED,
+                "pinned": entry.pinned,
+                "done": entry.done,
+                "overflow": finish > end,
+            }
+        )
+        clock = finish
+    total = sum(e["minutes"] for e in out)
+    on_agenda = {e.lecture_id for e in entries if e.lecture_id is not None}
+    optional = [
+        lec
+        for lec in courses.lectures_of(db, course)
+        if lec.optional
+        and not lec.skipped
+        and lec.id not in on_agenda
+        and (lec.id, None) not in history.done
+    ]
+    planned_here = target.status is SessionStatus.PLANNED
+    not_fitting = _not_fitting(db, course, target, numbers) if planned_here else []
+    waiting = (
+        _waiting(db, target, {e.talk_id for e in entries if e.talk_id is not None}, numbers)
+        if planned_here
+        else []
+    )
+    shown = session_dict(course, target)
+    held_by = roles.names(db, target)
+    return {
+        "session": shown,
+        "call_url": shown["call_url"],
+        "call_note": shown["call_note"],
+        "host": held_by["host"],
+        "notes_by": held_by["notes"],
+        "display_timezone": tz,
+        "entries": out,
+        "total_minutes": total,
+        "over_by_minutes": max(0, total - target.minutes),
+        "optional_lectures": [lecture_dict(lec) for lec in optional],
+        "action_items": items.open_at(db, course, target, group_only=group_items_only),
+        "not_fitting": not_fitting,
+        "waiting": waiting,
+        # a queued talk longer than this never fits any session: the planner passes it over
+        "talk_limit": talk_limit(
+            target.minutes, course.intro_minutes, course.wrapup_minutes, course.discussion_minutes
+        ),
+    }
+
+
+def agenda_document(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    display_tz: str | None = None,
+    *,
+    group_items_only: bool = False,
+) -> dict[str, Any]:
+    view = agenda_view(db, course, target, display_tz, group_items_only=group_items_only)
+    entries = view["entries"]
+    owners: dict[str, list[dict[str, Any]]] = {}
+    for item in view["action_items"]:
+        owners.setdefault(item["owner"] or "", []).append(item)
+    previous = sessions.previous_held(db, target)
+    following = sessions.planned_after(db, target)
+    next_line: dict[str, Any] | None = None
+    if following is not None:
+        upcoming = entries_of(db, following)
+        next_line = {
+            "session": following.number,
+            "local_start": session_dict(course, following)["local_start"],
+            "lectures": [
+                {
+                    "label": e.lecture_label,
+                    "title": e.lecture_title,
+                    "kind": e.lecture_kind.value,
+                    "part": f"{e.part}/{e.parts}" if e.part is not None else None,
+                }
+                for e in upcoming
+                if e.kind == EntryKind.LECTURE and e.lecture_id is not None
+            ],
+            "presenters": [
+                e.presenter for e in upcoming if e.kind == EntryKind.TALK and e.talk_id is not None
+            ],
+        }
+    document: dict[str, Any] = view | {
+        "course": {"slug": course.slug, "title": course.title, "url": course.url},
+        "watch": [
+            {
+                "label": e["lecture"],
+                "title": e["title"],
+                "kind": e["lecture_kind"],
+                "part": e["part"],
+                "video_minutes": e["video_minutes"],
+                "url": e["url"],
+                "optional": e["optional"],
+            }
+            for e in entries
+            if e["kind"] == "lecture"
+        ],
+        "talks": [
+            {
+                "talk_id": e["talk_id"],
+                "presenter": e["presenter"],
+                "presenters": e["presenters"],
+                "title": e["title"],
+                "url": e["url"],
+                "minutes": e["minutes"],
+                "start": e["start"],
+                "postponed": e["postponed"],
+                "postponed_from": e["postponed_from"],
+            }
+            for e in entries
+            if e["kind"] == "talk"
+        ],
+        "items_by_owner": [
+            {"owner": owner or None, "items": items}
+            for owner, items in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0]))
+        ],
+        "previous": {
+            "session": previous.number,
+            "present": attendance.present_count(db, previous),
+        }
+        if previous is not None
+        else None,
+        "next": next_line,
+        "poll": polls.open_for(db, course),
+    }
+    if target.status is SessionStatus.HELD:
+        # a past session's page shows what happened, not the plan or today's schedule
+        who = attendance.view(db, target)
+        document |= {
+            "happened": {
+                "covered": [e for e in document["watch"] if _done(entries, e)],
+                "not_covered": [e for e in document["watch"] if not _done(entries, e)],
+                "talks_given": [t for t in document["talks"] if _talk_done(entries, t["talk_id"])],
+                "present": who["present"],
+                "absent": who["absent"],
+                "excused": who["excused"],
+            },
+            "next": None,
+        }
+    return document
+
+
+def _done(entries: list[dict[str, Any]], lecture: dict[str, Any]) -> bool:
+    return any(
+        e["done"]
+        for e in entries
+        if e["kind"] == "lecture"
+        and e["lecture"] == lecture["label"]
+        and e["part"] == lecture["part"]
+    )
+
+
+def _talk_done(entries: list[dict[str, Any]], talk_id: int) -> bool:
+    return any(e["done"] for e in entries if e["talk_id"] == talk_id)
