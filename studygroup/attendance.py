@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
 from studygroup import clock, courses, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.render.documents import AttendanceView
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
@@ -144,7 +145,7 @@ def present_count(db: Connection, target: SessionRow) -> int:
     ).scalar_one()
 
 
-def view(db: Connection, target: SessionRow) -> dict[str, Any]:
+def view(db: Connection, target: SessionRow) -> AttendanceView:
     """Who was present, absent or excused at a session, by name. At a held session, a member
     of the group then (joined by its day, not archived before it) with no record was absent:
     the rule `stats` counts by."""

@@ -17,6 +17,7 @@ from studygroup import clock, courses
 from studygroup.courses import CourseFields, LectureFields
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import PollJSON, poll_dict
+from studygroup.render.documents import Decision, OpenPoll, PollResult
 from studygroup.rules import validate
 from studygroup.rules.runoff import instant_runoff
 from studygroup.store import schema
@@ -90,7 +91,7 @@ def ballots_of(db: Connection, poll_id: int) -> list[list[int]]:
     return list(out.values())
 
 
-def result(db: Connection, poll_id: int, min_members: int) -> dict[str, Any]:
+def result(db: Connection, poll_id: int, min_members: int) -> PollResult:
     """`poll result`: the instant-runoff rounds and winner, first preferences, and the options
     with enough first preferences for a parallel sub-group."""
     poll = db.execute(select(polls).where(polls.c.id == poll_id)).first()
@@ -131,7 +132,7 @@ def result(db: Connection, poll_id: int, min_members: int) -> dict[str, Any]:
     }
 
 
-def open_for(db: Connection, course: CourseRow) -> dict[str, Any] | None:
+def open_for(db: Connection, course: CourseRow) -> OpenPoll | None:
     """The open poll to show on a course's agenda: its own, or one for everyone."""
     poll = db.execute(
         select(polls)
@@ -350,7 +351,7 @@ def close(
 
 def closed_between(
     db: Connection, start: datetime | None, until: datetime | None
-) -> list[dict[str, Any]]:
+) -> list[Decision]:
     """Polls closed after `start` (any time before, with None) and up to `until`: the
     decisions of a call, with their course (None for everyone's) and winner."""
     where = [polls.c.status == PollStatus.CLOSED]
@@ -358,7 +359,7 @@ def closed_between(
         where.append(polls.c.closed_at > start)
     if until is not None:
         where.append(polls.c.closed_at <= until)
-    out = []
+    out: list[Decision] = []
     for poll in db.execute(select(polls).where(*where).order_by(polls.c.closed_at)).all():
         course = (
             db.execute(

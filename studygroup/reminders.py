@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict, StudygroupError
+from studygroup.render.documents import AgendaDocument, OwnItem, Recipient, Told
 from studygroup.render.reminder import (
     Draft,
     Line,
@@ -36,10 +37,10 @@ if TYPE_CHECKING:
     from studygroup.store.db import Database
 
 
-def told(db: Connection, session_id: int, channel: Channel) -> dict[int, dict[str, Any]]:
+def told(db: Connection, session_id: int, channel: Channel) -> dict[int, Told]:
     """What each member was last sent about this session on this channel: the revision,
     the start time it gave and its kind (reminder, change, cancellation)."""
-    told_now: dict[int, dict[str, Any]] = {}
+    told_now: dict[int, Told] = {}
     for row in db.execute(
         select(reminders.c.member_id, reminders.c.revision, reminders.c.starts_at, reminders.c.kind)
         .where(
@@ -93,9 +94,7 @@ def _people(db: Connection, only: MemberRow | None) -> list[Addressee]:
     return [Addressee._make(row) for row in db.execute(query)]
 
 
-def _told_earlier(
-    db: Connection, target: SessionRow, channel: Channel
-) -> dict[int, dict[str, Any]]:
+def _told_earlier(db: Connection, target: SessionRow, channel: Channel) -> dict[int, Told]:
     """Each member whose last message about the session told of an earlier revision."""
     return {
         member_id: last
@@ -192,7 +191,7 @@ def drafts(
     db: Connection,
     course: CourseRow,
     target: SessionRow,
-    doc: dict[str, Any],
+    doc: AgendaDocument,
     only: MemberRow | None,
     channel: Channel,
     owed_only: bool = False,
@@ -232,16 +231,16 @@ def drafts(
     messages = make(
         doc,
         (
-            {
-                "name": m.name,
-                "greeting": m.greeting,
-                "timezone": m.timezone,
-                "told": earlier.get(m.id),
-                "items": [
-                    {"id": i, "text": text, "carried": carried}
+            Recipient(
+                name=m.name,
+                greeting=m.greeting,
+                timezone=m.timezone,
+                told=earlier.get(m.id),
+                items=[
+                    OwnItem(id=i, text=text, carried=carried)
                     for i, text, carried in items.get(m.id, ())
                 ],
-            }
+            )
             for m in reached
         ),
     )
@@ -744,7 +743,7 @@ def _run(
     channel = request.channel
     webhook = None if owed_only else request.webhook
     whole = channel is not None or request.full or request.member_ref is not None
-    doc: dict[str, Any] | None = None
+    doc: AgendaDocument | None = None
     planned: Iterable[Draft | Line]
     with database.read() as db:
         if whole or webhook is not None:

@@ -25,6 +25,7 @@ from sqlalchemy import (
 
 from studygroup import agenda, clock, faults, sessions
 from studygroup.errors import Conflict
+from studygroup.render.documents import MovedOn, MovedTalk
 from studygroup.rules import close as close_rule
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
@@ -356,7 +357,7 @@ def _carry_items(
     ]
 
 
-def moved_on(db: Connection, target: SessionRow) -> dict[str, list[dict[str, Any]]]:
+def moved_on(db: Connection, target: SessionRow) -> MovedOn:
     """What the session's close (or cancel) moved on, from its log: the talks postponed and
     the items carried (each with its presenters or owner). Two queries."""
     kind = RolloverKind.CANCEL if target.status is SessionStatus.CANCELLED else RolloverKind.CLOSE
@@ -366,7 +367,7 @@ def moved_on(db: Connection, target: SessionRow) -> dict[str, list[dict[str, Any
     moved = rollover_moves.c.rollover_id == rollover.id
     talk_ids = select(rollover_moves.c.talk_id).where(moved, rollover_moves.c.talk_id.is_not(None))
     talk_rows = db.execute(WITH_PRESENTER.where(talks.c.id.in_(talk_ids)).order_by(talks.c.id))
-    shown_talks = [
+    shown_talks: list[MovedTalk] = [
         {"id": t.id, "title": t.title, "presenter": t.presenter, "url": t.url} for t in talk_rows
     ]
     others = co_presenters(db, [t["id"] for t in shown_talks])

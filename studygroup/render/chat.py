@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from studygroup.render.documents import AgendaDocument, Happened, Payload
 from studygroup.render.labels import lecture_name, roles_line
 from studygroup.render.markdown import escape as markdown_escape
 from studygroup.render.markdown import safe_url
@@ -71,7 +72,7 @@ DISCORD = Style(
 )
 
 
-def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
+def _lines(doc: AgendaDocument, style: Style) -> Iterator[str]:
     """The post, line by line: what a member needs first (when, the link), then the plan."""
     e, b = style.escape, style.bold
     session = doc["session"]
@@ -98,11 +99,11 @@ def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
     for entry in doc["entries"]:
         at = start + timedelta(minutes=offset)
         offset += entry["minutes"]
-        if entry["kind"] == "lecture":
+        if entry["kind"] == "lecture" and (label := entry["lecture"]) is not None:
             what = lecture_name(
-                entry["lecture"],
+                label,
                 entry["title"],
-                entry.get("lecture_kind"),
+                entry["lecture_kind"],
                 escape=e,
                 escape_label=e,
             )
@@ -164,15 +165,18 @@ def _lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
         )
 
 
-def _happened(happened: dict[str, Any], style: Style) -> Iterator[str]:
+def _happened(happened: Happened, style: Style) -> Iterator[str]:
     e, b = style.escape, style.bold
     yield ""
     yield b("What happened")
-    for title, key in (("Covered", "covered"), ("Not covered (moved on)", "not_covered")):
-        if happened[key]:
+    for title, watched in (
+        ("Covered", happened["covered"]),
+        ("Not covered (moved on)", happened["not_covered"]),
+    ):
+        if watched:
             yield f"• {title}: " + ", ".join(
-                lecture_name(x["label"], x["title"], x.get("kind"), escape=e, escape_label=e)
-                for x in happened[key]
+                lecture_name(x["label"], x["title"], x["kind"], escape=e, escape_label=e)
+                for x in watched
             )
     if happened["talks_given"]:
         yield "• Talks given: " + "; ".join(
@@ -181,7 +185,7 @@ def _happened(happened: dict[str, Any], style: Style) -> Iterator[str]:
     yield f"• Present: {len(happened['present'])}"
 
 
-def _fallback(doc: dict[str, Any]) -> str:
+def _fallback(doc: AgendaDocument) -> str:
     """Slack's notification text, plain (slack_post escapes it)."""
     session = doc["session"]
     local = datetime.fromisoformat(session["local_start"])
@@ -209,13 +213,13 @@ def _chunks(lines: list[str], limit: int) -> Iterator[str]:
         yield "\n".join(part)
 
 
-def slack_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def slack_payloads(doc: AgendaDocument) -> list[Payload]:
     """The agenda as Slack incoming-webhook payloads (usually one): verbatim mrkdwn sections
     of at most 3,000 characters, at most 50 blocks a post, and a plain notification text."""
     return slack_post(list(_lines(doc, SLACK)), _fallback(doc))
 
 
-def slack_post(lines: list[str], text: str) -> list[dict[str, Any]]:
+def slack_post(lines: list[str], text: str) -> list[Payload]:
     """Lines written in the Slack style as payloads: a section per paragraph (split at 3,000
     characters), at most 50 blocks a post; `text` (plain) is the notification."""
     sections = [
@@ -243,13 +247,13 @@ def _paragraphs(lines: list[str]) -> Iterator[list[str]]:
         yield current
 
 
-def discord_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def discord_payloads(doc: AgendaDocument) -> list[Payload]:
     """The agenda as Discord webhook payloads: parts of at most 2,000 characters split at
     line boundaries, none of which may mention anyone."""
     return discord_post(list(_lines(doc, DISCORD)))
 
 
-def discord_post(lines: list[str]) -> list[dict[str, Any]]:
+def discord_post(lines: list[str]) -> list[Payload]:
     """Lines written in the Discord style as payloads of at most 2,000 characters, split at
     line boundaries, none of which may mention anyone."""
     return [
@@ -258,7 +262,7 @@ def discord_post(lines: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def markdown_payloads(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def markdown_payloads(doc: AgendaDocument) -> list[Payload]:
     """Any other webhook (Mattermost, Rocket.Chat, a relay): the Markdown agenda as `text`,
     with no mention in it (`no_mentions`)."""
     from studygroup.render.markdown import agenda_markdown
@@ -284,7 +288,7 @@ def no_mentions(markdown: str) -> str:
     )
 
 
-PAYLOADS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+PAYLOADS: dict[str, Callable[[AgendaDocument], list[Payload]]] = {
     "slack": slack_payloads,
     "discord": discord_payloads,
     "markdown": markdown_payloads,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from studygroup.render.documents import CalendarDocument
 
 
 def escape_text(text: str) -> str:
@@ -24,7 +25,7 @@ REFRESH = timedelta(hours=12)  # how often a subscribed calendar should fetch th
 
 
 def calendar_ics(
-    doc: dict[str, Any], now: datetime, *, alarm_minutes: int | None = None, feed: bool = True
+    doc: CalendarDocument, now: datetime, *, alarm_minutes: int | None = None, feed: bool = True
 ) -> bytes:
     """The course calendar (a feed to subscribe to) or, with feed=False, one session's event
     for an email attachment. `now` is the DTSTAMP (when the file was made).
@@ -74,8 +75,8 @@ def calendar_ics(
                 vUri(call),
                 parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": "Join the call"},
             )
-        elif doc["course"].get("url"):
-            event.add("url", vUri(doc["course"]["url"]))
+        elif course_url := doc["course"]["url"]:
+            event.add("url", vUri(course_url))
         if item["status"] == "cancelled":
             event.add("status", "CANCELLED")
         else:

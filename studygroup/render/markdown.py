@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import string
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import quote
 
+from studygroup.render.documents import AgendaDocument, Happened, NextLecture, Watch
 from studygroup.render.labels import lecture_name, roles_line
 
 _PUNCTUATION = frozenset(string.punctuation)
@@ -98,13 +98,13 @@ def _when(local_iso: str) -> str:
     return datetime.fromisoformat(local_iso).strftime("%a %d %b %Y, %H:%M")
 
 
-def _lecture_name(entry: dict[str, Any]) -> str:
+def _lecture_name(entry: Watch | NextLecture) -> str:
     """Labels are validated ([A-Za-z0-9._-], starting alphanumeric): only titles need escaping."""
     name = lecture_name(entry["label"], entry["title"], entry.get("kind"), escape=escape)
     return name + (f" (part {entry['part']})" if entry.get("part") else "")
 
 
-def agenda_markdown(doc: dict[str, Any]) -> str:
+def agenda_markdown(doc: AgendaDocument) -> str:
     session = doc["session"]
     lines: list[str] = []
     lines.append(f"# {escape(doc['course']['title'])} — session {session['number']}")
@@ -129,10 +129,8 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
     lines.append("| Start | Min | Item | Who |")
     lines.append("|---|--:|---|---|")
     for entry in doc["entries"]:
-        if entry["kind"] == "lecture":
-            item = lecture_name(
-                entry["lecture"], entry["title"], entry.get("lecture_kind"), escape=escape
-            )
+        if entry["kind"] == "lecture" and (label := entry["lecture"]) is not None:
+            item = lecture_name(label, entry["title"], entry["lecture_kind"], escape=escape)
             if entry["part"]:
                 item += f" (part {entry['part']})"
             if entry["carried"]:
@@ -168,10 +166,10 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
         lines.append("")
         lines.append("## Optional")
         lines.append("")
-        for lecture in doc["optional_lectures"]:
-            minutes = f" — {lecture['minutes']} min" if lecture["minutes"] else ""
-            name = f"{lecture['label']}: {escape(lecture['title'])}"
-            lines.append(f"- {_link_raw(name, lecture['url'])}{minutes}")
+        for extra_lecture in doc["optional_lectures"]:
+            minutes = f" — {extra_lecture['minutes']} min" if extra_lecture["minutes"] else ""
+            name = f"{extra_lecture['label']}: {escape(extra_lecture['title'])}"
+            lines.append(f"- {_link_raw(name, extra_lecture['url'])}{minutes}")
     if doc["talks"]:
         lines.append("")
         lines.append("## Talks")
@@ -209,9 +207,9 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
             lines.append("")
             lines.append(f"**{escape(group['owner']) if group['owner'] else 'Everyone'}**")
             lines.append("")
-            for item in group["items"]:
-                carried = f" — carried ×{item['carried']}" if item["carried"] else ""
-                lines.append(f"- {escape(item['text'])}{carried}")
+            for open_item in group["items"]:
+                carried = f" — carried ×{open_item['carried']}" if open_item["carried"] else ""
+                lines.append(f"- {escape(open_item['text'])}{carried}")
     if happened is None:
         lines.append("")
         lines.append("## Attendance")
@@ -222,15 +220,15 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
             if previous
             else "This is the first session."
         )
-    if doc.get("poll"):
-        poll = doc["poll"]
+    poll = doc["poll"]
+    if poll:
         lines.append("")
         lines.append("## Vote for the next course")
         lines.append("")
         lines.append(
             f"{escape(poll['title'])}: "
             + ", ".join(escape(o) for o in poll["options"])
-            + (f" — voting closes {poll['closes']}" if poll.get("closes") else "")
+            + (f" — voting closes {poll['closes']}" if poll["closes"] else "")
         )
     following = doc["next"]
     if happened is not None:
@@ -250,12 +248,15 @@ def agenda_markdown(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _what_happened(happened: dict[str, Any]) -> list[str]:
+def _what_happened(happened: Happened) -> list[str]:
     """A held session's record: lectures covered and not, talks given, who came."""
     lines = ["", "## What happened", ""]
-    for title, key in (("Covered", "covered"), ("Not covered (moved on)", "not_covered")):
-        if happened[key]:
-            lines.append(f"- {title}: " + ", ".join(_lecture_name(x) for x in happened[key]))
+    for title, watched in (
+        ("Covered", happened["covered"]),
+        ("Not covered (moved on)", happened["not_covered"]),
+    ):
+        if watched:
+            lines.append(f"- {title}: " + ", ".join(_lecture_name(x) for x in watched))
     if happened["talks_given"]:
         lines.append(
             "- Talks given: "
@@ -263,11 +264,13 @@ def _what_happened(happened: dict[str, Any]) -> list[str]:
                 f"{escape(t['presenter'])}: {escape(t['title'])}" for t in happened["talks_given"]
             )
         )
-    for title, key in (("Present", "present"), ("Absent", "absent"), ("Excused", "excused")):
-        if happened[key]:
-            lines.append(
-                f"- {title} ({len(happened[key])}): " + ", ".join(escape(n) for n in happened[key])
-            )
+    for title, names in (
+        ("Present", happened["present"]),
+        ("Absent", happened["absent"]),
+        ("Excused", happened["excused"]),
+    ):
+        if names:
+            lines.append(f"- {title} ({len(names)}): " + ", ".join(escape(n) for n in names))
     if len(lines) == 3:
         lines.append("Nothing was recorded.")
     return lines

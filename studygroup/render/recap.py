@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 from studygroup.render.chat import DISCORD, SLACK, Style, discord_post, slack_post
+from studygroup.render.documents import (
+    CarriedItem,
+    MovedTalk,
+    Payload,
+    RecapDocument,
+    TalkLine,
+    Watch,
+)
 from studygroup.render.labels import lecture_name
 from studygroup.render.markdown import escape as markdown_escape
 from studygroup.render.markdown import safe_url
@@ -24,7 +31,7 @@ MARKDOWN = Style(
 )
 
 
-def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
+def recap_lines(doc: RecapDocument, style: Style) -> Iterator[str]:
     e, b = style.escape, style.bold
     session = doc["session"]
     local = datetime.fromisoformat(session["local_start"])
@@ -42,16 +49,16 @@ def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
             "plan, not what happened ('studygroup session close' records what was covered)."
         )
 
-    def name(x: dict[str, Any]) -> str:
-        text = lecture_name(x["label"], x["title"], x.get("kind"), escape=e, escape_label=e)
-        text += f" (part {x['part']})" if x.get("part") else ""
-        return style.link(text, x["url"]) if x.get("url") else text
+    def name(x: Watch) -> str:
+        text = lecture_name(x["label"], x["title"], x["kind"], escape=e, escape_label=e)
+        text += f" (part {x['part']})" if x["part"] else ""
+        return style.link(text, x["url"]) if x["url"] else text
 
-    def talk(t: dict[str, Any]) -> str:
-        title = style.link(e(t["title"]), t["url"]) if t.get("url") else e(t["title"])
-        return f"{title} — {e(t['presenter'])}" if t.get("presenter") else title
+    def talk(t: TalkLine | MovedTalk) -> str:
+        title = style.link(e(t["title"]), t["url"]) if t["url"] else e(t["title"])
+        return f"{title} — {e(t['presenter'])}" if t["presenter"] else title
 
-    def carried(item: dict[str, Any]) -> str:
+    def carried(item: CarriedItem) -> str:
         owner = e(item["owner"]) if item["owner"] else "everyone"
         return f"#{item['id']} {e(item['text'])} — {owner} (carried)"
 
@@ -60,8 +67,8 @@ def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
         (
             "Moved on" + (f" to session {doc['moved_to']}" if doc["moved_to"] else ""),
             [name(x) for x in doc["moved_on"]]
-            + [f"{talk(t)} (talk postponed)" for t in doc.get("talks_moved_on", [])]
-            + [carried(i) for i in doc.get("items_carried", [])],
+            + [f"{talk(t)} (talk postponed)" for t in doc["talks_moved_on"]]
+            + [carried(i) for i in doc["items_carried"]],
         ),
         ("Planned", [name(x) for x in doc["planned"]]),
         ("Talks given", [talk(t) for t in doc["talks_given"]]),
@@ -77,19 +84,23 @@ def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
     yield ""
     yield b("Attendance")
     yield f"{seen['present']} present, {seen['absent']} absent, {seen['excused']} excused"
-    if seen.get("names"):
-        yield ", ".join(e(n) for n in seen["names"])
+    names = seen.get("names")
+    if names:
+        yield ", ".join(e(n) for n in names)
     if doc["decisions"]:
         yield ""
         yield b("Decisions")
         for poll in doc["decisions"]:
             winner = f": {e(poll['winner'])}" if poll["winner"] else ": no winner"
             yield f"• {e(poll['title'])}{winner}"
-    for title, key in (("New action items", "items_new"), ("Finished", "items_finished")):
-        if doc[key]:
+    for title, listed in (
+        ("New action items", doc["items_new"]),
+        ("Finished", doc["items_finished"]),
+    ):
+        if listed:
             yield ""
             yield b(title)
-            for item in doc[key]:
+            for item in listed:
                 owner = e(item["owner"]) if item["owner"] else "everyone"
                 yield f"• #{item['id']} {e(item['text'])} — {owner}"
     if doc["notes"]:
@@ -101,7 +112,7 @@ def recap_lines(doc: dict[str, Any], style: Style) -> Iterator[str]:
             yield note_line(line, keep, style.link) if line.strip() else ""
 
 
-def recap_markdown(doc: dict[str, Any]) -> str:
+def recap_markdown(doc: RecapDocument) -> str:
     """The recap as Markdown: the title a heading, each section's title a subheading, bullets
     a list, and the lines of a paragraph (the notes) kept apart with hard breaks."""
     lines = list(recap_lines(doc, MARKDOWN))
@@ -120,7 +131,7 @@ def recap_markdown(doc: dict[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def recap_payloads(doc: dict[str, Any], chat: str) -> list[dict[str, Any]]:
+def recap_payloads(doc: RecapDocument, chat: str) -> list[Payload]:
     session = doc["session"]
     if chat == "slack":
         text = f"Recap: {doc['course']['title']} — session {session['number']}"

@@ -18,6 +18,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from studygroup.render.contracts import ItemJSON, SessionJSON
+from studygroup.render.documents import AgendaDocument, OwnItem, Recipient, TalkLine, Told
 from studygroup.render.labels import lecture_name
 from studygroup.rules.names import greeting_name
 
@@ -135,8 +137,8 @@ def both_times(local_iso: str, course_zone: str, member_zone: str) -> str:
     return f"{text} — {day}{there:%H:%M} your time ({member_zone})"
 
 
-def _call(doc: dict[str, Any]) -> list[Block]:
-    url, call_note = doc.get("call_url"), doc.get("call_note")
+def _call(doc: AgendaDocument) -> list[Block]:
+    url, call_note = doc["call_url"], doc["call_note"]
     if not (url or call_note):
         return []
     parts: list[Segment] = ["Join the call: "]
@@ -149,8 +151,8 @@ def _call(doc: dict[str, Any]) -> list[Block]:
     return [Para(tuple(parts))]
 
 
-def _greeting(member: dict[str, Any]) -> Para:
-    return Para((f"Hi {greeting_name(member['name'], member.get('greeting'))},",))
+def _greeting(member: Recipient) -> Para:
+    return Para((f"Hi {greeting_name(member['name'], member['greeting'])},",))
 
 
 class Message(NamedTuple):
@@ -162,7 +164,7 @@ class Message(NamedTuple):
     text: str  # text_of(blocks)
 
 
-def kind_of(cancelled: bool, told: Mapping[str, Any] | None) -> str:
+def kind_of(cancelled: bool, told: Told | None) -> str:
     """What a member's message about a session is: a cancellation notice when the session is
     cancelled; a change notice when they were told of an earlier revision; else a reminder."""
     if cancelled:
@@ -170,9 +172,7 @@ def kind_of(cancelled: bool, told: Mapping[str, Any] | None) -> str:
     return "change" if told is not None else "reminder"
 
 
-def cancellation_messages(
-    doc: dict[str, Any], people: Iterable[dict[str, Any]]
-) -> Iterator[Message]:
+def cancellation_messages(doc: AgendaDocument, people: Iterable[Recipient]) -> Iterator[Message]:
     """Each member's message when the session is cancelled: a notice, not an invitation,
     with the next session in their own timezone."""
     session = doc["session"]
@@ -180,9 +180,9 @@ def cancellation_messages(
     title = doc["course"]["title"]
     day = f"{datetime.fromisoformat(session['local_start']):%a %d %b}"
     subject = f"{title}: session {session['number']} on {day} is cancelled"
-    following = doc.get("next")
+    following = doc["next"]
     for member in people:
-        member_zone = member.get("timezone") or course_zone
+        member_zone = member["timezone"] or course_zone
         then = (
             f"the next one is {both_times(following['local_start'], course_zone, member_zone)}."
             if following
@@ -190,10 +190,10 @@ def cancellation_messages(
         )
         text = f"Session {session['number']} of {title} on {day} is cancelled; {then}"
         blocks: list[Block] = [_greeting(member), Para((text,))]
-        yield Message(kind_of(True, member.get("told")), subject, blocks, text_of(blocks))
+        yield Message(kind_of(True, member["told"]), subject, blocks, text_of(blocks))
 
 
-def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> Iterator[Message]:
+def reminder_messages(doc: AgendaDocument, people: Iterable[Recipient]) -> Iterator[Message]:
     """Each member's message, one at a time (a large group's reminders are never all in
     memory at once): what all reminders share is built, and rendered, once."""
     session = doc["session"]
@@ -232,9 +232,9 @@ def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> 
             )
         )
     shared_after.append(Para(("See you there!",)))
-    talks_by: dict[str, list[dict[str, Any]]] = {}
+    talks_by: dict[str, list[TalkLine]] = {}
     for talk in doc["talks"]:
-        for name in talk.get("presenters") or [talk["presenter"]]:
+        for name in talk["presenters"] or [talk["presenter"]]:
             talks_by.setdefault(name, []).append(talk)  # each presenter sees it
     start = datetime.fromisoformat(session["local_start"])
     subject = f"{title}: session {number}, " + both_times(
@@ -242,22 +242,22 @@ def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> 
     )
     call = _call(doc)
     roles = [
-        (doc[role], said)
-        for role, said in (
-            ("host", "You are hosting this week."),
-            ("notes_by", "You are taking the notes this week."),
+        (who, said)
+        for who, said in (
+            (doc["host"], "You are hosting this week."),
+            (doc["notes_by"], "You are taking the notes this week."),
         )
-        if doc.get(role)
+        if who
     ]
     shared = [*call, *([watch] if watch is not None else []), *shared_after]
     rendered = {id(block): _text_block(block) for block in shared}  # once per run
 
     for member in people:
-        member_zone = member.get("timezone") or course_zone
+        member_zone = member["timezone"] or course_zone
         when = both_times(session["local_start"], course_zone, member_zone)
         blocks: list[Block] = [_greeting(member)]
         about = subject
-        told = member.get("told")
+        told = member["told"]
         kind = kind_of(False, told)
         if told is not None:
             notice, about = _notice(told, session, title, course_zone, member_zone)
@@ -291,7 +291,7 @@ def reminder_messages(doc: dict[str, Any], people: Iterable[dict[str, Any]]) -> 
 
 
 def _notice(
-    told: dict[str, Any], session: dict[str, Any], title: str, course_zone: str, member_zone: str
+    told: Told, session: SessionJSON, title: str, course_zone: str, member_zone: str
 ) -> tuple[str, str]:
     """What changed since the member's last message about this session, and its subject."""
     number = session["number"]
@@ -317,12 +317,12 @@ def _notice(
     )
 
 
-def _item_text(item: dict[str, Any]) -> str:
+def _item_text(item: OwnItem | ItemJSON) -> str:
     carried = f" (carried ×{item['carried']})" if item["carried"] else ""
     return f"{item['text']}{carried}"
 
 
-def _minutes_from_start(doc: dict[str, Any], talk_id: int) -> int:
+def _minutes_from_start(doc: AgendaDocument, talk_id: int) -> int:
     elapsed = 0
     for entry in doc["entries"]:
         if entry["talk_id"] == talk_id:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from studygroup.render.contracts import SessionJSON
+from studygroup.render.documents import AgendaEntry, AgendaView
 from studygroup.render.labels import lecture_name, roles_line
 from studygroup.render.table import table
 from studygroup.rules.carry import flagged
@@ -19,10 +21,10 @@ def carried_mark(count: int) -> str:
     return f" (carried ×{count})" if count else ""
 
 
-def entry_label(entry: dict[str, Any]) -> str:
+def entry_label(entry: AgendaEntry) -> str:
     kind = entry["kind"]
-    if kind == "lecture":
-        text = lecture_name(entry["lecture"], entry["title"], entry.get("lecture_kind"))
+    if kind == "lecture" and (label := entry["lecture"]) is not None:
+        text = lecture_name(label, entry["title"], entry["lecture_kind"])
         if entry["part"]:
             text += f" (part {entry['part']})"
         if entry.get("carried"):
@@ -45,7 +47,7 @@ def call_line(url: str | None, call_note: str | None) -> str:
     return f"Join: {call_note}"
 
 
-def session_heading(session: dict[str, Any], title: str | None = None) -> str:
+def session_heading(session: SessionJSON, title: str | None = None) -> str:
     local = datetime.fromisoformat(session["local_start"])
     when = local.strftime("%a %d %b %Y %H:%M")
     name = title or session["course"]
@@ -55,7 +57,7 @@ def session_heading(session: dict[str, Any], title: str | None = None) -> str:
     )
 
 
-def agenda_text(view: dict[str, Any]) -> str:
+def agenda_text(view: AgendaView) -> str:
     session = view["session"]
     lines = [session_heading(session)]
     if view.get("display_timezone") and view["display_timezone"] != session["timezone"]:
@@ -134,10 +136,11 @@ def agenda_text(view: dict[str, Any]) -> str:
         for item in view["action_items"]:
             owner = item["owner"] or "everyone"
             lines.append(f"  #{item['id']} {item['text']} — {owner}{carried_mark(item['carried'])}")
-    if session.get("notes"):
+    notes = session["notes"]
+    if notes:
         lines.append("")
         lines.append("Notes:")
-        lines.extend(f"  {line}".rstrip() for line in session["notes"].split("\n"))
+        lines.extend(f"  {line}".rstrip() for line in notes.split("\n"))
     return "\n".join(lines)
 
 

@@ -13,7 +13,17 @@ from sqlalchemy import Connection, Row, select
 from studygroup import attendance, courses, items, polls, roles, sessions
 from studygroup import talks as talks_mod
 from studygroup.agenda import entries_of, lecture_history
-from studygroup.render.contracts import TalkJSON, lecture_dict, session_dict, talk_dict
+from studygroup.render.contracts import ItemJSON, TalkJSON, lecture_dict, session_dict, talk_dict
+from studygroup.render.documents import (
+    AgendaDocument,
+    AgendaEntry,
+    AgendaView,
+    Happened,
+    NextSession,
+    OwnerItems,
+    TalkLine,
+    Watch,
+)
 from studygroup.rules import weekly
 from studygroup.rules.pace import part_minutes
 from studygroup.rules.queue import queue_order, talk_limit
@@ -91,7 +101,7 @@ def agenda_view(
     display_tz: str | None = None,
     *,
     group_items_only: bool = False,
-) -> dict[str, Any]:
+) -> AgendaView:
     """The agenda as plain data: the single source for the table, --json and the exports.
     `group_items_only`: of the open items, only the group's (what every reminder lists; each
     member's own are read for their message alone)."""
@@ -102,7 +112,7 @@ def agenda_view(
     clock = weekly.local(target.starts_at, tz)
     end = clock + timedelta(minutes=target.minutes)
     others = talks_mod.co_presenters(db, [e.talk_id for e in entries if e.talk_id is not None])
-    out: list[dict[str, Any]] = []
+    out: list[AgendaEntry] = []
     for entry in entries:
         kind = EntryKind(entry.kind)
         lecture = entry.lecture_id is not None
@@ -199,15 +209,15 @@ def agenda_document(
     display_tz: str | None = None,
     *,
     group_items_only: bool = False,
-) -> dict[str, Any]:
+) -> AgendaDocument:
     view = agenda_view(db, course, target, display_tz, group_items_only=group_items_only)
     entries = view["entries"]
-    owners: dict[str, list[dict[str, Any]]] = {}
+    owners: dict[str, list[ItemJSON]] = {}
     for item in view["action_items"]:
         owners.setdefault(item["owner"] or "", []).append(item)
     previous = sessions.previous_held(db, target)
     following = sessions.planned_after(db, target)
-    next_line: dict[str, Any] | None = None
+    next_line: NextSession | None = None
     if following is not None:
         upcoming = entries_of(db, following)
         next_line = {
@@ -227,67 +237,84 @@ def agenda_document(
                 e.presenter for e in upcoming if e.kind == EntryKind.TALK and e.talk_id is not None
             ],
         }
-    document: dict[str, Any] = view | {
-        "course": {"slug": course.slug, "title": course.title, "url": course.url},
-        "watch": [
-            {
-                "label": e["lecture"],
-                "title": e["title"],
-                "kind": e["lecture_kind"],
-                "part": e["part"],
-                "video_minutes": e["video_minutes"],
-                "url": e["url"],
-                "optional": e["optional"],
-            }
-            for e in entries
-            if e["kind"] == "lecture"
-        ],
-        "talks": [
-            {
-                "talk_id": e["talk_id"],
-                "presenter": e["presenter"],
-                "presenters": e["presenters"],
-                "title": e["title"],
-                "url": e["url"],
-                "minutes": e["minutes"],
-                "start": e["start"],
-                "postponed": e["postponed"],
-                "postponed_from": e["postponed_from"],
-            }
-            for e in entries
-            if e["kind"] == "talk"
-        ],
-        "items_by_owner": [
-            {"owner": owner or None, "items": items}
-            for owner, items in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0]))
-        ],
-        "previous": {
-            "session": previous.number,
-            "present": attendance.present_count(db, previous),
+    watch: list[Watch] = [
+        {
+            "label": label,
+            "title": e["title"],
+            "kind": kind,
+            "part": e["part"],
+            "video_minutes": e["video_minutes"],
+            "url": e["url"],
+            "optional": e["optional"],
         }
+        for e in entries
+        if e["kind"] == "lecture"
+        and (label := e["lecture"]) is not None
+        and (kind := e["lecture_kind"]) is not None
+    ]
+    talk_lines: list[TalkLine] = [
+        {
+            "talk_id": talk_id,
+            "presenter": presenter,
+            "presenters": e["presenters"],
+            "title": e["title"],
+            "url": e["url"],
+            "minutes": e["minutes"],
+            "start": e["start"],
+            "postponed": e["postponed"],
+            "postponed_from": e["postponed_from"],
+        }
+        for e in entries
+        if e["kind"] == "talk"
+        and (talk_id := e["talk_id"]) is not None
+        and (presenter := e["presenter"]) is not None
+    ]
+    by_owner: list[OwnerItems] = [
+        {"owner": owner or None, "items": items}
+        for owner, items in sorted(owners.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    ]
+    document = AgendaDocument(
+        session=view["session"],
+        call_url=view["call_url"],
+        call_note=view["call_note"],
+        host=view["host"],
+        notes_by=view["notes_by"],
+        display_timezone=view["display_timezone"],
+        entries=view["entries"],
+        total_minutes=view["total_minutes"],
+        over_by_minutes=view["over_by_minutes"],
+        optional_lectures=view["optional_lectures"],
+        action_items=view["action_items"],
+        not_fitting=view["not_fitting"],
+        waiting=view["waiting"],
+        talk_limit=view["talk_limit"],
+        course={"slug": course.slug, "title": course.title, "url": course.url},
+        watch=watch,
+        talks=talk_lines,
+        items_by_owner=by_owner,
+        previous={"session": previous.number, "present": attendance.present_count(db, previous)}
         if previous is not None
         else None,
-        "next": next_line,
-        "poll": polls.open_for(db, course),
-    }
+        next=next_line,
+        poll=polls.open_for(db, course),
+    )
     if target.status is SessionStatus.HELD:
         # a past session's page shows what happened, not the plan or today's schedule
         who = attendance.view(db, target)
-        document |= {
-            "happened": {
-                "covered": [e for e in document["watch"] if _done(entries, e)],
-                "not_covered": [e for e in document["watch"] if not _done(entries, e)],
-                "talks_given": [t for t in document["talks"] if _talk_done(entries, t["talk_id"])],
-                "present": who["present"],
-                "absent": who["absent"],
-                "excused": who["excused"],
-            },
-            "next": None,
+        happened: Happened = {
+            "covered": [e for e in watch if _done(entries, e)],
+            "not_covered": [e for e in watch if not _done(entries, e)],
+            "talks_given": [t for t in talk_lines if _talk_done(entries, t["talk_id"])],
+            "present": who["present"],
+            "absent": who["absent"],
+            "excused": who["excused"],
         }
+        document["happened"] = happened
+        document["next"] = None
     return document
 
 
-def _done(entries: list[dict[str, Any]], lecture: dict[str, Any]) -> bool:
+def _done(entries: list[AgendaEntry], lecture: Watch) -> bool:
     return any(
         e["done"]
         for e in entries
@@ -297,5 +324,5 @@ def _done(entries: list[dict[str, Any]], lecture: dict[str, Any]) -> bool:
     )
 
 
-def _talk_done(entries: list[dict[str, Any]], talk_id: int) -> bool:
+def _talk_done(entries: list[AgendaEntry], talk_id: int) -> bool:
     return any(e["done"] for e in entries if e["talk_id"] == talk_id)

@@ -4,13 +4,13 @@ attachment) as an event with a stable UID and its SEQUENCE, for render/ics.py.""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import Connection, select
 
 from studygroup import sessions
 from studygroup.agenda import ENTRY_SUBJECTS
 from studygroup.render.contracts import session_dict
+from studygroup.render.documents import CalendarDocument, CalendarEvent
 from studygroup.render.text import call_line
 from studygroup.store.enums import EntryKind, SessionStatus
 from studygroup.store.rows import CourseRow, SessionRow
@@ -19,7 +19,7 @@ from studygroup.store.schema import agenda_entries, lectures, members, talks
 
 def calendar_document(
     db: Connection, course: CourseRow, only: SessionRow | None = None
-) -> dict[str, Any]:
+) -> CalendarDocument:
     """Every session of a course (or `only` one, for a reminder's attachment) with a stable
     UID, its revision (SEQUENCE), its call link and a short agenda summary. Two queries
     (sessions, then the lecture and talk entries of all of them), whatever the length."""
@@ -54,7 +54,7 @@ def calendar_document(
             lines[entry.session_id]["lectures"].append(f"{entry.label} {entry.lecture_title}{part}")
         elif entry.talk_title is not None:
             lines[entry.session_id]["talks"].append(f"{entry.presenter}: {entry.talk_title}")
-    events: list[dict[str, Any]] = []
+    events: list[CalendarEvent] = []
     for current in every:
         shown = session_dict(course, current)
         parts = []

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import Connection
 
 from studygroup import attendance, items, polls, rollover, sessions
+from studygroup.render.documents import MovedOn, RecapAttendance, RecapDocument
 from studygroup.store.enums import ItemStatus, SessionStatus
 from studygroup.store.rows import CourseRow, SessionRow
 from studygroup.store.schema import action_items
@@ -16,7 +16,7 @@ from studygroup.views.agenda import agenda_document
 
 def recap_document(
     db: Connection, course: CourseRow, target: SessionRow, *, names: bool = False
-) -> dict[str, Any]:
+) -> RecapDocument:
     """What a call was: what was covered and what moved on, the talks given (with links and
     presenters), attendance (a count; the names with `names`), the notes, the decisions
     (polls closed since it started), and the items made and finished. A session that is not
@@ -47,30 +47,32 @@ def recap_document(
     decided = [
         p for p in polls.closed_between(db, since, ended) if p["course"] in (None, course.slug)
     ]
-    happened = doc.get("happened") or {}
-    moved = (
+    happened = doc.get("happened")
+    moved: MovedOn = (
         rollover.moved_on(db, target)
         if target.status is not SessionStatus.PLANNED
         else {"talks": [], "items": []}
     )
+    attended: RecapAttendance = {
+        "present": len(who["present"]),
+        "absent": len(who["absent"]),
+        "excused": len(who["excused"]),
+    }
+    if names:
+        attended["names"] = who["present"]
     return {
         "course": doc["course"],
         "session": doc["session"],
         "closed": closed,
-        "covered": happened.get("covered", []) if closed else [],
-        "moved_on": happened.get("not_covered", []) if closed else [],
+        "covered": happened["covered"] if closed and happened else [],
+        "moved_on": happened["not_covered"] if closed and happened else [],
         "moved_to": following.number if following is not None else None,
         "talks_moved_on": moved["talks"],
         "items_carried": moved["items"],
         "planned": [] if closed else doc["watch"],
-        "talks_given": happened.get("talks_given", []) if closed else [],
+        "talks_given": happened["talks_given"] if closed and happened else [],
         "talks_planned": [] if closed else doc["talks"],
-        "attendance": {
-            "present": len(who["present"]),
-            "absent": len(who["absent"]),
-            "excused": len(who["excused"]),
-        }
-        | ({"names": who["present"]} if names else {}),
+        "attendance": attended,
         "notes": target.notes,
         "decisions": decided,
         "items_new": made,

@@ -1,0 +1,298 @@
+"""The typed documents every output renders: made in views/ (and a few nouns' reports), taken
+by the renderers and printed by --json as they are. Types only, no code.
+
+Keys are the JSON contract: adding one is fine, renaming or removing one breaks scripts.
+The small records they are built of (a session, a talk, an item, a lecture) are in
+contracts.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NotRequired, TypedDict
+
+from studygroup.render.contracts import ItemJSON, LectureJSON, SessionJSON, TalkJSON
+
+# -- the agenda of a session (views/agenda.py) -------------------------------------------------
+
+
+class AgendaEntry(TypedDict):
+    position: int
+    kind: str  # intro, lecture, talk, actions, wrap_up, ...
+    start: str  # HH:MM in the display zone
+    minutes: int
+    title: str
+    lecture: str | None  # its label
+    lecture_kind: str | None
+    part: str | None  # "2/3": a lecture cut into parts
+    optional: bool
+    video_minutes: int | None  # of this part
+    url: str | None
+    presenter: str | None  # every presenter, as members read them
+    presenters: list[str]
+    talk_id: int | None
+    postponed: int
+    postponed_from: int | None
+    carried: bool
+    pinned: bool
+    done: bool
+    overflow: bool  # ends after the session does
+
+
+class AgendaView(TypedDict):
+    """`agenda show`: the table and --json."""
+
+    session: SessionJSON
+    call_url: str | None
+    call_note: str | None
+    host: str | None
+    notes_by: str | None
+    display_timezone: str
+    entries: list[AgendaEntry]
+    total_minutes: int
+    over_by_minutes: int
+    optional_lectures: list[LectureJSON]
+    action_items: list[ItemJSON]
+    not_fitting: list[TalkJSON]  # queued talks no session up to this one could take
+    waiting: list[TalkJSON]  # due here, but over the talk cap or their presenter is away
+    talk_limit: int  # the longest talk a session can give
+
+
+class CourseRef(TypedDict):
+    slug: str
+    title: str
+    url: str | None
+
+
+class Watch(TypedDict):
+    """A lecture to watch before the call."""
+
+    label: str
+    title: str
+    kind: str
+    part: str | None
+    video_minutes: int | None
+    url: str | None
+    optional: bool
+
+
+class TalkLine(TypedDict):
+    talk_id: int
+    presenter: str
+    presenters: list[str]
+    title: str
+    url: str | None
+    minutes: int
+    start: str
+    postponed: int
+    postponed_from: int | None
+
+
+class OwnerItems(TypedDict):
+    owner: str | None  # None: the group's
+    items: list[ItemJSON]
+
+
+class Previous(TypedDict):
+    session: int
+    present: int
+
+
+class NextLecture(TypedDict):
+    label: str
+    title: str
+    kind: str
+    part: str | None
+
+
+class NextSession(TypedDict):
+    session: int
+    local_start: str
+    lectures: list[NextLecture]
+    presenters: list[str]
+
+
+class OpenPoll(TypedDict):
+    id: int
+    title: str
+    options: list[str]
+    closes: str | None
+
+
+class Happened(TypedDict):
+    """A held session: what it covered and gave, and who came."""
+
+    covered: list[Watch]
+    not_covered: list[Watch]
+    talks_given: list[TalkLine]
+    present: list[str]
+    absent: list[str]
+    excused: list[str]
+
+
+class AgendaDocument(AgendaView):
+    """A week as the group receives it: the Markdown agenda, chat posts, reminders."""
+
+    course: CourseRef
+    watch: list[Watch]
+    talks: list[TalkLine]
+    items_by_owner: list[OwnerItems]
+    previous: Previous | None
+    next: NextSession | None
+    poll: OpenPoll | None
+    happened: NotRequired[Happened]  # a held session only
+
+
+# -- the calendar (views/calendar.py) ----------------------------------------------------------
+
+
+class CalendarCourse(CourseRef):
+    timezone: str
+
+
+class CalendarEvent(TypedDict):
+    uid: str
+    number: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    summary: str
+    description: str
+    sequence: int  # the session's revision: it only rises
+    modified: datetime | None
+    call_url: str | None
+
+
+class CalendarDocument(TypedDict):
+    course: CalendarCourse
+    events: list[CalendarEvent]
+
+
+# -- who came (attendance.view), and the recap (views/recap.py) --------------------------------
+
+
+class AttendanceView(TypedDict):
+    session: int
+    status: str
+    present: list[str]
+    absent: list[str]
+    excused: list[str]
+    counts: dict[str, int]
+
+
+class MovedTalk(TypedDict):
+    id: int
+    title: str
+    presenter: str
+    url: str | None
+
+
+class CarriedItem(TypedDict):
+    id: int
+    text: str
+    owner: str | None
+
+
+class MovedOn(TypedDict):
+    """What a close or cancel moved on, from its log (rollover.moved_on)."""
+
+    talks: list[MovedTalk]
+    items: list[CarriedItem]
+
+
+class RecapAttendance(TypedDict):
+    present: int
+    absent: int
+    excused: int
+    names: NotRequired[list[str]]  # with --names
+
+
+class Decision(TypedDict):
+    poll: int
+    title: str
+    course: str | None  # None: a poll for everyone
+    winner: str | None
+
+
+class RecapDocument(TypedDict):
+    course: CourseRef
+    session: SessionJSON
+    closed: bool
+    covered: list[Watch]
+    moved_on: list[Watch]
+    moved_to: int | None
+    talks_moved_on: list[MovedTalk]
+    items_carried: list[CarriedItem]
+    planned: list[Watch]
+    talks_given: list[TalkLine]
+    talks_planned: list[TalkLine]
+    attendance: RecapAttendance
+    notes: str | None
+    decisions: list[Decision]
+    items_new: list[ItemJSON]
+    items_finished: list[ItemJSON]
+
+
+# -- polls (polls.result) ----------------------------------------------------------------------
+
+
+class RunoffRound(TypedDict):
+    round: int
+    counts: dict[str, int]
+    exhausted: int
+    eliminated: str | None
+    winner: str | None
+
+
+class ParallelGroup(TypedDict):
+    option: str
+    first_preferences: int
+    ranked_by: int
+    winner: bool
+
+
+class PollResult(TypedDict):
+    poll: int
+    title: str
+    status: str
+    ballots: int
+    winner: str | None
+    rounds: list[RunoffRound]
+    first_preferences: dict[str, int]
+    min_members: int
+    parallel_groups: list[ParallelGroup]
+
+
+# -- chat posts (render/chat.py, render/recap.py) ----------------------------------------------
+
+# A webhook's JSON body, exactly as posted: Slack's {"text", "blocks"}, Discord's
+# {"content", "allowed_mentions"}, or {"text"} for any other. Its values are JSON.
+Payload = dict[str, object]
+
+
+# -- reminders (reminders.drafts → render/reminder.py) -----------------------------------------
+
+
+class Told(TypedDict):
+    """What a member was last sent about a session on a channel."""
+
+    revision: int
+    starts_at: datetime
+    kind: str  # reminder, change, cancellation
+
+
+class OwnItem(TypedDict):
+    id: int
+    text: str
+    carried: int
+
+
+class Recipient(TypedDict):
+    """One member as their reminder needs them."""
+
+    name: str
+    greeting: str | None
+    timezone: str | None
+    told: Told | None  # None: never told of this session
+    items: list[OwnItem]
