@@ -157,8 +157,8 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
 def main() -> None:
     # A command is a short process that imports a lot (SQLAlchemy, then its own modules) and
     # keeps nearly all of it: the cyclic collector would scan those objects again and again.
-    # It is off until the command first opens the database, when its imports are done; then
-    # they are frozen out of every collection (App.database).
+    # It is off until start-up ends, when the command begins its work (App.started): then
+    # what start-up made is frozen out of every collection.
     gc.disable()
     _clean_environment()
     cli(prog_name="studygroup")

@@ -29,6 +29,7 @@ class App:
     def __init__(self, db_option: str | None, argv: Sequence[str] = ()) -> None:
         self.db_option = db_option
         self.argv = list(argv)  # the command line, for the journal
+        self._started = False
 
     @cached_property
     def location(self) -> Location:
@@ -43,10 +44,18 @@ class App:
     def database(self) -> Database:
         from studygroup.store.db import Database
 
-        # the command's imports are done: keep them out of the collector's way (see main)
-        gc.freeze()
-        gc.enable()
         return Database(self.location)
+
+    def started(self) -> None:
+        """Start-up is over: the command has imported what it runs and is about to work on
+        the database. What start-up made lives as long as the process, so it is frozen out
+        of every collection, and the collector (off since main) runs again for the rest.
+        Called where a command begins its work: `read`, `write`, and `remind` (which runs
+        transactions of its own)."""
+        if not self._started:
+            self._started = True
+            gc.freeze()
+            gc.enable()
 
     def close(self) -> None:
         if "database" in self.__dict__:
@@ -55,6 +64,7 @@ class App:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """The command's read transaction."""
+        self.started()
         with self.database.read() as connection:
             yield connection
 
@@ -65,6 +75,7 @@ class App:
         what it prints shown only once it has committed."""
         from studygroup import journal
 
+        self.started()
         with (
             held_output(),
             self._saying_if_new(),

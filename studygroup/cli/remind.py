@@ -116,6 +116,7 @@ def remind(
                 "while this runs; pass --webhook env:NAME or --webhook @FILE instead"
             )
     channel = Channel.EMAIL if mode == "send" else Channel.OUTBOX if outbox else None
+    app.started()
     reports = reminders.send(
         app.database,
         reminders.Request(
