@@ -10,8 +10,9 @@ read from the row as it was).
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import Connection, Select, exists, func, literal, select, union
+from sqlalchemy import ColumnElement, Connection, Select, exists, func, select, union
 
 from studygroup.store import schema
 from studygroup.store.db import SETTLED
@@ -30,13 +31,18 @@ PLAN_INPUTS = {
 }
 
 
+def _unsettled(since: int) -> list[ColumnElement[bool]]:
+    """The rows the open entry has filed since the mark."""
+    changes = schema.journal_changes
+    return [
+        changes.c.entry_id == select(schema.journal_open.c.entry_id).scalar_subquery(),
+        changes.c.id > since,
+    ]
+
+
 def _filed(name: str, since: int) -> Select[tuple[int]]:
     changes = schema.journal_changes
-    return select(changes.c.row_id).where(
-        changes.c.entry_id == select(schema.journal_open.c.entry_id).scalar_subquery(),
-        changes.c.table_name == name,
-        changes.c.id > since,
-    )
+    return select(changes.c.row_id).where(*_unsettled(since), changes.c.table_name == name)
 
 
 def any_changed(db: Connection) -> bool:
@@ -47,9 +53,7 @@ def any_changed(db: Connection) -> bool:
         db.execute(
             select(
                 exists().where(
-                    changes.c.entry_id == select(schema.journal_open.c.entry_id).scalar_subquery(),
-                    changes.c.table_name.in_(PLAN_INPUTS),
-                    changes.c.id > db.info.get(SETTLED, 0),
+                    *_unsettled(db.info.get(SETTLED, 0)), changes.c.table_name.in_(PLAN_INPUTS)
                 )
             )
         ).scalar()
@@ -62,7 +66,7 @@ def changed_courses(db: Connection) -> list[int]:
     since = db.info.get(SETTLED, 0)
     s, t = schema.sessions, schema.talks
     a, e, c = schema.attendance, schema.agenda_entries, schema.talk_copresenters
-    live = [select(_filed("courses", since).subquery().c.row_id)]
+    live: list[Select[Any]] = [_filed("courses", since)]
     for table in (schema.lectures, s, t, schema.action_items):
         live.append(select(table.c.course_id).where(table.c.id.in_(_filed(table.name, since))))
     live.append(
@@ -80,15 +84,12 @@ def changed_courses(db: Connection) -> list[int]:
         .join(c, c.c.talk_id == t.c.id)
         .where(c.c.id.in_(_filed("talk_copresenters", since)))
     )
-    found = set(db.execute(union(*live)).scalars())
+    found: set[int] = set(db.execute(union(*live)).scalars())
     changes = schema.journal_changes
     gone: dict[str, set[int]] = {}
     for name, before in db.execute(
         select(changes.c.table_name, changes.c.before).where(
-            changes.c.entry_id == select(schema.journal_open.c.entry_id).scalar_subquery(),
-            changes.c.table_name.in_(PLAN_INPUTS),
-            changes.c.op == literal("D"),
-            changes.c.id > since,
+            *_unsettled(since), changes.c.table_name.in_(PLAN_INPUTS), changes.c.op == "D"
         )
     ):
         owner = json.loads(before).get(PLAN_INPUTS[name])
