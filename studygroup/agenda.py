@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 
 from studygroup import courses, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
@@ -25,7 +25,7 @@ from studygroup.store.enums import (
     SessionStatus,
     TalkStatus,
 )
-from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.rows import CourseRow, EntryRow, SessionRow, Values
 from studygroup.store.schema import (
     action_items,
     agenda_entries,
@@ -232,8 +232,8 @@ def replan(db: Connection, course: CourseRow) -> None:
     ):
         stored[row[0]].append(tuple(row[1:]))
     old_positions = {e.id: e.position for group in pinned.values() for e in group}
-    moved: list[dict[str, Any]] = []
-    new_rows: list[dict[str, Any]] = []
+    moved: list[Values] = []
+    new_rows: list[Values] = []
     stale: list[int] = []
     for session_id, entries in plan.items():
         fresh = []
@@ -314,7 +314,7 @@ def _require_planned(target: SessionRow) -> None:
     sessions.require_planned(target, "only a planned session's agenda can change")
 
 
-def entries_of(db: Connection, target: SessionRow) -> list[Row[Any]]:
+def entries_of(db: Connection, target: SessionRow) -> list[EntryRow]:
     """A session's agenda entries in order, each with its lecture and talk (and presenter)
     joined in: one statement."""
     return list(
@@ -342,7 +342,7 @@ def entries_of(db: Connection, target: SessionRow) -> list[Row[Any]]:
     )
 
 
-def _entry_at(db: Connection, target: SessionRow, position: int) -> Row[Any]:
+def _entry_at(db: Connection, target: SessionRow, position: int) -> EntryRow:
     for entry in entries_of(db, target):
         if entry.position == position:
             return entry

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from studygroup import clock, courses, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
@@ -14,7 +14,7 @@ from studygroup.render.documents import AttendanceView
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
-from studygroup.store.rows import CourseRow, MemberRow, SessionRow
+from studygroup.store.rows import CourseRow, MemberRow, SessionRow, Values
 from studygroup.store.schema import attendance
 from studygroup.store.schema import members as members_table
 
@@ -29,7 +29,7 @@ def require_recordable(target: SessionRow) -> None:
 
 def session_for(
     db: Connection, course_slug: str | None, ref: str | None, now: datetime
-) -> tuple[Row[Any], Row[Any]]:
+) -> tuple[CourseRow, SessionRow]:
     """The course, and the session attendance is recorded for: REF, else the latest session
     that has started and was not cancelled (attendance is often recorded after the close)."""
     course = courses.pick(db, course_slug)
@@ -87,7 +87,7 @@ def record(
         existing[member_id] = old
     now = clock.now()
 
-    def row(member_id: int, status: AttendanceStatus) -> dict[str, Any]:
+    def row(member_id: int, status: AttendanceStatus) -> Values:
         kept = existing.get(member_id)
         return {
             "b_member": member_id,
@@ -180,7 +180,7 @@ def view(db: Connection, target: SessionRow) -> AttendanceView:
     }
 
 
-def default_session(db: Connection, course: CourseRow) -> Row[Any]:
+def default_session(db: Connection, course: CourseRow) -> SessionRow:
     """What `attendance` shows with no REF: the next session once anyone is recorded for it
     (the call that just happened), else the last held one."""
     upcoming = sessions.next_planned(db, course)

@@ -11,13 +11,22 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from studygroup import faults, members, sessions
 from studygroup.attendance import record, require_recordable, require_started, session_for
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io import reports
 from studygroup.io.csvfile import MAX_ROWS, RowError
+from studygroup.render.documents import (
+    ImportDocument,
+    Learned,
+    Matched,
+    ReportPerson,
+    Skipped,
+    TooShort,
+    Unknown,
+)
 from studygroup.rules import calltime, matching, validate, weekly
 from studygroup.rules.names import display_variants, is_bot, member_name_from_display, name_key
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
@@ -43,16 +52,16 @@ class Person:
     status: str = "unknown"  # present | short | unknown | ambiguous | added | ignored
     suggestions: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "email": self.email,
-            "member": self.member.name if self.member is not None else None,
-            "by": self.by,
-            "minutes": self.minutes,
-            "status": self.status,
-            "suggestions": list(self.suggestions),
-        }
+    def as_dict(self) -> ReportPerson:
+        return ReportPerson(
+            name=self.name,
+            email=self.email,
+            member=self.member.name if self.member is not None else None,
+            by=self.by,
+            minutes=self.minutes,
+            status=self.status,
+            suggestions=list(self.suggestions),
+        )
 
 
 @dataclass
@@ -72,43 +81,37 @@ class ImportReport:
     def of(self, *statuses: str) -> list[Person]:
         return [p for p in self.people if p.status in statuses]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "format": self.kind,
-            "session": self.session,
-            "chosen_by": self.chosen_by,
-            "report_date": self.report_day.isoformat() if self.report_day else None,
-            "date_order": self.date_order,
-            "min_minutes": self.needed,
-            "people": [p.as_dict() for p in self.people],
-            "matched": [
-                {"name": p.name, "member": p.member.name, "by": p.by, "minutes": p.minutes}
+    def as_dict(self, dry_run: bool) -> ImportDocument:
+        return ImportDocument(
+            format=self.kind,
+            session=self.session,
+            chosen_by=self.chosen_by,
+            report_date=self.report_day.isoformat() if self.report_day else None,
+            date_order=self.date_order,
+            min_minutes=self.needed,
+            people=[p.as_dict() for p in self.people],
+            matched=[
+                Matched(name=p.name, member=p.member.name, by=p.by, minutes=p.minutes)
                 for p in self.of("present")
                 if p.member is not None
             ],
-            "too_short": [
-                {
-                    "name": p.name,
-                    "member": p.member.name if p.member else None,
-                    "minutes": p.minutes,
-                }
+            too_short=[
+                TooShort(name=p.name, member=p.member.name if p.member else None, minutes=p.minutes)
                 for p in self.of("short")
             ],
-            "unknown": [
-                {
-                    "name": p.name,
-                    "email": p.email,
-                    "minutes": p.minutes,
-                    "suggestions": list(p.suggestions),
-                }
+            unknown=[
+                Unknown(
+                    name=p.name, email=p.email, minutes=p.minutes, suggestions=list(p.suggestions)
+                )
                 for p in self.of("unknown", "ambiguous")
             ],
-            "added": [p.name for p in self.of("added")],
-            "learned": [{"alias": a, "member": m} for a, m in self.learned],
-            "recorded": self.recorded,
-            "caution": self.caution,
-            "skipped": [{"line": n, "name": name, "reason": why} for n, name, why in self.skipped],
-        }
+            added=[p.name for p in self.of("added")],
+            learned=[Learned(alias=a, member=m) for a, m in self.learned],
+            recorded=self.recorded,
+            caution=self.caution,
+            skipped=[Skipped(line=n, name=name, reason=why) for n, name, why in self.skipped],
+            dry_run=dry_run,
+        )
 
 
 class NeedsConfirmation(Conflict):
@@ -225,7 +228,7 @@ def choose_session(
     host: str,
     now: datetime,
     date_order: str | None = None,
-) -> tuple[Row[Any], str, str | None, date | None]:
+) -> tuple[SessionRow, str, str | None, date | None]:
     """The session a report is for, how it was chosen, the date order its stamps are read in,
     and the report's local day. A dated report must fall on its session's day (±1 for time
     zones); with no REF, the session on the report's day is chosen. `date_order` (dmy, mdy)
@@ -495,7 +498,7 @@ def import_attendance(
     return result
 
 
-def _members_by_id(db: Connection, ids: Sequence[int | None]) -> list[Row[Any]]:
+def _members_by_id(db: Connection, ids: Sequence[int | None]) -> list[MemberRow]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return []

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from studygroup import clock
 from studygroup import sessions as sessions_noun
@@ -18,7 +18,7 @@ from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import validate, weekly
 from studygroup.store.db import count, note_course
 from studygroup.store.enums import CourseStatus, LectureKind, SessionStatus
-from studygroup.store.rows import CourseRow
+from studygroup.store.rows import CourseRow, LectureRow, SessionRow, Values
 from studygroup.store.schema import (
     action_items,
     agenda_entries,
@@ -51,8 +51,8 @@ class CourseFields:
     max_talks: int | None = None  # 0: no cap
     status: CourseStatus | None = None
 
-    def cleaned(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
+    def cleaned(self) -> Values:
+        values: Values = {}
         if self.title is not None:
             values["title"] = validate.text(self.title, "course title")
         if self.url is not None:
@@ -89,7 +89,7 @@ class CourseFields:
 # -- which course ----------------------------------------------------------------------------
 
 
-def get(db: Connection, slug: str) -> Row[Any]:
+def get(db: Connection, slug: str) -> CourseRow:
     course = db.execute(select(courses).where(courses.c.slug == slug.strip())).first()
     if course is None:
         known = db.execute(select(courses.c.slug).order_by(courses.c.slug).limit(10)).scalars()
@@ -100,7 +100,7 @@ def get(db: Connection, slug: str) -> Row[Any]:
     return course
 
 
-def pick(db: Connection, slug: str | None) -> Row[Any]:
+def pick(db: Connection, slug: str | None) -> CourseRow:
     """--course SLUG, else STUDYGROUP_COURSE (passed in as slug by the CLI), else the one
     active course. An upcoming course counts as active once its first session has started
     (it becomes active by itself); until then commands without --course ignore it."""
@@ -133,13 +133,13 @@ def pick(db: Connection, slug: str | None) -> Row[Any]:
 
 def with_session(
     db: Connection, course_slug: str | None, ref: str | None
-) -> tuple[Row[Any], Row[Any]]:
+) -> tuple[CourseRow, SessionRow]:
     """The course (--course, $STUDYGROUP_COURSE or the one active course) and its session REF."""
     course = pick(db, course_slug)
     return course, sessions_noun.find(db, course, ref)
 
 
-def listed(db: Connection, include_archived: bool = False) -> list[Row[Any]]:
+def listed(db: Connection, include_archived: bool = False) -> list[CourseRow]:
     query = select(courses).order_by(courses.c.slug)
     if not include_archived:
         query = query.where(courses.c.status != CourseStatus.ARCHIVED)
@@ -149,7 +149,7 @@ def listed(db: Connection, include_archived: bool = False) -> list[Row[Any]]:
 # -- changing a course --------------------------------------------------------------------------
 
 
-def start(db: Connection, slug: str) -> Row[Any]:
+def start(db: Connection, slug: str) -> CourseRow:
     """`course start`: an upcoming course becomes the active one."""
     course = get(db, slug)
     if course.status is not CourseStatus.UPCOMING:
@@ -158,7 +158,7 @@ def start(db: Connection, slug: str) -> Row[Any]:
     return get(db, slug)
 
 
-def add(db: Connection, slug: str, fields: CourseFields) -> Row[Any]:
+def add(db: Connection, slug: str, fields: CourseFields) -> CourseRow:
     slug = validate.slug(slug)
     values = fields.cleaned()
     for required in ("title", "timezone", "weekday", "start_time"):
@@ -186,7 +186,7 @@ def edit(
     *,
     now: datetime | None = None,
     reschedule: bool = False,
-) -> tuple[Row[Any], ScheduleChange | None]:
+) -> tuple[CourseRow, ScheduleChange | None]:
     """Change a course's settings. A change of weekday, time, timezone or length says what
     it did to the sessions already planned: with `reschedule`, each one still to come moves
     to the new day and time in its own week, and takes the new length; without, they keep
@@ -284,8 +284,8 @@ class LectureFields:
     optional: bool | None = None
     url: str | None = None  # "" clears it
 
-    def cleaned(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
+    def cleaned(self) -> Values:
+        values: Values = {}
         if self.title is not None:
             values["title"] = validate.text(self.title, "lecture title")
         if self.kind is not None:
@@ -301,7 +301,7 @@ class LectureFields:
         return values
 
 
-def lectures_of(db: Connection, course: CourseRow) -> list[Row[Any]]:
+def lectures_of(db: Connection, course: CourseRow) -> list[LectureRow]:
     """The course's lectures in course order."""
     return list(
         db.execute(
@@ -310,7 +310,7 @@ def lectures_of(db: Connection, course: CourseRow) -> list[Row[Any]]:
     )
 
 
-def get_lecture(db: Connection, course: CourseRow, label: str) -> Row[Any]:
+def get_lecture(db: Connection, course: CourseRow, label: str) -> LectureRow:
     lecture = db.execute(
         select(lectures).where(lectures.c.course_id == course.id, lectures.c.label == label.strip())
     ).first()
@@ -326,7 +326,7 @@ def _next_position(db: Connection, course: CourseRow) -> int:
     return (current or 0) + 1
 
 
-def add_lecture(db: Connection, course: CourseRow, label: str, fields: LectureFields) -> Row[Any]:
+def add_lecture(db: Connection, course: CourseRow, label: str, fields: LectureFields) -> LectureRow:
     label = validate.label(label)
     values = fields.cleaned()
     if "title" not in values:
@@ -344,7 +344,9 @@ def add_lecture(db: Connection, course: CourseRow, label: str, fields: LectureFi
     return get_lecture(db, course, label)
 
 
-def edit_lecture(db: Connection, course: CourseRow, label: str, fields: LectureFields) -> Row[Any]:
+def edit_lecture(
+    db: Connection, course: CourseRow, label: str, fields: LectureFields
+) -> LectureRow:
     lecture = get_lecture(db, course, label)
     values = fields.cleaned()
     if values:
@@ -352,7 +354,7 @@ def edit_lecture(db: Connection, course: CourseRow, label: str, fields: LectureF
     return get_lecture(db, course, label)
 
 
-def set_skipped(db: Connection, course: CourseRow, label: str, skipped: bool) -> Row[Any]:
+def set_skipped(db: Connection, course: CourseRow, label: str, skipped: bool) -> LectureRow:
     lecture = get_lecture(db, course, label)
     db.execute(update(lectures).where(lectures.c.id == lecture.id).values(skipped=skipped))
     return get_lecture(db, course, label)
@@ -478,8 +480,8 @@ def apply_syllabus(
         )
     }
     summary = ImportSummary()
-    new: list[dict[str, Any]] = []
-    runs: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    new: list[Values] = []
+    runs: dict[tuple[str, ...], list[Values]] = {}
     for label, fields in parsed:
         values = fields.cleaned()
         lecture = existing.get(label)
@@ -534,7 +536,7 @@ def move_lecture(
     return labels
 
 
-def _reorder(db: Connection, current: Sequence[Row[Any]], positions: dict[str, int]) -> bool:
+def _reorder(db: Connection, current: Sequence[LectureRow], positions: dict[str, int]) -> bool:
     """Give the course's lectures their new positions (one statement); whether any moved."""
     reordered = [
         {"b_id": lec.id, "b_position": positions[lec.label]}

@@ -7,15 +7,15 @@ step, where separate commands would each settle before their commit.
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from studygroup import agenda, attendance, clock, courses, items, members, rollover, sessions, talks
 from studygroup.courses import CourseFields, LectureFields
 from studygroup.members import MemberFields
 from studygroup.rules import weekly
 from studygroup.store.enums import AttendanceStatus, ItemStatus, LectureKind
+from studygroup.store.rows import CourseRow, SessionRow
 
 LECTURES: list[tuple[str, str, LectureKind, int | None, bool]] = [
     ("1", "When to Use ML and Course Vision", LectureKind.LECTURE, 52, False),
@@ -44,7 +44,7 @@ MEMBERS = [
 ]
 
 
-def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
+def build_demo(db: Connection, today: date) -> tuple[CourseRow, SessionRow]:
     """Three held sessions (attendance, a postponed talk, homework carried once) and the next
     session planned. Returns the course and its next session."""
     course = courses.add(
@@ -88,7 +88,7 @@ def build_demo(db: Connection, today: date) -> tuple[Row[Any], Row[Any]]:
     agenda.settle(db)
     ada, alan, grace, radia, priya, linus = (members.find(db, h) for _, h, _ in MEMBERS)
 
-    def week(ref: str) -> Row[Any]:
+    def week(ref: str) -> SessionRow:
         agenda.settle(db)  # what the previous command would have settled
         return sessions.find(db, course, ref)
 

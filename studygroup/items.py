@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, String, insert, or_, select, type_coerce, update
+from sqlalchemy import Connection, String, insert, or_, select, type_coerce, update
 
 from studygroup import clock, sessions
 from studygroup.errors import Conflict, NotFound
@@ -12,7 +12,7 @@ from studygroup.render.contracts import ItemDetailJSON, ItemJSON
 from studygroup.rules import validate
 from studygroup.store.db import new_id
 from studygroup.store.enums import ItemStatus
-from studygroup.store.rows import CourseRow, MemberRow, SessionRow
+from studygroup.store.rows import CourseRow, ItemRow, MemberRow, SessionRow
 from studygroup.store.schema import action_items, members
 from studygroup.store.schema import sessions as sessions_table
 
@@ -89,7 +89,7 @@ def open_at(
     return item_rows(db, *where)
 
 
-def get(db: Connection, course: CourseRow, item_id: int) -> Row[Any]:
+def get(db: Connection, course: CourseRow, item_id: int) -> ItemRow:
     item = db.execute(
         select(action_items, members.c.name.label("owner_name"))
         .outerjoin(members, action_items.c.owner_id == members.c.id)
@@ -107,7 +107,7 @@ def add(
     owner: MemberRow | None,
     due: SessionRow | None,
     created_in: SessionRow | None,
-) -> Row[Any]:
+) -> ItemRow:
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived; restore them before assigning items")
     if due is not None:
@@ -128,7 +128,7 @@ def add(
     return get(db, course, item_id)
 
 
-def close(db: Connection, course: CourseRow, ids: list[int], status: ItemStatus) -> list[Row[Any]]:
+def close(db: Connection, course: CourseRow, ids: list[int], status: ItemStatus) -> list[ItemRow]:
     """Mark items done or dropped; all of them or none."""
     items = [get(db, course, i) for i in ids]
     for item in items:
@@ -142,7 +142,7 @@ def close(db: Connection, course: CourseRow, ids: list[int], status: ItemStatus)
     return items
 
 
-def reopen(db: Connection, course: CourseRow, ids: list[int]) -> list[Row[Any]]:
+def reopen(db: Connection, course: CourseRow, ids: list[int]) -> list[ItemRow]:
     items = [get(db, course, i) for i in ids]
     for item in items:
         if item.status is ItemStatus.OPEN:
@@ -155,7 +155,7 @@ def reopen(db: Connection, course: CourseRow, ids: list[int]) -> list[Row[Any]]:
     return items
 
 
-def assign(db: Connection, course: CourseRow, item_id: int, owner: MemberRow | None) -> Row[Any]:
+def assign(db: Connection, course: CourseRow, item_id: int, owner: MemberRow | None) -> ItemRow:
     item = get(db, course, item_id)
     if owner is not None and not owner.active:
         raise Conflict(f"{owner.name} is archived")
@@ -167,7 +167,7 @@ def assign(db: Connection, course: CourseRow, item_id: int, owner: MemberRow | N
     return get(db, course, item_id)
 
 
-def edit(db: Connection, course: CourseRow, item_id: int, text: str) -> Row[Any]:
+def edit(db: Connection, course: CourseRow, item_id: int, text: str) -> ItemRow:
     item = get(db, course, item_id)
     db.execute(
         update(action_items)
@@ -198,7 +198,7 @@ def detail(db: Connection, course: CourseRow, item_id: int) -> ItemDetailJSON:
     }
 
 
-def set_due(db: Connection, course: CourseRow, item_id: int, target: SessionRow) -> Row[Any]:
+def set_due(db: Connection, course: CourseRow, item_id: int, target: SessionRow) -> ItemRow:
     """Move an open item's due session by hand: a new plan, not a carry (its count stays)."""
     item = get(db, course, item_id)
     if item.status is not ItemStatus.OPEN:

@@ -41,8 +41,10 @@ from sqlalchemy.exc import IntegrityError
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.render.documents import ChangeJSON, LogEntry, RowImage
 from studygroup.store import schema
 from studygroup.store.db import COURSE_NOTE, new_id
+from studygroup.store.rows import Values
 from studygroup.store.schema import journal, journal_changes, journal_open
 
 USER_ENV = "STUDYGROUP_USER"
@@ -115,7 +117,7 @@ def say(db: Connection, summary: str) -> None:
 
 
 def open_entry(db: Connection, cmd: Command) -> int:
-    values: dict[str, Any] = {
+    values: Values = {
         "at": clock.now(),
         "who": cmd.who,
         "command": cmd.line,
@@ -185,7 +187,7 @@ class Entry:
     pruned: bool
     counts: dict[str, int] = field(default_factory=dict)  # rows per table
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> LogEntry:
         return {
             "id": self.id,
             "at": self.at.isoformat(),
@@ -280,10 +282,10 @@ class Change(NamedTuple):
     table: str
     op: str
     row_id: int
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: RowImage | None
+    after: RowImage | None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ChangeJSON:
         changed = None
         if self.before is not None and self.after is not None:
             changed = {
@@ -328,7 +330,7 @@ def _changes_of(db: Connection, entry_ids: Sequence[int]) -> dict[int, list[Chan
     return out
 
 
-def _change(r: Row[Any], after: dict[int, dict[str, Any] | None]) -> Change:
+def _change(r: Row[Any], after: dict[int, RowImage | None]) -> Change:
     return Change(
         r.table_name,
         r.op,
@@ -338,7 +340,7 @@ def _change(r: Row[Any], after: dict[int, dict[str, Any] | None]) -> Change:
     )
 
 
-def _afters(db: Connection, rows: Sequence[Row[Any]]) -> dict[int, dict[str, Any] | None]:
+def _afters(db: Connection, rows: Sequence[Row[Any]]) -> dict[int, RowImage | None]:
     keys = {(r.table_name, r.row_id) for r in rows}
     first = min(r.id for r in rows)
     following: dict[tuple[str, int], list[tuple[int, str | None]]] = {}
@@ -354,7 +356,7 @@ def _afters(db: Connection, rows: Sequence[Row[Any]]) -> dict[int, dict[str, Any
     ):
         if (table, row_id) in keys:
             following.setdefault((table, row_id), []).append((change_id, before))
-    now: dict[tuple[str, int], dict[str, Any] | None] = {}
+    now: dict[tuple[str, int], RowImage | None] = {}
     for table_name in sorted({t for t, _ in keys}):
         table = schema.metadata.tables.get(table_name)
         ids = sorted(r for t, r in keys if t == table_name)
@@ -365,7 +367,7 @@ def _afters(db: Connection, rows: Sequence[Row[Any]]) -> dict[int, dict[str, Any
                 _as_json(db, table), {"ids": ids[start : start + CHUNK]}
             ):
                 now[(table_name, row_id)] = json.loads(as_json)
-    out: dict[int, dict[str, Any] | None] = {}
+    out: dict[int, RowImage | None] = {}
     for r in rows:
         later = [(i, b) for i, b in following.get((r.table_name, r.row_id), []) if i > r.id]
         if later:

@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
-    Row,
     String,
     and_,
     bindparam,
@@ -31,7 +30,7 @@ from studygroup.rules.names import name_key, reversed_name
 from studygroup.rules.rota import parse_rota
 from studygroup.store import schema
 from studygroup.store.db import count, new_id
-from studygroup.store.rows import MemberRow
+from studygroup.store.rows import MemberRow, Values
 from studygroup.store.schema import (
     action_items,
     attendance,
@@ -55,8 +54,8 @@ class MemberFields:
     greeting: str | None = None  # how reminders greet them; '' goes back to the first name
     rota: str | None = None  # 'host', 'notes' or 'host,notes'; '' takes them off the rota
 
-    def cleaned(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
+    def cleaned(self) -> Values:
+        values: Values = {}
         if self.name is not None:
             name = validate.member_name(self.name)
             if name.startswith("@"):
@@ -78,7 +77,7 @@ class MemberFields:
         return values
 
 
-def _check_unique(db: Connection, values: dict[str, Any], member_id: int | None) -> None:
+def _check_unique(db: Connection, values: Values, member_id: int | None) -> None:
     checks = (
         ("name_key", members.c.name_key, "a member named {!r} already exists"),
         ("email", members.c.email, "the email {!r} already belongs to {}"),
@@ -93,7 +92,7 @@ def _check_unique(db: Connection, values: dict[str, Any], member_id: int | None)
             shown = values["name"] if key == "name_key" else value
             raise Conflict(message.format(shown, other.name))
     if "name_key" in values:
-        _check_not_an_alias(db, values["name"], values["name_key"], member_id)
+        _check_not_an_alias(db, str(values["name"]), str(values["name_key"]), member_id)
 
 
 def _check_not_an_alias(db: Connection, name: str, key: str, member_id: int | None) -> None:
@@ -129,7 +128,7 @@ def directory(db: Connection, *, include_archived: bool = True) -> matching.Dire
 
 def _candidates(
     db: Connection, only: matching.Lookups, include_archived: bool
-) -> tuple[matching.Directory, dict[int, Row[Any]]]:
+) -> tuple[matching.Directory, dict[int, MemberRow]]:
     """Just the members an exact step (email, alias, name, handle) could find, in one
     indexed statement, with the aliases that could match (the only ones those steps read)."""
     keys = sorted(only.keys)
@@ -151,7 +150,7 @@ def _candidates(
     )
     if not include_archived:
         query = query.where(members.c.active.is_(True))
-    rows: dict[int, Row[Any]] = {}
+    rows: dict[int, MemberRow] = {}
     aliases: dict[int, list[str]] = {}
     for row in db.execute(query):
         rows[row.id] = row
@@ -188,7 +187,7 @@ def resolve(
 
 def _resolve(
     db: Connection, ref: str, include_archived: bool
-) -> tuple[matching.Outcome, Row[Any] | None]:
+) -> tuple[matching.Outcome, MemberRow | None]:
     """The outcome, and the member's row when the exact steps already read it. The exact
     steps are tried on just the members they could find (they give the same answer there as
     on everyone); only a reference they miss loads everyone for the loose steps."""
@@ -199,7 +198,7 @@ def _resolve(
     return directory(db, include_archived=include_archived).match(ref), None
 
 
-def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]:
+def find(db: Connection, ref: str, *, include_archived: bool = True) -> MemberRow:
     """A member by the matching rule: email, alias, name, @handle, accent-blind name, a
     unique prefix, or 'Last, First'."""
     text = ref.strip()
@@ -211,7 +210,7 @@ def find(db: Connection, ref: str, *, include_archived: bool = True) -> Row[Any]
     return row if row is not None else get(db, outcome.person.id)
 
 
-def find_several(db: Connection, ref: str) -> list[Row[Any]]:
+def find_several(db: Connection, ref: str) -> list[MemberRow]:
     """One member, or several named with commas ("Sanyam, Akash"): the whole is tried
     first, so "Okafor, Daniel" stays one person."""
     text = ref.strip()
@@ -223,18 +222,18 @@ def find_several(db: Connection, ref: str) -> list[Row[Any]]:
     return [find(db, text)]
 
 
-def get(db: Connection, member_id: int) -> Row[Any]:
+def get(db: Connection, member_id: int) -> MemberRow:
     return db.execute(select(members).where(members.c.id == member_id)).one()
 
 
-def listed(db: Connection, include_archived: bool = False) -> list[Row[Any]]:
+def listed(db: Connection, include_archived: bool = False) -> list[MemberRow]:
     query = select(members).order_by(members.c.name_key)
     if not include_archived:
         query = query.where(members.c.active.is_(True))
     return list(db.execute(query))
 
 
-def add(db: Connection, name: str, fields: MemberFields, today: date) -> Row[Any]:
+def add(db: Connection, name: str, fields: MemberFields, today: date) -> MemberRow:
     fields.name = name
     values = fields.cleaned()
     _check_unique(db, values, None)
@@ -242,7 +241,7 @@ def add(db: Connection, name: str, fields: MemberFields, today: date) -> Row[Any
     return get(db, member_id)
 
 
-def edit(db: Connection, ref: str, fields: MemberFields) -> Row[Any]:
+def edit(db: Connection, ref: str, fields: MemberFields) -> MemberRow:
     member = find(db, ref)
     values = fields.cleaned()
     _check_unique(db, values, member.id)
@@ -251,7 +250,7 @@ def edit(db: Connection, ref: str, fields: MemberFields) -> Row[Any]:
     return get(db, member.id)
 
 
-def archive(db: Connection, ref: str) -> Row[Any]:
+def archive(db: Connection, ref: str) -> MemberRow:
     member = find(db, ref)
     if not member.active:
         raise Conflict(f"{member.name} is already archived")
@@ -263,7 +262,7 @@ def archive(db: Connection, ref: str) -> Row[Any]:
     return get(db, member.id)
 
 
-def restore(db: Connection, ref: str) -> Row[Any]:
+def restore(db: Connection, ref: str) -> MemberRow:
     member = find(db, ref)
     if member.active:
         raise Conflict(f"{member.name} is not archived")
@@ -388,7 +387,7 @@ def import_members(
     table = schema.members
     names: dict[int, str] = {}
     owner: dict[str, dict[Any, int]] = {"name_key": {}, "email": {}, "handle": {}}
-    held: dict[int, dict[str, Any]] = {}  # each member's unique values, as the rows change them
+    held: dict[int, Values] = {}  # each member's unique values, as the rows change them
     for member_id, name, key, email, handle in db.execute(
         select(table.c.id, table.c.name, table.c.name_key, table.c.email, table.c.handle)
     ):
@@ -404,8 +403,8 @@ def import_members(
     }
     summary = MemberImportSummary()
     seen: dict[str, int] = {}
-    new: list[dict[str, Any]] = []  # new members get provisional ids -1, -2, ...
-    updates: dict[int, dict[str, Any]] = {}
+    new: list[Values] = []  # new members get provisional ids -1, -2, ...
+    updates: dict[int, Values] = {}
     for row in sheet.rows:
         try:
             values = MemberFields(
@@ -414,7 +413,7 @@ def import_members(
                 handle=row.get("handle") if sheet.has("handle") else None,
                 timezone=row.get("timezone") if sheet.has("timezone") else None,
             ).cleaned()
-            key = values["name_key"]
+            name, key = str(values["name"]), str(values["name_key"])
             if key in seen:
                 raise Invalid(f"{values['name']!r} appears twice (also line {seen[key]})")
             seen[key] = row.line
@@ -439,14 +438,14 @@ def import_members(
                         **values,
                     }
                 )
-                summary.added.append(values["name"])
+                summary.added.append(name)
             else:
                 updates.setdefault(existing, {}).update(values)
-                summary.updated.append(values["name"])
+                summary.updated.append(name)
                 for column, old in held.get(existing, {}).items():
                     if column in values and owner[column].get(old) == existing:
                         del owner[column][old]  # the member's old value is free again
-            names[existing] = values["name"]
+            names[existing] = name
             mine = held.setdefault(existing, {})
             for column in owner:
                 if column in values:
@@ -458,7 +457,7 @@ def import_members(
             raise RowError(str(path), row.line, str(exc)) from None
     # updates first, in file order (one statement per run of rows that set the same columns):
     # they may free an email or handle that a later row, or a new member, takes
-    runs: list[tuple[tuple[str, ...], list[dict[str, Any]]]] = []
+    runs: list[tuple[tuple[str, ...], list[Values]]] = []
     for member_id, values in updates.items():
         columns = tuple(sorted(values))
         if not runs or runs[-1][0] != columns:
@@ -536,7 +535,7 @@ def add_alias(db: Connection, member: MemberRow, alias: str) -> bool:
 EVERYONE = "everyone"
 
 
-def find_owner(db: Connection, name: str) -> Row[Any] | None:
+def find_owner(db: Connection, name: str) -> MemberRow | None:
     """An item's owner: a member, or None for 'everyone' (the whole group)."""
     if name.strip().casefold() == EVERYONE:
         return None

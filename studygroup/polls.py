@@ -9,9 +9,8 @@ the one added last. The same rule decides an exact 50/50 final round.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from studygroup import clock, courses
 from studygroup.courses import CourseFields, LectureFields
@@ -23,7 +22,7 @@ from studygroup.rules.runoff import instant_runoff
 from studygroup.store import schema
 from studygroup.store.db import new_id
 from studygroup.store.enums import CourseStatus, PollStatus
-from studygroup.store.rows import CourseRow, MemberRow
+from studygroup.store.rows import CourseRow, MemberRow, OptionRow, PollRow, Values
 from studygroup.store.schema import (
     poll_ballots,
     poll_option_lectures,
@@ -33,21 +32,21 @@ from studygroup.store.schema import (
 )
 
 
-def get(db: Connection, poll_id: int) -> Row[Any]:
+def get(db: Connection, poll_id: int) -> PollRow:
     poll = db.execute(select(polls).where(polls.c.id == poll_id)).first()
     if poll is None:
         raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
     return poll
 
 
-def _poll_options(db: Connection, poll_ids: list[int]) -> dict[int, list[Row[Any]]]:
+def _poll_options(db: Connection, poll_ids: list[int]) -> dict[int, list[OptionRow]]:
     """Each poll's options in order, with the size of each option's syllabus."""
     syllabus = (
         select(func.count())
         .where(poll_option_lectures.c.option_id == poll_options.c.id)
         .scalar_subquery()
     )
-    out: dict[int, list[Row[Any]]] = {poll_id: [] for poll_id in poll_ids}
+    out: dict[int, list[OptionRow]] = {poll_id: [] for poll_id in poll_ids}
     for option in db.execute(
         select(poll_options, syllabus.label("lectures"))
         .where(poll_options.c.poll_id.in_(poll_ids))
@@ -164,9 +163,7 @@ def open_for(db: Connection, course: CourseRow) -> OpenPoll | None:
     }
 
 
-def create(
-    db: Connection, title: str, closes_on: date | None, course: CourseRow | None
-) -> Row[Any]:
+def create(db: Connection, title: str, closes_on: date | None, course: CourseRow | None) -> PollRow:
     poll_id = new_id(
         db.execute(
             insert(polls).values(
@@ -180,14 +177,14 @@ def create(
     return get(db, poll_id)
 
 
-def _require_open(poll: Row[Any], today: date | None = None) -> None:
+def _require_open(poll: PollRow, today: date | None = None) -> None:
     if poll.status is PollStatus.CLOSED:
         raise Conflict(f"poll {poll.id} is closed")
     if today is not None and poll.closes_on is not None and today > poll.closes_on:
         raise Conflict(f"voting in poll {poll.id} closed on {poll.closes_on.isoformat()}")
 
 
-def options_of(db: Connection, poll_id: int) -> list[Row[Any]]:
+def options_of(db: Connection, poll_id: int) -> list[OptionRow]:
     return list(
         db.execute(
             select(poll_options)
@@ -199,11 +196,11 @@ def options_of(db: Connection, poll_id: int) -> list[Row[Any]]:
 
 def add_option(
     db: Connection,
-    poll: Row[Any],
+    poll: PollRow,
     title: str,
     url: str | None,
     syllabus: list[tuple[str, LectureFields]] | None,
-) -> Row[Any]:
+) -> OptionRow:
     _require_open(poll)
     title = validate.text(title, "option title")
     existing = options_of(db, poll.id)
@@ -240,7 +237,7 @@ def add_option(
     return db.execute(select(poll_options).where(poll_options.c.id == option_id)).one()
 
 
-def find_option(poll_id: int, options: list[Row[Any]], ref: str) -> Row[Any]:
+def find_option(poll_id: int, options: list[OptionRow], ref: str) -> OptionRow:
     """An option by its number, its title (any case), or a unique title prefix."""
     text = ref.strip()
     if validate.is_integer(text):
@@ -261,7 +258,7 @@ def find_option(poll_id: int, options: list[Row[Any]], ref: str) -> Row[Any]:
     raise Invalid(f"{ref!r} is ambiguous: it could be " + ", ".join(o.title for o in prefix))
 
 
-def vote(db: Connection, poll: Row[Any], member: MemberRow, refs: list[str], today: date) -> None:
+def vote(db: Connection, poll: PollRow, member: MemberRow, refs: list[str], today: date) -> None:
     """Record a ranked ballot (the order given is the ranking); it replaces an earlier one."""
     _require_open(poll, today)
     if not member.active:
@@ -303,8 +300,8 @@ def vote(db: Connection, poll: Row[Any], member: MemberRow, refs: list[str], tod
 
 
 def close(
-    db: Connection, poll: Row[Any], new_course: tuple[str, CourseFields] | None
-) -> tuple[Row[Any], Row[Any] | None]:
+    db: Connection, poll: PollRow, new_course: tuple[str, CourseFields] | None
+) -> tuple[OptionRow, CourseRow | None]:
     """Close the poll; with new_course, the winner becomes a course (its syllabus imported)."""
     _require_open(poll)
     options = options_of(db, poll.id)
@@ -313,8 +310,8 @@ def close(
         raise Conflict(f"poll {poll.id} has no votes yet; nothing decides a winner")
     winner = next(o for o in options if o.id == runoff.winner)
     db.execute(update(poll_options).where(poll_options.c.id == winner.id).values(won=True))
-    closing: dict[str, Any] = {"status": PollStatus.CLOSED, "closed_at": clock.now()}
-    course: Row[Any] | None = None
+    closing: Values = {"status": PollStatus.CLOSED, "closed_at": clock.now()}
+    course: CourseRow | None = None
     if new_course is not None:
         slug, fields = new_course
         fields.title = winner.title

@@ -11,13 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import clock, faults
 from studygroup.errors import Conflict, StudygroupError
-from studygroup.render.documents import AgendaDocument, OwnItem, Recipient, Told
+from studygroup.render.documents import (
+    AgendaDocument,
+    OwnItem,
+    Recipient,
+    RemindReport,
+    Sent,
+    Told,
+)
 from studygroup.render.reminder import (
     Draft,
     Line,
@@ -28,11 +35,11 @@ from studygroup.render.reminder import (
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
 from studygroup.store.enums import Channel, ItemStatus, SessionStatus
-from studygroup.store.rows import CourseRow, MemberRow, SessionRow
+from studygroup.store.rows import CourseRow, MemberRow, SessionRow, Values
 from studygroup.store.schema import action_items, members, reminders
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Row
+    from sqlalchemy import Connection
 
     from studygroup.store.db import Database
 
@@ -110,7 +117,7 @@ def owed_sessions(
     channel: Channel,
     now: datetime,
     only: MemberRow | None = None,
-) -> list[Row[Any]]:
+) -> list[SessionRow]:
     """The course's other sessions still to come (planned or cancelled) about which someone
     was told an earlier revision: a change or cancellation notice is owed to them, whatever
     session the run is about. One query."""
@@ -142,7 +149,7 @@ def owed_sessions(
     )
     # someone's latest message is older than the session's revision (the query above also
     # finds those told again since)
-    owed = []
+    owed: list[SessionRow] = []
     for session in candidates:
         earlier = _told_earlier(db, session, channel)
         if earlier if only is None else only.id in earlier:
@@ -314,8 +321,8 @@ def claim(
     before = {target: _state_of(row.sent_at) for target, row in existing.items()}
     now = clock.now()
     claimed: list[Claim] = []
-    fresh: list[dict[str, Any]] = []
-    again: list[dict[str, Any]] = []
+    fresh: list[Values] = []
+    again: list[Values] = []
     for want in wanted:
         row = existing.get(want.target)
         if row is None:
@@ -590,27 +597,24 @@ class Report:
 
     session: int
     mode: str
-    reminders: list[dict[str, Any]] = field(default_factory=list)
+    reminders: list[Sent] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)
     # a dry run's messages, made as they are taken (see recording)
     previews: Iterator[Draft | Line] = field(default_factory=lambda: iter(()))
-    later: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # after previews
+    later: list[tuple[Sent, str]] = field(default_factory=list)  # after previews
     # a dry run's webhook post: (where, chat, parts, characters)
     webhook_preview: tuple[str, str, int, int] | None = None
     warning: str | None = None  # why a real run would be refused (a dry run goes on)
     failed: list[str] = field(default_factory=list)
     unconfirmed: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "session": self.session,
-            "mode": self.mode,
-            "reminders": self.reminders,
-            "no_email": self.no_email,
-        }
+    def as_dict(self) -> RemindReport:
+        return RemindReport(
+            session=self.session, mode=self.mode, reminders=self.reminders, no_email=self.no_email
+        )
 
-    def add(self, subject: dict[str, Any], outcome: Outcome | None, default: str) -> None:
-        entry = {**subject, "status": outcome.status if outcome else default}
+    def add(self, subject: Sent, outcome: Outcome | None, default: str) -> None:
+        entry: Sent = {**subject, "status": outcome.status if outcome else default}
         if outcome is not None and outcome.error:
             entry["error"] = outcome.error
         self.reminders.append(entry)
@@ -624,7 +628,7 @@ class Report:
         """A dry run's drafts or lines, each noted as 'would send' as it is taken: take them
         all (printing each, or not) before reading the report."""
         for draft in drafts:
-            entry: dict[str, Any] = {"member": draft.name, "email": draft.email}
+            entry: Sent = {"member": draft.name, "email": draft.email}
             if isinstance(draft, Line):
                 entry["local_start"] = draft.local_start.isoformat()
             else:

@@ -3,9 +3,7 @@ turn from the rota (rules/rota.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, func, select, update
 
 from studygroup import sessions
 from studygroup.errors import Conflict, NotFound
@@ -19,7 +17,7 @@ COLUMNS = {"host": sessions_table.c.host_id, "notes": sessions_table.c.notes_by_
 WHAT = {"host": "host", "notes": "note-taker"}
 
 
-def set_role(db: Connection, target: SessionRow, role: str, member: MemberRow | None) -> Row[Any]:
+def set_role(db: Connection, target: SessionRow, role: str, member: MemberRow | None) -> SessionRow:
     """Make `member` the session's host or note-taker (None: nobody)."""
     sessions.require_planned(target, f"only a planned session's {WHAT[role]} can change")
     if member is not None and not member.active:
@@ -32,7 +30,9 @@ def set_role(db: Connection, target: SessionRow, role: str, member: MemberRow | 
     return sessions.get(db, target.id)
 
 
-def swap_host(db: Connection, course: CourseRow, target: SessionRow, member: MemberRow) -> Row[Any]:
+def swap_host(
+    db: Connection, course: CourseRow, target: SessionRow, member: MemberRow
+) -> SessionRow:
     """`session swap-host REF NAME`: NAME hosts REF, and REF's host takes NAME's next
     planned hosting in exchange."""
     sessions.require_planned(target, "only a planned session's host can change")

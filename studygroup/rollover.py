@@ -25,7 +25,14 @@ from sqlalchemy import (
 
 from studygroup import agenda, clock, faults, sessions
 from studygroup.errors import Conflict
-from studygroup.render.documents import MovedOn, MovedTalk
+from studygroup.render.documents import (
+    CloseDocument,
+    ClosedTalk,
+    ItemCarried,
+    MovedOn,
+    MovedTalk,
+    PostponedTalk,
+)
 from studygroup.rules import close as close_rule
 from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
@@ -38,7 +45,7 @@ from studygroup.store.enums import (
     SessionStatus,
     TalkStatus,
 )
-from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.rows import CourseRow, EntryRow, SessionRow, TalkRow, Values
 from studygroup.store.schema import (
     action_items,
     agenda_entries,
@@ -60,22 +67,32 @@ class CloseSummary:
     created_next: bool
     covered: list[str] = field(default_factory=list)
     carried_lectures: list[str] = field(default_factory=list)
-    talks_done: list[dict[str, Any]] = field(default_factory=list)
-    talks_postponed: list[dict[str, Any]] = field(default_factory=list)
-    items_carried: list[dict[str, Any]] = field(default_factory=list)
+    talks_done: list[ClosedTalk] = field(default_factory=list)
+    talks_postponed: list[PostponedTalk] = field(default_factory=list)
+    items_carried: list[ItemCarried] = field(default_factory=list)
     # (session, role, member) the rota filled in the session the close created
     roles_filled: list[tuple[int, str, str]] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+    def as_dict(self) -> CloseDocument:
+        return CloseDocument(
+            session=self.session,
+            next_session=self.next_session,
+            created_next=self.created_next,
+            covered=self.covered,
+            carried_lectures=self.carried_lectures,
+            talks_done=self.talks_done,
+            talks_postponed=self.talks_postponed,
+            items_carried=self.items_carried,
+            roles_filled=self.roles_filled,
+        )
 
 
-def _label(entry: Row[Any]) -> str:
-    label: str = entry.lecture_label
+def _label(entry: EntryRow) -> str:
+    label = entry.lecture_label or ""
     return label + (f" part {entry.part}/{entry.parts}" if entry.part else "")
 
 
-def _talks_at(db: Connection, target: SessionRow) -> list[Row[Any]]:
+def _talks_at(db: Connection, target: SessionRow) -> list[TalkRow]:
     """Talks expected at a session: scheduled/postponed to it, or placed on its agenda."""
     on_agenda = select(agenda_entries.c.talk_id).where(
         agenda_entries.c.session_id == target.id, agenda_entries.c.talk_id.is_not(None)
@@ -92,7 +109,7 @@ def _talks_at(db: Connection, target: SessionRow) -> list[Row[Any]]:
 
 def _talk_state(
     talk_id: int, status: TalkStatus, session_id: int | None, times: int, postponed_from: int | None
-) -> dict[str, Any]:
+) -> Values:
     return {
         "b_id": talk_id,
         "b_status": status,
@@ -102,13 +119,13 @@ def _talk_state(
     }
 
 
-def _state(talk: Row[Any]) -> close_rule.TalkState:
+def _state(talk: TalkRow) -> close_rule.TalkState:
     return close_rule.TalkState(
         talk.status, talk.session_id, talk.times_postponed, talk.postponed_from_id
     )
 
 
-def _set_talks(db: Connection, changes: list[dict[str, Any]]) -> None:
+def _set_talks(db: Connection, changes: list[Values]) -> None:
     """Set the talks' state (see _talk_state): one statement however many talks."""
     if changes:
         db.execute(
@@ -159,20 +176,22 @@ def close_session(
             "call (--early if it has ended already)"
         )
     entries = agenda.entries_of(db, target)
-    lecture_entries = [
-        e for e in entries if e.kind is EntryKind.LECTURE and e.lecture_id is not None
+    lecture_entries = [  # a lecture's label is there exactly when its lecture is
+        (e, e.lecture_label)
+        for e in entries
+        if e.kind is EntryKind.LECTURE and e.lecture_label is not None
     ]
     is_covered = close_rule.covered_lectures(
-        [e.lecture_label for e in lecture_entries], covered, not_covered, target.number
+        [label for _, label in lecture_entries], covered, not_covered, target.number
     )
     at_session = _talks_at(db, target)
     close_rule.check_done_talks([t.id for t in at_session], done_talks, target.number)
 
     following, rollover_id, summary = _begin(db, course, target, RolloverKind.CLOSE)
 
-    moves: list[dict[str, Any]] = []
-    entry_done: list[dict[str, Any]] = []
-    for entry in lecture_entries:
+    moves: list[Values] = []
+    entry_done: list[Values] = []
+    for entry, label in lecture_entries:
         moves.append(
             _move(
                 rollover_id,
@@ -183,11 +202,11 @@ def close_session(
                 before_done=entry.done,
             )
         )
-        done = is_covered[entry.lecture_label]
+        done = is_covered[label]
         entry_done.append({"b_id": entry.id, "b_done": done})
         (summary.covered if done else summary.carried_lectures).append(_label(entry))
 
-    talk_changes: list[dict[str, Any]] = []
+    talk_changes: list[Values] = []
     by_id = {talk.id: talk for talk in at_session}
     for outcome in close_rule.talk_outcomes(
         [(t.id, _state(t)) for t in at_session], done_talks, target.id, following.id
@@ -201,7 +220,7 @@ def close_session(
                 {"b_id": e.id, "b_done": True} for e in entries if e.talk_id == talk.id
             )
             summary.talks_done.append(
-                {"id": talk.id, "title": talk.title, "presenter": talk.presenter}
+                ClosedTalk(id=talk.id, title=talk.title, presenter=talk.presenter)
             )
         elif outcome.state is not None:
             summary.talks_postponed.append(_postponed(talk, outcome.state.times_postponed))
@@ -229,7 +248,7 @@ def close_session(
 
 def _begin(
     db: Connection, course: CourseRow, target: SessionRow, kind: RolloverKind
-) -> tuple[Row[Any], int, CloseSummary]:
+) -> tuple[SessionRow, int, CloseSummary]:
     """The session things move to (created from the schedule if needed), and the log entry
     that groups this close or cancel's moves."""
     following, created = sessions.following(db, course, target)
@@ -279,24 +298,24 @@ MOVE_COLUMNS = (
 )
 
 
-def _move(rollover_id: int, kind: MoveKind, **values: Any) -> dict[str, Any]:
+def _move(rollover_id: int, kind: MoveKind, **values: Any) -> Values:
     """A roll-forward log row, every column given so that a batch is one statement."""
     return {"rollover_id": rollover_id, "kind": kind} | {
         column: values.get(column) for column in MOVE_COLUMNS
     }
 
 
-def _postponed(talk: Row[Any], times: int) -> dict[str, Any]:
+def _postponed(talk: TalkRow, times: int) -> PostponedTalk:
     """A talk as the close/cancel summary lists it."""
-    return {"id": talk.id, "title": talk.title, "presenter": talk.presenter, "postponed": times}
+    return PostponedTalk(id=talk.id, title=talk.title, presenter=talk.presenter, postponed=times)
 
 
-def _log_moves(db: Connection, moves: list[dict[str, Any]]) -> None:
+def _log_moves(db: Connection, moves: list[Values]) -> None:
     if moves:
         db.execute(insert(rollover_moves), moves)
 
 
-def _talk_move(rollover_id: int, talk: Row[Any]) -> dict[str, Any]:
+def _talk_move(rollover_id: int, talk: TalkRow) -> Values:
     return _move(
         rollover_id,
         MoveKind.TALK,
@@ -316,7 +335,7 @@ def _carry_items(
     rollover_id: int,
     *,
     count: bool,
-) -> list[dict[str, Any]]:
+) -> list[ItemCarried]:
     """Move the open items due at `target` to `following` (counting a carry on a close), and
     log each move. Set-based: a fixed number of statements however many items move."""
     due = (
@@ -352,7 +371,7 @@ def _carry_items(
         .values(due_session_id=following.id, times_carried=action_items.c.times_carried + step)
     )
     return [
-        {"id": item_id, "text": text, "owner": owner, "carried": carried + step}
+        ItemCarried(id=item_id, text=text, owner=owner, carried=carried + step)
         for item_id, text, carried, owner in rows
     ]
 
@@ -421,7 +440,7 @@ def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
         ).scalars()
     }
     entry_done: dict[int, bool] = {}
-    talk_changes: list[dict[str, Any]] = []
+    talk_changes: list[Values] = []
     for move in moves:
         if move.kind is MoveKind.LECTURE and move.agenda_entry_id in existing_entries:
             entry_done[move.agenda_entry_id] = bool(move.before_done)
@@ -470,7 +489,7 @@ def _undo(db: Connection, course: CourseRow, rollover: Row[Any]) -> None:
                 for m in item_moves
             ],
         )
-    source: dict[str, Any] = {"status": rollover.from_status}
+    source: Values = {"status": rollover.from_status}
     if rollover.kind is RolloverKind.CLOSE:
         source["closed_at"] = None
     db.execute(
@@ -634,7 +653,7 @@ def cancel_session(db: Connection, course: CourseRow, target: SessionRow) -> Clo
     summary.carried_lectures.extend(
         _label(e) for e in entries if e.kind is EntryKind.LECTURE and e.lecture_id is not None
     )
-    moves: list[dict[str, Any]] = []
+    moves: list[Values] = []
     for talk in db.execute(
         WITH_PRESENTER.where(
             talks.c.session_id == target.id,

@@ -11,14 +11,14 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.rules import validate, weekly
 from studygroup.store.db import new_id
 from studygroup.store.enums import SessionStatus
-from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.rows import CourseRow, SessionRow, Values
 from studygroup.store.schema import sessions
 
 REF_HELP = "next, last, a session number, or a local date YYYY-MM-DD"
@@ -62,7 +62,7 @@ def require_open_for_items(db: Connection, course: CourseRow, target: SessionRow
 # -- which session ------------------------------------------------------------------------------
 
 
-def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
+def find(db: Connection, course: CourseRow, ref: str | None) -> SessionRow:
     """Resolve REF: next (default), last, a number, or a local date."""
     text = (ref or "next").strip().lower()
     if text == "next":
@@ -106,7 +106,7 @@ def find(db: Connection, course: CourseRow, ref: str | None) -> Row[Any]:
     raise Invalid(f"invalid session {ref!r}: use {REF_HELP}")
 
 
-def get(db: Connection, session_id: int) -> Row[Any]:
+def get(db: Connection, session_id: int) -> SessionRow:
     """A session by id, as it is now in this transaction."""
     return db.execute(select(sessions).where(sessions.c.id == session_id)).one()
 
@@ -114,13 +114,13 @@ def get(db: Connection, session_id: int) -> Row[Any]:
 # -- the schedule in time order -----------------------------------------------------------------
 
 
-def of_course(db: Connection, course: CourseRow) -> list[Row[Any]]:
+def of_course(db: Connection, course: CourseRow) -> list[SessionRow]:
     return list(
         db.execute(select(sessions).where(sessions.c.course_id == course.id).order_by(*_in_time))
     )
 
 
-def planned(db: Connection, course: CourseRow) -> list[Row[Any]]:
+def planned(db: Connection, course: CourseRow) -> list[SessionRow]:
     return list(
         db.execute(
             select(sessions)
@@ -130,7 +130,7 @@ def planned(db: Connection, course: CourseRow) -> list[Row[Any]]:
     )
 
 
-def next_planned(db: Connection, course: CourseRow) -> Row[Any] | None:
+def next_planned(db: Connection, course: CourseRow) -> SessionRow | None:
     """The earliest session still planned; it does not depend on today's date."""
     return db.execute(
         select(sessions)
@@ -140,7 +140,7 @@ def next_planned(db: Connection, course: CourseRow) -> Row[Any] | None:
     ).first()
 
 
-def last_held(db: Connection, course: CourseRow) -> Row[Any] | None:
+def last_held(db: Connection, course: CourseRow) -> SessionRow | None:
     return db.execute(
         select(sessions)
         .where(sessions.c.course_id == course.id, sessions.c.status == SessionStatus.HELD)
@@ -149,7 +149,7 @@ def last_held(db: Connection, course: CourseRow) -> Row[Any] | None:
     ).first()
 
 
-def planned_after(db: Connection, current: SessionRow) -> Row[Any] | None:
+def planned_after(db: Connection, current: SessionRow) -> SessionRow | None:
     return db.execute(
         select(sessions)
         .where(
@@ -164,7 +164,7 @@ def planned_after(db: Connection, current: SessionRow) -> Row[Any] | None:
 
 def latest_started(
     db: Connection, course: CourseRow, now: datetime, before: datetime | None = None
-) -> Row[Any] | None:
+) -> SessionRow | None:
     """The latest session that has started by `now` and was not cancelled, planned or held:
     the call that is on, or that just happened (and, with `before`, started before that)."""
     where = [
@@ -203,7 +203,7 @@ def unclosed_warning(db: Connection, course: CourseRow, now: datetime) -> str | 
     return None
 
 
-def next_upcoming(db: Connection, course: CourseRow, now: datetime) -> Row[Any] | None:
+def next_upcoming(db: Connection, course: CourseRow, now: datetime) -> SessionRow | None:
     """The earliest planned session that has not started by `now`."""
     return db.execute(
         select(sessions)
@@ -217,7 +217,7 @@ def next_upcoming(db: Connection, course: CourseRow, now: datetime) -> Row[Any] 
     ).first()
 
 
-def previous_held(db: Connection, current: SessionRow) -> Row[Any] | None:
+def previous_held(db: Connection, current: SessionRow) -> SessionRow | None:
     return db.execute(
         select(sessions)
         .where(
@@ -230,7 +230,7 @@ def previous_held(db: Connection, current: SessionRow) -> Row[Any] | None:
     ).first()
 
 
-def latest(db: Connection, course: CourseRow) -> Row[Any] | None:
+def latest(db: Connection, course: CourseRow) -> SessionRow | None:
     """The course's last session in time, whatever its status."""
     return db.execute(
         select(sessions)
@@ -297,11 +297,11 @@ def edit(
     call_url: str | None = None,
     call_note: str | None = None,
     minutes: int | None = None,
-) -> Row[Any]:
+) -> SessionRow:
     """`session edit`: this session's own call link or note (an empty string goes back to
     the course's), or its length. A session that was held or cancelled keeps its record."""
     require_planned(target, "only a planned session can be edited")
-    values: dict[str, Any] = {}
+    values: Values = {}
     if call_url is not None:
         values["call_url"] = validate.call_url(call_url)
     if call_note is not None:
@@ -315,7 +315,7 @@ def edit(
     return get(db, target.id)
 
 
-def set_notes(db: Connection, target: SessionRow, text: str | None) -> Row[Any]:
+def set_notes(db: Connection, target: SessionRow, text: str | None) -> SessionRow:
     """`session notes`: the record of a call (None clears it). Any session may have notes:
     they are most often written after the call, held or not yet closed."""
     value = validate.notes(text, "session notes") if text is not None else None
@@ -323,7 +323,7 @@ def set_notes(db: Connection, target: SessionRow, text: str | None) -> Row[Any]:
     return get(db, target.id)
 
 
-def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
+def create(db: Connection, course: CourseRow, day: date) -> SessionRow:
     """A planned session on a local date at the course's time (numbered in time order)."""
     validate.require_in_range(day, "session date")
     number = (
@@ -344,7 +344,7 @@ def create(db: Connection, course: CourseRow, day: date) -> Row[Any]:
     return get(db, session_id)
 
 
-def following(db: Connection, course: CourseRow, current: SessionRow) -> tuple[Row[Any], bool]:
+def following(db: Connection, course: CourseRow, current: SessionRow) -> tuple[SessionRow, bool]:
     """The planned session after `current`, created on the next weekly slot if there is none;
     and whether it was created."""
     found = planned_after(db, current)
@@ -356,7 +356,7 @@ def following(db: Connection, course: CourseRow, current: SessionRow) -> tuple[R
     return create(db, course, day), True
 
 
-def upcoming(db: Connection, course: CourseRow, now: datetime) -> Row[Any] | None:
+def upcoming(db: Connection, course: CourseRow, now: datetime) -> SessionRow | None:
     """The earliest planned session still to come; when none is, the next weekly slot after
     the latest session (and after `now`) is planned, as closing a session does. None for a
     course with no sessions at all."""
@@ -374,7 +374,7 @@ def upcoming(db: Connection, course: CourseRow, now: datetime) -> Row[Any] | Non
 
 def plan(
     db: Connection, course: CourseRow, weeks: int, start: date | None, today: date
-) -> list[Row[Any]]:
+) -> list[SessionRow]:
     """Make sure the N weekly sessions from `start` (default: `today`) exist. A slot counts as
     taken when a session is within three days of it (it was moved)."""
     if weeks < 1 or weeks > 520:

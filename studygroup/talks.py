@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from studygroup import sessions
 from studygroup.errors import Conflict, Invalid, NotFound
@@ -15,7 +14,7 @@ from studygroup.rules import validate, weekly
 from studygroup.rules.queue import talk_limit
 from studygroup.store.db import new_id
 from studygroup.store.enums import OPEN_TALK_STATUSES, SessionStatus, TalkStatus
-from studygroup.store.rows import CourseRow, MemberRow, SessionRow
+from studygroup.store.rows import CourseRow, MemberRow, SessionRow, TalkRow, Values
 from studygroup.store.schema import agenda_entries, members, talk_copresenters, talks
 from studygroup.store.schema import sessions as sessions_table
 
@@ -25,7 +24,7 @@ WITH_PRESENTER = select(talks, members.c.name.label("presenter")).join(
 )
 
 
-def get(db: Connection, course: CourseRow, talk_id: int) -> Row[Any]:
+def get(db: Connection, course: CourseRow, talk_id: int) -> TalkRow:
     """A talk of the course, with its presenter's name as `presenter`."""
     talk = db.execute(
         WITH_PRESENTER.where(talks.c.id == talk_id, talks.c.course_id == course.id)
@@ -85,10 +84,10 @@ def add(
     url: str | None,
     target: SessionRow | None,
     today: date,
-) -> Row[Any]:
+) -> TalkRow:
     if not presenter.active:
         raise Conflict(f"{presenter.name} is archived; restore them before adding a talk")
-    values: dict[str, Any] = {
+    values: Values = {
         "course_id": course.id,
         "presenter_id": presenter.id,
         "title": validate.text(title, "talk title"),
@@ -109,7 +108,7 @@ def _require_planned(target: SessionRow) -> None:
     sessions.require_planned(target, "choose a planned one")
 
 
-def _require_open(talk: Row[Any]) -> None:
+def _require_open(talk: TalkRow) -> None:
     if talk.status not in OPEN_TALK_STATUSES:
         raise Conflict(f"talk {talk.id} is {talk.status.value}")
 
@@ -124,7 +123,7 @@ def _unplace(db: Connection, talk_id: int) -> None:
     )
 
 
-def schedule(db: Connection, course: CourseRow, talk: Row[Any], target: SessionRow) -> None:
+def schedule(db: Connection, course: CourseRow, talk: TalkRow, target: SessionRow) -> None:
     _require_open(talk)
     _require_planned(target)
     status = TalkStatus.SCHEDULED if talk.status is TalkStatus.QUEUED else talk.status
@@ -134,7 +133,7 @@ def schedule(db: Connection, course: CourseRow, talk: Row[Any], target: SessionR
     _unplace(db, talk.id)
 
 
-def session_of(db: Connection, talk: Row[Any]) -> Row[Any] | None:
+def session_of(db: Connection, talk: TalkRow) -> SessionRow | None:
     """Where the talk is (or was) given: its session, else the planned agenda that holds it."""
     if talk.session_id is not None:
         return sessions.get(db, talk.session_id)
@@ -147,7 +146,7 @@ def session_of(db: Connection, talk: Row[Any]) -> Row[Any] | None:
     ).first()
 
 
-def mark_done(db: Connection, course: CourseRow, talk: Row[Any], now: datetime) -> Row[Any]:
+def mark_done(db: Connection, course: CourseRow, talk: TalkRow, now: datetime) -> SessionRow:
     """The talk was given: at its session, or where the planner placed it; never at a session
     that has not started by `now`."""
     _require_open(talk)
@@ -172,7 +171,7 @@ def mark_done(db: Connection, course: CourseRow, talk: Row[Any], now: datetime) 
     return given_at
 
 
-def postpone(db: Connection, course: CourseRow, talk: Row[Any]) -> tuple[Row[Any], int]:
+def postpone(db: Connection, course: CourseRow, talk: TalkRow) -> tuple[SessionRow, int]:
     """Move the talk to the session after the one it is on, and count the postponement.
     Returns that session and how often the talk has been postponed."""
     _require_open(talk)
@@ -191,7 +190,7 @@ def postpone(db: Connection, course: CourseRow, talk: Row[Any]) -> tuple[Row[Any
     return following, moved.times_postponed
 
 
-def withdraw(db: Connection, course: CourseRow, talk: Row[Any]) -> None:
+def withdraw(db: Connection, course: CourseRow, talk: TalkRow) -> None:
     """The presenter withdrew: the talk is kept, marked withdrawn, and leaves every agenda."""
     _require_open(talk)
     db.execute(update(talks).where(talks.c.id == talk.id).values(status=TalkStatus.WITHDRAWN))
@@ -211,16 +210,16 @@ def shown(db: Connection, course: CourseRow, talk_id: int) -> TalkJSON:
 def edit(
     db: Connection,
     course: CourseRow,
-    talk: Row[Any],
+    talk: TalkRow,
     *,
     title: str | None = None,
     minutes: int | None = None,
     url: str | None = None,
     presenter: MemberRow | None = None,
-) -> Row[Any]:
+) -> TalkRow:
     """Change a talk's title, length, link ('' removes it) or presenter; None leaves each as
     it is. Its place in the queue and its session stay."""
-    values: dict[str, Any] = {}
+    values: Values = {}
     if title is not None:
         values["title"] = validate.text(title, "talk title")
     if minutes is not None:
@@ -260,7 +259,7 @@ def _fitting(course: CourseRow, minutes: int) -> int:
     return minutes
 
 
-def hold(db: Connection, course: CourseRow, talk: Row[Any], on_hold: bool) -> Row[Any]:
+def hold(db: Connection, course: CourseRow, talk: TalkRow, on_hold: bool) -> TalkRow:
     """`talk hold` / `talk resume`: a talk on hold keeps its place in the queue (and its
     session) but is not planned until it is resumed."""
     _require_open(talk)
@@ -290,7 +289,7 @@ def presenters_text(names: list[str]) -> str:
     return " & ".join(names)
 
 
-def add_co_presenters(db: Connection, talk: Row[Any], people: Sequence[MemberRow]) -> None:
+def add_co_presenters(db: Connection, talk: TalkRow, people: Sequence[MemberRow]) -> None:
     """Give a talk co-presenters; each once, none of them its presenter, none archived."""
     seen = {talk.presenter_id}
     for person in people:

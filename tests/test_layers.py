@@ -113,3 +113,31 @@ def test_the_order_is_the_one_written_in_architecture() -> None:
     text = (PACKAGE.parent / "ARCHITECTURE.md").read_text()
     line = next(x for x in text.splitlines() if x.startswith("Noun order:"))
     assert [name.strip(" `.") for name in line.removeprefix("Noun order:").split("→")] == ORDER
+
+
+def _annotations(tree: ast.AST) -> list[tuple[str, str]]:
+    """(function name, its return annotation) for every function and method."""
+    return [
+        (node.name, ast.unparse(node.returns))
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None
+    ]
+
+
+def test_no_untyped_row_leaves_a_module() -> None:
+    """A row another module reads has a shape (store/rows.py): no public function returns a
+    bare Row[Any]; only a module's own helpers may pass one along."""
+    leaking = [
+        f"{path.relative_to(PACKAGE)}: {name}() -> {returns}"
+        for path in PACKAGE.rglob("*.py")
+        for name, returns in _annotations(ast.parse(path.read_text()))
+        if "Row[Any]" in returns and not name.startswith("_")
+    ]
+    assert leaking == []
+
+
+def test_documents_are_typed() -> None:
+    """The documents every output crosses are TypedDicts (render/documents.py): a
+    dict[str, Any] is the exception, ten at most across the package."""
+    count = sum(path.read_text().count("dict[str, Any]") for path in PACKAGE.rglob("*.py"))
+    assert count <= 10

@@ -195,7 +195,7 @@ def output_options(func: F) -> F:
 
 def emit_rows(
     output: str,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, object]],
     columns: Sequence[tuple[str, str]],
     empty: str,
     json_data: Any = None,
@@ -232,7 +232,7 @@ def emit_json(data: Any) -> None:
 
 
 def emit_table(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], empty: str
+    rows: Sequence[Mapping[str, object]], columns: Sequence[tuple[str, str]], empty: str
 ) -> None:
     if not rows:
         click.echo(empty, err=True)
@@ -246,7 +246,7 @@ def emit_table(
         click.echo("\n".join(batch))
 
 
-def emit_fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> None:
+def emit_fields(record: Mapping[str, object], labels: Sequence[tuple[str, str]]) -> None:
     from studygroup.render.table import fields
 
     click.echo(fields(record, labels))

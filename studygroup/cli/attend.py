@@ -233,10 +233,10 @@ def attend_import(
             result = attendance_import.import_attendance(
                 db, course, ref, Path(rest[0]), options, now=clock.now(), today=clock.today()
             )
-            data = result.as_dict() | {"dry_run": dry_run}
+            data = result.as_dict(dry_run)
     except attendance_import.NeedsConfirmation as exc:  # rolled back: show what it would do
         if not as_json:
-            for line in import_report_lines(exc.report.as_dict() | {"dry_run": True}):
+            for line in import_report_lines(exc.report.as_dict(dry_run=True)):
                 click.echo(line)
         raise
     if as_json:

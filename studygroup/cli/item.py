@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import click
 
 from studygroup.cli import params
@@ -132,10 +130,14 @@ def item_list(
     if output == "json":
         emit_json(rows)
         return
-    table = [cast("dict[str, Any]", row) for row in rows]  # the JSON is printed: reuse them
-    for row in table:
-        row["carried_text"] = carried_mark(row["carried"]).strip(" ()") or ""
-        row["owner"] = row["owner"] or "everyone"
+    table = [
+        {
+            **row,
+            "owner": row["owner"] or "everyone",
+            "carried_text": carried_mark(row["carried"]).strip(" ()") or "",
+        }
+        for row in rows
+    ]
     emit_rows(output, table, ITEM_COLUMNS, "no action items")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +20,9 @@ from studygroup.cli.app import (
 )
 from studygroup.cli.complete import member_names
 
+if TYPE_CHECKING:
+    from studygroup.render.documents import LogEntry
+
 LOG_COLUMNS = [
     ("id", "#"),
     ("when", "when"),
@@ -28,7 +31,7 @@ LOG_COLUMNS = [
 ]
 
 
-def _line(entry: dict[str, Any]) -> dict[str, Any]:
+def _line(entry: LogEntry) -> dict[str, object]:
     what = entry["summary"] or entry["command"]
     if entry["undone_by"]:
         what += f"  [undone by #{entry['undone_by']}]"
@@ -116,11 +119,12 @@ def log_show(app: App, entry_id: int | None, as_json: bool) -> None:
       studygroup log show 12
     """
     from studygroup import journal
+    from studygroup.render.documents import LogEntryShown
 
     with app.read() as db:
         entry = journal.get(db, entry_id) if entry_id else journal.newest(db)
         rows = [c.as_dict() for c in journal.changes(db, entry.id)]
-    data = entry.as_dict() | {"changes": rows}
+    data = LogEntryShown(**entry.as_dict(), changes=rows)
     if as_json:
         emit_json(data)
         return

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,9 +23,10 @@ from studygroup.cli.app import (
     pass_app,
 )
 from studygroup.cli.complete import member_names
+from studygroup.store.rows import MemberRow
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Row
+    from sqlalchemy import Connection
 
 MEMBER_COLUMNS = [
     ("name", "name"),
@@ -284,7 +285,7 @@ def member_restore(app: App, name: str) -> None:
 @contextmanager
 def _confirmed(
     app: App, name: str, force: bool, what: str
-) -> Iterator[tuple[Connection, Row[Any]]]:
+) -> Iterator[tuple[Connection, MemberRow]]:
     """A member to delete or erase: asked about first, holding no lock while a person reads
     the question, then found again in the write transaction (refused if the name means
     someone else by then)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,9 +22,10 @@ from studygroup.cli.app import (
     pass_app,
 )
 from studygroup.cli.complete import member_names, session_refs
+from studygroup.store.rows import CourseRow, TalkRow
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Row
+    from sqlalchemy import Connection
 
 TALK_COLUMNS = [
     ("id", "id"),
@@ -135,7 +136,7 @@ def talk_list(
 @contextmanager
 def _changing(
     app: App, course_slug: str | None, talk_id: int
-) -> Iterator[tuple[Connection, Row[Any], Row[Any]]]:
+) -> Iterator[tuple[Connection, CourseRow, TalkRow]]:
     """One write transaction with the course and the talk to change."""
     from studygroup import courses, talks
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NotRequired, TypedDict
 
-from studygroup.render.contracts import ItemJSON, LectureJSON, SessionJSON, TalkJSON
+from studygroup.render.contracts import (
+    CourseDetailJSON,
+    ItemJSON,
+    LectureJSON,
+    SessionJSON,
+    TalkJSON,
+)
 
 # -- the agenda of a session (views/agenda.py) -------------------------------------------------
 
@@ -194,6 +200,34 @@ class CarriedItem(TypedDict):
     owner: str | None
 
 
+class ItemCarried(CarriedItem):
+    carried: int  # how many times, this carry included
+
+
+class ClosedTalk(TypedDict):
+    id: int
+    title: str
+    presenter: str  # every presenter, "Sanyam Bhutani & Akash Nain"
+
+
+class PostponedTalk(ClosedTalk):
+    postponed: int  # how many times, this one included
+
+
+class CloseDocument(TypedDict):
+    """What `session close` / `session cancel` did (rollover.CloseSummary.as_dict)."""
+
+    session: int
+    next_session: int
+    created_next: bool
+    covered: list[str]
+    carried_lectures: list[str]
+    talks_done: list[ClosedTalk]
+    talks_postponed: list[PostponedTalk]
+    items_carried: list[ItemCarried]
+    roles_filled: list[tuple[int, str, str]]  # (session, role, member) the rota filled
+
+
 class MovedOn(TypedDict):
     """What a close or cancel moved on, from its log (rollover.moved_on)."""
 
@@ -232,6 +266,141 @@ class RecapDocument(TypedDict):
     decisions: list[Decision]
     items_new: list[ItemJSON]
     items_finished: list[ItemJSON]
+
+
+# -- a course's progress (views/progress.py) and `course show` (views/course.py) ---------------
+
+
+class Counted(TypedDict):
+    covered: int
+    remaining: int
+
+
+class LectureCounts(TypedDict):
+    required: Counted
+    optional: Counted
+
+
+class Progress(TypedDict):
+    lectures: LectureCounts
+    remaining_video_minutes: int
+    sessions_needed: int
+    forecast_end: str | None  # the final session's local date
+    with_optional: bool
+    skipped: list[str]  # labels
+
+
+class CourseShow(CourseDetailJSON):
+    lectures: list[LectureJSON]
+    progress: Progress
+    forecast_end: str | None
+
+
+# -- stats and the attendance matrix (views/stats.py) -------------------------------------------
+
+
+class MemberStats(TypedDict):
+    name: str
+    attended: int
+    held: int  # held since they joined, excused ones left out
+    excused: int
+    rate: float | None
+    streak: int
+    last_seen: str | None
+    talks_given: int
+    hosted: int
+    took_notes: int
+    open_items: int
+    lapsing: bool
+
+
+class Turnout(TypedDict):
+    number: int
+    date: str
+    turnout: int
+
+
+class StatsDocument(TypedDict):
+    course: str
+    members: list[MemberStats]
+    sessions: list[Turnout]
+    sparkline: str
+    lapsing: list[str]
+
+
+class MatrixRow(TypedDict):
+    name: str
+    marks: dict[str, str]  # session number → P, A or E
+    rate: float | None
+
+
+class AttendanceMatrix(TypedDict):
+    course: str
+    sessions: list[Turnout]
+    members: list[MatrixRow]
+
+
+# -- a call report's import (attendance_import.ImportReport.as_dict) ---------------------------
+
+
+class ReportPerson(TypedDict):
+    name: str
+    email: str | None
+    member: str | None
+    by: str | None  # the matching step that found them
+    minutes: int | None
+    status: str  # present | short | unknown | ambiguous | added | ignored
+    suggestions: list[str]
+
+
+class Matched(TypedDict):
+    name: str
+    member: str
+    by: str | None
+    minutes: int | None
+
+
+class TooShort(TypedDict):
+    name: str
+    member: str | None
+    minutes: int | None
+
+
+class Unknown(TypedDict):
+    name: str
+    email: str | None
+    minutes: int | None
+    suggestions: list[str]
+
+
+class Learned(TypedDict):
+    alias: str
+    member: str
+
+
+class Skipped(TypedDict):
+    line: int
+    name: str
+    reason: str
+
+
+class ImportDocument(TypedDict):
+    format: str
+    session: int
+    chosen_by: str  # ref | date | latest
+    report_date: str | None
+    date_order: str | None  # ymd, dmy, mdy
+    min_minutes: int
+    people: list[ReportPerson]
+    matched: list[Matched]
+    too_short: list[TooShort]
+    unknown: list[Unknown]
+    added: list[str]
+    learned: list[Learned]
+    recorded: int
+    caution: str | None
+    skipped: list[Skipped]
+    dry_run: bool
 
 
 # -- polls (polls.result) ----------------------------------------------------------------------
@@ -296,3 +465,60 @@ class Recipient(TypedDict):
     timezone: str | None
     told: Told | None  # None: never told of this session
     items: list[OwnItem]
+
+
+class Sent(TypedDict, total=False):
+    """One message of a `remind` run: to a member (member, email, subject or local_start,
+    kind) or a webhook post (webhook, chat); and what became of it (status, error)."""
+
+    member: str
+    email: str | None
+    local_start: str  # a dry run's line: when the call starts for them
+    subject: str
+    kind: str
+    webhook: str  # where it posts, "hooks.slack.com part 2"
+    chat: str
+    status: str  # sent, would send, failed, ...
+    error: str
+
+
+class RemindReport(TypedDict):
+    session: int
+    mode: str
+    reminders: list[Sent]
+    no_email: list[str]
+
+
+# -- the change journal (journal.py → `log`) ---------------------------------------------------
+
+# A row as the journal's triggers write it: column → JSON value.
+RowImage = dict[str, object]
+
+
+class LogEntry(TypedDict):
+    id: int
+    at: str
+    who: str
+    db_user: str | None  # PostgreSQL's login role
+    command: str
+    course: str | None
+    summary: str | None
+    undoes: int | None
+    undone_by: int | None
+    pruned: bool
+    rows: dict[str, int]  # rows changed per table
+
+
+class ChangeJSON(TypedDict):
+    table: str
+    op: str  # insert, update, delete
+    row_id: int
+    before: RowImage | None
+    after: RowImage | None
+    changed: dict[str, list[object]] | None  # column → [before, after], for an update
+
+
+class LogEntryShown(LogEntry):
+    """`log show`: an entry and the rows it changed."""
+
+    changes: list[ChangeJSON]

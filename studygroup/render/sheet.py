@@ -39,7 +39,7 @@ _PART = re.compile(r"((?:^|[,;\t])[ ]*)(?=[=+\-@])")
 
 
 def sheet(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]], delimiter: str = ","
+    rows: Sequence[Mapping[str, object]], columns: Sequence[tuple[str, str]], delimiter: str = ","
 ) -> str:
     """columns: (key, heading) pairs; the headings are the first row."""
     out = io.StringIO()

@@ -38,13 +38,15 @@ def width(text: str) -> int:
     return cells if cells >= 0 else len(text)
 
 
-def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+def table(rows: Sequence[Mapping[str, object]], columns: Sequence[tuple[str, str]]) -> str:
     """columns: (key, heading) pairs. Every cell is left-aligned text with its outer blanks
     stripped (headings are not); lines are stripped of trailing blanks."""
     return "\n".join(lines(rows, columns))
 
 
-def lines(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> Iterator[str]:
+def lines(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[tuple[str, str]]
+) -> Iterator[str]:
     """`table`, a line at a time: a long list is written as it is laid out, never held whole
     as one string (the widths come first, from every cell)."""
     headings = [heading for _, heading in columns]
@@ -74,7 +76,7 @@ def lines(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]])
         yield template.format(*cells).rstrip()
 
 
-def fields(record: Mapping[str, Any], labels: Sequence[tuple[str, str]]) -> str:
+def fields(record: Mapping[str, object], labels: Sequence[tuple[str, str]]) -> str:
     """A record as aligned 'label: value' lines."""
     width = max(len(label) for _, label in labels)
     return "\n".join(f"{label + ':':<{width + 1}} {cell(record.get(key))}" for key, label in labels)

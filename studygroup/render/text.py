@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-from studygroup.render.contracts import SessionJSON
-from studygroup.render.documents import AgendaEntry, AgendaView
+from studygroup.render.contracts import SessionJSON, TalkJSON
+from studygroup.render.documents import (
+    AgendaEntry,
+    AgendaView,
+    CloseDocument,
+    CourseShow,
+    ImportDocument,
+)
 from studygroup.render.labels import lecture_name, roles_line
 from studygroup.render.table import table
 from studygroup.rules.carry import flagged
@@ -144,7 +148,7 @@ def agenda_text(view: AgendaView) -> str:
     return "\n".join(lines)
 
 
-def close_summary(summary: dict[str, Any], verb: str = "closed") -> str:
+def close_summary(summary: CloseDocument, verb: str = "closed") -> str:
     """One line for the journal: 'closed session 5: 2 lectures covered, 1 talk postponed,
     3 items carried'."""
 
@@ -162,7 +166,7 @@ def close_summary(summary: dict[str, Any], verb: str = "closed") -> str:
     return f"{verb} session {summary['session']}" + (": " + ", ".join(shown) if shown else "")
 
 
-def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
+def close_text(summary: CloseDocument, verb: str = "closed") -> str:
     lines = [
         f"session {summary['session']} {verb}; next is session {summary['next_session']}"
         + (" (created)" if summary["created_next"] else "")
@@ -192,16 +196,16 @@ def close_text(summary: dict[str, Any], verb: str = "closed") -> str:
             f"... and {len(carried) - LISTED} more items carried "
             "(all of them with --json or 'studygroup item list')"
         )
-    for number, role, name in summary.get("roles_filled", ()):
+    for number, role, name in summary["roles_filled"]:
         lines.append(f"session {number}: {name} {'hosts' if role == 'host' else 'takes notes'}")
     return "\n".join(lines)
 
 
-def import_report_lines(report: dict[str, Any]) -> list[str]:
+def import_report_lines(report: ImportDocument) -> list[str]:
     """`attend import`: the format and session, then one line per person in the report:
     present (and how they were matched), short, unknown (with suggestions), added."""
     read = {"dmy": ", read day first", "mdy": ", read month first"}.get(
-        report.get("date_order") or "", ""
+        report["date_order"] or "", ""
     )
     chosen = {
         "date": f"chosen by the report's date, {report['report_date']}{read}",
@@ -214,9 +218,9 @@ def import_report_lines(report: dict[str, Any]) -> list[str]:
     ]
     for alias in report["learned"]:
         lines.append(f"alias    {alias['alias']!r} is {alias['member']}")
-    for row in report.get("skipped", ()):
+    for row in report["skipped"]:
         lines.append(f"skipped  line {row['line']}: {row['name']!r} ({row['reason']})")
-    if report.get("caution") and report["dry_run"]:
+    if report["caution"] and report["dry_run"]:
         lines.append(f"caution  {report['caution']} (--yes to go ahead)")
     needed = report["min_minutes"]
     for person in report["people"]:
@@ -248,13 +252,13 @@ def import_report_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def import_report_summary(report: dict[str, Any]) -> str:
+def import_report_summary(report: ImportDocument) -> str:
     """`attend import`: what was recorded (or, in a dry run, that nothing was)."""
     number = report["session"]
     if report["dry_run"]:
         return f"dry run: nothing written for session {number}"
     unknown = len(report["unknown"])
-    skipped = [str(row["line"]) for row in report.get("skipped", ())]
+    skipped = [str(row["line"]) for row in report["skipped"]]
     return (
         f"recorded {report['recorded']} present for session {number}"
         + (f'; {unknown} unknown (use --match "NAME=MEMBER" or --add-unknown)' if unknown else "")
@@ -262,7 +266,7 @@ def import_report_summary(report: dict[str, Any]) -> str:
     )
 
 
-def progress_lines(course: dict[str, Any]) -> list[str]:
+def progress_lines(course: CourseShow) -> list[str]:
     """`course show`: lectures covered, what remains, and the forecast final session."""
     progress = course["progress"]
     required, optional = progress["lectures"]["required"], progress["lectures"]["optional"]
@@ -279,10 +283,10 @@ def progress_lines(course: dict[str, Any]) -> list[str]:
     return lines
 
 
-def talk_row(talk: Mapping[str, Any]) -> dict[str, Any]:
+def talk_row(talk: TalkJSON) -> dict[str, object]:
     """A talk as the terminal shows it: 'queued, on hold'; a queued talk's session is the one
     whose agenda it is on ('3 (planned)')."""
-    row = dict(talk)
+    row: dict[str, object] = dict(talk)
     if talk.get("on_hold"):
         row["status"] = f"{talk['status']}, on hold"
     if talk.get("session") is None and talk.get("planned") is not None:

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
+
+
+class Round(TypedDict):
+    round: int
+    counts: dict[int, int]  # option id → ballots it tops
+    exhausted: int  # ballots with no option left
+    eliminated: int | None
+    winner: int | None
 
 
 @dataclass
 class Runoff:
     winner: int | None
-    rounds: list[dict[str, Any]]
+    rounds: list[Round]
     first: Counter[int]
     mentions: Counter[int]
 
@@ -30,7 +38,7 @@ def instant_runoff(options: list[int], ballots: list[list[int]]) -> Runoff:
         return min(candidates, key=lambda o: (first[o], mentions[o], -order[o]))
 
     remaining = list(options)
-    rounds: list[dict[str, Any]] = []
+    rounds: list[Round] = []
     if not ballots or not remaining:
         return Runoff(None, rounds, first, mentions)
     while True:
@@ -43,13 +51,13 @@ def instant_runoff(options: list[int], ballots: list[list[int]]) -> Runoff:
             else:
                 counts[top] += 1
         live = sum(counts.values())
-        record: dict[str, Any] = {
-            "round": len(rounds) + 1,
-            "counts": dict(counts),
-            "exhausted": exhausted,
-            "eliminated": None,
-            "winner": None,
-        }
+        record = Round(
+            round=len(rounds) + 1,
+            counts=dict(counts),
+            exhausted=exhausted,
+            eliminated=None,
+            winner=None,
+        )
         rounds.append(record)
         leader = max(remaining, key=lambda o: (counts[o], first[o], mentions[o], -order[o]))
         if len(remaining) == 1 or (live and counts[leader] * 2 > live):

@@ -5,10 +5,10 @@ agenda, chat posts, reminders, the recap).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from studygroup import attendance, courses, items, polls, roles, sessions
 from studygroup import talks as talks_mod
@@ -28,7 +28,7 @@ from studygroup.rules import weekly
 from studygroup.rules.pace import part_minutes
 from studygroup.rules.queue import queue_order, talk_limit
 from studygroup.store.enums import EntryKind, SessionStatus, TalkStatus
-from studygroup.store.rows import CourseRow, SessionRow
+from studygroup.store.rows import CourseRow, SessionRow, TalkRow
 from studygroup.store.schema import agenda_entries, talks
 from studygroup.store.schema import sessions as sessions_table
 from studygroup.talks import WITH_PRESENTER
@@ -68,7 +68,7 @@ def _not_fitting(
 
 
 def _with_co_presenters(
-    db: Connection, rows: list[Row[Any]], numbers: dict[int, int]
+    db: Connection, rows: Sequence[TalkRow], numbers: dict[int, int]
 ) -> list[TalkJSON]:
     """Talks as the agenda lists them apart from its entries, every presenter named."""
     others = talks_mod.co_presenters(db, [t.id for t in rows])
@@ -117,12 +117,17 @@ def agenda_view(
         kind = EntryKind(entry.kind)
         lecture = entry.lecture_id is not None
         talk = entry.talk_id is not None
-        if kind is EntryKind.LECTURE and lecture:
+        if kind is EntryKind.LECTURE and entry.lecture_title is not None:
             title = entry.lecture_title
-        elif kind is EntryKind.TALK and talk:
+        elif kind is EntryKind.TALK and entry.talk_title is not None:
             title = entry.talk_title
         else:
             title = entry.title or ENTRY_TITLES.get(kind, kind.value)
+        presenters = (
+            [entry.presenter, *others.get(entry.talk_id, [])]
+            if entry.talk_id is not None and entry.presenter is not None
+            else []
+        )
         finish = clock + timedelta(minutes=entry.minutes)
         video = (
             part_minutes(entry.lecture_video_minutes, entry.part, course.pace_minutes)
@@ -137,19 +142,15 @@ def agenda_view(
                 "minutes": entry.minutes,
                 "title": title,
                 "lecture": entry.lecture_label if lecture else None,
-                "lecture_kind": entry.lecture_kind.value if lecture else None,
+                "lecture_kind": entry.lecture_kind.value if entry.lecture_kind else None,
                 "part": f"{entry.part}/{entry.parts}" if entry.part is not None else None,
                 "optional": bool(entry.lecture_optional) if lecture else False,
                 "video_minutes": video,
                 "url": entry.lecture_url if lecture else entry.talk_url if talk else None,
-                "presenter": talks_mod.presenters_text(
-                    [entry.presenter, *others.get(entry.talk_id, [])]
-                )
-                if talk
-                else None,
-                "presenters": [entry.presenter, *others.get(entry.talk_id, [])] if talk else [],
+                "presenter": talks_mod.presenters_text(presenters) if talk else None,
+                "presenters": presenters,
                 "talk_id": entry.talk_id if talk else None,
-                "postponed": entry.talk_postponed if talk else 0,
+                "postponed": entry.talk_postponed or 0 if talk else 0,
                 "postponed_from": numbers.get(entry.talk_postponed_from_id)
                 if talk and entry.talk_postponed_from_id
                 else None,
@@ -231,10 +232,15 @@ def agenda_document(
                     "part": f"{e.part}/{e.parts}" if e.part is not None else None,
                 }
                 for e in upcoming
-                if e.kind == EntryKind.LECTURE and e.lecture_id is not None
+                if e.kind == EntryKind.LECTURE
+                and e.lecture_label is not None
+                and e.lecture_title is not None
+                and e.lecture_kind is not None
             ],
             "presenters": [
-                e.presenter for e in upcoming if e.kind == EntryKind.TALK and e.talk_id is not None
+                e.presenter
+                for e in upcoming
+                if e.kind == EntryKind.TALK and e.talk_id is not None and e.presenter is not None
             ],
         }
     watch: list[Watch] = [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from studygroup import agenda, clock, sessions
+from studygroup.render.documents import Counted, LectureCounts, Progress
 from studygroup.rules import weekly
 from studygroup.rules.pace import sessions_needed, split
 from studygroup.store.enums import SessionStatus
@@ -18,38 +19,40 @@ if TYPE_CHECKING:
 
 def course_progress(
     db: Connection, course: CourseRow, lectures: Sequence[LectureRow], with_optional: bool
-) -> dict[str, Any]:
+) -> Progress:
     """Covered and remaining lectures (`lectures`: the course's, in order) and a forecast."""
     history = agenda.lecture_history(db, course)
     # an optional lecture pinned on a planned agenda will be discussed: the forecast counts it
     pinned = {key for key in agenda.planned_lecture_units(db, course)}
-    counts = {
-        "required": {"covered": 0, "remaining": 0},
-        "optional": {"covered": 0, "remaining": 0},
-    }
+    counts = LectureCounts(
+        required=Counted(covered=0, remaining=0), optional=Counted(covered=0, remaining=0)
+    )
     remaining_units: list[int] = []
     remaining_minutes = 0
     for lecture in lectures:
         if lecture.skipped:
             continue
-        group = "optional" if lecture.optional else "required"
+        group = counts["optional"] if lecture.optional else counts["required"]
         units = split(lecture, course.pace_minutes)
         left = [u for u in units if u.key not in history.done]
-        counts[group]["remaining" if left else "covered"] += 1
+        if left:
+            group["remaining"] += 1
+        else:
+            group["covered"] += 1
         if lecture.optional and not with_optional:
             left = [u for u in left if u.key in pinned]
         remaining_units.extend(u.minutes for u in left)
         remaining_minutes += sum(u.minutes for u in left if lecture.video_minutes is not None)
     needed = sessions_needed(remaining_units, course.pace_minutes)
     forecast = _forecast_date(db, course, needed)
-    return {
-        "lectures": counts,
-        "remaining_video_minutes": remaining_minutes,
-        "sessions_needed": needed,
-        "forecast_end": forecast.isoformat() if forecast else None,
-        "with_optional": with_optional,
-        "skipped": [lec.label for lec in lectures if lec.skipped],
-    }
+    return Progress(
+        lectures=counts,
+        remaining_video_minutes=remaining_minutes,
+        sessions_needed=needed,
+        forecast_end=forecast.isoformat() if forecast else None,
+        with_optional=with_optional,
+        skipped=[lec.label for lec in lectures if lec.skipped],
+    )
 
 
 def _forecast_date(db: Connection, course: CourseRow, needed: int) -> date | None:

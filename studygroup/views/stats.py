@@ -5,10 +5,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import String, func, select, type_coerce
 
+from studygroup.render.documents import (
+    AttendanceMatrix,
+    MatrixRow,
+    MemberStats,
+    StatsDocument,
+    Turnout,
+)
 from studygroup.rules import weekly
 from studygroup.rules.turnout import run as attendance_run
 from studygroup.store.enums import AttendanceStatus, ItemStatus, SessionStatus, TalkStatus
@@ -37,7 +44,7 @@ def sparkline(values: list[int]) -> str:
     return "".join(SPARKS[round(v / top * (len(SPARKS) - 1))] for v in values)
 
 
-def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
+def course_stats(db: Connection, course: CourseRow) -> StatsDocument:
     """Core only, in five statements whatever the history."""
     held = list(
         db.execute(
@@ -110,7 +117,7 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
             .group_by(column)
         ).all():
             roles_held[(role, member_id)] = count_
-    members_out: list[dict[str, Any]] = []
+    members_out: list[MemberStats] = []
     no_sessions: set[int] = set()
     for member_id, name, joined_on in db.execute(  # unpacked: a Row's attributes cost more
         select(members.c.id, members.c.name, members.c.joined_on)
@@ -143,7 +150,7 @@ def course_stats(db: Connection, course: CourseRow) -> dict[str, Any]:
                 "lapsing": lapsing,
             }
         )
-    sessions_out = [
+    sessions_out: list[Turnout] = [
         {
             "number": row.number,
             "date": day_of[row.id].isoformat(),
@@ -167,7 +174,7 @@ MARKS = {
 }
 
 
-def attendance_matrix(db: Connection, course: CourseRow) -> dict[str, Any]:
+def attendance_matrix(db: Connection, course: CourseRow) -> AttendanceMatrix:
     """Active members × held sessions: P (present), A (absent: also a member with no record
     at a session held since they joined), E (excused), or blank (before they joined), with
     each member's rate as `course_stats` counts it."""
@@ -201,7 +208,7 @@ def attendance_matrix(db: Connection, course: CourseRow) -> dict[str, Any]:
         "course": course.slug,
         "sessions": figures["sessions"],
         "members": [
-            {"name": m["name"], "marks": marks.get(m["name"], {}), "rate": m["rate"]}
+            MatrixRow(name=m["name"], marks=marks.get(m["name"], {}), rate=m["rate"])
             for m in figures["members"]
         ],
     }
