@@ -65,6 +65,8 @@ class Case:
     # judged as linear in them (the cost per row from full to x10 is at most LINEAR times
     # the cost per row from 1/10 to full), not against GROWTH
     rows: tuple[int, int, int] | None = None
+    # an argument "{dir}" is a folder made new for every run (a first build, not a rebuild)
+    fresh_dir: bool = False
 
 
 def cases(tmp: Path) -> list[Case]:
@@ -97,6 +99,7 @@ def cases(tmp: Path) -> list[Case]:
         Case("stats", ["stats"], "core", 1.2),
         Case("export agenda", ["export", "agenda"], "core", 1.2),
         Case("remind (dry run)", ["remind"], "core", 1.2),
+        Case("site build", ["site", "build", "{dir}"], "core", 2.0, fresh_dir=True),
         Case(
             "session close (open items due)",
             ["session", "close"],
@@ -201,7 +204,6 @@ def measure(dbs: dict[str, Path], runs: int, tmp: Path) -> list[dict[str, Any]]:
     base_env.pop("STUDYGROUP_COURSE", None)
     results = []
     for case in cases(tmp):
-        cmd = [SCRIPT, *case.args]
         got: dict[str, list[Sample]] = {"floor": [], **{size: [] for size in dbs}}
         for i in range(runs + 1):
             round_ = {"floor": timed(FLOORS[case.floor], base_env)}
@@ -211,6 +213,10 @@ def measure(dbs: dict[str, Path], runs: int, tmp: Path) -> list[dict[str, Any]]:
                 if case.writes:
                     target = tmp / f"work-{size}.db"
                     copy_db(db, target)
+                folder = tmp / f"dir-{size}"
+                if case.fresh_dir:
+                    shutil.rmtree(folder, ignore_errors=True)
+                cmd = [SCRIPT, *(a.replace("{dir}", str(folder)) for a in case.args)]
                 round_[size] = timed(cmd, base_env | {"STUDYGROUP_DB": str(target)} | case.env)
             if i == 0:
                 continue  # warm-up

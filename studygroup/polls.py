@@ -351,12 +351,19 @@ def closed_between(
 ) -> list[Decision]:
     """Polls closed after `start` (any time before, with None) and up to `until`: the
     decisions of a call, with their course (None for everyone's) and winner."""
+    return [decision for _, decision in closed_when(db, start, until)]
+
+
+def closed_when(
+    db: Connection, start: datetime | None, until: datetime | None
+) -> list[tuple[datetime, Decision]]:
+    """`closed_between`, each decision with when its poll closed, in that order."""
     where = [polls.c.status == PollStatus.CLOSED]
     if start is not None:
         where.append(polls.c.closed_at > start)
     if until is not None:
         where.append(polls.c.closed_at <= until)
-    out: list[Decision] = []
+    out: list[tuple[datetime, Decision]] = []
     for poll in db.execute(select(polls).where(*where).order_by(polls.c.closed_at)).all():
         course = (
             db.execute(
@@ -366,11 +373,14 @@ def closed_between(
             else None
         )
         out.append(
-            {
-                "poll": poll.id,
-                "title": poll.title,
-                "course": course,
-                "winner": result(db, poll.id, 1)["winner"],
-            }
+            (
+                poll.closed_at,
+                {
+                    "poll": poll.id,
+                    "title": poll.title,
+                    "course": course,
+                    "winner": result(db, poll.id, 1)["winner"],
+                },
+            )
         )
     return out

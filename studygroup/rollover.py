@@ -6,6 +6,7 @@ replaced, so `session reopen` / `session uncancel` can put back exactly what was
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +31,6 @@ from studygroup.render.documents import (
     ClosedTalk,
     ItemCarried,
     MovedOn,
-    MovedTalk,
     PostponedTalk,
 )
 from studygroup.rules import close as close_rule
@@ -378,34 +378,55 @@ def _carry_items(
 
 def moved_on(db: Connection, target: SessionRow) -> MovedOn:
     """What the session's close (or cancel) moved on, from its log: the talks postponed and
-    the items carried (each with its presenters or owner). Two queries."""
-    kind = RolloverKind.CANCEL if target.status is SessionStatus.CANCELLED else RolloverKind.CLOSE
-    rollover = _latest_rollover(db, target, kind)
-    if rollover is None:
-        return {"talks": [], "items": []}
-    moved = rollover_moves.c.rollover_id == rollover.id
-    talk_ids = select(rollover_moves.c.talk_id).where(moved, rollover_moves.c.talk_id.is_not(None))
-    talk_rows = db.execute(WITH_PRESENTER.where(talks.c.id.in_(talk_ids)).order_by(talks.c.id))
-    shown_talks: list[MovedTalk] = [
-        {"id": t.id, "title": t.title, "presenter": t.presenter, "url": t.url} for t in talk_rows
-    ]
-    others = co_presenters(db, [t["id"] for t in shown_talks])
-    for talk in shown_talks:
-        talk["presenter"] = " & ".join([talk["presenter"], *others.get(talk["id"], [])])
-    item_rows = db.execute(
-        select(action_items.c.id, action_items.c.text, members.c.name)
-        .outerjoin(members, members.c.id == action_items.c.owner_id)
-        .where(
-            action_items.c.id.in_(
-                select(rollover_moves.c.item_id).where(moved, rollover_moves.c.item_id.is_not(None))
-            )
-        )
-        .order_by(action_items.c.id)
-    )
-    return {
-        "talks": shown_talks,
-        "items": [{"id": i, "text": text, "owner": owner} for i, text, owner in item_rows],
+    the items carried (each with its presenters or owner)."""
+    return moved_on_many(db, [target])[target.id]
+
+
+def moved_on_many(db: Connection, targets: Sequence[SessionRow]) -> dict[int, MovedOn]:
+    """`moved_on` for several sessions (each a key): four statements however many."""
+    out: dict[int, MovedOn] = {t.id: {"talks": [], "items": []} for t in targets}
+    if not targets:
+        return out
+    wanted = {
+        t.id: RolloverKind.CANCEL if t.status is SessionStatus.CANCELLED else RolloverKind.CLOSE
+        for t in targets
     }
+    latest: dict[int, int] = {}  # session -> its latest rollover of the kind, not undone
+    for rollover_id, session_id, kind in db.execute(
+        select(rollovers.c.id, rollovers.c.from_session_id, rollovers.c.kind)
+        .where(rollovers.c.from_session_id.in_(list(wanted)), rollovers.c.undone_at.is_(None))
+        .order_by(rollovers.c.id)
+    ):
+        if kind is wanted[session_id]:
+            latest[session_id] = rollover_id
+    if not latest:
+        return out
+    session_of = {rollover_id: session_id for session_id, rollover_id in latest.items()}
+    talk_rows = db.execute(
+        WITH_PRESENTER.add_columns(rollover_moves.c.rollover_id)
+        .join(rollover_moves, rollover_moves.c.talk_id == talks.c.id)
+        .where(rollover_moves.c.rollover_id.in_(list(session_of)))
+        .order_by(rollover_moves.c.rollover_id, talks.c.id)
+    ).all()
+    others = co_presenters(db, [t.id for t in talk_rows])
+    for t in talk_rows:
+        out[session_of[t.rollover_id]]["talks"].append(
+            {
+                "id": t.id,
+                "title": t.title,
+                "presenter": " & ".join([t.presenter, *others.get(t.id, [])]),
+                "url": t.url,
+            }
+        )
+    for rollover_id, item_id, text, owner in db.execute(
+        select(rollover_moves.c.rollover_id, action_items.c.id, action_items.c.text, members.c.name)
+        .join(action_items, action_items.c.id == rollover_moves.c.item_id)
+        .outerjoin(members, members.c.id == action_items.c.owner_id)
+        .where(rollover_moves.c.rollover_id.in_(list(session_of)))
+        .order_by(rollover_moves.c.rollover_id, action_items.c.id)
+    ):
+        out[session_of[rollover_id]]["items"].append({"id": item_id, "text": text, "owner": owner})
+    return out
 
 
 def _latest_rollover(db: Connection, target: SessionRow, kind: RolloverKind) -> Row[Any] | None:

@@ -18,6 +18,7 @@ from tests.conftest import CLI
         ("lab6", "Lab 6: Web deployment", "lab", "Lab 6: Web deployment"),
         ("6", "Web deployment", "lab", "Lab 6: Web deployment"),
         ("9", "Transformers at scale", "guest", "Guest: Transformers at scale"),
+        ("g1", "Guest: Building ML teams", "guest", "Guest: Building ML teams"),
         ("1", "Intro", None, "Lecture 1: Intro"),
     ],
 )

@@ -27,6 +27,7 @@ ORDER = [
     "views.agenda",
     "views.calendar",
     "views.recap",
+    "views.site",
     "reminders",
     "demo",
 ]

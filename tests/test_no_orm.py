@@ -204,6 +204,7 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("export ics", ["export", "ics"], None),
         ("export recap", ["export", "recap", "1"], None),
         ("remind", ["remind"], None),
+        ("site build", ["site", "build", str(tmp_path / "site"), "--private"], None),
         ("poll create", ["poll", "create", "Next course"], None),
         ("poll add-option", ["poll", "add-option", "1", "fast.ai"], None),
         ("poll add-option", ["poll", "add-option", "1", "FSDL"], None),

@@ -78,3 +78,12 @@ def test_installed_wheel_creates_and_upgrades_a_database(wheel: Path, tmp_path: 
     sg("init")
     sg("db", "upgrade")
     assert json.loads(sg("db", "current", "--json").stdout)["status"] == "current"
+    # the site's templates and assets ship in the wheel, and a build from it works
+    sg("demo", "--force")
+    env["STUDYGROUP_DB"] = str(tmp_path / "studygroup-demo.db")
+    sg("site", "build", "public")
+    home = (tmp_path / "public" / "index.html").read_text()
+    assert home.startswith("<!doctype html>") and "Full Stack Deep Learning" in home
+    assert (tmp_path / "public" / "assets" / "localtime.js").is_file()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "studygroup/templates/site/index.html" in names

@@ -61,6 +61,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Remind every active member with an email of a session.",
     ),
     "stats": ("studygroup.cli.stats:stats", "Attendance statistics."),
+    "site": (
+        "studygroup.cli.site:site",
+        "The group's own web pages: the next call in each member's time zone, the talk queue, "
+        "the past calls, the progress and a calendar to subscribe to.",
+    ),
     "demo": ("studygroup.cli.demo:demo", "Build a demo study group in a SQLite file."),
     "poll": ("studygroup.cli.poll:poll", "Choose the next course together."),
     "log": (

@@ -154,6 +154,7 @@ class AgendaDocument(AgendaView):
 
 class CalendarCourse(CourseRef):
     timezone: str
+    created_at: datetime  # a feed's DTSTAMP when nothing about an event has changed since
 
 
 class CalendarEvent(TypedDict):
@@ -522,3 +523,104 @@ class LogEntryShown(LogEntry):
     """`log show`: an entry and the rows it changed."""
 
     changes: list[ChangeJSON]
+
+
+# -- the group's site (views/site.py → render/site.py) -----------------------------------------
+# Every member is named as the build's --names says; no email address is in any of these, and
+# the call link, attendance and stats only in a --private build.
+
+
+class SiteTime(TypedDict):
+    utc: str  # ISO 8601 with Z: what the page's script shows in the viewer's zone
+    local: str  # in the course's zone, "Tue 8 Dec 2026, 18:00"
+    utc_text: str  # "13:00 UTC"
+
+
+class SiteLecture(TypedDict):
+    name: str  # "Lecture 10: Deployment"
+    part: str | None  # "2/3"
+    url: str | None
+    optional: bool
+    video_minutes: int | None
+
+
+class SiteTalk(TypedDict):
+    id: int
+    title: str
+    presenters: list[str]
+    url: str | None
+    minutes: int
+    status: str  # queued, scheduled, postponed, done
+    session: int | None  # where it is expected (queued: where the plan puts it) or was given
+    on_hold: bool
+    postponed: int
+
+
+class SiteEntry(TypedDict):
+    start: str  # HH:MM in the course's zone
+    minutes: int
+    kind: str
+    title: str
+    url: str | None
+    presenters: list[str]
+    overflow: bool
+
+
+class SiteSession(TypedDict):
+    number: int
+    status: str  # planned, cancelled, held
+    starts: SiteTime
+    minutes: int
+    lectures: list[SiteLecture]
+    talks: list[SiteTalk]
+    host: str | None
+    notes_by: str | None
+
+
+class NextCall(SiteSession):
+    agenda: list[SiteEntry]
+    optional_lectures: list[SiteLecture]
+    group_items: list[str]  # open items for everyone (no owner)
+    call_url: str | None  # --private only
+    call_note: str | None  # --private only
+
+
+class PastSession(TypedDict):
+    number: int
+    starts: SiteTime
+    covered: list[SiteLecture]
+    moved_on: list[SiteLecture]
+    moved_to: int | None
+    talks_given: list[SiteTalk]
+    talks_moved_on: list[SiteTalk]
+    notes: str | None  # the organiser's Markdown, made safe when rendered
+    decisions: list[Decision]
+    attendance: RecapAttendance | None  # --private only
+
+
+class ProgressPoint(TypedDict):
+    number: int
+    date: str  # the session's local date
+    covered: int  # required lectures covered by its end
+    held: bool  # False: the plan
+
+
+class SiteProgress(TypedDict):
+    progress: Progress
+    required: int  # required lectures, skipped ones left out
+    points: list[ProgressPoint]
+
+
+class SiteDocument(TypedDict):
+    course: CalendarCourse
+    private: bool
+    names: str  # full, first or handle
+    next: NextCall | None
+    upcoming: list[SiteSession]  # after the next one, cancelled ones too
+    queue: list[SiteTalk]
+    on_hold: list[SiteTalk]
+    given: list[SiteTalk]
+    past: list[PastSession]  # newest first
+    progress: SiteProgress
+    calendar: CalendarDocument
+    stats: StatsDocument | None  # --private only

@@ -25,10 +25,16 @@ REFRESH = timedelta(hours=12)  # how often a subscribed calendar should fetch th
 
 
 def calendar_ics(
-    doc: CalendarDocument, now: datetime, *, alarm_minutes: int | None = None, feed: bool = True
+    doc: CalendarDocument,
+    now: datetime | None,
+    *,
+    alarm_minutes: int | None = None,
+    feed: bool = True,
 ) -> bytes:
     """The course calendar (a feed to subscribe to) or, with feed=False, one session's event
-    for an email attachment. `now` is the DTSTAMP (when the file was made).
+    for an email attachment. `now` is the DTSTAMP (when the file was made); None takes it
+    from the data (the event's last change, else the course's creation), so the same data
+    gives the same bytes and a calendar sees no change.
 
     Every event keeps its UID for good; SEQUENCE is the session's revision, which rises with
     every change a calendar must see and never goes down, so calendar apps take a moved,
@@ -57,7 +63,7 @@ def calendar_ics(
         event = Event()
         event.add("uid", item["uid"])
         event.add("sequence", item["sequence"])
-        event.add("dtstamp", now)
+        event.add("dtstamp", now or item["modified"] or doc["course"]["created_at"])
         if item.get("modified") is not None:
             event.add("last-modified", item["modified"])
         start = item["starts_at"].astimezone(zone)

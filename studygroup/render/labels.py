@@ -30,6 +30,8 @@ def lecture_name(
             return escape(title)
         return f"Lab {escape_label(label)}: {escape(title)}"
     if kind == "guest":
+        if title.strip().lower().startswith("guest:"):  # never "Guest: Guest: ..."
+            return escape(title)
         return f"Guest: {escape(title)}"
     return f"Lecture {escape_label(label)}: {escape(title)}"
 

@@ -154,3 +154,43 @@ def is_bot(shown: str) -> bool:
     """Whether a call's display name is a known note-taking bot."""
     plain = folded(shown)
     return any(bot in plain for bot in BOTS)
+
+
+NAME_MODES = ("full", "first", "handle")
+
+
+def shown_names(people: list[tuple[str, str | None]], mode: str) -> dict[str, str]:
+    """How each member is named on a public page, by their full name: `full` as stored;
+    `first` their first name, with their last name's initial where two members share one
+    ("Sam K.", "Sam L."), or the full name if that is shared too; `handle` their handle
+    ("@sanyam"), else as `first`. `people`: (name, handle) of every member."""
+    if mode not in NAME_MODES:
+        raise ValueError(f"unknown name mode {mode!r}")
+    if mode == "full":
+        return {name: name for name, _ in people}
+
+    def first(name: str) -> str:
+        return (name.split() or [name])[0]
+
+    def initialled(name: str) -> str:
+        words = name.split()
+        return f"{words[0]} {words[-1][0]}." if len(words) > 1 else name
+
+    # names are stored NFC (validate.member_name): casefold alone compares them
+    firsts = [(name, handle, first(name), initialled(name)) for name, handle in people]
+    by_first: dict[str, int] = {}
+    by_initial: dict[str, int] = {}
+    for _, _, short, initial in firsts:
+        by_first[short.casefold()] = by_first.get(short.casefold(), 0) + 1
+        by_initial[initial.casefold()] = by_initial.get(initial.casefold(), 0) + 1
+    out: dict[str, str] = {}
+    for name, handle, short, initial in firsts:
+        if mode == "handle" and handle:
+            out[name] = f"@{handle}"
+        elif by_first[short.casefold()] == 1:
+            out[name] = short
+        elif by_initial[initial.casefold()] == 1:
+            out[name] = initial
+        else:
+            out[name] = name
+    return out

@@ -10,7 +10,7 @@ at least one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -92,3 +92,25 @@ class History:
 
     done: set[UnitKey]
     carried: set[UnitKey]  # planned in a held session, not covered, not covered since
+
+
+def covered_after_each(
+    course_lectures: Sequence[LectureRow], pace: int, sessions_done: Iterable[set[UnitKey]]
+) -> list[int]:
+    """The required lectures covered after each session in turn (`sessions_done`: the units
+    each one covered, in time order). A lecture counts once every unit of it is done, as the
+    progress counts it; one covered before studygroup counts from the start."""
+    units = {
+        lecture.id: {unit.key for unit in split(lecture, pace)}
+        for lecture in course_lectures
+        if not lecture.skipped and not lecture.optional
+    }
+    done: set[UnitKey] = set()
+    for lecture in course_lectures:
+        if lecture.covered_before and lecture.id in units:
+            done |= units[lecture.id]
+    counts = []
+    for covered in sessions_done:
+        done |= covered
+        counts.append(sum(1 for keys in units.values() if keys <= done))
+    return counts

@@ -3,6 +3,7 @@ attachment) as an event with a stable UID and its SEQUENCE, for render/ics.py.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from sqlalchemy import Connection, select
@@ -18,11 +19,18 @@ from studygroup.store.schema import agenda_entries, lectures, members, talks
 
 
 def calendar_document(
-    db: Connection, course: CourseRow, only: SessionRow | None = None
+    db: Connection,
+    course: CourseRow,
+    only: SessionRow | None = None,
+    *,
+    with_call: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> CalendarDocument:
     """Every session of a course (or `only` one, for a reminder's attachment) with a stable
     UID, its revision (SEQUENCE), its call link and a short agenda summary. Two queries
-    (sessions, then the lecture and talk entries of all of them), whatever the length."""
+    (sessions, then the lecture and talk entries of all of them), whatever the length.
+    For a public page: `with_call=False` leaves out the call's link and note, and `names`
+    names the presenters (full name -> as shown)."""
     import uuid  # only the calendar needs it
 
     every = [only] if only is not None else sessions.of_course(db, course)
@@ -53,11 +61,14 @@ def calendar_document(
             part = f" (part {entry.part}/{entry.parts})" if entry.part is not None else ""
             lines[entry.session_id]["lectures"].append(f"{entry.label} {entry.lecture_title}{part}")
         elif entry.talk_title is not None:
-            lines[entry.session_id]["talks"].append(f"{entry.presenter}: {entry.talk_title}")
+            presenter = names.get(entry.presenter, "") if names is not None else entry.presenter
+            lines[entry.session_id]["talks"].append(f"{presenter}: {entry.talk_title}")
     events: list[CalendarEvent] = []
     for current in every:
         shown = session_dict(course, current)
         parts = []
+        if not with_call:
+            shown["call_url"] = shown["call_note"] = None
         if shown["call_url"] or shown["call_note"]:
             parts.append(call_line(shown["call_url"], shown["call_note"]))
         if current.status is not SessionStatus.CANCELLED:
@@ -88,6 +99,7 @@ def calendar_document(
             "title": course.title,
             "url": course.url,
             "timezone": course.timezone,
+            "created_at": course.created_at,
         },
         "events": events,
     }

@@ -6,7 +6,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from studygroup.rules.pace import course_units, fits, part_minutes, sessions_needed, split
+from studygroup.rules.pace import (
+    course_units,
+    covered_after_each,
+    fits,
+    part_minutes,
+    sessions_needed,
+    split,
+)
 
 
 def lecture(
@@ -15,6 +22,7 @@ def lecture(
     *,
     optional: bool = False,
     skipped: bool = False,
+    covered_before: bool = False,
 ) -> SimpleNamespace:
     return SimpleNamespace(
         id=lecture_id,
@@ -22,6 +30,7 @@ def lecture(
         video_minutes=minutes,
         optional=optional,
         skipped=skipped,
+        covered_before=covered_before,
     )
 
 
@@ -95,3 +104,19 @@ def test_course_units_leave_out_optional_and_skipped_lectures_in_order() -> None
 )
 def test_part_minutes(video: int | None, part: int | None, pace: int, expected: int | None) -> None:
     assert part_minutes(video, part, pace) == expected
+
+
+def test_covered_after_each_session_counts_a_lecture_once_all_its_parts_are_done() -> None:
+    lectures = [
+        lecture(1, 60, covered_before=True),
+        lecture(2, 150),  # three parts at a pace of 60
+        lecture(3, 30, optional=True),  # optional: not in the count
+        lecture(4, 30, skipped=True),
+        lecture(5, None),
+    ]
+    sessions = [{(2, 1), (3, None)}, {(2, 2)}, set(), {(2, 3), (5, None)}]
+    assert covered_after_each(lectures, 60, sessions) == [1, 1, 1, 3]
+
+
+def test_covered_after_each_with_no_sessions_is_empty() -> None:
+    assert covered_after_each([lecture(1, 30)], 60, []) == []
