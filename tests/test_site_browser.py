@@ -89,9 +89,12 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def _times(page: Page) -> list[tuple[str, str]]:
+def _times(page: Page, which: str = "") -> list[tuple[str, str]]:
+    """(datetime, text) of the page's times: days and times, or (which="time") an agenda's
+    clock times."""
     found: list[list[str]] = page.eval_on_selector_all(
-        "time[data-local]", "els => els.map(e => [e.getAttribute('datetime'), e.textContent])"
+        f'time[data-local="{which}"]',
+        "els => els.map(e => [e.getAttribute('datetime'), e.textContent])",
     )
     return [(when, text) for when, text in found]
 
@@ -112,6 +115,13 @@ def test_times_show_in_the_viewers_zone(browser: Browser, server: str, zone: str
         assert "UTC)" not in text  # rewritten: the course's time is in the title now
     if zone != "Asia/Kolkata":
         assert len(offsets) == 2  # a clock change between two of the sessions shown
+    # the agenda's clock times too, and its caption says whose they are
+    agenda = _times(page, "time")
+    assert len(agenda) == 6
+    for when, text in agenda:
+        local = datetime.fromisoformat(when.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+        assert text == f"{local:%H:%M}", (zone, when, text)
+    assert (page.text_content("[data-zone-caption]") or "").startswith("Times in your time zone")
     note = page.text_content("[data-zone-note]") or ""
     assert note.startswith("Times are shown in your time zone, ")
     # the first session after New York's change: 18:00 London is 14:00 there, not 13:00
@@ -128,6 +138,8 @@ def test_the_page_reads_right_without_javascript(browser: Browser, server: str) 
     assert times[0] == ("2027-03-02T18:00:00Z", "Tue 2 Mar 2027, 18:00 GMT (18:00 UTC)")
     assert ("2027-03-30T17:00:00Z", "Tue 30 Mar 2027, 18:00 BST (17:00 UTC)") in times
     assert "Europe/London" in (page.text_content("[data-zone-note]") or "")
+    assert _times(page, "time")[0] == ("2027-03-02T18:00:00Z", "18:00")
+    assert page.text_content("[data-zone-caption]") == "Times in Europe/London"
     context.close()
 
 

@@ -558,6 +558,7 @@ class SiteTalk(TypedDict):
 
 class SiteEntry(TypedDict):
     start: str  # HH:MM in the course's zone
+    start_utc: str  # ISO 8601 with Z: the page's script shows it in the viewer's zone
     minutes: int
     kind: str
     title: str

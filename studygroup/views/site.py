@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 from studygroup import agenda, courses, polls, rollover, sessions
 from studygroup import talks as talks_mod
 from studygroup.render.documents import (
+    AgendaEntry,
     CalendarCourse,
     Decision,
     NextCall,
@@ -129,6 +130,7 @@ def site_document(
             agenda=[
                 {
                     "start": e["start"],
+                    "start_utc": site_time(at, course.timezone)["utc"],
                     "minutes": e["minutes"],
                     "kind": e["kind"],
                     "title": lecture_name(e["lecture"], e["title"], e["lecture_kind"])
@@ -139,7 +141,7 @@ def site_document(
                     "presenters": [shown.get(n, "") for n in e["presenters"]],
                     "overflow": e["overflow"],
                 }
-                for e in view["entries"]
+                for e, at in zip(view["entries"], _starts(following, view["entries"]), strict=True)
             ],
             optional_lectures=[
                 {
@@ -204,6 +206,15 @@ def site_time(at: datetime, zone: str) -> SiteTime:
         "local": f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}",
         "utc_text": f"{utc:%H:%M} UTC",
     }
+
+
+def _starts(target: SessionRow, entries: list[AgendaEntry]) -> list[datetime]:
+    """When each entry of an agenda starts: one after the other from the session's start."""
+    out, at = [], target.starts_at
+    for e in entries:
+        out.append(at)
+        at += timedelta(minutes=e["minutes"])
+    return out
 
 
 def _is_lecture(e: EntryRow) -> bool:

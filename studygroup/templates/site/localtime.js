@@ -16,6 +16,7 @@
     minute: "2-digit",
     timeZoneName: "short"
   });
+  var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
   var times = document.querySelectorAll("time[data-local]");
   for (var i = 0; i < times.length; i++) {
     var when = new Date(times[i].getAttribute("datetime"));
@@ -23,7 +24,13 @@
       continue;
     }
     times[i].title = times[i].textContent;
-    times[i].textContent = format.format(when);
+    // data-local="time": an agenda's clock time alone; otherwise the day and the time
+    var shown = times[i].getAttribute("data-local") === "time" ? clock : format;
+    times[i].textContent = shown.format(when);
+  }
+  var captions = document.querySelectorAll("[data-zone-caption]");
+  for (var k = 0; k < captions.length; k++) {
+    captions[k].textContent = "Times in your time zone, " + zone;
   }
   var notes = document.querySelectorAll("[data-zone-note]");
   for (var j = 0; j < notes.length; j++) {
