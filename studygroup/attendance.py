@@ -149,25 +149,31 @@ def view(db: Connection, target: SessionRow) -> AttendanceView:
     """Who was present, absent or excused at a session, by name. At a held session, a member
     of the group then (joined by its day, not archived before it) with no record was absent:
     the rule `stats` counts by."""
+    from studygroup import rsvps
+
     out: dict[str, list[str]] = {s.value: [] for s in AttendanceStatus}
-    for name, status in db.execute(
-        select(members_table.c.name, attendance.c.status)
+    # absent after saying no before the call: excused, not a miss
+    said_no = rsvps.said_no_before(db, [target.id])[target.id]
+    for member_id, name, status in db.execute(
+        select(members_table.c.id, members_table.c.name, attendance.c.status)
         .join(members_table, attendance.c.member_id == members_table.c.id)
         .where(attendance.c.session_id == target.id)
     ):
-        out[AttendanceStatus(status).value].append(name)
+        shown = AttendanceStatus(status)
+        if shown is AttendanceStatus.ABSENT and member_id in said_no:
+            shown = AttendanceStatus.EXCUSED
+        out[shown.value].append(name)
     if target.status is SessionStatus.HELD:
         recorded = select(attendance.c.member_id).where(attendance.c.session_id == target.id)
-        out["absent"].extend(
-            db.execute(
-                select(members_table.c.name).where(
-                    members_table.c.joined_on <= target.starts_at.date(),
-                    (members_table.c.archived_at.is_(None))
-                    | (members_table.c.archived_at > target.starts_at),
-                    members_table.c.id.not_in(recorded),
-                )
-            ).scalars()
-        )
+        for member_id, name in db.execute(
+            select(members_table.c.id, members_table.c.name).where(
+                members_table.c.joined_on <= target.starts_at.date(),
+                (members_table.c.archived_at.is_(None))
+                | (members_table.c.archived_at > target.starts_at),
+                members_table.c.id.not_in(recorded),
+            )
+        ):
+            out["excused" if member_id in said_no else "absent"].append(name)
     for names in out.values():
         names.sort(key=str.casefold)
     return {

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from studygroup import clock, faults
-from studygroup.errors import Conflict, StudygroupError
+from studygroup.errors import Conflict, Invalid, StudygroupError
 from studygroup.render.documents import (
     AgendaDocument,
+    CalendarDocument,
     OwnItem,
     Recipient,
     RemindReport,
@@ -157,6 +158,19 @@ def owed_sessions(
     return owed
 
 
+def _not_declined(
+    db: Connection, target: SessionRow, people: list[Addressee], earlier: dict[int, Told]
+) -> list[Addressee]:
+    """A member who said no gets no "see you there" reminder; one told of an earlier version
+    still gets the change notice (the new time may suit them)."""
+    from studygroup import rsvps
+
+    said_no = rsvps.declined(db, target)
+    if not said_no:
+        return people
+    return [m for m in people if m.id not in said_no or m.id in earlier]
+
+
 def lines(
     db: Connection,
     course: CourseRow,
@@ -167,8 +181,8 @@ def lines(
 ) -> tuple[list[Line], list[str]]:
     """A dry run's line per message, without making the messages: who would get what kind of
     message (the rule of `render.reminder.kind_of`), at what time in their zone. Two queries."""
-    people = _people(db, only)
     earlier = _told_earlier(db, target, channel)
+    people = _not_declined(db, target, _people(db, only), earlier)
     cancelled = target.status is SessionStatus.CANCELLED
     zones: dict[str, datetime] = {}
     out: list[Line] = []
@@ -207,8 +221,8 @@ def drafts(
     and who has no email. A member told of an earlier revision of the session on this channel
     gets a change notice; with `owed_only`, only they get anything. Three queries, whatever
     the group's size."""
-    people = _people(db, only)
     earlier = _told_earlier(db, target, channel)
+    people = _not_declined(db, target, _people(db, only), earlier)
     if owed_only:
         people = [member for member in people if member.id in earlier]
     # (id, text, carried) per owner: each member's dicts are made only as their message is
@@ -574,6 +588,43 @@ def deliver(
 # -- a whole run ---------------------------------------------------------------------------------
 
 
+def organizer_of(request_organizer: str | None) -> str | None:
+    """The group's mailbox, where members' answers go: --organizer, else the address in
+    STUDYGROUP_SMTP_FROM."""
+    import os
+    from email.utils import parseaddr
+
+    given = request_organizer or parseaddr(os.environ.get("STUDYGROUP_SMTP_FROM", ""))[1]
+    return given.strip() or None
+
+
+def _invitations(
+    doc: CalendarDocument, number: int, request: Request
+) -> Callable[[Draft], tuple[str, bytes]]:
+    """Each member's calendar file: an invitation addressed to them (iTIP REQUEST, or CANCEL
+    for a cancelled session), or, with --method publish (or no mailbox to answer to), the
+    same published event for everyone."""
+    from studygroup.render.ics import Invitee, calendar_ics
+
+    organizer = organizer_of(request.organizer)
+    if request.method == "request" and organizer is None:
+        raise Invalid(
+            "an invitation needs the group's mailbox for the answers: set "
+            "STUDYGROUP_SMTP_FROM or --organizer (or use --method publish)"
+        )
+    name = f"session-{number}.ics"
+    if request.method == "publish" or organizer is None:
+        shared = calendar_ics(doc, clock.now(), feed=False)
+        return lambda draft: (name, shared)
+    mailbox = organizer
+    return lambda draft: (
+        name,
+        calendar_ics(
+            doc, clock.now(), feed=False, invitee=Invitee(mailbox, draft.name, draft.email)
+        ),
+    )
+
+
 @dataclass
 class Request:
     """What `remind` was asked to do."""
@@ -589,6 +640,8 @@ class Request:
     force: bool = False
     now: datetime | None = None  # default: the clock
     full: bool = False  # a dry run prints whole messages (also with member_ref)
+    method: str | None = None  # request (invitations) or publish; None: request if organizer
+    organizer: str | None = None  # the group's mailbox; None: STUDYGROUP_SMTP_FROM
 
 
 @dataclass
@@ -762,12 +815,10 @@ def _run(
             )
         else:
             planned, no_email = lines(db, course, target, only, Channel.EMAIL, owed_only)
-        invite = None
+        invite: Callable[[Draft], tuple[str, bytes]] | None = None
         if channel is not None and not request.webhook_only:
-            from studygroup.render.ics import calendar_ics
-
-            invite = calendar_ics(
-                calendar.calendar_document(db, course, only=target), clock.now(), feed=False
+            invite = _invitations(
+                calendar.calendar_document(db, course, only=target), target.number, request
             )
     about = About(target.id, target.revision, target.starts_at)
     report = Report(target.number, channel.value if channel else "dry-run", no_email=no_email)
@@ -802,7 +853,7 @@ def _run(
         else:
             by_target = {draft.email: draft for draft in planned_all}
         outbox = request.outbox
-        attachment = (f"session-{target.number}.ics", invite) if invite is not None else None
+        attachment = invite
         with database.run_lock(target.id):
             outcomes = deliver(
                 journal,

@@ -16,6 +16,7 @@ ORDER = [
     "talks",
     "items",
     "roles",
+    "rsvps",
     "polls",
     "attendance",
     "agenda",

@@ -9,6 +9,8 @@ import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email import policy as email_policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -256,7 +258,7 @@ def test_a_reminder_has_html_and_the_sessions_event(
     assert ada.get_content_type() == "multipart/mixed"
     parts = _parts(ada)
     assert set(parts) == {"multipart/mixed", "multipart/alternative", "text/plain", "text/html",
-                          "text/calendar"}  # fmt: skip
+                          "text/calendar", "application/ics"}  # fmt: skip
     text = parts["text/plain"].get_content().replace("\r\n", "\n")
     assert text.startswith(
         "Hi Ada,\n\nSession 1 of FSDL is on Tue 27 Oct 18:00 London — 23:30 your time "
@@ -265,10 +267,24 @@ def test_a_reminder_has_html_and_the_sessions_event(
     )
     assert re.match(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} 2026 09:00:00 \+0000$", str(ada["Date"]))
 
+    # an invitation, laid out as Google Calendar's own: text/calendar; method=REQUEST inside
+    # multipart/alternative, after the text and the HTML, and invite.ics attached
+    alternative = [p.get_content_type() for p in parts["multipart/alternative"].iter_parts()]
+    assert alternative == ["text/plain", "text/html", "text/calendar"]
     invite = parts["text/calendar"]
-    assert invite.get_filename() == "session-1.ics"
-    assert invite.get_param("method") == "PUBLISH"
-    (event,) = Calendar.from_ical(invite.get_content()).walk("VEVENT")
+    assert invite.get_param("method") == "REQUEST"
+    assert parts["application/ics"].get_filename() == "invite.ics"
+    assert parts["application/ics"].get_content() == invite.get_content().encode()
+    calendar = Calendar.from_ical(invite.get_content())
+    assert str(calendar["METHOD"]) == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["ORGANIZER"]) == "mailto:" + env["STUDYGROUP_SMTP_FROM"].split("<")[-1].rstrip(
+        ">"
+    )
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == "mailto:ada@example.org"
+    assert attendee.params["PARTSTAT"] == "NEEDS-ACTION" and attendee.params["RSVP"] == "TRUE"
+    assert attendee.params["CN"] == "Ada Lovelace"
     assert event.decoded("DTSTART") == datetime(2026, 10, 27, 18, 0, tzinfo=UTC)
     assert str(event["LOCATION"]) == ZOOM
     group("export", "ics", "-o", str(tmp_path / "feed.ics"))
@@ -276,6 +292,11 @@ def test_a_reminder_has_html_and_the_sessions_event(
             .walk("VEVENT")}  # fmt: skip
     assert int(feed[str(event["UID"])]["SEQUENCE"]) == int(event["SEQUENCE"]) == 0
 
+    # each member's invitation names them, and only them
+    others = [m for m in inbox.messages if "ada@" not in str(m["To"])]
+    for other in others:
+        (theirs,) = Calendar.from_ical(_parts(other)["text/calendar"].get_content()).walk("VEVENT")
+        assert str(theirs["ATTENDEE"]) == "mailto:" + other["To"].addresses[0].addr_spec
     mallory = _parts(by_to[str(next(m["To"] for m in inbox.messages if "mallory" in m["To"]))])
     html = mallory["text/html"].get_content()
     assert "<p>Hi Mallory,</p>" in html
@@ -283,6 +304,33 @@ def test_a_reminder_has_html_and_the_sessions_event(
     assert "<script>" not in html and "<@U123>" not in html
     assert f'<a href="{ZOOM}">{ZOOM}</a>' in html
     assert '<a href="https://example.org/1?a=1&amp;b=&lt;2&gt;">' in html
+
+
+def test_method_publish_keeps_a_plain_calendar_file(
+    group: CLI,
+    smtp: tuple[Inbox, dict[str, str]],  # noqa: F811
+) -> None:
+    inbox, env = smtp
+    group("remind", "--send", "--method", "publish", env=env)
+    parts = _parts(inbox.messages[0])
+    assert "application/ics" not in parts
+    invite = parts["text/calendar"]
+    assert invite.get_filename() == "session-1.ics" and invite.get_param("method") == "PUBLISH"
+    (event,) = Calendar.from_ical(invite.get_content()).walk("VEVENT")
+    assert "ATTENDEE" not in event and "ORGANIZER" not in event
+
+
+def test_an_invitation_needs_a_mailbox_for_the_answers(group: CLI, tmp_path: Path) -> None:
+    result = group("remind", "--outbox", str(tmp_path / "out"), "--method", "request", code=1)
+    assert "an invitation needs the group's mailbox" in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    group("remind", "--outbox", str(tmp_path / "out"), "--organizer", "fsdl@example.org")
+    sent = sorted((tmp_path / "out").glob("*.eml"))
+    assert sent
+    message = message_from_bytes(sent[0].read_bytes(), policy=email_policy.default)
+    calendar = Calendar.from_ical(_parts(message)["text/calendar"].get_content())
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(calendar.walk("VEVENT")[0]["ORGANIZER"]) == "mailto:fsdl@example.org"
 
 
 def test_a_member_is_greeted_by_their_first_or_chosen_name(

@@ -88,6 +88,8 @@ def command_steps(tmp_path: Path) -> list[Step]:
     people = tmp_path / "members.csv"
     people.write_text("name,email\nCy,cy@example.org\n")
     report = tmp_path / "report.csv"
+    reply = tmp_path / "reply.eml"
+    reply.write_text("From: ada@example.org\nMessage-ID: <r1@example.org>\n\nSee you!\n")
     report.write_text("name,email\nAda,ada@example.org\n")
     moved = "2027-01-21"  # session 3, planned for 2027-01-19, moves two days on
     steps: list[tuple[str, list[str], str | None]] = [
@@ -205,6 +207,10 @@ def command_steps(tmp_path: Path) -> list[Step]:
         ("export recap", ["export", "recap", "1"], None),
         ("remind", ["remind"], None),
         ("site build", ["site", "build", str(tmp_path / "site"), "--private"], None),
+        ("session plan", ["session", "plan", "--weeks", "1", "--from", "2027-03-09"], None),
+        ("rsvp set", ["rsvp", "set", "2027-03-09", "Ada", "yes"], None),
+        ("rsvp list", ["rsvp", "list"], None),
+        ("rsvp import", ["rsvp", "import", str(reply)], None),
         ("poll create", ["poll", "create", "Next course"], None),
         ("poll add-option", ["poll", "add-option", "1", "fast.ai"], None),
         ("poll add-option", ["poll", "add-option", "1", "FSDL"], None),
@@ -259,5 +265,7 @@ def test_no_command_loads_the_orm(tmp_path: Path) -> None:
     ran = json.loads(
         next(line for line in result.stderr.splitlines() if line.startswith("RAN "))[4:]
     )
-    assert set(ran) == _leaves(), "a command is missing from this test"
+    # `rsvp fetch` needs an IMAP server: tests/test_rsvp.py runs it against one, and checks
+    # it loads no ORM either
+    assert set(ran) == _leaves() - {"rsvp fetch"}, "a command is missing from this test"
     assert "ORM False" in result.stderr

@@ -29,11 +29,13 @@ def test_occasional_tables_are_built_on_first_use_and_metadata_is_whole() -> Non
     assert name == "rollover_moves"
     assert set(after_one) - set(eager) == {"rollovers", "rollover_moves"}
     # naming the metadata builds everything: what Alembic and the journal's undo see
-    assert len(whole) == 22
+    assert len(whole) == 24
     assert set(whole) - set(after_one) == {
         "member_aliases",
         "ignored_names",
         "reminders",
+        "rsvps",
+        "rsvp_messages",
         "poll_option_lectures",
         "poll_ballots",
         "poll_rankings",

@@ -61,6 +61,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Remind every active member with an email of a session.",
     ),
     "stats": ("studygroup.cli.stats:stats", "Attendance statistics."),
+    "rsvp": (
+        "studygroup.cli.rsvp:rsvp",
+        "Members' answers to a session's invitation: yes, no or maybe.",
+    ),
     "site": (
         "studygroup.cli.site:site",
         "The group's own web pages: the next call in each member's time zone, the talk queue, "

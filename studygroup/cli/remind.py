@@ -43,6 +43,18 @@ from studygroup.cli.complete import session_refs
     is_flag=True,
     help="Send again what was already sent, or claimed by a run that was cut off.",
 )
+@click.option(
+    "--method",
+    type=click.Choice(["request", "publish"]),
+    help="request: each email is an invitation that updates the member's calendar in place "
+    "and takes their Yes / No / Maybe (the default when the group's mailbox is known: "
+    "STUDYGROUP_SMTP_FROM or --organizer); publish: a plain calendar file, no answers.",
+)
+@click.option(
+    "--organizer",
+    metavar="EMAIL",
+    help="The group's mailbox, where answers go (default: STUDYGROUP_SMTP_FROM).",
+)
 @course_option
 @json_option
 @pass_app
@@ -57,6 +69,8 @@ def remind(
     chat: str | None,
     force: bool,
     full: bool,
+    method: str | None,
+    organizer: str | None,
     course_slug: str | None,
     as_json: bool,
 ) -> None:
@@ -85,6 +99,12 @@ def remind(
     SMTP settings come only from the environment: STUDYGROUP_SMTP_HOST, _PORT (587),
     _USER, _PASSWORD, _FROM, and _STARTTLS (1: verified TLS, the default; 0: plain, for a
     local relay).
+
+    Each email carries the session as a calendar invitation (iTIP METHOD:REQUEST, the
+    group's mailbox as ORGANIZER and the member as ATTENDEE): a move updates the event in
+    their calendar, a cancellation (METHOD:CANCEL) removes it, and their Yes / No / Maybe
+    comes back to the mailbox for `rsvp fetch`. A member who said no gets no reminder
+    (a change notice still reaches them).
 
     \b
     Example:
@@ -130,6 +150,8 @@ def remind(
             chat=chat,
             force=force,
             full=full,
+            method=method,
+            organizer=organizer,
         ),
     )
     *notices, report = reports

@@ -85,3 +85,9 @@ def stats(app: App, course_slug: str | None, output: str) -> None:
         from studygroup.rules.turnout import LAPSE_AFTER
 
         click.echo(f"lapsing (missed the last {LAPSE_AFTER}): " + ", ".join(data["lapsing"]))
+    kept = data["answers"]
+    if kept["said_yes"] or kept["said_no"]:
+        click.echo(
+            f"answers  {kept['yes_came']} of {kept['said_yes']} who said yes came; "
+            f"{kept['no_stayed_away']} of {kept['said_no']} who said no stayed away"
+        )

@@ -116,15 +116,39 @@ def build_email(
         message.add_alternative(html, subtype="html")
     if attachment is not None:  # the session's event, to add to a calendar in one click
         filename, data = attachment
-        message.add_attachment(
-            data,
-            maintype="text",
-            subtype="calendar",
-            filename=filename,
-            params={"method": "PUBLISH"},
-        )
+        method = _method(data)
+        if method == "PUBLISH":
+            message.add_attachment(
+                data,
+                maintype="text",
+                subtype="calendar",
+                filename=filename,
+                params={"method": "PUBLISH"},
+            )
+        else:
+            # an invitation (REQUEST) or its cancellation (CANCEL), laid out as Google
+            # Calendar's own (recorded in jnphilipp/gpgmail's tests.py) and as Outlook reads
+            # it: a text/calendar part with the method inside multipart/alternative, after
+            # the text and the HTML, and the same file attached as invite.ics
+            message.add_alternative(
+                data,
+                maintype="text",
+                subtype="calendar",
+                params={"method": method, "charset": "UTF-8"},
+            )
+            message.add_attachment(
+                data, maintype="application", subtype="ics", filename="invite.ics"
+            )
     _require_only_our_headers(message)
     return message
+
+
+def _method(ics: bytes) -> str:
+    """The METHOD line of an iCalendar file we made."""
+    for line in ics.splitlines():
+        if line.startswith(b"METHOD:"):
+            return line[7:].decode().strip()
+    return "PUBLISH"
 
 
 def _require_only_our_headers(message: EmailMessage) -> None:
@@ -216,7 +240,7 @@ def email_transport(
     outbox: Path | None,
     drafts: dict[str, Draft],
     files: dict[str, Path],
-    attachment: tuple[str, bytes] | None = None,
+    attachment: Callable[[Draft], tuple[str, bytes]] | None = None,
 ) -> Iterator[Callable[[str], str]]:
     """How one batch of reminders goes out, by log target: one .eml file each into `outbox`
     (target -> file in `files`), else SMTP over one connection, opened when the batch starts.
@@ -229,7 +253,13 @@ def email_transport(
     def send(target: str) -> str:
         draft = drafts[target]
         message = build_email(
-            sender, draft.name, draft.email, draft.subject, draft.body, draft.html(), attachment
+            sender,
+            draft.name,
+            draft.email,
+            draft.subject,
+            draft.body,
+            draft.html(),
+            attachment(draft) if attachment is not None else None,
         )
         if outbox is not None:
             write_file(files[target], bytes(message))

@@ -62,6 +62,8 @@ class AgendaView(TypedDict):
     not_fitting: list[TalkJSON]  # queued talks no session up to this one could take
     waiting: list[TalkJSON]  # due here, but over the talk cap or their presenter is away
     talk_limit: int  # the longest talk a session can give
+    turnout: TurnoutJSON | None  # a planned session's answers (rsvp); None: no answers yet
+    flags: list[str]  # a presenter, host or note-taker who said no, with what to do
 
 
 class CourseRef(TypedDict):
@@ -321,10 +323,20 @@ class Turnout(TypedDict):
     turnout: int
 
 
+class AnswersKept(TypedDict):
+    """How often answers to invitations were right, at the held sessions."""
+
+    said_yes: int
+    yes_came: int
+    said_no: int
+    no_stayed_away: int
+
+
 class StatsDocument(TypedDict):
     course: str
     members: list[MemberStats]
     sessions: list[Turnout]
+    answers: AnswersKept
     sparkline: str
     lapsing: list[str]
 
@@ -579,6 +591,7 @@ class SiteSession(TypedDict):
 
 
 class NextCall(SiteSession):
+    turnout: TurnoutJSON | None  # how many said yes, maybe, no (counts only)
     agenda: list[SiteEntry]
     optional_lectures: list[SiteLecture]
     group_items: list[str]  # open items for everyone (no owner)
@@ -625,3 +638,24 @@ class SiteDocument(TypedDict):
     progress: SiteProgress
     calendar: CalendarDocument
     stats: StatsDocument | None  # --private only
+
+
+# -- answers to invitations (rsvps.py → `rsvp list`, the agenda, the site) ---------------------
+
+
+class AnswerJSON(TypedDict):
+    session: int
+    member: str
+    answer: str  # yes, no, maybe
+    source: str  # mail (their calendar's reply) or hand (`rsvp set`)
+    answered_at: str
+    earlier_time: bool  # it answered an earlier time of the session (it has moved since)
+
+
+class TurnoutJSON(TypedDict):
+    """Who is expected at a session, by their answer."""
+
+    yes: int
+    maybe: int
+    no: int
+    no_answer: int

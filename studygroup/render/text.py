@@ -11,6 +11,7 @@ from studygroup.render.documents import (
     CloseDocument,
     CourseShow,
     ImportDocument,
+    TurnoutJSON,
 )
 from studygroup.render.labels import lecture_name, roles_line
 from studygroup.render.table import table
@@ -102,6 +103,11 @@ def agenda_text(view: AgendaView) -> str:
         lines.append(
             f"OVER by {view['over_by_minutes']} minutes; overflowing entries: " + ", ".join(over)
         )
+    turnout = view.get("turnout")
+    if turnout:
+        lines.append(turnout_line(turnout))
+    for flag in view.get("flags", ()):
+        lines.append(f"! {flag}")
     if view["optional_lectures"]:
         lines.append("")
         lines.append(
@@ -146,6 +152,14 @@ def agenda_text(view: AgendaView) -> str:
         lines.append("Notes:")
         lines.extend(f"  {line}".rstrip() for line in notes.split("\n"))
     return "\n".join(lines)
+
+
+def turnout_line(turnout: TurnoutJSON) -> str:
+    """'expected: 12 yes, 3 maybe, 2 no, 8 no answer' (rsvp)."""
+    return (
+        f"expected: {turnout['yes']} yes, {turnout['maybe']} maybe, {turnout['no']} no, "
+        f"{turnout['no_answer']} no answer"
+    )
 
 
 def close_summary(summary: CloseDocument, verb: str = "closed") -> str:

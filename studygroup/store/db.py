@@ -10,13 +10,13 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
+from sqlalchemy import Connection, CursorResult, Engine, Executable, create_engine, event, text
 
 from studygroup import faults
 from studygroup.errors import Invalid, SchemaError
@@ -465,3 +465,22 @@ def describe_operational_error(exc: Exception, location: Location) -> str:
     detail = str(getattr(exc, "orig", exc)).strip().splitlines()
     first = detail[0] if detail else exc.__class__.__name__
     return f"cannot use the database at {location.display()}: {mask(first)}"
+
+
+def insert_ignoring(db: Connection, table: Any, values: Mapping[str, object], key: str) -> bool:
+    """Insert a row unless one with the same `key` is there (or goes in at the same time, from
+    another transaction): True if this one went in. INSERT ... ON CONFLICT DO NOTHING, which
+    SQLite and PostgreSQL both have, so two processes never both claim it."""
+    statement: Executable
+    if db.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement = (
+            postgresql.insert(table).values(values).on_conflict_do_nothing(index_elements=[key])
+        )
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(table).values(values).on_conflict_do_nothing(index_elements=[key])
+    done = db.execute(statement)
+    return bool(done.rowcount)

@@ -82,3 +82,16 @@ class PollStatus(enum.StrEnum):
 
 # talks still to be given
 OPEN_TALK_STATUSES = (TalkStatus.QUEUED, TalkStatus.SCHEDULED, TalkStatus.POSTPONED)
+
+
+class Answer(enum.StrEnum):
+    """A member's answer to a session's invitation ("I'll be there")."""
+
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+class AnswerSource(enum.StrEnum):
+    MAIL = "mail"  # their calendar's reply (iMIP), read by `rsvp fetch` or `rsvp import`
+    HAND = "hand"  # `rsvp set`: an answer given in chat

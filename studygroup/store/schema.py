@@ -33,6 +33,8 @@ from sqlalchemy import (
 
 from studygroup.clock import now
 from studygroup.store.enums import (
+    Answer,
+    AnswerSource,
     AttendanceSource,
     AttendanceStatus,
     Channel,
@@ -60,7 +62,7 @@ _metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261204_03"
+HEAD_REVISION = "20261204_04"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -344,6 +346,8 @@ reminders: Table
 poll_option_lectures: Table
 poll_ballots: Table
 poll_rankings: Table
+rsvps: Table
+rsvp_messages: Table
 journal: Table
 journal_changes: Table
 journal_open: Table
@@ -460,6 +464,40 @@ def _reminder_log() -> None:
     )
 
 
+def _answers() -> None:
+    """Members' answers to invitations, and the replies already read: only answers' readers
+    (the agenda's turnout, `rsvp`, `remind`, `attend`, `stats`) touch them."""
+    global rsvps, rsvp_messages
+    rsvps = Table(
+        # one member's answer about one session: the latest one they gave
+        "rsvps",
+        _metadata,
+        _id(),
+        _fk("session_id", "sessions.id", "RESTRICT"),
+        _fk("member_id", "members.id", "RESTRICT"),
+        Column("answer", _enum(Answer, "rsvp_answer"), nullable=False),
+        Column("source", _enum(AnswerSource, "rsvp_source"), nullable=False),
+        # the invitation's SEQUENCE it answered (a reply from mail): lower than the session's
+        # revision means it answered an earlier time
+        Column("sequence", Integer),
+        Column("answered_at", UTCDateTime, nullable=False),  # when they answered
+        Column("message_id", String(300)),  # the reply's Message-ID
+        Column("recorded_at", UTCDateTime, nullable=False, default=now),
+        UniqueConstraint("session_id", "member_id"),
+        Index(None, "member_id"),
+    )
+    rsvp_messages = Table(
+        # every reply read, by Message-ID, recorded or not: each is processed once, however
+        # many fetches run at once
+        "rsvp_messages",
+        _metadata,
+        _id(),
+        Column("message_id", String(300), nullable=False, unique=True),
+        Column("outcome", String(40), nullable=False),  # recorded, earlier time, refused: why
+        Column("read_at", UTCDateTime, nullable=False, default=now),
+    )
+
+
 def _ballots() -> None:
     """Polls' syllabuses and votes."""
     global poll_option_lectures, poll_ballots, poll_rankings
@@ -557,6 +595,8 @@ _BUILDERS: dict[str, Callable[[], None]] = {
     "rollovers": _rollover_log,
     "rollover_moves": _rollover_log,
     "reminders": _reminder_log,
+    "rsvps": _answers,
+    "rsvp_messages": _answers,
     "poll_option_lectures": _ballots,
     "poll_ballots": _ballots,
     "poll_rankings": _ballots,

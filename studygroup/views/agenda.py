@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TypedDict
 
 from sqlalchemy import Connection, select
 
@@ -22,6 +23,7 @@ from studygroup.render.documents import (
     NextSession,
     OwnerItems,
     TalkLine,
+    TurnoutJSON,
     Watch,
 )
 from studygroup.rules import weekly
@@ -29,7 +31,7 @@ from studygroup.rules.pace import part_minutes
 from studygroup.rules.queue import queue_order, talk_limit
 from studygroup.store.enums import EntryKind, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow, SessionRow, TalkRow
-from studygroup.store.schema import agenda_entries, talks
+from studygroup.store.schema import agenda_entries, members, talks
 from studygroup.store.schema import sessions as sessions_table
 from studygroup.talks import WITH_PRESENTER
 
@@ -200,7 +202,75 @@ def agenda_view(
         "talk_limit": talk_limit(
             target.minutes, course.intro_minutes, course.wrapup_minutes, course.discussion_minutes
         ),
+        **_answers(db, course, target, out, held_by),
     }
+
+
+class _Answers(TypedDict):
+    turnout: TurnoutJSON | None
+    flags: list[str]
+
+
+def _answers(
+    db: Connection,
+    course: CourseRow,
+    target: SessionRow,
+    entries: list[AgendaEntry],
+    held_by: dict[str, str | None],
+) -> _Answers:
+    """A planned session's answers: the expected turnout, and each presenter, host or
+    note-taker who said no, with what to do about it."""
+    if target.status is not SessionStatus.PLANNED:
+        return {"turnout": None, "flags": []}
+    from studygroup import rsvps
+
+    turnout = rsvps.turnout(db, target)
+    if turnout["yes"] + turnout["maybe"] + turnout["no"] == 0:
+        return {"turnout": None, "flags": []}
+    said_no = rsvps.declined(db, target)
+    names = set(db.execute(select(members.c.name).where(members.c.id.in_(list(said_no)))).scalars())
+    flags: list[str] = []
+    on_agenda = {e["talk_id"] for e in entries if e["talk_id"] is not None}
+    for e in entries:
+        away = [p for p in e["presenters"] if p in names]
+        if e["talk_id"] is not None and away:
+            flags.append(
+                f"{' & '.join(away)} said no: talk #{e['talk_id']} {e['title']}"
+                + _next_in_queue(db, course, on_agenda, said_no)
+            )
+    n = target.number
+    if held_by["host"] in names:
+        flags.append(
+            f"{held_by['host']} (host) said no: swap with "
+            f"'studygroup session swap-host {n} NAME' or set 'session host {n} NAME'"
+        )
+    if held_by["notes"] in names:
+        flags.append(
+            f"{held_by['notes']} (notes) said no: set another with "
+            f"'studygroup session notes-by {n} NAME'"
+        )
+    return {"turnout": turnout, "flags": flags}
+
+
+def _next_in_queue(
+    db: Connection, course: CourseRow, on_agenda: set[int], said_no: set[int]
+) -> str:
+    """'; next in the queue: #7 Diffusion (Priya)', the first queued talk not on this agenda
+    whose presenter has not said no."""
+    found = db.execute(
+        talks_mod.WITH_PRESENTER.where(
+            talks.c.course_id == course.id,
+            talks.c.status == TalkStatus.QUEUED,
+            talks.c.on_hold.is_(False),
+            talks.c.id.not_in(list(on_agenda) or [-1]),
+            talks.c.presenter_id.not_in(list(said_no) or [-1]),
+        )
+        .order_by(talks.c.requested_on, talks.c.created_at, talks.c.id)
+        .limit(1)
+    ).first()
+    if found is None:
+        return "; no other talk is waiting in the queue"
+    return f"; next in the queue: #{found.id} {found.title} ({found.presenter})"
 
 
 def agenda_document(
@@ -294,6 +364,8 @@ def agenda_document(
         not_fitting=view["not_fitting"],
         waiting=view["waiting"],
         talk_limit=view["talk_limit"],
+        turnout=view["turnout"],
+        flags=view["flags"],
         course={"slug": course.slug, "title": course.title, "url": course.url},
         watch=watch,
         talks=talk_lines,

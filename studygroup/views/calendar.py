@@ -13,6 +13,7 @@ from studygroup.agenda import ENTRY_SUBJECTS
 from studygroup.render.contracts import session_dict
 from studygroup.render.documents import CalendarDocument, CalendarEvent
 from studygroup.render.text import call_line
+from studygroup.rules.invite import event_uid
 from studygroup.store.enums import EntryKind, SessionStatus
 from studygroup.store.rows import CourseRow, SessionRow
 from studygroup.store.schema import agenda_entries, lectures, members, talks
@@ -31,8 +32,6 @@ def calendar_document(
     (sessions, then the lecture and talk entries of all of them), whatever the length.
     For a public page: `with_call=False` leaves out the call's link and note, and `names`
     names the presenters (full name -> as shown)."""
-    import uuid  # only the calendar needs it
-
     every = [only] if only is not None else sessions.of_course(db, course)
     lines: dict[int, dict[str, list[str]]] = {s.id: {"lectures": [], "talks": []} for s in every}
     rows = db.execute(
@@ -77,10 +76,9 @@ def calendar_document(
                 parts.append("Lectures: " + "; ".join(found["lectures"]))
             if found["talks"]:
                 parts.append("Talks: " + "; ".join(found["talks"]))
-        key = f"studygroup:{course.slug}:{course.created_at.isoformat()}:{current.id}"
         events.append(
             {
-                "uid": f"{uuid.uuid5(uuid.NAMESPACE_URL, key)}@studygroup",
+                "uid": event_uid(course.slug, course.created_at, current.id),
                 "number": current.number,
                 "status": current.status.value,
                 "starts_at": current.starts_at,

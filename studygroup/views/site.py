@@ -127,6 +127,7 @@ def site_document(
         base = session(following)
         next_call = NextCall(
             **base,
+            turnout=view["turnout"],
             agenda=[
                 {
                     "start": e["start"],

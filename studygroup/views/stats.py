@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, func, select, type_coerce
 
 from studygroup.render.documents import (
+    AnswersKept,
     AttendanceMatrix,
     MatrixRow,
     MemberStats,
@@ -82,6 +83,13 @@ def course_stats(db: Connection, course: CourseRow) -> StatsDocument:
                 turnout[session_id] += 1
             elif status == excused_value:
                 excused[member_id].add(session_id)
+        # absent after saying no before the call (rsvp): excused, not a miss
+        from studygroup import rsvps
+
+        for session_id, said_no in rsvps.said_no_before(db, held_ids).items():
+            for member_id in said_no:
+                if session_id not in present.get(member_id, ()):
+                    excused[member_id].add(session_id)
     talks_given: dict[int, int] = defaultdict(int)
     for presenter, count in db.execute(
         select(talks.c.presenter_id, func.count())
@@ -162,9 +170,30 @@ def course_stats(db: Connection, course: CourseRow) -> StatsDocument:
         "course": course.slug,
         "members": members_out,
         "sessions": sessions_out,
+        "answers": _answers_kept(db, held_ids, present),
         "sparkline": sparkline([s["turnout"] for s in sessions_out]),
         "lapsing": [m["name"] for m in members_out if m["lapsing"]],
     }
+
+
+def _answers_kept(db: Connection, held_ids: list[int], present: dict[int, set[int]]) -> AnswersKept:
+    """How often members' answers (rsvp) were right at the held sessions: said yes and
+    came, said no and stayed away."""
+    kept = AnswersKept(said_yes=0, yes_came=0, said_no=0, no_stayed_away=0)
+    if not held_ids:
+        return kept
+    from studygroup import rsvps
+
+    for session_id, answers in rsvps.answers(db, held_ids).items():
+        for member_id, answer in answers.items():
+            came = session_id in present.get(member_id, ())
+            if answer == "yes":
+                kept["said_yes"] += 1
+                kept["yes_came"] += came
+            elif answer == "no":
+                kept["said_no"] += 1
+                kept["no_stayed_away"] += not came
+    return kept
 
 
 MARKS = {
@@ -197,13 +226,21 @@ def attendance_matrix(db: Connection, course: CourseRow) -> AttendanceMatrix:
             .where(attendance.c.session_id.in_(list(number_of)))
         ):
             marks[name][str(number_of[session_id])] = MARKS[status]
-        for name, joined_on in db.execute(
-            select(members.c.name, members.c.joined_on).where(members.c.active.is_(True))
+        from studygroup import rsvps
+
+        said_no = rsvps.said_no_before(db, list(number_of))  # absent then: excused
+        for member_id, name, joined_on in db.execute(
+            select(members.c.id, members.c.name, members.c.joined_on).where(
+                members.c.active.is_(True)
+            )
         ):
             own = marks[name]
             for row in held:
-                if row.starts_at.date() >= joined_on:
-                    own.setdefault(str(row.number), "A")
+                number = str(row.number)
+                if member_id in said_no[row.id] and own.get(number) != "P":
+                    own[number] = "E"
+                elif row.starts_at.date() >= joined_on:
+                    own.setdefault(number, "A")
     return {
         "course": course.slug,
         "sessions": figures["sessions"],
