@@ -170,6 +170,15 @@ def test_the_home_page_has_the_next_call_and_what_follows(group: CLI, tmp_path: 
     assert "@sanyam &amp; Grace" in text_of(tmp_path / "site")  # handles, else first names
 
 
+def test_the_home_page_shows_the_expected_turnout(group: CLI, tmp_path: Path) -> None:
+    group("rsvp", "set", "4", "Ada", "yes")
+    group("rsvp", "set", "4", "Grace", "no")
+    build(group, tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "<p>Expected: 1 coming, 0 maybe, 1 not coming, 2 not answered yet</p>" in home
+    assert "Qwertyuiop" not in home  # counts only: nobody is named
+
+
 def test_a_cancelled_session_shows_as_cancelled(group: CLI, tmp_path: Path) -> None:
     group("session", "cancel", "6")
     build(group, tmp_path / "site")
