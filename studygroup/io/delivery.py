@@ -31,6 +31,15 @@ if TYPE_CHECKING:
 ENV = "STUDYGROUP_SMTP_"
 
 
+def port_setting(env: dict[str, str], key: str, default: int) -> int:
+    """A port number from the environment (SMTP's, IMAP's), or a one-line error naming it."""
+    text = env.get(key, str(default)).strip()
+    try:
+        return validate.integer(text, key, 1, 65535)
+    except Invalid:
+        raise Invalid(f"{key} must be a port number, not {text[:20]!r}") from None
+
+
 class SmtpSettings(NamedTuple):
     host: str
     port: int
@@ -48,11 +57,7 @@ class SmtpSettings(NamedTuple):
             raise Invalid(f"set {ENV}HOST (and {ENV}FROM) to send mail")
         if not sender:
             raise Invalid(f"set {ENV}FROM to the address reminders come from")
-        port_text = env.get(ENV + "PORT", "587").strip()
-        try:
-            port = validate.integer(port_text, f"{ENV}PORT", 1, 65535)
-        except Invalid:
-            raise Invalid(f"{ENV}PORT must be a port number, not {port_text[:20]!r}") from None
+        port = port_setting(env, ENV + "PORT", 587)
         starttls = env.get(ENV + "STARTTLS", "1").strip()
         if starttls not in ("0", "1"):
             raise Invalid(f"{ENV}STARTTLS must be 1 (verified TLS, the default) or 0")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from studygroup.errors import Invalid
-from studygroup.rules import validate
+from studygroup.io.delivery import port_setting
 from studygroup.rules.invite import Reply, address
 
 ENV = "STUDYGROUP_IMAP_"
@@ -159,11 +159,7 @@ class ImapSettings(NamedTuple):
         password = env.get(ENV + "PASSWORD", "")
         if not host or not user or not password:
             raise Invalid(f"set {ENV}HOST, {ENV}USER and {ENV}PASSWORD to read replies")
-        port_text = env.get(ENV + "PORT", "993").strip()
-        try:
-            port = validate.integer(port_text, f"{ENV}PORT", 1, 65535)
-        except Invalid:
-            raise Invalid(f"{ENV}PORT must be a port number, not {port_text[:20]!r}") from None
+        port = port_setting(env, ENV + "PORT", 993)
         return cls(
             host=host,
             port=port,

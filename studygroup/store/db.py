@@ -476,11 +476,19 @@ def insert_ignoring(db: Connection, table: Any, values: Mapping[str, object], ke
         from sqlalchemy.dialects import postgresql
 
         statement = (
-            postgresql.insert(table).values(values).on_conflict_do_nothing(index_elements=[key])
+            postgresql.insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[key])
+            .returning(table.c[key])
         )
     else:
         from sqlalchemy.dialects import sqlite
 
-        statement = sqlite.insert(table).values(values).on_conflict_do_nothing(index_elements=[key])
-    done = db.execute(statement)
-    return bool(done.rowcount)
+        statement = (
+            sqlite.insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[key])
+            .returning(table.c[key])
+        )
+    # the row it returns, not rowcount: drivers count a RETURNING statement differently
+    return db.execute(statement).first() is not None
