@@ -3,6 +3,13 @@ SMTP server as iTIP invitations; members' calendars answer in the shapes three r
 write; the answers are delivered into a real IMAP server (Debian's dovecot, started here with
 a throwaway config and user) and read back by the installed `studygroup rsvp fetch`.
 
+The invitations are checked against two real clients' own: Google Calendar's (recorded in
+jnphilipp/gpgmail's tests.py: text/calendar; method=REQUEST inside multipart/alternative, and
+invite.ics; ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE)
+and Exchange Server 2010's (an Outlook invitation as a notmuch thread dump shows it: METHOD:
+REQUEST, ORGANIZER;CN=..., ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=...):
+ours carries every one of those parameters.
+
 The replies are written from what the clients send, as recorded in public sources:
 - Google Calendar (Gmail): the invitation layout recorded in jnphilipp/gpgmail's tests.py
   (multipart/alternative with text/plain, text/html and text/calendar; method=..., and
@@ -185,6 +192,19 @@ def answers(run: CLI, ref: str = "1") -> dict[str, dict[str, Any]]:
 
 
 # -- what members are sent ---------------------------------------------------------------------
+
+
+def test_an_invitation_carries_what_real_clients_send(group: CLI, tmp_path: Path) -> None:
+    event = _event(invitation(group, tmp_path))
+    attendee = event["ATTENDEE"]
+    google = {"CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION",
+              "RSVP": "TRUE"}  # fmt: skip
+    exchange = {"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"}
+    assert google.items() <= dict(attendee.params).items()
+    assert exchange.items() <= dict(attendee.params).items()
+    assert attendee.params["CN"] == "Ada Lovelace"
+    assert event["ORGANIZER"].params["CN"] == "Full Stack Deep Learning"
+    assert {"UID", "SEQUENCE", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"} <= set(event)
 
 
 def test_a_move_updates_the_event_and_a_cancel_cancels_it(group: CLI, tmp_path: Path) -> None:
