@@ -275,6 +275,7 @@ def restore(db: Connection, ref: str) -> MemberRow:
 def delete_member(db: Connection, member: MemberRow) -> None:
     """A hard delete: refused once the member has any history (archive them instead)."""
     from studygroup.courses import describe_counts
+    from studygroup.store.schema import rsvps
 
     history = {
         ("attendance record", "attendance records"): count(
@@ -289,6 +290,9 @@ def delete_member(db: Connection, member: MemberRow) -> None:
         ),
         ("reminder sent", "reminders sent"): count(
             db, reminders, reminders.c.member_id == member.id
+        ),
+        ("answer to an invitation", "answers to invitations"): count(
+            db, rsvps, rsvps.c.member_id == member.id
         ),
     }
     if any(history.values()):

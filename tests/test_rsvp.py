@@ -410,6 +410,15 @@ def test_an_answer_is_undone_exactly(group: CLI) -> None:
     assert group.json("rsvp", "list", "1") == []
 
 
+def test_a_member_who_answered_is_archived_not_deleted(group: CLI) -> None:
+    group("member", "add", "Brief Visitor", "--email", "brief@example.org")
+    group("rsvp", "set", "1", "Brief", "maybe")
+    result = group("member", "delete", "Brief", "--force", input="y\n", code=1)
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("Error: Brief Visitor has history (1 answer to an invitation)")
+    assert "Traceback" not in result.stderr
+
+
 def test_an_answer_is_only_for_a_session_to_come(group: CLI) -> None:
     after = {"STUDYGROUP_TEST_NOW": "2026-10-27T20:00:00+00:00"}
     result = group("rsvp", "set", "1", "Ada", "yes", code=1, env=after)
