@@ -318,13 +318,7 @@ def _require_planned(target: SessionRow) -> None:
 def entries_of(db: Connection, target: SessionRow) -> list[EntryRow]:
     """A session's agenda entries in order, each with its lecture and talk (and presenter)
     joined in: one statement."""
-    return list(
-        db.execute(
-            _ENTRIES.where(agenda_entries.c.session_id == target.id).order_by(
-                agenda_entries.c.position
-            )
-        )
-    )
+    return entries_of_many(db, [target.id])[target.id]
 
 
 def entries_of_many(db: Connection, session_ids: Sequence[int]) -> dict[int, list[EntryRow]]:
