@@ -85,6 +85,18 @@ def test_the_readme_tours_run_as_written(tmp_path: Path, sqlite_only: None) -> N
     # the week's roles came from the rota, the recap was written, and the close was undone
     # and redone
     assert read("agenda", "1")["host"] in ("Ada Lovelace", "Grace Hopper", "Alan Turing")
+    assert read("rsvp", "list", "1") == [
+        {
+            "session": 1,
+            "member": "Grace Hopper",
+            "answer": "no",
+            "source": "hand",
+            "answered_at": "2026-11-23T09:00:00+00:00",
+            "earlier_time": False,
+        }
+    ]
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "Full Stack Deep Learning" in home and "Next call: session 2" in home
     recap = (tmp_path / "recap.md").read_text()
     assert recap.startswith("# Recap: Full Stack Deep Learning — session 1")
     assert "Ada's slides" in recap
