@@ -72,8 +72,9 @@ def answers(db: Connection, session_ids: Sequence[int]) -> dict[int, dict[int, A
     return out
 
 
-def turnout(db: Connection, target: SessionRow) -> TurnoutJSON:
-    """Who is expected: active members by their answer, and those who gave none."""
+def turnout(db: Connection, target: SessionRow) -> TurnoutJSON | None:
+    """Who is expected: active members by their answer, and those who gave none; None when
+    nobody has answered (one query then)."""
     from studygroup.store.schema import rsvps
 
     counts = dict.fromkeys(("yes", "maybe", "no"), 0)
@@ -84,6 +85,8 @@ def turnout(db: Connection, target: SessionRow) -> TurnoutJSON:
         .group_by(rsvps.c.answer)
     ):
         counts[Answer(answer).value] = count
+    if not any(counts.values()):
+        return None
     active = db.execute(select(func.count()).where(members.c.active.is_(True))).scalar_one()
     return {
         "yes": counts["yes"],

@@ -225,8 +225,8 @@ def _answers(
     from studygroup import rsvps
 
     turnout = rsvps.turnout(db, target)
-    if turnout["yes"] + turnout["maybe"] + turnout["no"] == 0:
-        return {"turnout": None, "flags": []}
+    if turnout is None or not turnout["no"]:
+        return {"turnout": turnout, "flags": []}
     said_no = rsvps.declined(db, target)
     names = set(db.execute(select(members.c.name).where(members.c.id.in_(list(said_no)))).scalars())
     flags: list[str] = []
