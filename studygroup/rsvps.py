@@ -57,19 +57,33 @@ def set_answer(
     return True
 
 
-def answers(db: Connection, session_ids: Sequence[int]) -> dict[int, dict[int, Answer]]:
-    """Each session's answers: member id -> answer (every session a key)."""
+class Given(NamedTuple):
+    session_id: int
+    member_id: int
+    answer: Answer
+    before_start: bool  # given before the session started
+
+
+def given(db: Connection, session_ids: Sequence[int]) -> list[Given]:
+    """Every answer about these sessions, and whether it came before the session started:
+    one statement (stats reads both the excused and how often answers held from it)."""
     from studygroup.store.schema import rsvps
 
-    out: dict[int, dict[int, Answer]] = {s: {} for s in session_ids}
-    if out:
-        for session_id, member_id, answer in db.execute(
-            select(rsvps.c.session_id, rsvps.c.member_id, rsvps.c.answer).where(
-                rsvps.c.session_id.in_(list(out))
+    if not session_ids:
+        return []
+    return [
+        Given(session_id, member_id, Answer(answer), bool(before))
+        for session_id, member_id, answer, before in db.execute(
+            select(
+                rsvps.c.session_id,
+                rsvps.c.member_id,
+                rsvps.c.answer,
+                rsvps.c.answered_at < sessions_table.c.starts_at,
             )
-        ):
-            out[session_id][member_id] = answer
-    return out
+            .join(sessions_table, sessions_table.c.id == rsvps.c.session_id)
+            .where(rsvps.c.session_id.in_(list(session_ids)))
+        )
+    ]
 
 
 def turnout(db: Connection, target: SessionRow) -> TurnoutJSON | None:
@@ -230,18 +244,8 @@ def declined(db: Connection, target: SessionRow) -> set[int]:
 def said_no_before(db: Connection, session_ids: Sequence[int]) -> dict[int, set[int]]:
     """Each session's members who said no before it started (every session a key): absent,
     they count as excused, since excused is not a miss (attendance.view, stats)."""
-    from studygroup.store.schema import rsvps
-
     out: dict[int, set[int]] = {s: set() for s in session_ids}
-    if out:
-        for session_id, member_id in db.execute(
-            select(rsvps.c.session_id, rsvps.c.member_id)
-            .join(sessions_table, sessions_table.c.id == rsvps.c.session_id)
-            .where(
-                rsvps.c.session_id.in_(list(out)),
-                rsvps.c.answer == Answer.NO,
-                rsvps.c.answered_at < sessions_table.c.starts_at,
-            )
-        ):
-            out[session_id].add(member_id)
+    for answer in given(db, session_ids):
+        if answer.answer is Answer.NO and answer.before_start:
+            out[answer.session_id].add(answer.member_id)
     return out

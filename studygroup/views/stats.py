@@ -19,7 +19,7 @@ from studygroup.render.documents import (
 )
 from studygroup.rules import weekly
 from studygroup.rules.turnout import run as attendance_run
-from studygroup.store.enums import AttendanceStatus, ItemStatus, SessionStatus, TalkStatus
+from studygroup.store.enums import Answer, AttendanceStatus, ItemStatus, SessionStatus, TalkStatus
 from studygroup.store.rows import CourseRow
 from studygroup.store.schema import (
     action_items,
@@ -32,6 +32,8 @@ from studygroup.store.schema import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from studygroup.rsvps import Given
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -83,13 +85,17 @@ def course_stats(db: Connection, course: CourseRow) -> StatsDocument:
                 turnout[session_id] += 1
             elif status == excused_value:
                 excused[member_id].add(session_id)
-        # absent after saying no before the call (rsvp): excused, not a miss
-        from studygroup import rsvps
+    from studygroup import rsvps
 
-        for session_id, said_no in rsvps.said_no_before(db, held_ids).items():
-            for member_id in said_no:
-                if session_id not in present.get(member_id, ()):
-                    excused[member_id].add(session_id)
+    answers = rsvps.given(db, held_ids)  # one statement for the excused and how answers held
+    for answer in answers:
+        # absent after saying no before the call: excused, not a miss
+        if (
+            answer.answer is Answer.NO
+            and answer.before_start
+            and answer.session_id not in present.get(answer.member_id, ())
+        ):
+            excused[answer.member_id].add(answer.session_id)
     talks_given: dict[int, int] = defaultdict(int)
     for presenter, count in db.execute(
         select(talks.c.presenter_id, func.count())
@@ -170,29 +176,24 @@ def course_stats(db: Connection, course: CourseRow) -> StatsDocument:
         "course": course.slug,
         "members": members_out,
         "sessions": sessions_out,
-        "answers": _answers_kept(db, held_ids, present),
+        "answers": _answers_kept(answers, present),
         "sparkline": sparkline([s["turnout"] for s in sessions_out]),
         "lapsing": [m["name"] for m in members_out if m["lapsing"]],
     }
 
 
-def _answers_kept(db: Connection, held_ids: list[int], present: dict[int, set[int]]) -> AnswersKept:
+def _answers_kept(answers: list[Given], present: dict[int, set[int]]) -> AnswersKept:
     """How often members' answers (rsvp) were right at the held sessions: said yes and
     came, said no and stayed away."""
     kept = AnswersKept(said_yes=0, yes_came=0, said_no=0, no_stayed_away=0)
-    if not held_ids:
-        return kept
-    from studygroup import rsvps
-
-    for session_id, answers in rsvps.answers(db, held_ids).items():
-        for member_id, answer in answers.items():
-            came = session_id in present.get(member_id, ())
-            if answer == "yes":
-                kept["said_yes"] += 1
-                kept["yes_came"] += came
-            elif answer == "no":
-                kept["said_no"] += 1
-                kept["no_stayed_away"] += not came
+    for answer in answers:
+        came = answer.session_id in present.get(answer.member_id, ())
+        if answer.answer is Answer.YES:
+            kept["said_yes"] += 1
+            kept["yes_came"] += came
+        elif answer.answer is Answer.NO:
+            kept["said_no"] += 1
+            kept["no_stayed_away"] += not came
     return kept
 
 
