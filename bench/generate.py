@@ -95,6 +95,7 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
             courses.append(
                 {
                     "id": c,
+                    "group_id": 1,  # the database's one group (the migration made it)
                     "slug": f"course-{c:02d}",
                     "title": f"Course {c}: deep learning {c}",
                     "url": f"https://example.org/course/{c}",
@@ -171,6 +172,10 @@ def generate(target: str, scale: float = 1.0, seed: int = 2026) -> dict[str, int
             for m in range(1, n["members"] + 1)
         ]
         bulk(schema.members, members)
+        bulk(
+            schema.group_members,
+            [{"group_id": 1, "member_id": m["id"], "joined_at": now} for m in members],
+        )
 
         held = [s for ids in held_by_course.values() for s in ids]
         per_session = max(1, n["attendance"] // len(held))

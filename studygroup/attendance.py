@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from studygroup import clock, courses, sessions
+from studygroup import clock, courses, groups, sessions
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.documents import AttendanceView
 from studygroup.rules import weekly
@@ -171,6 +171,7 @@ def view(db: Connection, target: SessionRow) -> AttendanceView:
                 (members_table.c.archived_at.is_(None))
                 | (members_table.c.archived_at > target.starts_at),
                 members_table.c.id.not_in(recorded),
+                groups.in_course_group(target.course_id, members_table.c.id),
             )
         ):
             out["excused" if member_id in said_no else "absent"].append(name)

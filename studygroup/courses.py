@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from studygroup import clock
+from studygroup import clock, groups
 from studygroup import sessions as sessions_noun
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
@@ -90,9 +90,19 @@ class CourseFields:
 
 
 def get(db: Connection, slug: str) -> CourseRow:
-    course = db.execute(select(courses).where(courses.c.slug == slug.strip())).first()
+    """A course of this command's group by its slug (`groups.current`)."""
+    slug = slug.strip()
+    group = groups.current(db, course_slug=slug)
+    course = db.execute(
+        select(courses).where(courses.c.group_id == group.id, courses.c.slug == slug)
+    ).first()
     if course is None:
-        known = db.execute(select(courses.c.slug).order_by(courses.c.slug).limit(10)).scalars()
+        known = db.execute(
+            select(courses.c.slug)
+            .where(courses.c.group_id == group.id)
+            .order_by(courses.c.slug)
+            .limit(10)
+        ).scalars()
         names = list(known)
         hint = f"; courses: {', '.join(names)}" if names else "; add one with 'course add'"
         raise NotFound(f"no course {slug!r}{hint}")
@@ -106,6 +116,7 @@ def pick(db: Connection, slug: str | None) -> CourseRow:
     (it becomes active by itself); until then commands without --course ignore it."""
     if slug:
         return get(db, slug)
+    group = groups.current(db)
     started = (
         select(sessions.c.id)
         .where(sessions.c.course_id == courses.c.id, sessions.c.starts_at <= clock.now())
@@ -114,8 +125,9 @@ def pick(db: Connection, slug: str | None) -> CourseRow:
     active = db.execute(
         select(courses)
         .where(
+            courses.c.group_id == group.id,
             (courses.c.status == CourseStatus.ACTIVE)
-            | ((courses.c.status == CourseStatus.UPCOMING) & started)
+            | ((courses.c.status == CourseStatus.UPCOMING) & started),
         )
         .order_by(courses.c.slug)
         .limit(6)
@@ -140,7 +152,8 @@ def with_session(
 
 
 def listed(db: Connection, include_archived: bool = False) -> list[CourseRow]:
-    query = select(courses).order_by(courses.c.slug)
+    group = groups.current(db)
+    query = select(courses).where(courses.c.group_id == group.id).order_by(courses.c.slug)
     if not include_archived:
         query = query.where(courses.c.status != CourseStatus.ARCHIVED)
     return list(db.execute(query))
@@ -164,9 +177,15 @@ def add(db: Connection, slug: str, fields: CourseFields) -> CourseRow:
     for required in ("title", "timezone", "weekday", "start_time"):
         if required not in values:
             raise Invalid(f"a course needs a {required.replace('_', ' ')}")
-    if db.scalar(select(courses.c.id).where(courses.c.slug == slug)) is not None:
+    group = groups.current(db)
+    if (
+        db.scalar(
+            select(courses.c.id).where(courses.c.group_id == group.id, courses.c.slug == slug)
+        )
+        is not None
+    ):
         raise Conflict(f"a course with slug {slug!r} already exists")
-    db.execute(insert(courses).values(slug=slug, **values))
+    db.execute(insert(courses).values(group_id=group.id, slug=slug, **values))
     return get(db, slug)
 
 

@@ -43,7 +43,7 @@ from studygroup import clock, faults
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.documents import ChangeJSON, LogEntry, RowImage
 from studygroup.store import schema
-from studygroup.store.db import COURSE_NOTE, new_id
+from studygroup.store.db import COURSE_NOTE, GROUP_CURRENT, new_id
 from studygroup.store.rows import Values
 from studygroup.store.schema import journal, journal_changes, journal_open
 
@@ -145,10 +145,15 @@ def close_entry(db: Connection, entry_id: int, summary: str | None) -> None:
         return
     summary = db.info.pop(SAID, None) or summary
     course = db.info.pop(COURSE_NOTE, None) or _course_of(db, entry_id)
+    group = db.info.get(GROUP_CURRENT)
     db.execute(
         update(journal)
         .where(journal.c.id == entry_id)
-        .values(summary=(summary or None) and summary[:1000], course=course)
+        .values(
+            summary=(summary or None) and summary[:1000],
+            course=course,
+            group_id=group.id if group is not None else None,
+        )
     )
 
 

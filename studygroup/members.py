@@ -22,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 
-from studygroup import clock, faults
+from studygroup import clock, faults, groups
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
 from studygroup.rules import matching, validate
@@ -34,6 +34,7 @@ from studygroup.store.rows import MemberRow, Values
 from studygroup.store.schema import (
     action_items,
     attendance,
+    group_members,
     ignored_names,
     member_aliases,
     members,
@@ -41,6 +42,7 @@ from studygroup.store.schema import (
     reminders,
     talks,
 )
+from studygroup.store.types import UTCDateTime
 
 
 @dataclass
@@ -109,8 +111,11 @@ def _check_not_an_alias(db: Connection, name: str, key: str, member_id: int | No
 
 
 def directory(db: Connection, *, include_archived: bool = True) -> matching.Directory:
-    """Every member, with their aliases, for the matching rule (two statements)."""
-    query = select(members.c.id, members.c.name, members.c.email, members.c.handle)
+    """Every member of this command's group, with their aliases, for the matching rule (two
+    statements)."""
+    query = select(members.c.id, members.c.name, members.c.email, members.c.handle).where(
+        groups.has_member(groups.current(db).id, members.c.id)
+    )
     if not include_archived:
         query = query.where(members.c.active.is_(True))
     aliases: dict[int, list[str]] = {}
@@ -139,12 +144,13 @@ def _candidates(
             and_(member_aliases.c.member_id == members.c.id, member_aliases.c.alias_key.in_(keys)),
         )
         .where(
+            groups.has_member(groups.current(db).id, members.c.id),
             or_(
                 members.c.email.in_(sorted(only.emails)),
                 members.c.name_key.in_(keys),
                 func.lower(members.c.handle).in_(sorted(h.lower() for h in only.handles)),
                 member_aliases.c.id.is_not(None),
-            )
+            ),
         )
         .order_by(members.c.id)
     )
@@ -227,17 +233,35 @@ def get(db: Connection, member_id: int) -> MemberRow:
 
 
 def listed(db: Connection, include_archived: bool = False) -> list[MemberRow]:
-    query = select(members).order_by(members.c.name_key)
+    """The members of this command's group."""
+    query = (
+        select(members)
+        .where(groups.has_member(groups.current(db).id, members.c.id))
+        .order_by(members.c.name_key)
+    )
     if not include_archived:
         query = query.where(members.c.active.is_(True))
     return list(db.execute(query))
 
 
 def add(db: Connection, name: str, fields: MemberFields, today: date) -> MemberRow:
+    """A new member of this command's group. A person who already belongs to another group
+    (the same email) joins this one as they are: people are shared, never copied."""
     fields.name = name
     values = fields.cleaned()
+    group = groups.current(db)
+    if values.get("email"):
+        person = db.execute(select(members).where(members.c.email == values["email"])).first()
+        if person is not None and person.id not in set(
+            db.execute(
+                groups.member_ids(group.id).where(group_members.c.member_id == person.id)
+            ).scalars()
+        ):
+            groups.join(db, group.id, person.id)
+            return person
     _check_unique(db, values, None)
     member_id = new_id(db.execute(insert(members).values(joined_on=today, active=True, **values)))
+    groups.join(db, group.id, member_id)
     return get(db, member_id)
 
 
@@ -477,7 +501,23 @@ def import_members(
     faults.point("member-import-mid")  # the updates are in, the new members not yet
     if new:
         db.execute(insert(table), new)
+    _join_all(db, groups.current(db).id, [str(k) for k in seen])
     return summary
+
+
+def _join_all(db: Connection, group_id: int, keys: list[str]) -> None:
+    """Every member an import named (by name key) belongs to the group afterwards."""
+    for start in range(0, len(keys), 10_000):  # under SQLite's 32,766 bound variables
+        chunk = keys[start : start + 10_000]
+        db.execute(
+            insert(group_members).from_select(
+                ["group_id", "member_id", "joined_at"],
+                select(literal(group_id), members.c.id, literal(clock.now(), UTCDateTime())).where(
+                    members.c.name_key.in_(chunk),
+                    members.c.id.not_in(groups.member_ids(group_id)),
+                ),
+            )
+        )
 
 
 # -- aliases ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from studygroup import clock, courses
+from studygroup import clock, courses, groups
 from studygroup.courses import CourseFields, LectureFields
 from studygroup.errors import Conflict, Invalid, NotFound
 from studygroup.render.contracts import PollJSON, poll_dict
@@ -33,7 +33,9 @@ from studygroup.store.schema import (
 
 
 def get(db: Connection, poll_id: int) -> PollRow:
-    poll = db.execute(select(polls).where(polls.c.id == poll_id)).first()
+    poll = db.execute(
+        select(polls).where(polls.c.id == poll_id, polls.c.group_id == groups.current(db).id)
+    ).first()
     if poll is None:
         raise NotFound(f"no poll {poll_id}; see 'studygroup poll list'")
     return poll
@@ -59,7 +61,7 @@ def _poll_options(db: Connection, poll_ids: list[int]) -> dict[int, list[OptionR
 def listed(db: Connection, poll_id: int | None = None) -> list[PollJSON]:
     """`poll list` (or one poll for `poll show`): options and ballot counts, in three
     statements however many polls there are."""
-    query = select(polls).order_by(polls.c.id)
+    query = select(polls).where(polls.c.group_id == groups.current(db).id).order_by(polls.c.id)
     if poll_id is not None:
         query = query.where(polls.c.id == poll_id)
     found = db.execute(query).all()
@@ -136,6 +138,7 @@ def open_for(db: Connection, course: CourseRow) -> OpenPoll | None:
     poll = db.execute(
         select(polls)
         .where(
+            polls.c.group_id == course.group_id,
             polls.c.status == PollStatus.OPEN,
             (polls.c.course_id == course.id) | polls.c.course_id.is_(None),
         )
@@ -167,6 +170,7 @@ def create(db: Connection, title: str, closes_on: date | None, course: CourseRow
     poll_id = new_id(
         db.execute(
             insert(polls).values(
+                group_id=course.group_id if course else groups.current(db).id,
                 title=validate.text(title, "poll title"),
                 closes_on=closes_on,
                 course_id=course.id if course else None,
@@ -358,7 +362,7 @@ def closed_when(
     db: Connection, start: datetime | None, until: datetime | None
 ) -> list[tuple[datetime, Decision]]:
     """`closed_between`, each decision with when its poll closed, in that order."""
-    where = [polls.c.status == PollStatus.CLOSED]
+    where = [polls.c.group_id == groups.current(db).id, polls.c.status == PollStatus.CLOSED]
     if start is not None:
         where.append(polls.c.closed_at > start)
     if until is not None:

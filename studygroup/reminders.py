@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from studygroup import clock, faults
+from studygroup import clock, faults, groups
 from studygroup.errors import Conflict, Invalid, StudygroupError
 from studygroup.render.documents import (
     AgendaDocument,
@@ -90,12 +90,15 @@ class Addressee(NamedTuple):
     greeting: str | None
 
 
-def _people(db: Connection, only: MemberRow | None) -> list[Addressee]:
-    """Who a run addresses: every active member (or just `only`), in name order."""
+def _people(db: Connection, target: SessionRow, only: MemberRow | None) -> list[Addressee]:
+    """Who a run addresses: every active member of the session's group (or just `only`), in
+    name order."""
     who = select(
         members.c.id, members.c.name, members.c.email, members.c.timezone, members.c.greeting
     )
-    query = who.where(members.c.active.is_(True)).order_by(members.c.name_key)
+    query = who.where(
+        members.c.active.is_(True), groups.in_course_group(target.course_id, members.c.id)
+    ).order_by(members.c.name_key)
     if only is not None:
         query = who.where(members.c.id == only.id)
     # plain tuples: a Row's attributes cost several times more, read thousands of times here
@@ -182,7 +185,7 @@ def lines(
     """A dry run's line per message, without making the messages: who would get what kind of
     message (the rule of `render.reminder.kind_of`), at what time in their zone. Two queries."""
     earlier = _told_earlier(db, target, channel)
-    people = _not_declined(db, target, _people(db, only), earlier)
+    people = _not_declined(db, target, _people(db, target, only), earlier)
     cancelled = target.status is SessionStatus.CANCELLED
     zones: dict[str, datetime] = {}
     out: list[Line] = []
@@ -222,7 +225,7 @@ def drafts(
     gets a change notice; with `owed_only`, only they get anything. Three queries, whatever
     the group's size."""
     earlier = _told_earlier(db, target, channel)
-    people = _not_declined(db, target, _people(db, only), earlier)
+    people = _not_declined(db, target, _people(db, target, only), earlier)
     if owed_only:
         people = [member for member in people if member.id in earlier]
     # (id, text, carried) per owner: each member's dicts are made only as their message is

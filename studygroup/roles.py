@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select, update
 
-from studygroup import sessions
+from studygroup import groups, sessions
 from studygroup.errors import Conflict, NotFound
 from studygroup.rules import rota
 from studygroup.store.enums import AttendanceStatus, SessionStatus
@@ -70,7 +70,9 @@ def fill(db: Connection, course: CourseRow) -> list[tuple[int, str, str]]:
         return []
     people = db.execute(
         select(members.c.id, members.c.name, members.c.rota).where(
-            members.c.active.is_(True), members.c.rota.is_not(None)
+            members.c.active.is_(True),
+            members.c.rota.is_not(None),
+            groups.has_member(course.group_id, members.c.id),
         )
     ).all()
     away: dict[int, set[int]] = {}

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from studygroup import clock
+from studygroup import clock, groups
 from studygroup.render.documents import AnswerJSON, TurnoutJSON
 from studygroup.rules.invite import Reply, event_uid, judge
 from studygroup.store.enums import Answer, AnswerSource
@@ -95,13 +95,21 @@ def turnout(db: Connection, target: SessionRow) -> TurnoutJSON | None:
     for answer, count in db.execute(
         select(rsvps.c.answer, func.count())
         .join(members, members.c.id == rsvps.c.member_id)
-        .where(rsvps.c.session_id == target.id, members.c.active.is_(True))
+        .where(
+            rsvps.c.session_id == target.id,
+            members.c.active.is_(True),
+            groups.in_course_group(target.course_id, members.c.id),
+        )
         .group_by(rsvps.c.answer)
     ):
         counts[Answer(answer).value] = count
     if not any(counts.values()):
         return None
-    active = db.execute(select(func.count()).where(members.c.active.is_(True))).scalar_one()
+    active = db.execute(
+        select(func.count()).where(
+            members.c.active.is_(True), groups.in_course_group(target.course_id, members.c.id)
+        )
+    ).scalar_one()
     return {
         "yes": counts["yes"],
         "maybe": counts["maybe"],

@@ -249,6 +249,41 @@ def dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+def downgrade(
+    engine: sa.Engine, revision: str, before: Callable[[sa.Connection], None] | None = None
+) -> None:
+    """Down to `revision` as `db upgrade` goes up: on SQLite with foreign keys off (dropping a
+    column rebuilds a table, and dropping a parent table with them on deletes through it),
+    checked before the commit. `before` runs first, in the same transaction."""
+    from studygroup.store import migrate
+
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                if before is not None:
+                    before(conn)
+                migrate.downgrade_connection(conn, revision)
+                if sqlite:
+                    assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+
+
+def raw_dump(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table the database has (whatever its revision), by its first
+    column."""
+    with engine.connect() as conn:
+        tables = sa.inspect(conn).get_table_names()
+        return {
+            t: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}"')), key=repr)
+            for t in sorted(tables)
+        }
+
+
 JOURNAL_TABLES = ("journal", "journal_changes", "journal_open")
 
 

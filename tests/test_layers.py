@@ -10,6 +10,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "studygroup"
 # ARCHITECTURE.md: each may import only those before it, so the structure has no circle.
 ORDER = [
     "journal",
+    "groups",
+    "organisers",
     "sessions",
     "courses",
     "members",
@@ -24,6 +26,7 @@ ORDER = [
     "attendance_import",
     "views.progress",
     "views.course",
+    "views.group",
     "views.stats",
     "views.agenda",
     "views.calendar",

@@ -140,11 +140,12 @@ def test_secrets_typed_before_the_masker_are_masked_by_the_upgrade(
 ) -> None:
     import sqlalchemy as sa
 
-    from studygroup.store import migrate
-
     group("course", "edit", "c", "--call-url", "https://zoom.us/j/1?pwd=SECRET")
+    from tests.conftest import downgrade
+
     engine = engine_for(db)
-    with engine.begin() as conn:
+
+    def as_older(conn: sa.Connection) -> None:
         stored = conn.execute(sa.text("SELECT command FROM journal ORDER BY id DESC")).first()
         assert stored is not None and "SECRET" not in stored[0] and "pwd=***" in stored[0]
         # as an older studygroup stored it
@@ -152,7 +153,8 @@ def test_secrets_typed_before_the_masker_are_masked_by_the_upgrade(
             sa.text("UPDATE journal SET command = :c WHERE command LIKE '%pwd=***%'"),
             {"c": "studygroup course edit c --call-url https://u:p/w@zoom.us/j/1?pwd=SECRET"},
         )
-        migrate.downgrade_connection(conn, "20261204_01")
+
+    downgrade(engine, "20261204_01", as_older)
     group("db", "upgrade")
     with engine.connect() as conn:
         lines = [r[0] for r in conn.execute(sa.text("SELECT command FROM journal"))]

@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "studygroup.cli.lecture:lecture",
         "Lectures, labs and guest talks of a course, in course order.",
     ),
+    "group": (
+        "studygroup.cli.group:group",
+        "Groups: one database for many study groups, each with its own organisers.",
+    ),
     "member": ("studygroup.cli.member:member", "Members: the people who attend and present."),
     "session": ("studygroup.cli.session:session", "Sessions: the weekly meetings of a course."),
     "agenda": (
@@ -116,7 +120,7 @@ class LazyGroup(click.Group):
                     "type it again, or set your terminal to UTF-8",
                     ctx,
                 )
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, hoist_group(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         from studygroup.cli.errors import translate
@@ -126,6 +130,26 @@ class LazyGroup(click.Group):
         ctx.meta[ARGV] = ["studygroup", *getattr(ctx, "_protected_args", []), *ctx.args]
         with translate(ctx):
             return super().invoke(ctx)
+
+
+def hoist_group(args: list[str]) -> list[str]:
+    """`--group SLUG` may follow the command's name (`studygroup agenda --group r4ds`): it is
+    moved to the front, where the main command reads it. Nothing after `--` is touched."""
+    out: list[str] = []
+    hoisted: list[str] = []
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            out += [arg, *rest]
+            break
+        if arg == "--group" and rest:
+            hoisted += [arg, rest.pop(0)]
+        elif arg.startswith("--group="):
+            hoisted.append(arg)
+        else:
+            out.append(arg)
+    return hoisted + out if hoisted else args
 
 
 def _undecodable(arg: str) -> str | None:
@@ -147,9 +171,17 @@ def _undecodable(arg: str) -> str | None:
     help="Database file or postgresql+psycopg:// URL. Default: $STUDYGROUP_DB, else "
     "studygroup.db in your user data directory.",
 )
+@click.option(
+    "--group",
+    "group",
+    metavar="SLUG",
+    envvar="STUDYGROUP_GROUP",
+    help="The group to work on, before or after the command's name. Default: "
+    "$STUDYGROUP_GROUP, else the group a --course names, else the only group.",
+)
 @click.version_option(__version__, prog_name="studygroup")
 @click.pass_context
-def cli(ctx: click.Context, db_option: str | None) -> None:
+def cli(ctx: click.Context, db_option: str | None, group: str | None) -> None:
     """Run a study group: courses, sessions, timed agendas, talks, attendance and homework.
 
     \b
@@ -158,7 +190,7 @@ def cli(ctx: click.Context, db_option: str | None) -> None:
           --time 18:00 --tz Europe/London
       studygroup member add "Ada Lovelace" --email ada@example.org --tz Europe/London
     """
-    app = App(db_option, ctx.meta.get(ARGV, ["studygroup"]))
+    app = App(db_option, ctx.meta.get(ARGV, ["studygroup"]), group)
     ctx.obj = app
     ctx.call_on_close(app.close)
 

@@ -26,8 +26,11 @@ ENTRY = "studygroup_journal_entry"
 
 
 class App:
-    def __init__(self, db_option: str | None, argv: Sequence[str] = ()) -> None:
+    def __init__(
+        self, db_option: str | None, argv: Sequence[str] = (), group: str | None = None
+    ) -> None:
         self.db_option = db_option
+        self.group = group  # --group / $STUDYGROUP_GROUP
         self.argv = list(argv)  # the command line, for the journal
         self._started = False
 
@@ -44,7 +47,7 @@ class App:
     def database(self) -> Database:
         from studygroup.store.db import Database
 
-        return Database(self.location)
+        return Database(self.location, group=self.group)
 
     def started(self) -> None:
         """Start-up is over: the command has imported what it runs and is about to work on

@@ -146,6 +146,31 @@ def db_upgrade(app: App) -> None:
         note(f"upgraded {result.before or 'empty database'} -> {result.after}")
 
 
+@db.command("secure")
+@pass_app
+def db_secure(app: App) -> None:
+    """PostgreSQL: let the database keep each organiser to their own groups.
+
+    Run by the administrator (a superuser) once, and again after `db upgrade` adds tables
+    (the upgrade does it by itself on a secured database). The tables then belong to the
+    NOLOGIN role studygroup_owner, row-level security is forced on every group-owned table,
+    and a login role reads and changes only the groups `group grant` gave it. SQLite has no
+    rights: whoever holds the file has everything.
+
+    \b
+    Example:
+      studygroup --db postgresql+psycopg://admin@db.example.org/studygroups db secure
+      studygroup --db postgresql+psycopg://admin@db.example.org/studygroups group grant r4ds ana
+    """
+    from studygroup.store import security
+
+    app.started()
+    with app.database.write() as connection:
+        done = security.secure(connection)
+    for line in done:
+        note(line)
+
+
 @db.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_app

@@ -10,7 +10,39 @@ from typing import Any, NotRequired, TypedDict
 
 from studygroup.rules import validate, weekly
 from studygroup.rules.names import greeting_name
-from studygroup.store.rows import CourseRow, LectureRow, MemberRow, SessionRow
+from studygroup.store.rows import CourseRow, GroupSummary, LectureRow, MemberRow, SessionRow
+
+
+class GroupJSON(TypedDict):
+    slug: str
+    name: str
+    courses: int
+    members: int  # active members
+    status: str  # active or archived
+
+
+class OrganiserJSON(TypedDict):
+    role: str  # the PostgreSQL login role
+    read_only: bool
+
+
+class GroupDetailJSON(TypedDict):
+    slug: str
+    name: str
+    status: str
+    courses: list[str]  # their slugs
+    members: int
+    organisers: list[OrganiserJSON]
+
+
+def group_dict(group: GroupSummary) -> GroupJSON:
+    return {
+        "slug": group.slug,
+        "name": group.name,
+        "courses": group.courses,
+        "members": group.members,
+        "status": "archived" if group.archived else "active",
+    }
 
 
 class CourseJSON(TypedDict):

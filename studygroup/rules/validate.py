@@ -137,11 +137,11 @@ def header_literal(value: str) -> bool:
     return header_decoded(value) == value
 
 
-def slug(value: str) -> str:
+def slug(value: str, what: str = "course") -> str:
     cleaned = value.strip()
     if not _SLUG.fullmatch(cleaned):
         raise Invalid(
-            f"invalid course slug {value!r}: use 1-40 lowercase letters, digits and dashes"
+            f"invalid {what} slug {value!r}: use 1-40 lowercase letters, digits and dashes"
         )
     return cleaned
 

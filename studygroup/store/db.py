@@ -104,6 +104,10 @@ SETTLED = "studygroup_settled_upto"  # store/changes.py: the journal rows alread
 COURSE_NOTE = "studygroup_journal_course"
 
 
+GROUP_CHOSEN = "studygroup_group_slug"  # connection.info: the group the command was given
+GROUP_CURRENT = "studygroup_group"  # connection.info: that group's row, once groups.current read it
+
+
 def note_course(connection: Connection, slug: str) -> None:
     """The course a command works on (the first it picks), for its journal entry and
     `log --course`. Here, not in journal.py, so that reading a course loads no journal."""
@@ -318,10 +322,16 @@ class Database:
     or a damaged one is refused with one line, and read-only media are read as immutable.
     `adopt` lets `init --adopt` add studygroup's tables to another application's file."""
 
-    def __init__(self, location: Location, adopt: bool = False) -> None:
+    def __init__(self, location: Location, adopt: bool = False, group: str | None = None) -> None:
         self.location = location
         self.adopt = adopt
+        self.group = group  # --group / $STUDYGROUP_GROUP: the group its commands work on
         self._engine: Engine | None = None
+
+    def _for_group(self, connection: Connection) -> None:
+        """Tell the connection which group was asked for (groups.current picks it)."""
+        connection.info[GROUP_CHOSEN] = self.group
+        connection.info.pop(GROUP_CURRENT, None)
 
     @property
     def read_only(self) -> bool:
@@ -383,6 +393,7 @@ class Database:
         self._require_file()
         with reading(self.engine) as connection:
             require_current(connection, self.location)
+            self._for_group(connection)
             yield connection
 
     def _ensure_schema(self, connection: Connection) -> None:
@@ -413,6 +424,7 @@ class Database:
             with writing(self.engine) as connection:
                 try:
                     self._ensure_schema(connection)
+                    self._for_group(connection)
                     yield connection
                     if settle is not None:
                         settle(connection)

@@ -7,7 +7,7 @@ plain object instead of a database row.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from studygroup.store.enums import (
     CourseStatus,
@@ -20,9 +20,34 @@ from studygroup.store.enums import (
 )
 
 
+class GroupRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def archived_at(self) -> datetime | None: ...
+
+
+class GroupSummary(NamedTuple):
+    """A group as `group list` shows it."""
+
+    slug: str
+    name: str
+    courses: int
+    members: int  # active members
+    archived: bool
+
+
 class CourseRow(Protocol):
     @property
     def id(self) -> int: ...
+    @property
+    def group_id(self) -> int: ...
     @property
     def slug(self) -> str: ...
     @property

@@ -62,7 +62,7 @@ _metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261204_04"
+HEAD_REVISION = "20261205_01"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -89,11 +89,36 @@ def _flag(name: str, default: bool) -> Column[bool]:
     return Column(name, Boolean, nullable=False, default=default)
 
 
+groups = Table(
+    # a study group: it owns its courses (and through them their sessions, talks, items and
+    # answers), its polls and its memberships. A database holds one or many.
+    "groups",
+    _metadata,
+    _id(),
+    Column("slug", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, default=now),
+    Column("archived_at", UTCDateTime),
+)
+
+group_members = Table(
+    # who belongs to a group: members are people, and a person may belong to several groups
+    "group_members",
+    _metadata,
+    _id(),
+    _fk("group_id", "groups.id", "RESTRICT"),
+    _fk("member_id", "members.id", "CASCADE"),
+    Column("joined_at", UTCDateTime, nullable=False, default=now),
+    UniqueConstraint("group_id", "member_id"),
+    Index(None, "member_id"),
+)
+
 courses = Table(
     "courses",
     _metadata,
     _id(),
-    Column("slug", String(40), nullable=False, unique=True),
+    _fk("group_id", "groups.id", "RESTRICT"),
+    Column("slug", String(40), nullable=False),
     Column("title", String(200), nullable=False),
     Column("url", Text),
     # the video call: a Zoom/Meet/Jitsi link (http or https) and a note such as a passcode
@@ -118,6 +143,7 @@ courses = Table(
     CheckConstraint("discussion_minutes >= 0", name="discussion_minutes_nonnegative"),
     CheckConstraint("intro_minutes >= 0", name="intro_minutes_nonnegative"),
     CheckConstraint("wrapup_minutes >= 0", name="wrapup_minutes_nonnegative"),
+    UniqueConstraint("group_id", "slug"),  # a slug names a course within its group
 )
 
 lectures = Table(
@@ -304,6 +330,7 @@ polls = Table(
     "polls",
     _metadata,  # choosing the next course together: a ranked-choice poll
     _id(),
+    _fk("group_id", "groups.id", "RESTRICT"),
     Column("title", String(200), nullable=False),
     # The group it belongs to (its agenda shows the poll), or None for everyone.
     _fk("course_id", "courses.id", "RESTRICT", nullable=True),
@@ -313,7 +340,7 @@ polls = Table(
     Column("closed_at", UTCDateTime),
     # The course made from the winner, if any.
     _fk("created_course_id", "courses.id", "RESTRICT", nullable=True),
-    Index(None, "status"),
+    Index(None, "group_id", "status"),
     sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
@@ -351,6 +378,7 @@ rsvp_messages: Table
 journal: Table
 journal_changes: Table
 journal_open: Table
+group_organisers: Table
 metadata: MetaData
 
 
@@ -558,6 +586,9 @@ def _journal_tables() -> None:
         Column("db_user", String(100)),  # PostgreSQL's current_user
         Column("command", Text, nullable=False),  # the command line, secrets masked
         Column("course", String(40)),
+        # the group the command worked on (None: it picked none, e.g. `group add`); on
+        # PostgreSQL its organisers read the entry, nobody else but the one who wrote it
+        Column("group_id", Integer),
         Column("summary", Text),  # what the command said it did
         Column("undoes", Integer),  # the entry this one undid (an undo)
         Column("undone_by", Integer),  # the undo that reverted this one
@@ -589,7 +620,25 @@ def _journal_tables() -> None:
     )
 
 
+def _organisers() -> None:
+    """Who organises which group: on PostgreSQL, a login role per organiser, and the table
+    the row-level security policies read (`store/security.py`). SQLite has no rights."""
+    global group_organisers
+    group_organisers = Table(
+        "group_organisers",
+        _metadata,
+        _id(),
+        _fk("group_id", "groups.id", "CASCADE"),
+        Column("role_name", String(63), nullable=False),  # PostgreSQL's session_user
+        Column("read_only", Boolean, nullable=False, default=False),
+        Column("granted_at", UTCDateTime, nullable=False, default=now),
+        UniqueConstraint("group_id", "role_name"),
+        Index(None, "role_name", "group_id"),
+    )
+
+
 _BUILDERS: dict[str, Callable[[], None]] = {
+    "group_organisers": _organisers,
     "member_aliases": _aliases,
     "ignored_names": _aliases,
     "rollovers": _rollover_log,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
-from studygroup import agenda, courses, polls, rollover, sessions
+from studygroup import agenda, courses, groups, polls, rollover, sessions
 from studygroup import talks as talks_mod
 from studygroup.render.documents import (
     AgendaEntry,
@@ -51,7 +51,11 @@ def site_document(
     db: Connection, course: CourseRow, now: datetime, *, private: bool, names: str
 ) -> SiteDocument:
     """Everything the site shows of `course` at `now`."""
-    people = db.execute(select(members.c.id, members.c.name, members.c.handle)).all()
+    people = db.execute(
+        select(members.c.id, members.c.name, members.c.handle).where(
+            groups.has_member(course.group_id, members.c.id)
+        )
+    ).all()
     shown = shown_names([(p.name, p.handle) for p in people], names)
     by_id = {p.id: shown[p.name] for p in people}
     every = sessions.of_course(db, course)

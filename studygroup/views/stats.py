@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import String, func, select, type_coerce
 
+from studygroup import groups
 from studygroup.render.documents import (
     AnswersKept,
     AttendanceMatrix,
@@ -135,7 +136,7 @@ def course_stats(db: Connection, course: CourseRow) -> StatsDocument:
     no_sessions: set[int] = set()
     for member_id, name, joined_on in db.execute(  # unpacked: a Row's attributes cost more
         select(members.c.id, members.c.name, members.c.joined_on)
-        .where(members.c.active.is_(True))
+        .where(members.c.active.is_(True), groups.has_member(course.group_id, members.c.id))
         .order_by(members.c.name_key)
     ).all():
         recorded = first_record.get(member_id)
@@ -232,7 +233,7 @@ def attendance_matrix(db: Connection, course: CourseRow) -> AttendanceMatrix:
         said_no = rsvps.said_no_before(db, list(number_of))  # absent then: excused
         for member_id, name, joined_on in db.execute(
             select(members.c.id, members.c.name, members.c.joined_on).where(
-                members.c.active.is_(True)
+                members.c.active.is_(True), groups.has_member(course.group_id, members.c.id)
             )
         ):
             own = marks[name]

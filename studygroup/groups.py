@@ -1,0 +1,197 @@
+"""Groups: one database for many study groups.
+
+A group owns its courses (and through them everything a course has), its polls and its
+memberships; members are people, and a person may belong to several groups.
+
+Which group a command works on is chosen once per command: `--group SLUG` or
+`$STUDYGROUP_GROUP` (the CLI passes it to `choose`), else the group a `--course` slug names
+when only one group has such a course, else the only group (every single-group database: no
+flag ever needed). On PostgreSQL an organiser sees only the groups they organise
+(`store/security.py`), so "the only group" is the only one they organise.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
+
+from studygroup import clock
+from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.rules import validate
+from studygroup.store.db import GROUP_CHOSEN, GROUP_CURRENT, new_id
+from studygroup.store.rows import GroupRow, GroupSummary
+from studygroup.store.schema import courses, group_members, groups, members
+
+GROUP_ENV_VAR = "STUDYGROUP_GROUP"
+CHOSEN = GROUP_CHOSEN  # connection.info: the slug the command was given (Database sets it)
+CURRENT = GROUP_CURRENT  # connection.info: the group row, once picked
+
+
+def choose(db: Connection, slug: str | None) -> None:
+    """Work on the group `slug` (None: the only group) for the rest of this transaction."""
+    db.info[CHOSEN] = slug or None
+    db.info.pop(CURRENT, None)
+
+
+def current(db: Connection, course_slug: str | None = None) -> GroupRow:
+    """The group this command works on (see the module's docstring). `course_slug`: a
+    course the command names, which settles the group when only one group has it."""
+    group: GroupRow | None = db.info.get(CURRENT)
+    if group is not None:
+        return group
+    slug = db.info.get(CHOSEN)
+    group = get(db, slug) if slug else _only(db, course_slug)
+    db.info[CURRENT] = group
+    return group
+
+
+def _only(db: Connection, course_slug: str | None) -> GroupRow:
+    live = db.execute(
+        select(groups).where(groups.c.archived_at.is_(None)).order_by(groups.c.slug).limit(6)
+    ).all()
+    if len(live) == 1:
+        return live[0]
+    if course_slug and len(live) > 1:
+        having = db.execute(
+            select(groups)
+            .join(courses, courses.c.group_id == groups.c.id)
+            .where(courses.c.slug == course_slug, groups.c.archived_at.is_(None))
+            .limit(2)
+        ).all()
+        if len(having) == 1:
+            return having[0]
+    if not live:
+        raise NotFound("no group: add one with 'studygroup group add SLUG NAME'")
+    names = ", ".join(g.slug for g in live[:5])
+    raise Invalid(f"several groups ({names}): choose one with --group SLUG or {GROUP_ENV_VAR}")
+
+
+def get(db: Connection, slug: str) -> GroupRow:
+    row = db.execute(select(groups).where(groups.c.slug == slug)).first()
+    if row is None:
+        raise NotFound(f"no group {slug!r}; see 'studygroup group list'")
+    return row
+
+
+def member_ids(group_id: int) -> Select[tuple[int]]:
+    """The ids of a group's members, for `members.c.id.in_(...)`."""
+    return select(group_members.c.member_id).where(group_members.c.group_id == group_id)
+
+
+def has_member(group_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """`member_id` belongs to the group (a condition for a query's WHERE)."""
+    return member_id.in_(member_ids(group_id))
+
+
+def in_course_group(course_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """`member_id` belongs to the group of the course (for a session: its course's)."""
+    group = select(courses.c.group_id).where(courses.c.id == course_id).scalar_subquery()
+    return member_id.in_(select(group_members.c.member_id).where(group_members.c.group_id == group))
+
+
+def join(db: Connection, group_id: int, member_id: int) -> bool:
+    """Add a person to a group; False when they already belong to it."""
+    there = db.execute(
+        select(group_members.c.id).where(
+            group_members.c.group_id == group_id, group_members.c.member_id == member_id
+        )
+    ).first()
+    if there is not None:
+        return False
+    db.execute(insert(group_members).values(group_id=group_id, member_id=member_id))
+    return True
+
+
+def groups_of(db: Connection, member_id: int) -> list[str]:
+    """The slugs of the groups a person belongs to."""
+    return list(
+        db.execute(
+            select(groups.c.slug)
+            .join(group_members, group_members.c.group_id == groups.c.id)
+            .where(group_members.c.member_id == member_id)
+            .order_by(groups.c.slug)
+        ).scalars()
+    )
+
+
+# -- the group commands ---------------------------------------------------------------------------
+
+
+def listed(db: Connection, include_archived: bool = False) -> list[GroupSummary]:
+    course_count = (
+        select(func.count())
+        .where(courses.c.group_id == groups.c.id)
+        .correlate(groups)
+        .scalar_subquery()
+    )
+    member_count = (
+        select(func.count())
+        .select_from(group_members.join(members, members.c.id == group_members.c.member_id))
+        .where(group_members.c.group_id == groups.c.id, members.c.active.is_(True))
+        .correlate(groups)
+        .scalar_subquery()
+    )
+    query = select(
+        groups.c.slug, groups.c.name, course_count, member_count, groups.c.archived_at
+    ).order_by(groups.c.slug)
+    if not include_archived:
+        query = query.where(groups.c.archived_at.is_(None))
+    return [
+        GroupSummary(slug, name, n_courses, n_members, archived_at is not None)
+        for slug, name, n_courses, n_members, archived_at in db.execute(query)
+    ]
+
+
+def summary(db: Connection, slug: str) -> GroupSummary:
+    for row in listed(db, include_archived=True):
+        if row.slug == slug:
+            return row
+    raise NotFound(f"no group {slug!r}; see 'studygroup group list'")
+
+
+def add(db: Connection, slug: str, name: str) -> GroupRow:
+    slug = validate.slug(slug, "group")
+    name = validate.text(name, "group name", 200)
+    if db.execute(select(groups.c.id).where(groups.c.slug == slug)).first() is not None:
+        raise Conflict(f"group {slug!r} already exists")
+    group_id = new_id(db.execute(insert(groups).values(slug=slug, name=name)))
+    return db.execute(select(groups).where(groups.c.id == group_id)).one()
+
+
+def edit(db: Connection, slug: str, new_slug: str | None, name: str | None) -> GroupRow:
+    group = get(db, slug)
+    values: dict[str, str] = {}
+    if new_slug is not None:
+        values["slug"] = validate.slug(new_slug, "group")
+        if new_slug != slug and (
+            db.execute(select(groups.c.id).where(groups.c.slug == values["slug"])).first()
+        ):
+            raise Conflict(f"group {new_slug!r} already exists")
+    if name is not None:
+        values["name"] = validate.text(name, "group name", 200)
+    if not values:
+        raise Invalid("nothing to change: give --slug or --name")
+    db.execute(update(groups).where(groups.c.id == group.id).values(values))
+    return db.execute(select(groups).where(groups.c.id == group.id)).one()
+
+
+def archive(db: Connection, slug: str, restore: bool = False) -> GroupRow:
+    """An archived group keeps every row; it is no longer 'the only group', nor served by
+    `--all-groups`. `--group` still reaches it (to read it, or restore it)."""
+    group = get(db, slug)
+    if restore and group.archived_at is None:
+        raise Conflict(f"group {slug} is not archived")
+    if not restore and group.archived_at is not None:
+        raise Conflict(f"group {slug} is already archived")
+    db.execute(
+        update(groups)
+        .where(groups.c.id == group.id)
+        .values(archived_at=None if restore else clock.now())
+    )
+    return get(db, slug)
+
+
+def live(db: Connection) -> list[GroupRow]:
+    """Every group that is not archived (that this organiser may see): `--all-groups`."""
+    return list(
+        db.execute(select(groups).where(groups.c.archived_at.is_(None)).order_by(groups.c.slug))
+    )

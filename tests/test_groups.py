@@ -1,0 +1,203 @@
+"""Groups: one database for many study groups, on SQLite and PostgreSQL alike.
+
+A single-group database (every database before groups) needs no flag; with several, each
+command works on the group --group or $STUDYGROUP_GROUP names, and sees nothing of another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from studygroup.store.location import resolve
+from tests.conftest import CLI, downgrade, dump, raw_dump
+
+NOW = {"STUDYGROUP_TEST_NOW": "2026-11-02T09:00:00+00:00"}
+BEFORE_GROUPS = "20261204_04"
+
+
+def course(run: CLI, slug: str, *group: str) -> None:
+    run(*group, "course", "add", slug, f"Course {slug}", "--weekday", "tue", "--time", "18:00",
+        "--tz", "Europe/London", env=NOW)  # fmt: skip
+
+
+def two_groups(run: CLI) -> None:
+    course(run, "fsdl")
+    run("member", "add", "Ada Lovelace", "--email", "ada@example.org")
+    run("member", "add", "Bob Stone")
+    run("group", "add", "r4ds", "R4DS book club")
+    course(run, "fsdl", "--group", "r4ds")  # the same slug, another group's course
+    run("--group", "r4ds", "member", "add", "Cleo Park", "--email", "cleo@example.org")
+
+
+def test_a_single_group_database_needs_no_flag(run: CLI) -> None:
+    course(run, "fsdl")
+    run("member", "add", "Ada Lovelace")
+    assert run.json("group", "list") == [
+        {"slug": "main", "name": "Study group", "courses": 1, "members": 1, "status": "active"}
+    ]
+    assert run.json("group", "show")["courses"] == ["fsdl"]
+    assert [c["slug"] for c in run.json("course", "list")] == ["fsdl"]
+
+
+def test_each_command_sees_only_its_group(run: CLI) -> None:
+    two_groups(run)
+    refused = run("course", "list", code=1)
+    assert refused.stderr == (
+        "Error: several groups (main, r4ds): choose one with --group SLUG or STUDYGROUP_GROUP\n"
+    )
+    assert [m["name"] for m in run.json("--group", "main", "member", "list")] == [
+        "Ada Lovelace",
+        "Bob Stone",
+    ]
+    # --group after the command's name, and the variable, choose it too
+    assert [m["name"] for m in run.json("member", "list", "--group", "r4ds")] == ["Cleo Park"]
+    env = {"STUDYGROUP_GROUP": "r4ds"}
+    assert [m["name"] for m in run.json("member", "list", env=env)] == ["Cleo Park"]
+    assert run("--group", "main", "member", "show", "Cleo", code=1).stderr.startswith(
+        "Error: no member 'Cleo'"
+    )
+    # the same course slug in two groups: each group its own
+    run("--group", "r4ds", "course", "edit", "fsdl", "--title", "R4DS cohort 1")
+    assert run.json("--group", "r4ds", "course", "show", "fsdl")["title"] == "R4DS cohort 1"
+    assert run.json("--group", "main", "course", "show", "fsdl")["title"] == "Course fsdl"
+
+
+def test_a_course_slug_in_one_group_chooses_that_group(run: CLI) -> None:
+    two_groups(run)
+    course(run, "r4c2", "--group", "r4ds")
+    assert run.json("course", "show", "r4c2")["title"] == "Course r4c2"
+    run("session", "plan", "--course", "r4c2", "--from", "2026-11-03", "--weeks", "1", env=NOW)
+    assert run("agenda", "--course", "r4c2", env=NOW).stdout.startswith("r4c2 — session 1")
+    # a slug two groups have still needs the group
+    assert "several groups" in run("course", "show", "fsdl", code=1).stderr
+
+
+def test_a_person_may_belong_to_several_groups(run: CLI) -> None:
+    two_groups(run)
+    # the same email: the same person joins, as they are
+    run("--group", "r4ds", "member", "add", "Ada L.", "--email", "ada@example.org")
+    assert [m["name"] for m in run.json("--group", "r4ds", "member", "list")] == [
+        "Ada Lovelace",
+        "Cleo Park",
+    ]
+    assert run.json("--group", "main", "group", "show")["members"] == 2
+    # reminders and stats of a group address its own members only
+    for slug, group in (("fsdl", "main"), ("fsdl", "r4ds")):
+        run("--group", group, "session", "plan", "--course", slug, "--from", "2026-11-03",
+            "--weeks", "1", env=NOW)  # fmt: skip
+    dry = run("--group", "main", "remind", "--course", "fsdl", env=NOW).stdout
+    assert "Ada Lovelace" in dry and "Cleo" not in dry
+    dry = run("--group", "r4ds", "remind", "--course", "fsdl", env=NOW).stdout
+    assert "Cleo Park" in dry and "Bob" not in dry
+
+
+def test_a_member_import_joins_its_group(run: CLI, tmp_path: Path) -> None:
+    two_groups(run)
+    sheet = tmp_path / "members.csv"
+    sheet.write_text("name,email\nBob Stone,\nDee Fox,dee@example.org\n", encoding="utf-8")
+    run("--group", "r4ds", "member", "import", str(sheet))
+    assert [m["name"] for m in run.json("--group", "r4ds", "member", "list")] == [
+        "Bob Stone",
+        "Cleo Park",
+        "Dee Fox",
+    ]
+    assert [m["name"] for m in run.json("--group", "main", "member", "list")] == [
+        "Ada Lovelace",
+        "Bob Stone",
+    ]
+
+
+def test_polls_belong_to_their_group(run: CLI) -> None:
+    two_groups(run)
+    run("--group", "main", "poll", "create", "Next course?")
+    assert [p["title"] for p in run.json("--group", "main", "poll", "list")] == ["Next course?"]
+    assert run.json("--group", "r4ds", "poll", "list") == []
+    assert "no poll 1" in run("--group", "r4ds", "poll", "show", "1", code=1).stderr
+
+
+def test_edit_archive_and_restore(run: CLI) -> None:
+    two_groups(run)
+    run("group", "edit", "r4ds", "--name", "R for Data Science")
+    assert run.json("group", "show", "r4ds")["name"] == "R for Data Science"
+    run("group", "archive", "r4ds")
+    # the only live group is the default again; the archived one is still there by name
+    assert [c["slug"] for c in run.json("course", "list")] == ["fsdl"]
+    assert [g["slug"] for g in run.json("group", "list")] == ["main"]
+    assert [g["status"] for g in run.json("group", "list", "--all")] == ["active", "archived"]
+    assert run.json("--group", "r4ds", "member", "list")[0]["name"] == "Cleo Park"
+    run("group", "archive", "r4ds", "--restore")
+    assert len(run.json("group", "list")) == 2
+    run("undo")  # the restore, exactly
+    assert len(run.json("group", "list")) == 1
+
+
+def test_bad_input_is_one_line_and_writes_nothing(run: CLI, db: str, engine_for: Any) -> None:
+    two_groups(run)
+    before = dump(engine_for(db))
+    for args, message in (
+        (("group", "add", "Bad Slug!", "X"), "Error: invalid group slug 'Bad Slug!'"),
+        (("group", "add", "r4ds", "Again"), "Error: group 'r4ds' already exists\n"),
+        (("group", "show", "nope"), "Error: no group 'nope'; see 'studygroup group list'\n"),
+        (("--group", "nope", "agenda"), "Error: no group 'nope'; see 'studygroup group list'\n"),
+        (("group", "edit", "r4ds"), "Error: nothing to change: give --slug or --name\n"),
+        (("group", "archive", "main", "--restore"), "Error: group main is not archived\n"),
+    ):
+        assert run(*args, code=1).stderr.startswith(message), args
+    assert dump(engine_for(db)) == before
+
+
+def test_grants_need_postgresql(run: CLI, sqlite_only: None) -> None:
+    course(run, "fsdl")
+    refused = run("group", "grant", "main", "ana", code=1)
+    assert refused.stderr.startswith("Error: SQLite has no rights: whoever holds the file")
+    assert run("db", "secure", code=1).stderr.startswith("Error: SQLite has no rights")
+
+
+def _downgrade(target: str, revision: str) -> None:
+    engine = sa.create_engine(resolve(target).url)
+    try:
+        downgrade(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def test_the_migration_keeps_every_row_both_ways(
+    run: CLI, db: str, engine_for: Any, tmp_path: Path
+) -> None:
+    course(run, "fsdl")
+    run("lecture", "add", "fsdl", "1", "One", "--minutes", "60")
+    run("member", "add", "Ada Lovelace", "--email", "ada@example.org")
+    run("member", "add", "Bob Stone")
+    run("session", "plan", "--from", "2026-11-03", "--weeks", "2", env=NOW)
+    run("talk", "add", "Ada", "A talk", env=NOW)
+    run("item", "add", "Homework", "--owner", "Bob", env=NOW)
+    run("poll", "create", "Next?")
+    run("poll", "add-option", "1", "fast.ai")
+    _downgrade(db, BEFORE_GROUPS)
+    before = raw_dump(engine_for(db))
+    assert before["courses"] and before["members"] and before["polls"]
+    assert "groups" not in before
+    run("db", "upgrade")
+    after = dump(engine_for(db))
+    # one group, `main`, owns every course and poll and has every member
+    assert after["groups"] == [(1, "main", "Study group", after["groups"][0][3], None)]
+    assert {row[1] for row in after["courses"]} == {1}
+    assert len(after["group_members"]) == len(before["members"])
+    run("group", "show")
+    _downgrade(db, BEFORE_GROUPS)
+    assert raw_dump(engine_for(db)) == before  # and back: every row as it was
+
+
+def test_the_downgrade_refuses_to_merge_groups(run: CLI, db: str, engine_for: Any) -> None:
+    two_groups(run)
+    before = dump(engine_for(db))
+    try:
+        _downgrade(db, BEFORE_GROUPS)
+    except RuntimeError as exc:
+        assert "this database holds 2 groups" in str(exc)
+    else:
+        raise AssertionError("the downgrade merged two groups")
+    assert dump(engine_for(db)) == before
