@@ -17,5 +17,9 @@ class Conflict(StudygroupError):
     pass
 
 
+class Refused(StudygroupError):
+    """The database would not let this role do it (PostgreSQL's row-level security)."""
+
+
 class SchemaError(StudygroupError):
     """The database is missing, behind or ahead of this code."""

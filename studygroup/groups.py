@@ -15,9 +15,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
 
 from studygroup import clock
-from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.errors import Conflict, Invalid, NotFound, Refused
 from studygroup.rules import validate
-from studygroup.store.db import GROUP_CHOSEN, GROUP_CURRENT, new_id
+from studygroup.store.db import GROUP_CHOSEN, GROUP_CURRENT, GROUP_WRITING, new_id
 from studygroup.store.rows import GroupRow, GroupSummary
 from studygroup.store.schema import courses, group_members, groups, members
 
@@ -40,8 +40,27 @@ def current(db: Connection, course_slug: str | None = None) -> GroupRow:
         return group
     slug = db.info.get(CHOSEN)
     group = get(db, slug) if slug else _only(db, course_slug)
+    if db.info.get(GROUP_WRITING) and db.dialect.name == "postgresql":
+        _require_writable(db, group)
     db.info[CURRENT] = group
     return group
+
+
+def _require_writable(db: Connection, group: GroupRow) -> None:
+    """On a secured PostgreSQL database, a read-only organiser's write is refused at once,
+    in one line, rather than changing nothing (row-level security hides the rows)."""
+    secured, unbound = db.exec_driver_sql(
+        "SELECT to_regprocedure('studygroup_groups(boolean)') IS NOT NULL, "
+        "(SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)"
+    ).one()
+    if not secured or unbound:
+        return
+    may = db.exec_driver_sql(
+        "SELECT %(g)s = ANY (studygroup_groups(true))", {"g": group.id}
+    ).scalar()
+    if not may:
+        who = db.exec_driver_sql("SELECT session_user").scalar()
+        raise Refused(f"{who} may read group {group.slug} but not change it (read-only)")
 
 
 def _only(db: Connection, course_slug: str | None) -> GroupRow:

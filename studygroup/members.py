@@ -324,6 +324,8 @@ def delete_member(db: Connection, member: MemberRow) -> None:
             f"{member.name} has history ({describe_counts(history)}); "
             "archive them instead with 'studygroup member archive'"
         )
+    # their memberships first, then them: undo puts them back in the opposite order
+    db.execute(delete(group_members).where(group_members.c.member_id == member.id))
     db.execute(delete(members).where(members.c.id == member.id))
 
 

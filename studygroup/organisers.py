@@ -34,19 +34,20 @@ def grant(db: Connection, slug: str, role: str, read_only: bool) -> str:
         )
     ).first()
     how = "read-only organiser" if read_only else "organiser"
+    article = "a" if read_only else "an"
     if existing is None:
         db.execute(
             insert(group_organisers).values(group_id=group.id, role_name=role, read_only=read_only)
         )
-        return f"{role} is now a {how} of group {group.slug}"
+        return f"{role} is now {article} {how} of group {group.slug}"
     if existing.read_only == read_only:
-        raise Conflict(f"{role} is already a {how} of group {group.slug}")
+        raise Conflict(f"{role} is already {article} {how} of group {group.slug}")
     db.execute(
         update(group_organisers)
         .where(group_organisers.c.id == existing.id)
         .values(read_only=read_only)
     )
-    return f"{role} is now a {how} of group {group.slug}"
+    return f"{role} is now {article} {how} of group {group.slug}"
 
 
 def revoke(db: Connection, slug: str, role: str) -> str:

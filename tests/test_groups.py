@@ -201,3 +201,33 @@ def test_the_downgrade_refuses_to_merge_groups(run: CLI, db: str, engine_for: An
     else:
         raise AssertionError("the downgrade merged two groups")
     assert dump(engine_for(db)) == before
+
+
+def test_one_line_serves_the_organisation(run: CLI, tmp_path: Path) -> None:
+    two_groups(run)
+    run("--group", "r4ds", "member", "add", "Dee Fox", "--email", "dee@example.org")
+    for group in ("main", "r4ds"):
+        run("--group", group, "session", "plan", "--course", "fsdl", "--from", "2026-10-27",
+            "--weeks", "2", env={"STUDYGROUP_TEST_NOW": "2026-10-20T09:00:00+00:00"})  # fmt: skip
+    run("--group", "r4ds", "attend", "1", "Cleo", "--absent", "Dee", env=NOW)
+    run("--group", "r4ds", "session", "close", "1", env=NOW)
+    summary = run.json("stats", "--all-groups", env=NOW)
+    assert [(s["group"], s["course"], s["members"], s["held"]) for s in summary] == [
+        ("main", "fsdl", 2, 0),
+        ("r4ds", "fsdl", 2, 1),
+    ]
+    assert summary[1]["last_turnout"] == 1
+    # the reminders of every group, each to its own members
+    dry = run("remind", "--all-groups", env=NOW)
+    assert "== main / fsdl" in dry.stderr and "== r4ds / fsdl" in dry.stderr
+    main_part, r4ds_part = dry.stdout.split("Cleo", 1)[0], dry.stdout
+    assert "Ada Lovelace" in main_part and "Cleo Park" in r4ds_part
+    # a site for every group's course
+    run("site", "build", str(tmp_path / "www"), "--all-groups", env=NOW)
+    uids = {}
+    for group in ("main", "r4ds"):
+        assert (tmp_path / "www" / group / "fsdl" / "index.html").is_file()
+        feed = (tmp_path / "www" / group / "fsdl" / "calendar.ics").read_text(encoding="utf-8")
+        uids[group] = {line for line in feed.splitlines() if line.startswith("UID:")}
+        assert len(uids[group]) == 2, group
+    assert not uids["main"] & uids["r4ds"]  # each group's own sessions

@@ -41,7 +41,11 @@ def _checkout(where: Path) -> Path:
 @pytest.mark.skipif(not README.exists(), reason="not a source checkout")
 def test_the_readme_tours_run_as_written(tmp_path: Path, sqlite_only: None) -> None:
     root = _checkout(tmp_path)
-    script = _block("A first course") + _block("A week with studygroup")
+    script = (
+        _block("A first course")
+        + _block("A week with studygroup")
+        + _block("Many groups in one database, and their organisers")
+    )
     call = "# ... the call happens (the commands below are for after it) ..."
     assert call in script
     script = script.replace(call, f"export STUDYGROUP_TEST_NOW={AFTER_THE_CALL}")
@@ -75,6 +79,11 @@ def test_the_readme_tours_run_as_written(tmp_path: Path, sqlite_only: None) -> N
         )
         return json.loads(out.stdout)
 
+    # the groups' tour: a second group was added, used and archived again
+    assert [(g["slug"], g["status"]) for g in read("group", "list", "--all")] == [
+        ("main", "active"),
+        ("r4ds", "archived"),
+    ]
     sessions = read("session", "list", "--all")
     assert [s["status"] for s in sessions] == ["held", "planned", "planned", "planned"]
     assert read("attendance", "1")["present"] == ["Ada Lovelace", "Grace Hopper", "Sanyam Bhutani"]

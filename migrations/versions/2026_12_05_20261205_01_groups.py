@@ -61,7 +61,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_group_members_member_id_members"),
-            ondelete="CASCADE",
+            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_group_members")),
         sa.UniqueConstraint(

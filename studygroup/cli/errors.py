@@ -81,6 +81,8 @@ def describe_database_error(exc: Exception, ctx: click.Context) -> str:
         return f"disk full: the database{where} is unchanged, nothing was written"
     if "readonly" in lowered or "read-only" in lowered:
         return f"the database{where} is read-only: copy it somewhere writable"
+    if "row-level security" in lowered or "permission denied" in lowered:
+        return refused(app)
     if isinstance(exc, IntegrityError):
         return f"the change conflicts with data already recorded ({first}); nothing was written"
     if isinstance(exc, DataError):
@@ -95,3 +97,17 @@ def describe_database_error(exc: Exception, ctx: click.Context) -> str:
             "restore it from a backup"
         )
     return f"cannot use the database{where}: {first}"
+
+
+def refused(app: object) -> str:
+    """PostgreSQL refused a row or a table to this role: one line, naming the group."""
+    from studygroup.store.db import GROUP_CURRENT
+
+    database = getattr(app, "__dict__", {}).get("database")
+    info = getattr(database, "last_info", {}) if database is not None else {}
+    group = info.get(GROUP_CURRENT)
+    what = f"group {group.slug}" if group is not None else "this group"
+    return (
+        f"refused: you don't organise {what}, or may only read it (PostgreSQL's row-level "
+        "security); nothing was written"
+    )

@@ -56,9 +56,17 @@ from studygroup.cli.complete import session_refs
     help="The group's mailbox, where answers go (default: STUDYGROUP_SMTP_FROM).",
 )
 @course_option
+@click.option(
+    "--all-groups",
+    is_flag=True,
+    help="Every active course of every group (on PostgreSQL: every group you organise), "
+    "one after another: one cron line for the organisation.",
+)
 @json_option
 @pass_app
+@click.pass_context
 def remind(
+    ctx: click.Context,
     app: App,
     ref: str | None,
     mode: str | None,
@@ -72,6 +80,7 @@ def remind(
     method: str | None,
     organizer: str | None,
     course_slug: str | None,
+    all_groups: bool,
     as_json: bool,
 ) -> None:
     """Remind every active member with an email of a session (default: next): its time in
@@ -113,7 +122,13 @@ def remind(
       studygroup remind --send --webhook env:SLACK_WEBHOOK_URL
       # cron, every Monday 09:00 for a Tuesday group:
       0 9 * * 1  studygroup --db ~/fsdl.db remind --send
+      0 9 * * *  studygroup --db "$ORG_DB" remind --all-groups --send
     """
+    if all_groups:
+        if as_json or member_ref or ref:
+            raise click.UsageError("--all-groups takes no REF, --member or --json")
+        _every_group(ctx, app)
+        return
     from studygroup import reminders
     from studygroup.errors import StudygroupError
     from studygroup.render.reminder import Line, preview_line, preview_text
@@ -182,3 +197,42 @@ def remind(
     problem = "; ".join(p for p in (each.problems() for each in reports) if p)
     if problem:
         raise StudygroupError(problem)
+
+
+def _every_group(ctx: click.Context, app: App) -> None:
+    """`remind --all-groups`: the run above for each active course of each live group, in
+    turn; one that can't run (no session to come) is reported and the others go on. Exit 1
+    if any failed."""
+    from studygroup import groups
+    from studygroup.cli.errors import describe
+    from studygroup.store.enums import CourseStatus
+    from studygroup.store.schema import courses
+
+    app.started()
+    with app.read() as db:
+        runs = [
+            (group.slug, slug)
+            for group in groups.live(db)
+            for slug in db.execute(
+                courses.select()
+                .with_only_columns(courses.c.slug)
+                .where(courses.c.group_id == group.id, courses.c.status == CourseStatus.ACTIVE)
+                .order_by(courses.c.slug)
+            ).scalars()
+        ]
+    failed = 0
+    for group_slug, course_slug in runs:
+        note(f"== {group_slug} / {course_slug}")
+        app.database.group = group_slug
+        try:
+            ctx.invoke(remind, course_slug=course_slug, all_groups=False)
+        except click.exceptions.Exit as done:
+            failed += done.exit_code != 0
+        except Exception as exc:  # one group's failure never stops the others
+            failed += 1
+            message = (
+                exc.format_message() if isinstance(exc, click.ClickException) else (describe(exc))
+            )
+            note(f"{group_slug} / {course_slug}: {message}")
+    if failed:
+        raise click.exceptions.Exit(1)

@@ -4,10 +4,14 @@ io/site.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from studygroup.cli.app import App, course_option, note, pass_app
+
+if TYPE_CHECKING:
+    from studygroup.render.documents import SiteDocument
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -58,6 +62,12 @@ def site() -> None:
     "group's own access control.",
 )
 @course_option
+@click.option(
+    "--all-groups",
+    is_flag=True,
+    help="A site for every active course of every group (on PostgreSQL: every group you "
+    "organise), each in DIR/GROUP/COURSE/.",
+)
 @pass_app
 def site_build(
     app: App,
@@ -66,6 +76,7 @@ def site_build(
     names: str,
     private: bool,
     course_slug: str | None,
+    all_groups: bool,
 ) -> None:
     """Write the group's static site into DIR (made if needed), for any static host: GitHub
     Pages, Netlify, a university web space, or `python -m http.server`.
@@ -80,22 +91,46 @@ def site_build(
       studygroup site build site/
       studygroup site build /var/www/fsdl --base-url https://example.org/fsdl/ --names full
       studygroup remind && studygroup site build ~/public_html/fsdl   # from cron, weekly
+      studygroup site build /var/www/groups --all-groups   # the organisation's, one line
     """
     from studygroup import clock, courses
-    from studygroup.io.site import publish
-    from studygroup.render.site import site_files
     from studygroup.views.site import site_document
 
+    if all_groups:
+        from studygroup import groups
+        from studygroup.store.enums import CourseStatus
+
+        with app.read() as db:
+            built = []
+            for group in groups.live(db):
+                groups.choose(db, group.slug)
+                for course in courses.listed(db):
+                    if course.status is CourseStatus.ACTIVE:
+                        doc = site_document(db, course, clock.now(), private=private, names=names)
+                        built.append((group.slug, course.slug, doc))
+        for group_slug, slug, doc in built:
+            url = f"{base_url.rstrip('/')}/{group_slug}/{slug}/" if base_url else None
+            _publish(doc, url, folder / group_slug / slug, private, names)
+        return
     with app.read() as db:
         course = courses.pick(db, course_slug)
         doc = site_document(db, course, clock.now(), private=private, names=names)
+    _publish(doc, base_url, folder, private, names)
+
+
+def _publish(
+    doc: SiteDocument, base_url: str | None, folder: Path, private: bool, names: str
+) -> None:
+    from studygroup.io.site import publish
+    from studygroup.render.site import site_files
+
     done = publish(site_files(doc, base_url), folder)
     mode = (
         "private: attendance, stats and the call link included"
         if private
         else "public: no attendance, stats or call link"
     )
-    click.echo(f"built {course.slug}'s site in {folder} ({mode}; {names} names)")
+    click.echo(f"built {doc['course']['slug']}'s site in {folder} ({mode}; {names} names)")
     if done.swapped:
         note(
             f"{len(done.written)} file(s) written, {len(done.kept)} unchanged"

@@ -42,11 +42,28 @@ SHEET_COLUMNS = [
 ]
 
 
+GROUP_COLUMNS = [
+    ("group", "group"),
+    ("course", "course"),
+    ("members", "members"),
+    ("held", "held"),
+    ("average_turnout", "avg turnout"),
+    ("last_turnout", "last"),
+    ("lapsing", "lapsing"),
+    ("open_items", "open items"),
+]
+
+
 @click.command()
 @course_option
+@click.option(
+    "--all-groups",
+    is_flag=True,
+    help="A summary line per course of every group (on PostgreSQL: every group you organise).",
+)
 @output_options
 @pass_app
-def stats(app: App, course_slug: str | None, output: str) -> None:
+def stats(app: App, course_slug: str | None, all_groups: bool, output: str) -> None:
     """Attendance statistics: per member (sessions attended out of those held since they
     joined, rate, current streak, last seen, talks given, open items), turnout per session
     with a sparkline, and members who missed the last 3 held sessions.
@@ -54,9 +71,18 @@ def stats(app: App, course_slug: str | None, output: str) -> None:
     \b
     Example:
       studygroup stats --json
+      studygroup stats --all-groups --format csv
     """
     from studygroup import courses
     from studygroup.views.stats import course_stats
+
+    if all_groups:
+        from studygroup.views.stats import organisation
+
+        with app.read() as db:
+            summary = organisation(db)
+        emit_rows(output, summary, GROUP_COLUMNS, "no groups with courses")
+        return
 
     with app.read() as db:
         data = course_stats(db, courses.pick(db, course_slug))

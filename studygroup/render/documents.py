@@ -341,6 +341,19 @@ class StatsDocument(TypedDict):
     lapsing: list[str]
 
 
+class GroupStats(TypedDict):
+    """`stats --all-groups`: one course of one group, for the organisation's coordinator."""
+
+    group: str
+    course: str
+    members: int  # active members of the group
+    held: int  # sessions held
+    average_turnout: float | None  # present per held session
+    last_turnout: int | None
+    lapsing: int  # members who missed the last three
+    open_items: int
+
+
 class MatrixRow(TypedDict):
     name: str
     marks: dict[str, str]  # session number → P, A or E

@@ -106,6 +106,7 @@ COURSE_NOTE = "studygroup_journal_course"
 
 GROUP_CHOSEN = "studygroup_group_slug"  # connection.info: the group the command was given
 GROUP_CURRENT = "studygroup_group"  # connection.info: that group's row, once groups.current read it
+GROUP_WRITING = "studygroup_group_writing"  # connection.info: the transaction writes
 
 
 def note_course(connection: Connection, slug: str) -> None:
@@ -326,12 +327,16 @@ class Database:
         self.location = location
         self.adopt = adopt
         self.group = group  # --group / $STUDYGROUP_GROUP: the group its commands work on
+        self.last_info: dict[Any, Any] = {}
         self._engine: Engine | None = None
 
-    def _for_group(self, connection: Connection) -> None:
-        """Tell the connection which group was asked for (groups.current picks it)."""
+    def _for_group(self, connection: Connection, writing: bool) -> None:
+        """Tell the connection which group was asked for (groups.current picks it), and
+        whether the transaction writes (a read-only organiser is refused then)."""
         connection.info[GROUP_CHOSEN] = self.group
+        connection.info[GROUP_WRITING] = writing
         connection.info.pop(GROUP_CURRENT, None)
+        self.last_info = connection.info  # for an error's message: the group it was about
 
     @property
     def read_only(self) -> bool:
@@ -393,7 +398,7 @@ class Database:
         self._require_file()
         with reading(self.engine) as connection:
             require_current(connection, self.location)
-            self._for_group(connection)
+            self._for_group(connection, writing=False)
             yield connection
 
     def _ensure_schema(self, connection: Connection) -> None:
@@ -424,7 +429,7 @@ class Database:
             with writing(self.engine) as connection:
                 try:
                     self._ensure_schema(connection)
-                    self._for_group(connection)
+                    self._for_group(connection, writing=True)
                     yield connection
                     if settle is not None:
                         settle(connection)

@@ -107,7 +107,7 @@ group_members = Table(
     _metadata,
     _id(),
     _fk("group_id", "groups.id", "RESTRICT"),
-    _fk("member_id", "members.id", "CASCADE"),
+    _fk("member_id", "members.id", "RESTRICT"),
     Column("joined_at", UTCDateTime, nullable=False, default=now),
     UniqueConstraint("group_id", "member_id"),
     Index(None, "member_id"),

@@ -98,6 +98,7 @@ GRANT EXECUTE ON FUNCTION studygroup_in_no_group(integer) TO {ORGANISER};
 GRANT SELECT ON group_organisers, group_members TO {KEEPER};
 GRANT SELECT ON journal_open TO {KEEPER};
 GRANT INSERT ON journal_changes TO {KEEPER};
+GRANT USAGE ON SEQUENCE journal_changes_id_seq TO {KEEPER};
 """
 
 # what the keeper's functions read and write, and nobody else through them
@@ -127,9 +128,9 @@ def _key(table: str, alias: str, writing: bool) -> str:
     column, parent = KEYS[table]
     flag = "true" if writing else "false"
     if parent is None:
-        return f"{alias}.{column} = ANY ((SELECT studygroup_groups({flag})))"
+        return f"{alias}.{column} = ANY ((SELECT studygroup_groups({flag}))::integer[])"
     if parent == "members":
-        return f"{alias}.{column} = ANY ((SELECT studygroup_people({flag})))"
+        return f"{alias}.{column} = ANY ((SELECT studygroup_people({flag}))::integer[])"
     inner = f"{alias}_"
     return (
         f"{alias}.{column} IN (SELECT {inner}.id FROM {parent} {inner} "
@@ -149,7 +150,7 @@ def policies(table: str) -> list[str]:
         ]
     if table == "group_members":  # only a person one may already see joins one's group
         write = (
-            f"{write} AND (member_id = ANY ((SELECT studygroup_people(true))) "
+            f"{write} AND (member_id = ANY ((SELECT studygroup_people(true))::integer[]) "
             "OR studygroup_in_no_group(member_id))"
         )
     return [
@@ -161,14 +162,14 @@ def policies(table: str) -> list[str]:
     ]
 
 
-_SEEN = "(id = ANY ((SELECT studygroup_people({}))) OR studygroup_in_no_group(id))"
+_SEEN = "(id = ANY ((SELECT studygroup_people({}))::integer[]) OR studygroup_in_no_group(id))"
 MEMBERS = [
     # a person in one of one's groups, or in none yet (between `member add`'s two inserts)
     f"CREATE POLICY studygroup_read ON members FOR SELECT TO {ORGANISER} "
     f"USING {_SEEN.format('false')}",
     # a new person: any organiser who may write a group (they join it in the same command)
     f"CREATE POLICY studygroup_insert ON members FOR INSERT TO {ORGANISER} "
-    "WITH CHECK (cardinality((SELECT studygroup_groups(true))) > 0)",
+    "WITH CHECK (cardinality((SELECT studygroup_groups(true))::integer[]) > 0)",
     f"CREATE POLICY studygroup_update ON members FOR UPDATE TO {ORGANISER} "
     f"USING {_SEEN.format('true')} WITH CHECK {_SEEN.format('true')}",
     f"CREATE POLICY studygroup_delete ON members FOR DELETE TO {ORGANISER} "
@@ -177,10 +178,10 @@ MEMBERS = [
 JOURNAL = [
     # an entry: its author's, and its group's organisers'
     "CREATE POLICY studygroup_read ON journal FOR SELECT USING (db_user = session_user "
-    "OR group_id = ANY ((SELECT studygroup_groups(false))))",
+    "OR group_id = ANY ((SELECT studygroup_groups(false))::integer[]))",
     "CREATE POLICY studygroup_insert ON journal FOR INSERT WITH CHECK (db_user = session_user)",
     "CREATE POLICY studygroup_update ON journal FOR UPDATE USING (db_user = session_user "
-    "OR group_id = ANY ((SELECT studygroup_groups(true)))) WITH CHECK (true)",
+    "OR group_id = ANY ((SELECT studygroup_groups(true))::integer[])) WITH CHECK (true)",
     "CREATE POLICY studygroup_delete ON journal FOR DELETE USING (db_user = session_user)",
     "CREATE POLICY studygroup_read ON journal_changes FOR SELECT "
     "USING (entry_id IN (SELECT id FROM journal))",

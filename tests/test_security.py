@@ -1,0 +1,258 @@
+"""PostgreSQL keeps each organiser to their own groups (`db secure`, `group grant`).
+
+Real login roles on the throwaway cluster; the installed `studygroup` run as each of them,
+and raw SQL through psql as each of them, with every statement an organiser might try.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import CLI
+
+STUDYGROUP = str(Path(sys.executable).parent / "studygroup")
+NOW = {"STUDYGROUP_TEST_NOW": "2026-11-02T09:00:00+00:00"}
+_serial = itertools.count()
+
+
+class Org(NamedTuple):
+    admin: CLI  # a superuser: sets up, grants
+    url: sa.URL
+    ana: str  # organises main
+    ben: str  # organises r4ds
+    carl: str  # reads main, read-only
+    ids: dict[str, int]  # group slug -> id
+
+
+def _as(url: sa.URL, role: str) -> str:
+    return url.set(username=role, password=f"pw-{role}").render_as_string(hide_password=False)
+
+
+def cli(org: Org, role: str, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [STUDYGROUP, "--db", _as(org.url, role), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **NOW, "STUDYGROUP_DB": ""},
+    )
+    assert done.returncode == code, (args, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def psql(org: Org, role: str, sql: str, data: str = "") -> tuple[int, str]:
+    """One statement through psql as `role`: its exit code, and what it printed."""
+    done = subprocess.run(
+        [shutil.which("psql") or "psql", "-X", "-At", "-v", "ON_ERROR_STOP=1",
+         "-h", org.url.host or "localhost", "-p", str(org.url.port or 5432),
+         "-U", role, "-d", str(org.url.database), "-c", sql],
+        capture_output=True,
+        text=True,
+        input=data,
+        env={**os.environ, "PGPASSWORD": f"pw-{role}"},
+    )  # fmt: skip
+    return done.returncode, (done.stdout + done.stderr).strip()
+
+
+@pytest.fixture
+def org(run: CLI, db: str) -> Iterator[Org]:
+    if not db.startswith("postgresql"):
+        pytest.skip("rights are PostgreSQL's: SQLite has none")
+    url = sa.make_url(db)
+    tag = f"{os.getpid()}_{next(_serial)}"
+    names = [f"ana_{tag}", f"ben_{tag}", f"carl_{tag}"]
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        for name in names:
+            conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN PASSWORD 'pw-{name}'")
+    try:
+        run("course", "add", "fsdl", "FSDL", "--weekday", "tue", "--time", "18:00", "--tz",
+            "UTC", env=NOW)  # fmt: skip
+        run("member", "add", "Ada Lovelace", "--email", "ada@example.org")
+        run("session", "plan", "--from", "2026-11-03", "--weeks", "2", env=NOW)
+        run("item", "add", "Homework", env=NOW)
+        run("group", "add", "r4ds", "R4DS")
+        run("--group", "r4ds", "course", "add", "r4c1", "R4DS", "--weekday", "wed", "--time",
+            "17:00", "--tz", "UTC", env=NOW)  # fmt: skip
+        run("--group", "r4ds", "member", "add", "Cleo Park", "--email", "cleo@example.org")
+        run("db", "secure")
+        run("group", "grant", "main", names[0])
+        run("group", "grant", "r4ds", names[1])
+        run("group", "grant", "main", names[2], "--read-only")
+        with admin.connect() as conn:
+            ids = dict(conn.exec_driver_sql("SELECT slug, id FROM groups").all())
+        yield Org(run, url, *names, ids)
+    finally:
+        with admin.connect() as conn:
+            listed = ", ".join(repr(n) for n in names)
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE usename IN ({listed})"
+            )
+            for name in names:
+                conn.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
+        admin.dispose()
+
+
+def test_an_organiser_sees_and_changes_only_their_group(org: Org) -> None:
+    listed = json.loads(cli(org, org.ana, "group", "list", "--json").stdout)
+    assert [g["slug"] for g in listed] == ["main"]  # their only group: no --group needed
+    members = json.loads(cli(org, org.ana, "member", "list", "--json").stdout)
+    assert [m["name"] for m in members] == ["Ada Lovelace"]
+    cli(org, org.ana, "talk", "add", "Ada", "A talk")
+    cli(org, org.ana, "member", "add", "Dee Fox")
+    assert cli(org, org.ana, "--group", "r4ds", "course", "list", code=1).stderr == (
+        "Error: no group 'r4ds'; see 'studygroup group list'\n"
+    )
+    assert [
+        m["name"] for m in json.loads(cli(org, org.ben, "member", "list", "--json").stdout)
+    ] == ["Cleo Park"]
+    # the journal: each sees their own group's entries, and undoes them
+    assert "added talk 1 by Ada" in cli(org, org.ana, "log").stdout
+    assert "added talk" not in cli(org, org.ben, "log").stdout
+    assert "added member Ada" not in cli(org, org.ben, "log").stdout
+    cli(org, org.ana, "undo")
+
+
+def test_a_read_only_organiser_cannot_write_at_all(org: Org) -> None:
+    assert "fsdl" in cli(org, org.carl, "course", "list").stdout
+    for args in (
+        ("member", "add", "Eve"),
+        ("course", "edit", "fsdl", "--title", "Mine"),
+        ("item", "add", "More homework"),
+    ):
+        refused = cli(org, org.carl, *args, code=1)
+        assert refused.stderr == (
+            f"Error: {org.carl} may read group main but not change it (read-only)\n"
+        ), args
+    code, out = psql(org, org.carl, "UPDATE courses SET title = 'Mine'")
+    assert (code, out) == (0, "UPDATE 0")
+    code, out = psql(org, org.carl, "DELETE FROM action_items")
+    assert (code, out) == (0, "DELETE 0")
+
+
+def test_a_refused_write_is_one_line_naming_the_group(org: Org) -> None:
+    # ana may write main, but Cleo is in r4ds: her row is not ana's to see
+    refused = cli(org, org.ana, "member", "add", "Someone", "--email", "cleo@example.org", code=1)
+    assert refused.stderr.startswith("Error: ") and refused.stderr.count("\n") == 1
+    assert "Traceback" not in refused.stderr
+
+
+def test_raw_sql_cannot_cross_groups(org: Org) -> None:
+    main, r4ds = org.ids["main"], org.ids["r4ds"]
+    ben = org.ben
+    for sql, expected in (
+        # reads: nothing of main
+        ("SELECT count(*) FROM courses", "1"),
+        (f"SELECT count(*) FROM courses WHERE group_id = {main}", "0"),
+        ("SELECT string_agg(name, ',') FROM members", "Cleo Park"),
+        ("SELECT count(*) FROM sessions", "0"),
+        ("SELECT count(*) FROM action_items", "0"),
+        ("SELECT count(*) FROM groups", "1"),
+        ("SELECT count(*) FROM group_members", "1"),
+        ("SELECT string_agg(role_name, ',') FROM group_organisers", ben),
+        (
+            "SELECT count(*) FROM journal_changes WHERE table_name = 'courses' AND before LIKE "
+            "'%fsdl%'",
+            "0",
+        ),  # fmt: skip
+        # writes on main's rows touch nothing
+        ("UPDATE courses SET title = 'x' WHERE slug = 'fsdl'", "UPDATE 0"),
+        ("DELETE FROM sessions", "DELETE 0"),
+        ("DELETE FROM members WHERE name = 'Ada Lovelace'", "DELETE 0"),
+        # a spoofed setting, and SET ROLE to the organisers' role: session_user still rules
+        (
+            f"SELECT set_config('app.group', '{main}', false); SELECT count(*) FROM courses",
+            f"{main}\n1",
+        ),  # fmt: skip
+        ("SET ROLE studygroup_organiser; SELECT count(*) FROM courses", "SET\n1"),
+    ):
+        code, out = psql(org, ben, sql)
+        assert (code, out) == (0, expected), sql
+    for sql, error in (
+        (
+            f"INSERT INTO courses (group_id, slug, title, status, timezone, weekday, start_time, "
+            f"session_minutes, pace_minutes, discussion_minutes, intro_minutes, wrapup_minutes, "
+            f"created_at) VALUES ({main}, 'evil', 'Evil', 'active', 'UTC', 1, '18:00', 90, 120, "
+            f"15, 5, 5, now())",
+            "row-level security",
+        ),  # fmt: skip
+        (f"UPDATE courses SET group_id = {main} WHERE group_id = {r4ds}", "row-level security"),
+        (
+            f"INSERT INTO group_members (group_id, member_id) VALUES ({main}, 1)",
+            "row-level security",
+        ),  # fmt: skip
+        (
+            f"INSERT INTO group_organisers (group_id, role_name, read_only, granted_at) VALUES "
+            f"({main}, '{ben}', false, now())",
+            "permission denied",
+        ),  # fmt: skip
+        (
+            "INSERT INTO journal_changes (entry_id, table_name, op, row_id) "
+            "VALUES (1, 'x', 'I', 1)",
+            "permission denied",
+        ),  # fmt: skip
+        ("SET ROLE studygroup_owner", "permission denied"),
+        ("ALTER TABLE courses DISABLE ROW LEVEL SECURITY", "must be owner"),
+        ("ALTER TABLE courses NO FORCE ROW LEVEL SECURITY", "must be owner"),
+        ("DROP POLICY studygroup_read ON courses", "must be owner"),
+    ):
+        code, out = psql(org, ben, sql)
+        assert code != 0 and error in out, (sql, out)
+    # COPY into a table with row-level security is refused whole
+    code, out = psql(
+        org, ben, "COPY courses (group_id, slug, title, status, timezone, weekday, start_time, "
+        "session_minutes, pace_minutes, discussion_minutes, intro_minutes, wrapup_minutes, "
+        "created_at) FROM STDIN",
+        f"{main}\tevil\tEvil\tactive\tUTC\t1\t18:00\t90\t120\t15\t5\t5\t2026-11-01\n\\.\n",
+    )  # fmt: skip
+    assert code != 0 and "row-level security" in out, out
+    # COPY out reads through the policies: only ben's course
+    code, out = psql(org, ben, "COPY (SELECT slug FROM courses) TO STDOUT")
+    assert (code, out) == (0, "r4c1")
+    code, out = psql(org, ben, "COPY courses TO STDOUT")
+    assert code == 0 and "\tr4c1\t" in out and "fsdl" not in out  # through the policies too
+    # nobody forges a journal entry's author
+    code, out = psql(
+        org, ben, "INSERT INTO journal (at, who, command, pruned, db_user) VALUES "
+        f"(now(), 'x', 'y', false, '{org.ana}') RETURNING db_user"
+    )  # fmt: skip
+    assert code == 0 and out.splitlines()[0] == ben
+    # and main is as it was
+    assert [
+        c["title"] for c in json.loads(cli(org, org.ana, "course", "list", "--json").stdout)
+    ] == ["FSDL"]
+
+
+def test_no_policy_is_left_off(org: Org) -> None:
+    """Every group-owned table has row-level security on and forced, and belongs to the
+    NOLOGIN owner."""
+    from studygroup.store.security import KEYS, OWNER
+
+    engine = sa.create_engine(org.url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, r.rolname "
+            "FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
+            "WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+        ).all()
+        owner_logs_in = conn.exec_driver_sql(
+            f"SELECT rolcanlogin FROM pg_roles WHERE rolname = '{OWNER}'"
+        ).scalar()
+    engine.dispose()
+    found = {name: (rls, forced, owner) for name, rls, forced, owner in rows}
+    for table in [*KEYS, "members", "journal", "journal_open", "group_organisers"]:
+        assert found[table] == (True, True, OWNER), table
+    assert all(owner == OWNER for *_, owner in found.values())
+    assert owner_logs_in is False
