@@ -86,6 +86,8 @@ def org(run: CLI, db: str) -> Iterator[Org]:
         run("--group", "r4ds", "course", "add", "r4c1", "R4DS", "--weekday", "wed", "--time",
             "17:00", "--tz", "UTC", env=NOW)  # fmt: skip
         run("--group", "r4ds", "member", "add", "Cleo Park", "--email", "cleo@example.org")
+        with admin.connect() as conn:  # a view of the organisation's, made beside the tables
+            conn.exec_driver_sql("CREATE VIEW course_titles AS SELECT slug, title FROM courses")
         run("db", "secure")
         run("group", "grant", "main", names[0])
         run("group", "grant", "r4ds", names[1])
@@ -155,6 +157,7 @@ def test_raw_sql_cannot_cross_groups(org: Org) -> None:
     for sql, expected in (
         # reads: nothing of main
         ("SELECT count(*) FROM courses", "1"),
+        ("SELECT string_agg(slug, ',') FROM course_titles", "r4c1"),  # a view: as the reader
         (f"SELECT count(*) FROM courses WHERE group_id = {main}", "0"),
         ("SELECT string_agg(name, ',') FROM members", "Cleo Park"),
         ("SELECT count(*) FROM sessions", "0"),

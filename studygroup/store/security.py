@@ -261,6 +261,14 @@ def secure(db: Connection) -> list[str]:
             db.exec_driver_sql(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
     for statement in statements:
         db.exec_driver_sql(statement)
+    # studygroup makes no views; any view made beside its tables (a report of the
+    # organisation's) reads as the one who queries it, through the policies, never as its owner
+    for (view,) in db.exec_driver_sql(
+        "SELECT viewname FROM pg_views WHERE schemaname = current_schema()"
+    ).all():
+        db.exec_driver_sql(f'ALTER VIEW "{view}" SET (security_invoker = true)')
+        db.exec_driver_sql(f'ALTER VIEW "{view}" OWNER TO {OWNER}')
+        db.exec_driver_sql(f'GRANT SELECT ON "{view}" TO {ORGANISER}')
     db.exec_driver_sql("DROP TRIGGER IF EXISTS studygroup_journal_author ON journal")
     db.exec_driver_sql(
         "CREATE TRIGGER studygroup_journal_author BEFORE INSERT OR UPDATE OF db_user ON journal "
