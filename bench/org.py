@@ -2,8 +2,8 @@
 
 Run inside a throwaway cluster, as its superuser:
 
-    pg_virtualenv -t .venv/bin/python bench/org.py            # ~8 minutes
-    pg_virtualenv -t .venv/bin/python bench/org.py --quick    # ~2 minutes, smaller and shorter
+    pg_virtualenv -t .venv/bin/python bench/org.py            # ~4 minutes
+    pg_virtualenv -t .venv/bin/python bench/org.py --quick    # ~1 minute, smaller and shorter
 
 It builds, with SQL on the server (generate_series), an organisation of N groups: about 50
 members each (every tenth also in the next group), two courses each (one finished, one
