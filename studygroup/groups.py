@@ -12,45 +12,46 @@ flag ever needed). On PostgreSQL an organiser sees only the groups they organise
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
 
 from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound, Refused
 from studygroup.rules import validate
 from studygroup.store.db import GROUP_CHOSEN, GROUP_CURRENT, GROUP_WRITING, new_id
-from studygroup.store.rows import GroupRow, GroupSummary
+from studygroup.store.enums import CourseStatus
+from studygroup.store.rows import CourseRow, GroupRow, GroupSummary
 from studygroup.store.schema import courses, group_members, groups, members
 
 GROUP_ENV_VAR = "STUDYGROUP_GROUP"
-CHOSEN = GROUP_CHOSEN  # connection.info: the slug the command was given (Database sets it)
-CURRENT = GROUP_CURRENT  # connection.info: the group row, once picked
 
 
 def choose(db: Connection, slug: str | None) -> None:
     """Work on the group `slug` (None: the only group) for the rest of this transaction."""
-    db.info[CHOSEN] = slug or None
-    db.info.pop(CURRENT, None)
+    db.info[GROUP_CHOSEN] = slug or None
+    db.info.pop(GROUP_CURRENT, None)
 
 
 def current(db: Connection, course_slug: str | None = None) -> GroupRow:
     """The group this command works on (see the module's docstring). `course_slug`: a
     course the command names, which settles the group when only one group has it."""
-    group: GroupRow | None = db.info.get(CURRENT)
+    group: GroupRow | None = db.info.get(GROUP_CURRENT)
     if group is not None:
         return group
-    slug = db.info.get(CHOSEN)
+    slug = db.info.get(GROUP_CHOSEN)
     group = get(db, slug) if slug else _only(db, course_slug)
     if db.info.get(GROUP_WRITING) and db.dialect.name == "postgresql":
         _require_writable(db, group)
-    db.info[CURRENT] = group
+    db.info[GROUP_CURRENT] = group
     return group
 
 
 def _require_writable(db: Connection, group: GroupRow) -> None:
     """On a secured PostgreSQL database, a read-only organiser's write is refused at once,
     in one line, rather than changing nothing (row-level security hides the rows)."""
-    secured, unbound = db.exec_driver_sql(
-        "SELECT to_regprocedure('studygroup_groups(boolean)') IS NOT NULL, "
+    who, secured, unbound = db.exec_driver_sql(
+        "SELECT session_user, to_regprocedure('studygroup_groups(boolean)') IS NOT NULL, "
         "(SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)"
     ).one()
     if not secured or unbound:
@@ -59,7 +60,6 @@ def _require_writable(db: Connection, group: GroupRow) -> None:
         "SELECT %(g)s = ANY (studygroup_groups(true))", {"g": group.id}
     ).scalar()
     if not may:
-        who = db.exec_driver_sql("SELECT session_user").scalar()
         raise Refused(f"{who} may read group {group.slug} but not change it (read-only)")
 
 
@@ -91,7 +91,7 @@ def get(db: Connection, slug: str) -> GroupRow:
     return row
 
 
-def member_ids(group_id: int) -> Select[tuple[int]]:
+def member_ids(group_id: int | ColumnElement[int]) -> Select[tuple[int]]:
     """The ids of a group's members, for `members.c.id.in_(...)`."""
     return select(group_members.c.member_id).where(group_members.c.group_id == group_id)
 
@@ -104,7 +104,7 @@ def has_member(group_id: int, member_id: ColumnElement[int]) -> ColumnElement[bo
 def in_course_group(course_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
     """`member_id` belongs to the group of the course (for a session: its course's)."""
     group = select(courses.c.group_id).where(courses.c.id == course_id).scalar_subquery()
-    return member_id.in_(select(group_members.c.member_id).where(group_members.c.group_id == group))
+    return member_id.in_(member_ids(group))
 
 
 def join(db: Connection, group_id: int, member_id: int) -> bool:
@@ -120,22 +120,28 @@ def join(db: Connection, group_id: int, member_id: int) -> bool:
     return True
 
 
-def groups_of(db: Connection, member_id: int) -> list[str]:
-    """The slugs of the groups a person belongs to."""
-    return list(
-        db.execute(
-            select(groups.c.slug)
-            .join(group_members, group_members.c.group_id == groups.c.id)
-            .where(group_members.c.member_id == member_id)
-            .order_by(groups.c.slug)
-        ).scalars()
-    )
+def each_course(
+    db: Connection, statuses: tuple[CourseStatus, ...] = (CourseStatus.ACTIVE,)
+) -> Iterator[tuple[GroupRow, CourseRow]]:
+    """`--all-groups`: each live group's courses of those statuses, in slug order, with the
+    group chosen (`choose`) for the rest of the transaction before its courses are yielded."""
+    for group in live(db):
+        choose(db, group.slug)
+        for course in db.execute(
+            select(courses)
+            .where(courses.c.group_id == group.id, courses.c.status.in_(statuses))
+            .order_by(courses.c.slug)
+        ).all():
+            yield group, course
 
 
 # -- the group commands ---------------------------------------------------------------------------
 
 
-def listed(db: Connection, include_archived: bool = False) -> list[GroupSummary]:
+def listed(
+    db: Connection, include_archived: bool = False, slug: str | None = None
+) -> list[GroupSummary]:
+    """`group list` (or the group `slug` alone, archived or not)."""
     course_count = (
         select(func.count())
         .where(courses.c.group_id == groups.c.id)
@@ -152,7 +158,9 @@ def listed(db: Connection, include_archived: bool = False) -> list[GroupSummary]
     query = select(
         groups.c.slug, groups.c.name, course_count, member_count, groups.c.archived_at
     ).order_by(groups.c.slug)
-    if not include_archived:
+    if slug is not None:
+        query = query.where(groups.c.slug == slug)
+    elif not include_archived:
         query = query.where(groups.c.archived_at.is_(None))
     return [
         GroupSummary(slug, name, n_courses, n_members, archived_at is not None)
@@ -161,9 +169,8 @@ def listed(db: Connection, include_archived: bool = False) -> list[GroupSummary]
 
 
 def summary(db: Connection, slug: str) -> GroupSummary:
-    for row in listed(db, include_archived=True):
-        if row.slug == slug:
-            return row
+    for row in listed(db, slug=slug):
+        return row
     raise NotFound(f"no group {slug!r}; see 'studygroup group list'")
 
 

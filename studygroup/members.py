@@ -252,13 +252,8 @@ def add(db: Connection, name: str, fields: MemberFields, today: date) -> MemberR
     group = groups.current(db)
     if values.get("email"):
         person = db.execute(select(members).where(members.c.email == values["email"])).first()
-        if person is not None and person.id not in set(
-            db.execute(
-                groups.member_ids(group.id).where(group_members.c.member_id == person.id)
-            ).scalars()
-        ):
-            groups.join(db, group.id, person.id)
-            return person
+        if person is not None and groups.join(db, group.id, person.id):
+            return person  # already in this group: the uniqueness check below says so
     _check_unique(db, values, None)
     member_id = new_id(db.execute(insert(members).values(joined_on=today, active=True, **values)))
     groups.join(db, group.id, member_id)

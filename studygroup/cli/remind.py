@@ -205,21 +205,10 @@ def _every_group(ctx: click.Context, app: App) -> None:
     if any failed."""
     from studygroup import groups
     from studygroup.cli.errors import describe
-    from studygroup.store.enums import CourseStatus
-    from studygroup.store.schema import courses
 
     app.started()
     with app.read() as db:
-        runs = [
-            (group.slug, slug)
-            for group in groups.live(db)
-            for slug in db.execute(
-                courses.select()
-                .with_only_columns(courses.c.slug)
-                .where(courses.c.group_id == group.id, courses.c.status == CourseStatus.ACTIVE)
-                .order_by(courses.c.slug)
-            ).scalars()
-        ]
+        runs = [(group.slug, course.slug) for group, course in groups.each_course(db)]
     failed = 0
     for group_slug, course_slug in runs:
         note(f"== {group_slug} / {course_slug}")

@@ -98,16 +98,17 @@ def site_build(
 
     if all_groups:
         from studygroup import groups
-        from studygroup.store.enums import CourseStatus
 
         with app.read() as db:
-            built = []
-            for group in groups.live(db):
-                groups.choose(db, group.slug)
-                for course in courses.listed(db):
-                    if course.status is CourseStatus.ACTIVE:
-                        doc = site_document(db, course, clock.now(), private=private, names=names)
-                        built.append((group.slug, course.slug, doc))
+            now = clock.now()
+            built = [
+                (
+                    group.slug,
+                    course.slug,
+                    site_document(db, course, now, private=private, names=names),
+                )
+                for group, course in groups.each_course(db)
+            ]
         for group_slug, slug, doc in built:
             url = f"{base_url.rstrip('/')}/{group_slug}/{slug}/" if base_url else None
             _publish(doc, url, folder / group_slug / slug, private, names)

@@ -1,10 +1,12 @@
 """PostgreSQL: the database itself keeps each organiser to their own groups.
 
-`studygroup db secure` (run by the administrator: a superuser, or a role with CREATEROLE that
-owns the database) sets up:
+`studygroup db secure` (run by the administrator, a superuser: no policy binds them) sets up:
 
-- `studygroup_owner`, a NOLOGIN role that owns every table and function, so no organiser
-  can switch the policies off (only a table's owner, or a superuser, can);
+- `studygroup_owner`, a NOLOGIN role that owns every table, so no organiser can switch the
+  policies off (only a table's owner, or a superuser, can);
+- `studygroup_keeper`, a NOLOGIN role that owns the SECURITY DEFINER functions below and
+  may read only what they read (policies of its own), so they never recurse into the
+  policies they serve;
 - `studygroup_organiser`, a NOLOGIN role holding the table privileges; `group grant` makes a
   login role a member of it and records the role in `group_organisers`;
 - row-level security, enabled and FORCED on every group-owned table, with one policy per
@@ -13,7 +15,7 @@ owns the database) sets up:
   setting the client sends (`SET app.group`) is never trusted, and `SET ROLE` changes
   `current_user`, not `session_user`. A table's key is its group, or its parent's row
   (`KEYS`), checked through the parent's own policy;
-- the journal: `journal_record()` (the triggers) runs as the owner, and organisers have no
+- the journal: `journal_record()` (the triggers) runs as the keeper, and organisers have no
   INSERT on `journal_changes`, so nobody files rows by hand; `journal.db_user` is set by a
   trigger to `session_user`, so no entry claims another author.
 
@@ -255,8 +257,8 @@ def secure(db: Connection) -> list[str]:
         ):
             db.exec_driver_sql(f'DROP POLICY "{name}" ON "{table}"')
         db.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
-        # FORCE: the owner too (the SECURITY DEFINER functions read as the owner). The
-        # changes' table is filed by the journal's trigger, as the owner, unforced.
+        # FORCE: the owner too. The changes' table is only enabled: organisers may not
+        # insert there at all, and the keeper files rows through its own policy.
         if table != "journal_changes":
             db.exec_driver_sql(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
     for statement in statements:

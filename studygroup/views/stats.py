@@ -258,33 +258,22 @@ def organisation(db: Connection) -> list[GroupStats]:
     """Every live group's courses that are not archived, summed up (`stats --all-groups`):
     on PostgreSQL, the groups this organiser may read."""
     from studygroup.store.enums import CourseStatus
-    from studygroup.store.schema import courses as courses_table
 
     out: list[GroupStats] = []
-    for group in groups.live(db):
-        groups.choose(db, group.slug)
-        for course in db.execute(
-            select(courses_table)
-            .where(
-                courses_table.c.group_id == group.id,
-                courses_table.c.status != CourseStatus.ARCHIVED,
-            )
-            .order_by(courses_table.c.slug)
-        ).all():
-            data = course_stats(db, course)
-            turnouts = [s["turnout"] for s in data["sessions"]]
-            out.append(
-                {
-                    "group": group.slug,
-                    "course": course.slug,
-                    "members": len(data["members"]),
-                    "held": len(turnouts),
-                    "average_turnout": round(sum(turnouts) / len(turnouts), 1)
-                    if turnouts
-                    else None,
-                    "last_turnout": turnouts[-1] if turnouts else None,
-                    "lapsing": len(data["lapsing"]),
-                    "open_items": sum(m["open_items"] for m in data["members"]),
-                }
-            )
+    kept = tuple(s for s in CourseStatus if s is not CourseStatus.ARCHIVED)
+    for group, course in groups.each_course(db, kept):
+        data = course_stats(db, course)
+        turnouts = [s["turnout"] for s in data["sessions"]]
+        out.append(
+            {
+                "group": group.slug,
+                "course": course.slug,
+                "members": len(data["members"]),
+                "held": len(turnouts),
+                "average_turnout": round(sum(turnouts) / len(turnouts), 1) if turnouts else None,
+                "last_turnout": turnouts[-1] if turnouts else None,
+                "lapsing": len(data["lapsing"]),
+                "open_items": sum(m["open_items"] for m in data["members"]),
+            }
+        )
     return out
