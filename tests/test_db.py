@@ -16,13 +16,60 @@ import sqlalchemy as sa
 from studygroup.store import migrate
 from studygroup.store.db import Database
 from studygroup.store.location import resolve
-from studygroup.store.schema import HEAD_REVISION
+from studygroup.store.schema import HEAD_REVISION, IDS_NEVER_REUSED
 from studygroup.store.types import UTCDateTime
 from tests.conftest import CLI, CLIFactory, broken_migrations
 
 
 def test_head_constant_matches_the_migrations() -> None:
     assert migrate.head() == HEAD_REVISION
+
+
+def autoincremented(path: str) -> set[str]:
+    """The tables whose ids SQLite never hands out again (AUTOINCREMENT)."""
+    with closing(sqlite3.connect(path)) as conn:
+        return {
+            name
+            for name, sql in conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            )
+            if "AUTOINCREMENT" in sql.upper()
+        }
+
+
+def test_ids_users_name_are_never_reused_at_head(db: str, sqlite_only: None) -> None:
+    assert autoincremented(db) == set(IDS_NEVER_REUSED)
+
+
+def test_polls_that_lost_autoincrement_get_it_back_and_keep_every_row(
+    run: CLI, db: str, sqlite_only: None
+) -> None:
+    """20261205_01 once rebuilt `polls` without AUTOINCREMENT: 20261205_02 mends a database
+    upgraded then, and keeps every row."""
+    run("poll", "create", "Next?", "--closes", "2099-12-31")
+    run("poll", "add-option", "1", "fast.ai")
+    run("poll", "create", "After that?", "--closes", "2099-12-31")
+    with closing(sqlite3.connect(db)) as conn:  # polls as the old 20261205_01 left them
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, ' AUTOINCREMENT', '') "
+            "WHERE type = 'table' AND name = 'polls'"
+        )
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = 'polls'")
+        conn.execute("UPDATE alembic_version SET version_num = '20261205_01'")
+        conn.commit()
+    assert "polls" not in autoincremented(db)
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute("SELECT * FROM polls ORDER BY id").fetchall()
+    assert "upgraded 20261205_01 -> 20261205_02" in run("db", "upgrade").stderr
+    assert autoincremented(db) == set(IDS_NEVER_REUSED)
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT * FROM polls ORDER BY id").fetchall() == rows
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert [o["title"] for o in run.json("poll", "show", "1")["options"]] == ["fast.ai"]
+    run("undo")  # the upgrade is not a command: this undoes poll 2's creation
+    run("poll", "create", "And then?", "--closes", "2099-12-31")
+    assert [p["id"] for p in run.json("poll", "list")] == [1, 3]
 
 
 def test_init_creates_a_database_at_head(empty_db: str, cli_for: CLIFactory) -> None:

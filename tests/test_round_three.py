@@ -378,6 +378,14 @@ def test_an_undone_items_id_is_never_given_to_another(group: CLI) -> None:
     group("talk", "add", "Ada", "A talk", "--minutes", "5")
     group("undo")
     assert group.json("talk", "add", "Ada", "Another", "--minutes", "5")["id"] == 2
+    group("poll", "create", "Next?", "--closes", "2099-12-31")
+    group("poll", "create", "After that?", "--closes", "2099-12-31")
+    group("undo")  # poll 2 is gone
+    group("poll", "create", "And then?", "--closes", "2099-12-31")
+    assert {p["id"]: p["title"] for p in group.json("poll", "list")} == {
+        1: "Next?",
+        3: "And then?",
+    }
 
 
 # -- 20. other tracebacks and wrong words -------------------------------------------------------

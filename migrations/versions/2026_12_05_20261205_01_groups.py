@@ -32,6 +32,9 @@ down_revision: str | None = "20261204_04"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# a rebuild of `polls` (SQLite) copies its columns, not its options: keep its ids unreused
+POLLS_KWARGS = {"sqlite_autoincrement": True}
+
 DEFAULT_SLUG = "main"
 DEFAULT_NAME = "Study group"
 
@@ -117,7 +120,7 @@ def upgrade() -> None:
         )
         batch.drop_constraint("uq_courses_slug", type_="unique")
         batch.create_unique_constraint(op.f("uq_courses_group_id_slug"), ["group_id", "slug"])
-    with op.batch_alter_table("polls") as batch:
+    with op.batch_alter_table("polls", table_kwargs=POLLS_KWARGS) as batch:
         batch.alter_column("group_id", existing_type=sa.Integer(), nullable=False)
         batch.create_foreign_key(
             op.f("fk_polls_group_id_groups"),
@@ -144,7 +147,7 @@ def downgrade() -> None:
     triggers.drop(bind)
     with op.batch_alter_table("journal") as batch:
         batch.drop_column("group_id")
-    with op.batch_alter_table("polls") as batch:
+    with op.batch_alter_table("polls", table_kwargs=POLLS_KWARGS) as batch:
         batch.drop_index("ix_polls_group_id_status")
         batch.create_index("ix_polls_status", ["status"])
         batch.drop_constraint("fk_polls_group_id_groups", type_="foreignkey")

@@ -62,7 +62,14 @@ _metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261205_01"
+HEAD_REVISION = "20261205_02"
+
+# The tables whose rows users name by id (`item done 5`, `poll show 3`): an id is never handed
+# out again, even after an undo deleted its row. PostgreSQL's sequences never reuse one;
+# SQLite needs AUTOINCREMENT, which the migrations set (20261204_03, 20261205_02) and a test
+# checks at head. Not a `sqlite_autoincrement` table option here: naming it would load
+# SQLite's dialect into every PostgreSQL command.
+IDS_NEVER_REUSED = ("talks", "action_items", "polls", "poll_options")
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -266,7 +273,6 @@ talks = Table(
     Index(None, "course_id", "status"),
     Index(None, "session_id"),
     Index(None, "presenter_id"),
-    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 talk_copresenters = Table(
@@ -322,7 +328,6 @@ action_items = Table(
     Index(None, "course_id", "status"),
     Index(None, "due_session_id", "status"),
     Index(None, "owner_id", "status"),
-    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 
@@ -341,7 +346,6 @@ polls = Table(
     # The course made from the winner, if any.
     _fk("created_course_id", "courses.id", "RESTRICT", nullable=True),
     Index(None, "group_id", "status"),
-    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 poll_options = Table(
@@ -354,7 +358,6 @@ poll_options = Table(
     Column("url", Text),
     _flag("won", False),  # set when the poll closes
     UniqueConstraint("poll_id", "position"),
-    sqlite_autoincrement=True,  # ids users name are never handed out again
 )
 
 # -- built on first use ---------------------------------------------------------------------------
