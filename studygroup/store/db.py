@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 import os
 import re
-import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,7 +44,11 @@ PG_REMIND_LOCK = 0x5747_0002
 
 
 def make_engine(location: Location, read_only: bool = False) -> Engine:
+    """The engine for a location. SQLite's driver is imported here, on SQLite only: a
+    PostgreSQL command never loads it (nor SQLAlchemy's SQLite dialect)."""
     if location.is_sqlite:
+        import sqlite3
+
         if read_only:
             # read-only media: SQLite cannot create the -wal/-shm files a WAL database needs,
             # and nobody can write there, so the file is opened as immutable
@@ -58,7 +61,9 @@ def make_engine(location: Location, read_only: bool = False) -> Engine:
             engine = create_engine(location.url)
         _configure_sqlite(engine, read_only)
     else:
-        engine = create_engine(location.url, pool_pre_ping=False)
+        # no hstore: studygroup has no such column, and looking for the type costs every
+        # command four more round trips when it connects
+        engine = create_engine(location.url, pool_pre_ping=False, use_native_hstore=False)
         _configure_postgresql(engine)
     return engine
 
@@ -189,6 +194,8 @@ def inspect_sqlite_file(path: Path, read_only: bool = False) -> tuple[FileState,
         return FileState.DAMAGED, exc.strerror or str(exc)
     if magic != SQLITE_MAGIC:
         return FileState.NOT_SQLITE, "no SQLite header"
+    import sqlite3
+
     query = "mode=ro&immutable=1" if read_only else "mode=ro"
     try:
         conn = sqlite3.connect(sqlite_uri(path, query), uri=True)
