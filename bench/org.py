@@ -12,6 +12,9 @@ items; secures it (`db secure`) and makes one login role per group's organiser. 
 
 - **reads**: read commands on one group, as its organiser, against the same group copied
   alone into a SQLite file (wall time, side by side, median of per-round ratios; target 1.3);
+  then where the difference lies: the SQLite command with PostgreSQL's driver imported first
+  against the plain one (the driver's import alone), and the organiser's read against that
+  (everything else: connecting, the policies, the server, 100 groups' data);
 - **growth**: the same reads on a 10-group organisation against the 100-group one (1.1);
 - **organisers at once**: 20 organiser roles run a mixed weekly workload concurrently (plan,
   attend import, close, item add, remind dry run, undo) for --seconds: errors, p50 and p95
@@ -111,11 +114,23 @@ def url_of(base: sa.URL, database: str, role: str | None = None) -> str:
     return url.render_as_string(hide_password=False)
 
 
+# the studygroup command with PostgreSQL's driver (psycopg and SQLAlchemy's dialect for it)
+# imported first: on a SQLite file, what a PostgreSQL command pays before it connects
+WITH_DRIVER = [
+    sys.executable,
+    "-c",
+    "import sys, psycopg, sqlalchemy.dialects.postgresql.psycopg\n"
+    "from studygroup.cli import main\n"
+    "sys.argv[0] = 'studygroup'\n"
+    "main()",
+]
+
+
 def run(
-    url: str, *args: str, env: dict[str, str] | None = None
+    url: str, *args: str, env: dict[str, str] | None = None, driver: bool = False
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [SCRIPT, "--db", url, *args],
+        [*(WITH_DRIVER if driver else [SCRIPT]), "--db", url, *args],
         capture_output=True,
         text=True,
         env={**os.environ, "STUDYGROUP_TEST_NOW": NOW, "STUDYGROUP_DB": "", **(env or {})},
@@ -189,22 +204,25 @@ def sqlite_copy(pg_url: str, target: Path) -> str:
     return str(target)
 
 
-def wall(url: str, args: list[str]) -> float:
+def wall(url: str, args: list[str], driver: bool = False) -> float:
     start = time.perf_counter()
-    done = run(url, *args)
+    done = run(url, *args, driver=driver)
     assert done.returncode == 0, (args, done.stderr)
     return time.perf_counter() - start
 
 
-def side_by_side(over: str, under: str, runs: int) -> dict[str, float]:
-    """Each read on `over` against `under`, alternating: the median of per-round ratios."""
+def side_by_side(
+    over: str, under: str, runs: int, over_driver: bool = False, under_driver: bool = False
+) -> dict[str, float]:
+    """Each read on `over` against `under`, alternating: the median of per-round ratios.
+    `*_driver`: that side's command imports PostgreSQL's driver first."""
     out: dict[str, float] = {}
     for args in READS:
-        wall(over, args), wall(under, args)  # warm
+        wall(over, args, over_driver), wall(under, args, under_driver)  # warm
         ratios = []
         for _ in range(runs):
-            a = wall(over, args)
-            b = wall(under, args)
+            a = wall(over, args, over_driver)
+            b = wall(under, args, under_driver)
             ratios.append(a / b)
         out[" ".join(args)] = round(statistics.median(ratios), 3)
     return out
@@ -336,6 +354,11 @@ def main(argv: list[str] | None = None) -> None:
         one = sqlite_copy(big, Path(tmp) / "one-group.db")
         organiser = url_of(base, "org_big", "org_org_big_1")
         results["reads_vs_sqlite"] = side_by_side(organiser, one, runs)
+        # where the difference lies: the driver's import alone, and everything else
+        results["driver_import_vs_sqlite"] = side_by_side(one, one, runs, over_driver=True)
+        results["reads_vs_sqlite_with_driver"] = side_by_side(
+            organiser, one, runs, under_driver=True
+        )
         results["growth_10_to_n"] = side_by_side(
             organiser, url_of(base, "org_small", "org_org_small_1"), runs
         )
