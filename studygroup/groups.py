@@ -12,7 +12,7 @@ flag ever needed). On PostgreSQL an organiser sees only the groups they organise
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
 
@@ -50,17 +50,26 @@ def current(db: Connection, course_slug: str | None = None) -> GroupRow:
 def _require_writable(db: Connection, group: GroupRow) -> None:
     """On a secured PostgreSQL database, a read-only organiser's write is refused at once,
     in one line, rather than changing nothing (row-level security hides the rows)."""
-    who, secured, unbound = db.exec_driver_sql(
-        "SELECT session_user, to_regprocedure('studygroup_groups(boolean)') IS NOT NULL, "
-        "(SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)"
-    ).one()
-    if not secured or unbound:
+    who = _bound_by_policies(db)
+    if who is None:
         return
     may = db.exec_driver_sql(
         "SELECT %(g)s = ANY (studygroup_groups(true))", {"g": group.id}
     ).scalar()
     if not may:
         raise Refused(f"{who} may read group {group.slug} but not change it (read-only)")
+
+
+def _bound_by_policies(db: Connection) -> str | None:
+    """The login role, when this is a secured PostgreSQL database whose policies bind it
+    (not a superuser's, who sees everything); None otherwise (SQLite: no rights at all)."""
+    if db.dialect.name != "postgresql":
+        return None
+    who, secured, unbound = db.exec_driver_sql(
+        "SELECT session_user, to_regprocedure('studygroup_groups(boolean)') IS NOT NULL, "
+        "(SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)"
+    ).one()
+    return str(who) if secured and not unbound else None
 
 
 def _only(db: Connection, course_slug: str | None) -> GroupRow:
@@ -118,6 +127,48 @@ def join(db: Connection, group_id: int, member_id: int) -> bool:
         return False
     db.execute(insert(group_members).values(group_id=group_id, member_id=member_id))
     return True
+
+
+def join_by_email(
+    db: Connection, group_id: int, emails: Collection[str]
+) -> dict[str, tuple[int, bool]]:
+    """The people these emails name, each in the group now: email -> (their id, whether
+    they joined it just now). People are shared, never copied: whoever knows a person's
+    email may add them to a group they change. On a secured PostgreSQL database an organiser
+    cannot see a person of another group, so `studygroup_join_by_email` (SECURITY DEFINER,
+    `store/security.py`) finds and joins them; elsewhere everyone is in sight."""
+    wanted = sorted(set(emails))
+    if not wanted:
+        return {}
+    if _bound_by_policies(db) is not None:
+        rows = db.exec_driver_sql(
+            "SELECT address, person, joined FROM studygroup_join_by_email(%(g)s, %(e)s, %(at)s)",
+            {"g": group_id, "e": wanted, "at": clock.now()},
+        ).all()
+        return {str(email): (int(person), bool(joined)) for email, person, joined in rows}
+    found: dict[str, int] = {}
+    there: set[int] = set()
+    for start in range(0, len(wanted), 10_000):  # under SQLite's 32,766 bound variables
+        chunk = wanted[start : start + 10_000]
+        found.update(
+            (str(email), int(person))
+            for person, email in db.execute(
+                select(members.c.id, members.c.email).where(members.c.email.in_(chunk))
+            )
+        )
+        in_chunk = select(members.c.id).where(members.c.email.in_(chunk))
+        query = select(group_members.c.member_id).where(
+            group_members.c.group_id == group_id, group_members.c.member_id.in_(in_chunk)
+        )
+        there.update(db.execute(query).scalars())
+    joining = sorted(set(found.values()) - there)
+    if joining:
+        now = clock.now()
+        db.execute(
+            insert(group_members),
+            [{"group_id": group_id, "member_id": m, "joined_at": now} for m in joining],
+        )
+    return {email: (person, person not in there) for email, person in found.items()}
 
 
 def each_course(

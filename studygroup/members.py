@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from studygroup import clock, faults, groups
 from studygroup.errors import Conflict, Invalid, NotFound
-from studygroup.io.csvfile import MAX_ROWS, RowError, read_rows
+from studygroup.io.csvfile import MAX_ROWS, Row, RowError, read_rows
 from studygroup.rules import matching, validate
 from studygroup.rules.names import name_key, reversed_name
 from studygroup.rules.rota import parse_rota
@@ -251,9 +251,11 @@ def add(db: Connection, name: str, fields: MemberFields, today: date) -> MemberR
     values = fields.cleaned()
     group = groups.current(db)
     if values.get("email"):
-        person = db.execute(select(members).where(members.c.email == values["email"])).first()
-        if person is not None and groups.join(db, group.id, person.id):
-            return person  # already in this group: the uniqueness check below says so
+        email = str(values["email"])
+        person_id, joined = groups.join_by_email(db, group.id, [email]).get(email, (0, False))
+        if joined:
+            return get(db, person_id)
+        # already in this group: the uniqueness check below says so
     _check_unique(db, values, None)
     member_id = new_id(db.execute(insert(members).values(joined_on=today, active=True, **values)))
     groups.join(db, group.id, member_id)
@@ -409,6 +411,9 @@ def import_members(
     sheet = read_rows(
         path, required=("name",), optional=MEMBER_COLUMNS, max_rows=max_rows, encoding=encoding
     )
+    # the people the sheet names by email join the group first: in another group, an
+    # organiser could not see them (PostgreSQL), and they are matched like everyone else
+    groups.join_by_email(db, groups.current(db).id, _emails(sheet.rows))
     table = schema.members
     names: dict[int, str] = {}
     owner: dict[str, dict[Any, int]] = {"name_key": {}, "email": {}, "handle": {}}
@@ -500,6 +505,19 @@ def import_members(
         db.execute(insert(table), new)
     _join_all(db, groups.current(db).id, [str(k) for k in seen])
     return summary
+
+
+def _emails(rows: list[Row]) -> list[str]:
+    """The valid emails of a sheet's rows (a bad one is the row's own error, later)."""
+    found = []
+    for row in rows:
+        try:
+            email = validate.email(row.get("email"))
+        except Invalid:
+            continue
+        if email is not None:
+            found.append(email)
+    return found
 
 
 def _join_all(db: Connection, group_id: int, keys: list[str]) -> None:

@@ -97,13 +97,24 @@ def test_a_person_may_belong_to_several_groups(run: CLI) -> None:
 def test_a_member_import_joins_its_group(run: CLI, tmp_path: Path) -> None:
     two_groups(run)
     sheet = tmp_path / "members.csv"
-    sheet.write_text("name,email\nBob Stone,\nDee Fox,dee@example.org\n", encoding="utf-8")
+    sheet.write_text(
+        "name,email\nBob Stone,\nDee Fox,dee@example.org\nAda Lovelace,ADA@Example.org\n",
+        encoding="utf-8",
+    )
     run("--group", "r4ds", "member", "import", str(sheet))
     assert [m["name"] for m in run.json("--group", "r4ds", "member", "list")] == [
+        "Ada Lovelace",  # by her email: the same person, not a copy
         "Bob Stone",
         "Cleo Park",
         "Dee Fox",
     ]
+    assert [m["name"] for m in run.json("--group", "main", "member", "list")] == [
+        "Ada Lovelace",
+        "Bob Stone",
+    ]
+    assert run.json("--group", "main", "group", "show")["members"] == 2
+    run("--group", "r4ds", "undo")  # the import, joins and all
+    assert [m["name"] for m in run.json("--group", "r4ds", "member", "list")] == ["Cleo Park"]
     assert [m["name"] for m in run.json("--group", "main", "member", "list")] == [
         "Ada Lovelace",
         "Bob Stone",

@@ -144,11 +144,58 @@ def test_a_read_only_organiser_cannot_write_at_all(org: Org) -> None:
     assert (code, out) == (0, "DELETE 0")
 
 
-def test_a_refused_write_is_one_line_naming_the_group(org: Org) -> None:
-    # ana may write main, but Cleo is in r4ds: her row is not ana's to see
-    refused = cli(org, org.ana, "member", "add", "Someone", "--email", "cleo@example.org", code=1)
-    assert refused.stderr.startswith("Error: ") and refused.stderr.count("\n") == 1
-    assert "Traceback" not in refused.stderr
+def test_a_person_of_another_group_joins_by_email_and_nothing_else_shows(
+    org: Org, tmp_path: Path
+) -> None:
+    """ana cannot see Cleo (r4ds), but knows her email: adding it joins the person as she
+    is, never a copy; so does an import. Nobody joins a group they may not change."""
+    joined = cli(org, org.ana, "member", "add", "Cleo P.", "--email", "cleo@example.org")
+    assert "Cleo Park" in joined.stdout + joined.stderr
+    shown = json.loads(cli(org, org.ana, "member", "list", "--json").stdout)
+    assert [(m["name"], m["email"]) for m in shown] == [
+        ("Ada Lovelace", "ada@example.org"),
+        ("Cleo Park", "cleo@example.org"),
+    ]
+    assert [
+        m["name"] for m in json.loads(cli(org, org.ben, "member", "list", "--json").stdout)
+    ] == ["Cleo Park"]  # still hers too: one person
+    code, out = psql(org, org.ana, "SELECT count(*) FROM members WHERE email = 'cleo@example.org'")
+    assert (code, out) == (0, "1")
+    # ben imports a sheet naming Ada by her email: she joins r4ds, nobody is copied
+    sheet = tmp_path / "r4ds.csv"
+    sheet.write_text("name,email\nAda Lovelace,ADA@example.org\nDee Fox,dee@example.org\n")
+    cli(org, org.ben, "member", "import", str(sheet))
+    assert [
+        m["name"] for m in json.loads(cli(org, org.ben, "member", "list", "--json").stdout)
+    ] == [
+        "Ada Lovelace",
+        "Cleo Park",
+        "Dee Fox",
+    ]
+    # the function joins only into a group one may change, and shows nothing otherwise
+    main, r4ds = org.ids["main"], org.ids["r4ds"]
+    for role, group in ((org.ben, main), (org.carl, main)):
+        code, out = psql(
+            org, role, "SELECT count(*) FROM studygroup_join_by_email("
+            f"{group}, ARRAY['dee@example.org'], now())"
+        )  # fmt: skip
+        assert (code, out) == (0, "0"), role
+    assert "Dee Fox" not in cli(org, org.ana, "member", "list").stdout
+    code, out = psql(
+        org, org.ben, f"INSERT INTO group_members (group_id, member_id) VALUES ({main}, 1)"
+    )
+    assert code != 0 and "row-level security" in out
+    assert r4ds != main
+
+
+def test_a_name_taken_in_another_group_is_one_line(org: Org) -> None:
+    # ana may write main, but the person called Cleo Park is in r4ds: not ana's to see
+    refused = cli(org, org.ana, "member", "add", "Cleo Park", code=1)
+    assert refused.stderr == (
+        "Error: someone in another group of this database is already called that: add this "
+        "member under a name that tells them apart (or by their email, if it is the same "
+        "person); nothing was written\n"
+    )
 
 
 def test_raw_sql_cannot_cross_groups(org: Org) -> None:

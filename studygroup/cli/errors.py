@@ -67,6 +67,19 @@ def describe_os_error(exc: OSError) -> str:
     return f"{where}: {reason}"
 
 
+# a member's unique value held by a person the organiser cannot see (row-level security)
+_TAKEN_ELSEWHERE = {
+    "uq_members_name_key": "is already called that",
+    "uq_members_handle": "already has that handle",
+}
+
+
+def _constraint(exc: Exception) -> str | None:
+    """The constraint a PostgreSQL error names (None elsewhere)."""
+    diag = getattr(getattr(exc, "orig", None), "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
 def describe_database_error(exc: Exception, ctx: click.Context) -> str:
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
@@ -84,6 +97,13 @@ def describe_database_error(exc: Exception, ctx: click.Context) -> str:
     if "row-level security" in lowered or "permission denied" in lowered:
         return refused(app)
     if isinstance(exc, IntegrityError):
+        taken = _TAKEN_ELSEWHERE.get(_constraint(exc) or "")
+        if taken is not None:  # PostgreSQL: the one who has it is in a group not in sight
+            return (
+                f"someone in another group of this database {taken}: add this member under "
+                f"a {'name' if 'called' in taken else 'handle'} that tells them apart (or by "
+                "their email, if it is the same person); nothing was written"
+            )
         return f"the change conflicts with data already recorded ({first}); nothing was written"
     if isinstance(exc, DataError):
         return f"a value is out of range for the database ({first}); nothing was written"

@@ -20,8 +20,11 @@
   trigger to `session_user`, so no entry claims another author.
 
 Members are people: an organiser sees the members of their groups (and a person in no group
-yet, the moment between `member add`'s two inserts). The names of ignored bots and the
-Message-IDs of replies already read are the organisation's, shared. SQLite has no rights.
+yet, the moment between `member add`'s two inserts). An organiser who knows a person's email
+may add them to a group they change: `studygroup_join_by_email` (SECURITY DEFINER) finds the
+person in another group and joins them, as they are; nothing else of another group shows.
+The names of ignored bots and the Message-IDs of replies already read are the
+organisation's, shared. SQLite has no rights.
 """
 
 from __future__ import annotations
@@ -77,6 +80,21 @@ CREATE OR REPLACE FUNCTION studygroup_in_no_group(person integer) RETURNS boolea
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   SELECT NOT EXISTS (SELECT 1 FROM group_members WHERE member_id = person)
 $$;
+CREATE OR REPLACE FUNCTION studygroup_join_by_email(grp integer, addresses text[], at timestamptz)
+RETURNS TABLE (address text, person integer, joined boolean)
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  WITH people AS (
+    SELECT m.id, m.email FROM members m
+    WHERE m.email = ANY (addresses) AND grp = ANY (studygroup_groups(true))
+  ), added AS (
+    INSERT INTO group_members (group_id, member_id, joined_at)
+    SELECT grp, p.id, at FROM people p
+    ON CONFLICT (group_id, member_id) DO NOTHING
+    RETURNING group_members.member_id
+  )
+  SELECT p.email::text, p.id, EXISTS (SELECT 1 FROM added a WHERE a.member_id = p.id)
+  FROM people p
+$$;
 CREATE OR REPLACE FUNCTION studygroup_journal_author() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
 BEGIN
@@ -87,6 +105,7 @@ $$;
 ALTER FUNCTION studygroup_groups(boolean) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_people(boolean) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_in_no_group(integer) OWNER TO {KEEPER};
+ALTER FUNCTION studygroup_join_by_email(integer, text[], timestamptz) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_journal_author() OWNER TO {OWNER};
 ALTER FUNCTION journal_record() OWNER TO {KEEPER};
 ALTER FUNCTION journal_record() SECURITY DEFINER;
@@ -94,10 +113,14 @@ ALTER FUNCTION journal_record() SET search_path = pg_catalog, public;
 REVOKE ALL ON FUNCTION studygroup_groups(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_people(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_in_no_group(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION studygroup_join_by_email(integer, text[], timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION studygroup_groups(boolean) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_people(boolean) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_in_no_group(integer) TO {ORGANISER};
-GRANT SELECT ON group_organisers, group_members TO {KEEPER};
+GRANT EXECUTE ON FUNCTION studygroup_join_by_email(integer, text[], timestamptz) TO {ORGANISER};
+GRANT SELECT ON group_organisers, group_members, members TO {KEEPER};
+GRANT INSERT ON group_members TO {KEEPER};
+GRANT USAGE ON SEQUENCE group_members_id_seq TO {KEEPER};
 GRANT SELECT ON journal_open TO {KEEPER};
 GRANT INSERT ON journal_changes TO {KEEPER};
 GRANT USAGE ON SEQUENCE journal_changes_id_seq TO {KEEPER};
@@ -107,6 +130,10 @@ GRANT USAGE ON SEQUENCE journal_changes_id_seq TO {KEEPER};
 KEEPER_POLICIES = [
     f"CREATE POLICY studygroup_keeper ON group_organisers FOR SELECT TO {KEEPER} USING (true)",
     f"CREATE POLICY studygroup_keeper ON group_members FOR SELECT TO {KEEPER} USING (true)",
+    # studygroup_join_by_email: a person one names by email joins a group one may change
+    f"CREATE POLICY studygroup_keeper_join ON group_members FOR INSERT TO {KEEPER} "
+    "WITH CHECK (group_id = ANY (studygroup_groups(true)))",
+    f"CREATE POLICY studygroup_keeper ON members FOR SELECT TO {KEEPER} USING (true)",
     f"CREATE POLICY studygroup_keeper ON journal_open FOR SELECT TO {KEEPER} USING (true)",
     f"CREATE POLICY studygroup_keeper ON journal_changes FOR INSERT TO {KEEPER} WITH CHECK (true)",
 ]
