@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, 
 from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound, Refused
 from studygroup.rules import validate
+from studygroup.store import security
 from studygroup.store.db import GROUP_CHOSEN, GROUP_CURRENT, GROUP_WRITING, new_id
 from studygroup.store.enums import CourseStatus
 from studygroup.store.rows import CourseRow, GroupRow, GroupSummary
@@ -50,7 +51,7 @@ def current(db: Connection, course_slug: str | None = None) -> GroupRow:
 def _require_writable(db: Connection, group: GroupRow) -> None:
     """On a secured PostgreSQL database, a read-only organiser's write is refused at once,
     in one line, rather than changing nothing (row-level security hides the rows)."""
-    who = _bound_by_policies(db)
+    who = security.bound(db)
     if who is None:
         return
     may = db.exec_driver_sql(
@@ -58,18 +59,6 @@ def _require_writable(db: Connection, group: GroupRow) -> None:
     ).scalar()
     if not may:
         raise Refused(f"{who} may read group {group.slug} but not change it (read-only)")
-
-
-def _bound_by_policies(db: Connection) -> str | None:
-    """The login role, when this is a secured PostgreSQL database whose policies bind it
-    (not a superuser's, who sees everything); None otherwise (SQLite: no rights at all)."""
-    if db.dialect.name != "postgresql":
-        return None
-    who, secured, unbound = db.exec_driver_sql(
-        "SELECT session_user, to_regprocedure('studygroup_groups(boolean)') IS NOT NULL, "
-        "(SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)"
-    ).one()
-    return str(who) if secured and not unbound else None
 
 
 def _only(db: Connection, course_slug: str | None) -> GroupRow:
@@ -140,7 +129,7 @@ def join_by_email(
     wanted = sorted(set(emails))
     if not wanted:
         return {}
-    if _bound_by_policies(db) is not None:
+    if security.bound(db) is not None:
         rows = db.exec_driver_sql(
             "SELECT address, person, joined FROM studygroup_join_by_email(%(g)s, %(e)s, %(at)s)",
             {"g": group_id, "e": wanted, "at": clock.now()},

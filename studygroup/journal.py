@@ -467,6 +467,7 @@ def _later_touching(db: Connection, target: Entry, this: int | None) -> list[Ent
             ).scalars()
         )
     ids.discard(this or 0)
+    _refuse_unseen_later_work(db, target, ids | {this or 0})
     if not ids:
         return []
     later = [_entry(r) for r in db.execute(select(journal).where(journal.c.id.in_(sorted(ids))))]
@@ -484,6 +485,28 @@ def _later_touching(db: Connection, target: Entry, this: int | None) -> list[Ent
             continue
         live.append(entry)
     return sorted(live, key=lambda e: e.id, reverse=True)
+
+
+def _refuse_unseen_later_work(db: Connection, target: Entry, seen: set[int]) -> None:
+    """A person is shared by groups, and an organiser sees only their own groups' entries
+    (PostgreSQL's policies): a later change another group made to a row the entry changed
+    would be lost by the undo, unseen. Refused; the database says whether there is one
+    (`studygroup_later_entries`, SECURITY DEFINER), and nothing more of it."""
+    from studygroup.store import security
+
+    if security.bound(db) is None:
+        return  # everything is in sight: the query above found every later entry
+    unseen = sorted(
+        set(
+            db.exec_driver_sql("SELECT studygroup_later_entries(%(e)s)", {"e": target.id}).scalars()
+        )
+        - seen
+    )
+    if unseen:
+        raise Conflict(
+            f"entry {target.id} changed rows that another group's organiser has changed since "
+            f"(entry {unseen[-1]}): undoing it would lose their change, so it stays"
+        )
 
 
 def _cascaded(db: Connection, entry_id: int) -> set[tuple[str, int]]:

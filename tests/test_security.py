@@ -188,6 +188,44 @@ def test_a_person_of_another_group_joins_by_email_and_nothing_else_shows(
     assert r4ds != main
 
 
+def test_an_undo_never_loses_another_groups_later_change_to_a_shared_person(org: Org) -> None:
+    """ana cannot see ben's journal entries, but ben changed Ada (in both groups) after her:
+    her undo would put back Ada's row as it was before, losing ben's change unseen."""
+    cli(org, org.ben, "member", "add", "Ada L", "--email", "ada@example.org")  # Ada joins r4ds
+    cli(org, org.ana, "member", "edit", "Ada", "--tz", "Europe/London")
+    cli(org, org.ben, "member", "edit", "Ada", "--handle", "ada_l")
+    refused = cli(org, org.ana, "undo", code=1)
+    assert refused.stderr.startswith("Error: entry ") and refused.stderr.count("\n") == 1
+    assert "another group's organiser has changed since" in refused.stderr
+    ada = json.loads(cli(org, org.ana, "member", "show", "Ada", "--json").stdout)
+    assert (ada["timezone"], ada["handle"]) == ("Europe/London", "ada_l")  # nothing lost
+    cli(org, org.ben, "undo")  # ben takes his back: ana's undo may go now
+    cli(org, org.ana, "undo")
+    ada = json.loads(cli(org, org.ben, "member", "show", "Ada", "--json").stdout)
+    assert (ada["timezone"], ada["handle"]) == (None, None)
+
+
+def test_an_upgrade_secures_again_what_a_secured_database_lacked(org: Org) -> None:
+    """A database secured by an older studygroup lacks the newer functions: `db upgrade`
+    (as the administrator) makes them, and organisers share people by email again."""
+    engine = sa.create_engine(org.url, poolclass=sa.pool.NullPool)
+    newer = (
+        "studygroup_join_by_email(integer,text[],timestamptz)",
+        "studygroup_later_entries(integer)",
+    )
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '20261205_01'")
+        for function in newer:
+            conn.exec_driver_sql(f"DROP FUNCTION {function}")
+    assert "upgraded 20261205_01 ->" in org.admin("db", "upgrade").stderr
+    with engine.connect() as conn:
+        for function in newer:
+            assert conn.exec_driver_sql(f"SELECT to_regprocedure('{function}')").scalar()
+    engine.dispose()
+    cli(org, org.ben, "member", "add", "Ada", "--email", "ada@example.org")
+    assert "Ada Lovelace" in cli(org, org.ben, "member", "list").stdout
+
+
 def test_a_name_taken_in_another_group_is_one_line(org: Org) -> None:
     # ana may write main, but the person called Cleo Park is in r4ds: not ana's to see
     refused = cli(org, org.ana, "member", "add", "Cleo Park", code=1)

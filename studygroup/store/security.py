@@ -95,6 +95,21 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $
   SELECT p.email::text, p.id, EXISTS (SELECT 1 FROM added a WHERE a.member_id = p.id)
   FROM people p
 $$;
+CREATE OR REPLACE FUNCTION studygroup_later_entries(target integer) RETURNS SETOF integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  SELECT DISTINCT later.entry_id
+  FROM journal e
+  JOIN journal_changes mine ON mine.entry_id = e.id
+  JOIN journal_changes later ON later.table_name = mine.table_name
+    AND later.row_id = mine.row_id AND later.entry_id > e.id
+  JOIN journal l ON l.id = later.entry_id AND l.undone_by IS NULL
+  WHERE e.id = target
+    AND (e.db_user = session_user OR e.group_id = ANY (studygroup_groups(false)))
+    -- an undo of later entries only cancels out with them (journal._later_touching)
+    AND NOT (l.undoes IS NOT NULL
+             AND EXISTS (SELECT 1 FROM journal u WHERE u.undone_by = l.id)
+             AND NOT EXISTS (SELECT 1 FROM journal u WHERE u.undone_by = l.id AND u.id <= e.id))
+$$;
 CREATE OR REPLACE FUNCTION studygroup_journal_author() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
 BEGIN
@@ -106,6 +121,7 @@ ALTER FUNCTION studygroup_groups(boolean) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_people(boolean) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_in_no_group(integer) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_join_by_email(integer, text[], timestamptz) OWNER TO {KEEPER};
+ALTER FUNCTION studygroup_later_entries(integer) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_journal_author() OWNER TO {OWNER};
 ALTER FUNCTION journal_record() OWNER TO {KEEPER};
 ALTER FUNCTION journal_record() SECURITY DEFINER;
@@ -114,15 +130,17 @@ REVOKE ALL ON FUNCTION studygroup_groups(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_people(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_in_no_group(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_join_by_email(integer, text[], timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION studygroup_later_entries(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION studygroup_groups(boolean) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_people(boolean) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_in_no_group(integer) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_join_by_email(integer, text[], timestamptz) TO {ORGANISER};
+GRANT EXECUTE ON FUNCTION studygroup_later_entries(integer) TO {ORGANISER};
 GRANT SELECT ON group_organisers, group_members, members TO {KEEPER};
 GRANT INSERT ON group_members TO {KEEPER};
 GRANT USAGE ON SEQUENCE group_members_id_seq TO {KEEPER};
-GRANT SELECT ON journal_open TO {KEEPER};
-GRANT INSERT ON journal_changes TO {KEEPER};
+GRANT SELECT ON journal_open, journal TO {KEEPER};
+GRANT SELECT, INSERT ON journal_changes TO {KEEPER};
 GRANT USAGE ON SEQUENCE journal_changes_id_seq TO {KEEPER};
 """
 
@@ -136,6 +154,9 @@ KEEPER_POLICIES = [
     f"CREATE POLICY studygroup_keeper ON members FOR SELECT TO {KEEPER} USING (true)",
     f"CREATE POLICY studygroup_keeper ON journal_open FOR SELECT TO {KEEPER} USING (true)",
     f"CREATE POLICY studygroup_keeper ON journal_changes FOR INSERT TO {KEEPER} WITH CHECK (true)",
+    # studygroup_later_entries: which later entries, of any group, changed a row an entry did
+    f"CREATE POLICY studygroup_keeper_read ON journal_changes FOR SELECT TO {KEEPER} USING (true)",
+    f"CREATE POLICY studygroup_keeper ON journal FOR SELECT TO {KEEPER} USING (true)",
 ]
 
 
@@ -305,6 +326,18 @@ def secure(db: Connection) -> list[str]:
     )
     done.append(f"row-level security forced on {len(secured)} tables ({len(statements)} policies)")
     return done
+
+
+def bound(db: Connection) -> str | None:
+    """The login role, when this is a secured PostgreSQL database whose policies bind it
+    (not a superuser, who sees everything); None otherwise (SQLite has no rights at all)."""
+    if db.dialect.name != "postgresql":
+        return None
+    who, secured, unbound = db.exec_driver_sql(
+        "SELECT session_user, to_regprocedure('studygroup_groups(boolean)') IS NOT NULL, "
+        "(SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user)"
+    ).one()
+    return str(who) if secured and not unbound else None
 
 
 def is_secured(db: Connection) -> bool:
