@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 
-from sqlalchemy import ColumnElement, Connection, Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, insert, select, update
 
 from studygroup import clock
 from studygroup.errors import Conflict, Invalid, NotFound, Refused
@@ -89,20 +89,38 @@ def get(db: Connection, slug: str) -> GroupRow:
     return row
 
 
-def member_ids(group_id: int | ColumnElement[int]) -> Select[tuple[int]]:
-    """The ids of a group's members, for `members.c.id.in_(...)`."""
-    return select(group_members.c.member_id).where(group_members.c.group_id == group_id)
+def member_ids(group_id: int | ColumnElement[int], live: bool = False) -> Select[tuple[int]]:
+    """The ids of a group's members, for `members.c.id.in_(...)`; `live`: only those not
+    archived in it."""
+    query = select(group_members.c.member_id).where(group_members.c.group_id == group_id)
+    return query.where(group_members.c.archived_at.is_(None)) if live else query
 
 
-def has_member(group_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """`member_id` belongs to the group (a condition for a query's WHERE)."""
-    return member_id.in_(member_ids(group_id))
+def has_member(
+    group_id: int, member_id: ColumnElement[int], live: bool = False
+) -> ColumnElement[bool]:
+    """`member_id` belongs to the group (a condition for a query's WHERE); `live`: and is
+    not archived there."""
+    return member_id.in_(member_ids(group_id, live))
 
 
-def in_course_group(course_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
+def in_course_group(
+    course_id: int, member_id: ColumnElement[int], live: bool = False
+) -> ColumnElement[bool]:
     """`member_id` belongs to the group of the course (for a session: its course's)."""
     group = select(courses.c.group_id).where(courses.c.id == course_id).scalar_subquery()
-    return member_id.in_(member_ids(group))
+    return member_id.in_(member_ids(group, live))
+
+
+def active_in(group_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """An active member of the group: the person is not archived (an erased one is, in every
+    group), and neither is their membership of this group."""
+    return and_(members.c.active.is_(True), has_member(group_id, member_id, live=True))
+
+
+def active_in_course_group(course_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """An active member of the course's group (see `active_in`)."""
+    return and_(members.c.active.is_(True), in_course_group(course_id, member_id, live=True))
 
 
 def join(db: Connection, group_id: int, member_id: int) -> bool:
@@ -191,7 +209,11 @@ def listed(
     member_count = (
         select(func.count())
         .select_from(group_members.join(members, members.c.id == group_members.c.member_id))
-        .where(group_members.c.group_id == groups.c.id, members.c.active.is_(True))
+        .where(
+            group_members.c.group_id == groups.c.id,
+            group_members.c.archived_at.is_(None),
+            members.c.active.is_(True),
+        )
         .correlate(groups)
         .scalar_subquery()
     )

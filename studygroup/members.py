@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    Boolean,
     Connection,
+    Select,
     String,
     and_,
     bindparam,
@@ -19,6 +21,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     update,
 )
 
@@ -113,11 +116,12 @@ def _check_not_an_alias(db: Connection, name: str, key: str, member_id: int | No
 def directory(db: Connection, *, include_archived: bool = True) -> matching.Directory:
     """Every member of this command's group, with their aliases, for the matching rule (two
     statements)."""
+    group_id = groups.current(db).id
     query = select(members.c.id, members.c.name, members.c.email, members.c.handle).where(
-        groups.has_member(groups.current(db).id, members.c.id)
+        groups.has_member(group_id, members.c.id)
+        if include_archived
+        else groups.active_in(group_id, members.c.id)
     )
-    if not include_archived:
-        query = query.where(members.c.active.is_(True))
     aliases: dict[int, list[str]] = {}
     for member_id, alias in db.execute(
         select(member_aliases.c.member_id, member_aliases.c.alias).order_by(member_aliases.c.id)
@@ -138,13 +142,13 @@ def _candidates(
     indexed statement, with the aliases that could match (the only ones those steps read)."""
     keys = sorted(only.keys)
     query = (
-        select(members, member_aliases.c.alias.label("matched_alias"))
+        _people(groups.current(db).id)
+        .add_columns(member_aliases.c.alias.label("matched_alias"))
         .outerjoin(
             member_aliases,
             and_(member_aliases.c.member_id == members.c.id, member_aliases.c.alias_key.in_(keys)),
         )
         .where(
-            groups.has_member(groups.current(db).id, members.c.id),
             or_(
                 members.c.email.in_(sorted(only.emails)),
                 members.c.name_key.in_(keys),
@@ -155,7 +159,7 @@ def _candidates(
         .order_by(members.c.id)
     )
     if not include_archived:
-        query = query.where(members.c.active.is_(True))
+        query = query.where(members.c.active.is_(True), group_members.c.archived_at.is_(None))
     rows: dict[int, MemberRow] = {}
     aliases: dict[int, list[str]] = {}
     for row in db.execute(query):
@@ -228,19 +232,32 @@ def find_several(db: Connection, ref: str) -> list[MemberRow]:
     return [find(db, text)]
 
 
+def _people(group_id: int, *, outer: bool = False) -> Select[Any]:
+    """The members of a group (`outer`: and anyone else), every column of theirs, with
+    `active` and `archived_at` as they are in this group: a person archived in one group may
+    be active in another. An erased person is archived everywhere."""
+    joined = and_(group_members.c.member_id == members.c.id, group_members.c.group_id == group_id)
+    active = and_(members.c.active.is_(True), group_members.c.archived_at.is_(None))
+    return select(
+        *(c for c in members.c if c.key not in ("active", "archived_at")),
+        type_coerce(active, Boolean).label("active"),
+        func.coalesce(group_members.c.archived_at, members.c.archived_at).label("archived_at"),
+    ).select_from(
+        members.outerjoin(group_members, joined) if outer else members.join(group_members, joined)
+    )
+
+
 def get(db: Connection, member_id: int) -> MemberRow:
-    return db.execute(select(members).where(members.c.id == member_id)).one()
+    """A member, as they are in this command's group."""
+    query = _people(groups.current(db).id, outer=True).where(members.c.id == member_id)
+    return db.execute(query).one()
 
 
 def listed(db: Connection, include_archived: bool = False) -> list[MemberRow]:
     """The members of this command's group."""
-    query = (
-        select(members)
-        .where(groups.has_member(groups.current(db).id, members.c.id))
-        .order_by(members.c.name_key)
-    )
+    query = _people(groups.current(db).id).order_by(members.c.name_key)
     if not include_archived:
-        query = query.where(members.c.active.is_(True))
+        query = query.where(members.c.active.is_(True), group_members.c.archived_at.is_(None))
     return list(db.execute(query))
 
 
@@ -272,23 +289,41 @@ def edit(db: Connection, ref: str, fields: MemberFields) -> MemberRow:
 
 
 def archive(db: Connection, ref: str) -> MemberRow:
+    """Archive a member in this command's group: kept, with their history, out of its
+    lists, rotas and reminders. A person in other groups stays active there."""
     member = find(db, ref)
     if not member.active:
         raise Conflict(f"{member.name} is already archived")
     db.execute(
-        update(members)
-        .where(members.c.id == member.id)
-        .values(active=False, archived_at=clock.now())
+        update(group_members)
+        .where(
+            group_members.c.group_id == groups.current(db).id,
+            group_members.c.member_id == member.id,
+        )
+        .values(archived_at=clock.now())
     )
     return get(db, member.id)
 
 
 def restore(db: Connection, ref: str) -> MemberRow:
+    """Bring an archived member back in this command's group. A person archived before
+    groups kept their own archive (in every group at once) is brought back in all of them."""
     member = find(db, ref)
     if member.active:
         raise Conflict(f"{member.name} is not archived")
     db.execute(
-        update(members).where(members.c.id == member.id).values(active=True, archived_at=None)
+        update(group_members)
+        .where(
+            group_members.c.group_id == groups.current(db).id,
+            group_members.c.member_id == member.id,
+            group_members.c.archived_at.is_not(None),
+        )
+        .values(archived_at=None)
+    )
+    db.execute(
+        update(members)
+        .where(members.c.id == member.id, members.c.active.is_(False))
+        .values(active=True, archived_at=None)
     )
     return get(db, member.id)
 

@@ -96,9 +96,9 @@ def _people(db: Connection, target: SessionRow, only: MemberRow | None) -> list[
     who = select(
         members.c.id, members.c.name, members.c.email, members.c.timezone, members.c.greeting
     )
-    query = who.where(
-        members.c.active.is_(True), groups.in_course_group(target.course_id, members.c.id)
-    ).order_by(members.c.name_key)
+    query = who.where(groups.active_in_course_group(target.course_id, members.c.id)).order_by(
+        members.c.name_key
+    )
     if only is not None:
         query = who.where(members.c.id == only.id)
     # plain tuples: a Row's attributes cost several times more, read thousands of times here

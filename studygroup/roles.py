@@ -70,9 +70,8 @@ def fill(db: Connection, course: CourseRow) -> list[tuple[int, str, str]]:
         return []
     people = db.execute(
         select(members.c.id, members.c.name, members.c.rota).where(
-            members.c.active.is_(True),
             members.c.rota.is_not(None),
-            groups.has_member(course.group_id, members.c.id),
+            groups.active_in(course.group_id, members.c.id),
         )
     ).all()
     away: dict[int, set[int]] = {}

@@ -97,8 +97,7 @@ def turnout(db: Connection, target: SessionRow) -> TurnoutJSON | None:
         .join(members, members.c.id == rsvps.c.member_id)
         .where(
             rsvps.c.session_id == target.id,
-            members.c.active.is_(True),
-            groups.in_course_group(target.course_id, members.c.id),
+            groups.active_in_course_group(target.course_id, members.c.id),
         )
         .group_by(rsvps.c.answer)
     ):
@@ -106,9 +105,7 @@ def turnout(db: Connection, target: SessionRow) -> TurnoutJSON | None:
     if not any(counts.values()):
         return None
     active = db.execute(
-        select(func.count()).where(
-            members.c.active.is_(True), groups.in_course_group(target.course_id, members.c.id)
-        )
+        select(func.count()).where(groups.active_in_course_group(target.course_id, members.c.id))
     ).scalar_one()
     return {
         "yes": counts["yes"],

@@ -175,6 +175,54 @@ def _downgrade(target: str, revision: str) -> None:
         engine.dispose()
 
 
+def test_a_member_is_archived_in_one_group_and_stays_active_in_another(
+    run: CLI, db: str, engine_for: Any
+) -> None:
+    two_groups(run)
+    run("--group", "r4ds", "member", "add", "Ada L.", "--email", "ada@example.org")  # shared
+    for group in ("main", "r4ds"):
+        run("--group", group, "session", "plan", "--course", "fsdl", "--from", "2026-11-03",
+            "--weeks", "1", env=NOW)  # fmt: skip
+    run("--group", "r4ds", "member", "archive", "Ada")  # she left the book club
+    assert [m["name"] for m in run.json("--group", "r4ds", "member", "list")] == ["Cleo Park"]
+    shown = run.json("--group", "r4ds", "member", "show", "Ada")
+    assert shown["active"] is False and shown["archived_at"] is not None
+    assert run.json("--group", "main", "member", "show", "Ada")["active"] is True
+    assert [m["name"] for m in run.json("--group", "main", "member", "list")] == [
+        "Ada Lovelace",
+        "Bob Stone",
+    ]
+    # reminders, counts and talks: main's still has her, r4ds's does not
+    assert "Ada Lovelace" in run("--group", "main", "remind", "--course", "fsdl", env=NOW).stdout
+    assert "Ada" not in run("--group", "r4ds", "remind", "--course", "fsdl", env=NOW).stdout
+    assert {g["slug"]: g["members"] for g in run.json("group", "list")} == {"main": 2, "r4ds": 1}
+    assert "archived" in run("--group", "r4ds", "talk", "add", "Ada", "A talk", code=1).stderr
+    run("--group", "main", "talk", "add", "Ada", "A talk", env=NOW)
+    assert (
+        "is already archived" in run("--group", "r4ds", "member", "archive", "Ada", code=1).stderr
+    )
+    # the older schema cannot say "archived here, active there": its downgrade refuses
+    before = dump(engine_for(db))
+    try:
+        _downgrade(db, "20261205_02")
+    except RuntimeError as exc:
+        assert str(exc).startswith("1 person is archived in some groups and active in others")
+    else:
+        raise AssertionError("the downgrade lost an archive")
+    assert dump(engine_for(db)) == before
+    run("--group", "r4ds", "member", "restore", "Ada")
+    assert run.json("--group", "r4ds", "member", "show", "Ada")["active"] is True
+    # archived in every group she belongs to: an archived person, before groups kept archives
+    run("--group", "r4ds", "member", "archive", "Ada")
+    run("--group", "main", "member", "archive", "Ada")
+    _downgrade(db, "20261205_02")
+    with engine_for(db).connect() as conn:
+        active, archived_at = conn.execute(
+            sa.text("SELECT active, archived_at FROM members WHERE email = 'ada@example.org'")
+        ).one()
+    assert not active and archived_at is not None
+
+
 def test_the_migration_keeps_every_row_both_ways(
     run: CLI, db: str, engine_for: Any, tmp_path: Path
 ) -> None:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import CLI
+from tests.conftest import CLI, downgrade
 
 STUDYGROUP = str(Path(sys.executable).parent / "studygroup")
 NOW = {"STUDYGROUP_TEST_NOW": "2026-11-02T09:00:00+00:00"}
@@ -213,8 +213,8 @@ def test_an_upgrade_secures_again_what_a_secured_database_lacked(org: Org) -> No
         "studygroup_join_by_email(integer,text[],timestamptz)",
         "studygroup_later_entries(integer)",
     )
+    downgrade(engine, "20261205_01")
     with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '20261205_01'")
         for function in newer:
             conn.exec_driver_sql(f"DROP FUNCTION {function}")
     assert "upgraded 20261205_01 ->" in org.admin("db", "upgrade").stderr

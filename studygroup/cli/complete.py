@@ -11,12 +11,17 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
+# a member active in a group (archived in every group they belong to: not offered)
+LIVE = (
+    "active AND EXISTS (SELECT 1 FROM group_members g WHERE g.member_id = members.id "
+    "AND g.archived_at IS NULL)"
+)
 NAMES = (
-    "SELECT name FROM members WHERE active AND name_key LIKE {p} ESCAPE '\\' "
+    f"SELECT name FROM members WHERE {LIVE} AND name_key LIKE {{p}} ESCAPE '\\' "
     "ORDER BY name_key LIMIT 50"
 )
 HANDLES = (
-    "SELECT '@' || handle FROM members WHERE active AND handle IS NOT NULL "
+    f"SELECT '@' || handle FROM members WHERE {LIVE} AND handle IS NOT NULL "
     "AND lower(handle) LIKE {p} ESCAPE '\\' ORDER BY lower(handle) LIMIT 50"
 )
 SLUGS = "SELECT slug FROM courses WHERE slug LIKE {p} ESCAPE '\\' ORDER BY slug LIMIT 50"

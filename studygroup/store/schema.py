@@ -62,7 +62,7 @@ _metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # The schema revision this code expects; a test keeps it equal to Alembic's head. Kept here
 # (not read from migrations/) so that commands on a current database never import Alembic.
-HEAD_REVISION = "20261205_02"
+HEAD_REVISION = "20261205_03"
 
 # The tables whose rows users name by id (`item done 5`, `poll show 3`): an id is never handed
 # out again, even after an undo deleted its row. PostgreSQL's sequences never reuse one;
@@ -116,6 +116,8 @@ group_members = Table(
     _fk("group_id", "groups.id", "RESTRICT"),
     _fk("member_id", "members.id", "RESTRICT"),
     Column("joined_at", UTCDateTime, nullable=False, default=now),
+    # archived in this group (`member archive`): the person may still be active in another
+    Column("archived_at", UTCDateTime),
     UniqueConstraint("group_id", "member_id"),
     Index(None, "member_id"),
 )

@@ -137,7 +137,7 @@ def course_stats(db: Connection, course: CourseRow) -> StatsDocument:
     no_sessions: set[int] = set()
     for member_id, name, joined_on in db.execute(  # unpacked: a Row's attributes cost more
         select(members.c.id, members.c.name, members.c.joined_on)
-        .where(members.c.active.is_(True), groups.has_member(course.group_id, members.c.id))
+        .where(groups.active_in(course.group_id, members.c.id))
         .order_by(members.c.name_key)
     ).all():
         recorded = first_record.get(member_id)
@@ -234,7 +234,7 @@ def attendance_matrix(db: Connection, course: CourseRow) -> AttendanceMatrix:
         said_no = rsvps.said_no_before(db, list(number_of))  # absent then: excused
         for member_id, name, joined_on in db.execute(
             select(members.c.id, members.c.name, members.c.joined_on).where(
-                members.c.active.is_(True), groups.has_member(course.group_id, members.c.id)
+                groups.active_in(course.group_id, members.c.id)
             )
         ):
             own = marks[name]
