@@ -178,6 +178,27 @@ def join_by_email(
     return {email: (person, person not in there) for email, person in found.items()}
 
 
+def other_groups(db: Connection, group_id: int, member_id: int) -> int:
+    """How many groups besides this one the person belongs to, those the organiser cannot see
+    included (PostgreSQL's policies hide them: `studygroup_unseen_groups` counts them)."""
+    seen = db.scalar(
+        select(func.count()).where(
+            group_members.c.member_id == member_id, group_members.c.group_id != group_id
+        )
+    )
+    return int(seen or 0) + unseen_groups(db, member_id)
+
+
+def unseen_groups(db: Connection, member_id: int) -> int:
+    """How many of the person's groups the organiser cannot see (0 where everything is in
+    sight: SQLite, PostgreSQL's administrator)."""
+    if security.bound(db) is None:
+        return 0
+    return int(
+        db.exec_driver_sql("SELECT studygroup_unseen_groups(%(m)s)", {"m": member_id}).scalar_one()
+    )
+
+
 def each_course(
     db: Connection, statuses: tuple[CourseStatus, ...] = (CourseStatus.ACTIVE,)
 ) -> Iterator[tuple[GroupRow, CourseRow]]:

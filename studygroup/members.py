@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from studygroup import clock, faults, groups
-from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.errors import Conflict, Invalid, NotFound, Refused
 from studygroup.io.csvfile import MAX_ROWS, Row, RowError, read_rows
 from studygroup.rules import matching, validate
 from studygroup.rules.names import name_key, reversed_name
@@ -328,8 +328,10 @@ def restore(db: Connection, ref: str) -> MemberRow:
     return get(db, member.id)
 
 
-def delete_member(db: Connection, member: MemberRow) -> None:
-    """A hard delete: refused once the member has any history (archive them instead)."""
+def delete_member(db: Connection, member: MemberRow) -> bool:
+    """A hard delete: refused once the member has any history (archive them instead). A
+    person who belongs to other groups only leaves this one (False); otherwise the person
+    goes (True)."""
     from studygroup.courses import describe_counts
     from studygroup.store.schema import rsvps
 
@@ -356,15 +358,35 @@ def delete_member(db: Connection, member: MemberRow) -> None:
             f"{member.name} has history ({describe_counts(history)}); "
             "archive them instead with 'studygroup member archive'"
         )
-    # their memberships first, then them: undo puts them back in the opposite order
+    group_id = groups.current(db).id
+    if groups.other_groups(db, group_id, member.id):
+        db.execute(
+            delete(group_members).where(
+                group_members.c.member_id == member.id, group_members.c.group_id == group_id
+            )
+        )
+        return False
+    # their membership first, then them: undo puts them back in the opposite order
     db.execute(delete(group_members).where(group_members.c.member_id == member.id))
     db.execute(delete(members).where(members.c.id == member.id))
+    return True
 
 
 class Erasure(NamedTuple):
     name: str  # who was erased, as they were named
     placeholder: str  # what their record is called now
     entries: int  # earlier journal entries that can no longer be undone
+
+
+def require_erasable(db: Connection, member: MemberRow) -> None:
+    """Erasure scrubs every row that holds the person's data: refused to an organiser who
+    cannot see all of them (the person also belongs to groups they do not organise)."""
+    unseen = groups.unseen_groups(db, member.id)
+    if unseen:
+        raise Refused(
+            f"{member.name} also belongs to {unseen} group{'' if unseen == 1 else 's'} you do "
+            "not organise: the administrator, who sees every group, can erase them everywhere"
+        )
 
 
 def erase(db: Connection, member: MemberRow) -> Erasure:
@@ -375,6 +397,7 @@ def erase(db: Connection, member: MemberRow) -> Erasure:
     it back: the entries that held it can no longer be undone."""
     from studygroup import journal
 
+    require_erasable(db, member)
     placeholder = f"erased member {member.id}"
     alias_ids = list(
         db.execute(

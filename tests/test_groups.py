@@ -223,6 +223,21 @@ def test_a_member_is_archived_in_one_group_and_stays_active_in_another(
     assert not active and archived_at is not None
 
 
+def test_deleting_a_shared_person_only_takes_them_out_of_this_group(run: CLI) -> None:
+    two_groups(run)
+    run("--group", "r4ds", "member", "add", "Ada L.", "--email", "ada@example.org")
+    done = run("--group", "r4ds", "member", "delete", "Ada", "--force", input="y\n")
+    assert "removed Ada Lovelace from group r4ds; they stay in their other groups" in done.stderr
+    assert [m["name"] for m in run.json("--group", "r4ds", "member", "list")] == ["Cleo Park"]
+    assert "Ada Lovelace" in [m["name"] for m in run.json("--group", "main", "member", "list")]
+    run("--group", "r4ds", "undo")
+    assert "Ada Lovelace" in [m["name"] for m in run.json("--group", "r4ds", "member", "list")]
+    run("--group", "r4ds", "member", "delete", "Ada", "--force", input="y\n")
+    gone = run("--group", "main", "member", "delete", "Ada", "--force", input="y\n")
+    assert "deleted member Ada Lovelace" in gone.stderr
+    assert "Ada" not in run("--group", "main", "member", "list", "--all").stdout  # gone
+
+
 def test_the_migration_keeps_every_row_both_ways(
     run: CLI, db: str, engine_for: Any, tmp_path: Path
 ) -> None:

@@ -226,6 +226,21 @@ def test_an_upgrade_secures_again_what_a_secured_database_lacked(org: Org) -> No
     assert "Ada Lovelace" in cli(org, org.ben, "member", "list").stdout
 
 
+def test_a_shared_person_is_erased_by_the_administrator_who_sees_everywhere(org: Org) -> None:
+    """Their data is in rows of groups ana cannot see (reminders, the journal): her erasure
+    could not scrub them, so it is refused; the administrator's goes everywhere."""
+    cli(org, org.ben, "member", "add", "Ada L", "--email", "ada@example.org")  # Ada joins r4ds
+    refused = cli(org, org.ana, "member", "erase", "Ada", "--force", code=1)
+    assert refused.stderr == (
+        "Error: Ada Lovelace also belongs to 1 group you do not organise: the administrator, "
+        "who sees every group, can erase them everywhere\n"
+    )
+    org.admin("--group", "main", "member", "erase", "Ada", "--force", input="y\n")
+    assert "Ada" not in cli(org, org.ben, "member", "list", "--all").stdout
+    code, out = psql(org, org.ben, "SELECT count(*) FROM journal_changes WHERE before LIKE '%Ada%'")
+    assert (code, out) == (0, "0")
+
+
 def test_a_name_taken_in_another_group_is_one_line(org: Org) -> None:
     # ana may write main, but the person called Cleo Park is in r4ds: not ana's to see
     refused = cli(org, org.ana, "member", "add", "Cleo Park", code=1)

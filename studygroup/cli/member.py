@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -284,17 +284,23 @@ def member_restore(app: App, name: str) -> None:
 
 @contextmanager
 def _confirmed(
-    app: App, name: str, force: bool, what: str
+    app: App,
+    name: str,
+    force: bool,
+    what: str,
+    check: Callable[[Connection, MemberRow], None] | None = None,
 ) -> Iterator[tuple[Connection, MemberRow]]:
     """A member to delete or erase: asked about first, holding no lock while a person reads
     the question, then found again in the write transaction (refused if the name means
-    someone else by then)."""
+    someone else by then). `check` refuses before anyone is asked."""
     from studygroup import members
     from studygroup.cli.app import confirm_delete
     from studygroup.errors import Conflict
 
     with app.read() as db:
         asked = members.find(db, name)
+        if check is not None:
+            check(db, asked)
     confirm_delete(what.format(asked.name), force)
     with app.write() as db:
         found = members.find(db, name)
@@ -319,7 +325,13 @@ def member_erase(app: App, name: str, force: bool) -> None:
     """
     from studygroup import members
 
-    with _confirmed(app, name, force, "the personal data of {} (this cannot be undone)") as (
+    with _confirmed(
+        app,
+        name,
+        force,
+        "the personal data of {} (this cannot be undone)",
+        members.require_erasable,
+    ) as (
         db,
         found,
     ):
@@ -337,18 +349,24 @@ def member_erase(app: App, name: str, force: bool) -> None:
 @pass_app
 def member_delete(app: App, name: str, force: bool) -> None:
     """Delete a member added by mistake. Refused while they have any history (attendance,
-    talks, items, votes, reminders): archive them instead.
+    talks, items, votes, reminders): archive them instead. Someone who belongs to other
+    groups too only leaves this one.
 
     \b
     Example:
       studygroup member delete "Ada Lovelce" --force
     """
-    from studygroup import members
+    from studygroup import groups, members
 
     with _confirmed(app, name, force, "member {}") as (db, found):
         shown = found.name
-        members.delete_member(db, found)
-    note(f"deleted member {shown}")
+        gone = members.delete_member(db, found)
+        group = groups.current(db).slug
+    note(
+        f"deleted member {shown}"
+        if gone
+        else f"removed {shown} from group {group}; they stay in their other groups"
+    )
 
 
 @member.command("import")

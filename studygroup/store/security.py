@@ -80,6 +80,11 @@ CREATE OR REPLACE FUNCTION studygroup_in_no_group(person integer) RETURNS boolea
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   SELECT NOT EXISTS (SELECT 1 FROM group_members WHERE member_id = person)
 $$;
+CREATE OR REPLACE FUNCTION studygroup_unseen_groups(person integer) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+  SELECT count(*)::integer FROM group_members
+  WHERE member_id = person AND NOT group_id = ANY (studygroup_groups(false))
+$$;
 CREATE OR REPLACE FUNCTION studygroup_join_by_email(grp integer, addresses text[], at timestamptz)
 RETURNS TABLE (address text, person integer, joined boolean)
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -122,6 +127,7 @@ ALTER FUNCTION studygroup_people(boolean) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_in_no_group(integer) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_join_by_email(integer, text[], timestamptz) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_later_entries(integer) OWNER TO {KEEPER};
+ALTER FUNCTION studygroup_unseen_groups(integer) OWNER TO {KEEPER};
 ALTER FUNCTION studygroup_journal_author() OWNER TO {OWNER};
 ALTER FUNCTION journal_record() OWNER TO {KEEPER};
 ALTER FUNCTION journal_record() SECURITY DEFINER;
@@ -131,11 +137,13 @@ REVOKE ALL ON FUNCTION studygroup_people(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_in_no_group(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_join_by_email(integer, text[], timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION studygroup_later_entries(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION studygroup_unseen_groups(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION studygroup_groups(boolean) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_people(boolean) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_in_no_group(integer) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_join_by_email(integer, text[], timestamptz) TO {ORGANISER};
 GRANT EXECUTE ON FUNCTION studygroup_later_entries(integer) TO {ORGANISER};
+GRANT EXECUTE ON FUNCTION studygroup_unseen_groups(integer) TO {ORGANISER};
 GRANT SELECT ON group_organisers, group_members, members TO {KEEPER};
 GRANT INSERT ON group_members TO {KEEPER};
 GRANT USAGE ON SEQUENCE group_members_id_seq TO {KEEPER};
