@@ -39,14 +39,15 @@ def _as(url: sa.URL, role: str) -> str:
     return url.set(username=role, password=f"pw-{role}").render_as_string(hide_password=False)
 
 
-def cli(org: Org, role: str, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+def cli(org: Org, role: str, *args: str, code: int | None = 0) -> subprocess.CompletedProcess[str]:
+    """`studygroup` as `role`; `code`: the exit status it must end with (None: any)."""
     done = subprocess.run(
         [STUDYGROUP, "--db", _as(org.url, role), *args],
         capture_output=True,
         text=True,
         env={**os.environ, **NOW, "STUDYGROUP_DB": ""},
     )
-    assert done.returncode == code, (args, done.stdout, done.stderr)
+    assert code is None or done.returncode == code, (args, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
     return done
 
@@ -249,6 +250,14 @@ def test_a_name_taken_in_another_group_is_one_line(org: Org) -> None:
         "member under a name that tells them apart (or by their email, if it is the same "
         "person); nothing was written\n"
     )
+    cli(org, org.ben, "member", "alias", "add", "Cleo", "CP iPhone")
+    for args, said in (
+        (("member", "edit", "Ada", "--email", "cleo@example.org"), "already has that email"),
+        (("member", "alias", "add", "Ada", "CP iPhone"), "already goes by that alias"),
+    ):
+        done = cli(org, org.ana, *args, code=1)
+        assert done.stderr.startswith("Error: someone in another group") and said in done.stderr
+        assert done.stderr.count("\n") == 1
 
 
 def test_raw_sql_cannot_cross_groups(org: Org) -> None:

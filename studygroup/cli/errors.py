@@ -67,10 +67,22 @@ def describe_os_error(exc: OSError) -> str:
     return f"{where}: {reason}"
 
 
-# a member's unique value held by a person the organiser cannot see (row-level security)
+# a member's unique value held by a person the organiser cannot see (row-level security):
+# what to say instead of the database's words
 _TAKEN_ELSEWHERE = {
-    "uq_members_name_key": "is already called that",
-    "uq_members_handle": "already has that handle",
+    "uq_members_name_key": (
+        "is already called that: add this member under a name that tells them apart (or by "
+        "their email, if it is the same person)"
+    ),
+    "uq_members_handle": (
+        "already has that handle: give this member another, or add them by their email, if "
+        "it is the same person"
+    ),
+    "uq_members_email": (
+        "already has that email: add the member by it ('member add NAME --email ...'), which "
+        "brings that person into this group"
+    ),
+    "uq_member_aliases_alias_key": "already goes by that alias on calls: choose another",
 }
 
 
@@ -99,11 +111,7 @@ def describe_database_error(exc: Exception, ctx: click.Context) -> str:
     if isinstance(exc, IntegrityError):
         taken = _TAKEN_ELSEWHERE.get(_constraint(exc) or "")
         if taken is not None:  # PostgreSQL: the one who has it is in a group not in sight
-            return (
-                f"someone in another group of this database {taken}: add this member under "
-                f"a {'name' if 'called' in taken else 'handle'} that tells them apart (or by "
-                "their email, if it is the same person); nothing was written"
-            )
+            return f"someone in another group of this database {taken}; nothing was written"
         return f"the change conflicts with data already recorded ({first}); nothing was written"
     if isinstance(exc, DataError):
         return f"a value is out of range for the database ({first}); nothing was written"
