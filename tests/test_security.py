@@ -173,6 +173,11 @@ def test_a_person_of_another_group_joins_by_email_and_nothing_else_shows(
         "Cleo Park",
         "Dee Fox",
     ]
+    cli(org, org.ben, "undo")  # the import, Ada's joining included (the journal has it)
+    listed = json.loads(cli(org, org.ben, "member", "list", "--json").stdout)
+    assert [m["name"] for m in listed] == ["Cleo Park"]
+    assert "Ada Lovelace" in cli(org, org.ana, "member", "list").stdout  # still main's
+    cli(org, org.ben, "member", "import", str(sheet))
     # the function joins only into a group one may change, and shows nothing otherwise
     main, r4ds = org.ids["main"], org.ids["r4ds"]
     for role, group in ((org.ben, main), (org.carl, main)):
