@@ -296,6 +296,21 @@ def test_one_line_serves_the_organisation(run: CLI, tmp_path: Path) -> None:
     assert "== main / fsdl" in dry.stderr and "== r4ds / fsdl" in dry.stderr
     main_part, r4ds_part = dry.stdout.split("Cleo", 1)[0], dry.stdout
     assert "Ada Lovelace" in main_part and "Cleo Park" in r4ds_part
+    listed = run.json("remind", "--all-groups", env=NOW)
+    assert [
+        (d["group"], d["course"], d["mode"], sorted(r["member"] for r in d["reminders"]))
+        for d in listed
+    ] == [
+        ("main", "fsdl", "dry-run", ["Ada Lovelace"]),
+        ("r4ds", "fsdl", "dry-run", ["Cleo Park", "Dee Fox"]),
+    ]
+    # the options given reach every group's run: here, an outbox instead of SMTP
+    outbox = tmp_path / "outbox"
+    run("--group", "main", "session", "close", "1", env=NOW)
+    run("remind", "--all-groups", "--outbox", str(outbox), env=NOW)
+    sent = sorted(p.read_text() for p in outbox.iterdir())
+    assert len(sent) == 3
+    assert [any(f"To: {who}" in m for m in sent) for who in ("Ada", "Cleo", "Dee")] == [True] * 3
     # a site for every group's course
     run("site", "build", str(tmp_path / "www"), "--all-groups", env=NOW)
     uids = {}

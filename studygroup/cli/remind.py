@@ -9,6 +9,8 @@ import click
 from studygroup.cli.app import App, course_option, emit_json, json_option, note, pass_app
 from studygroup.cli.complete import session_refs
 
+COLLECTED = "studygroup.remind.collected"  # ctx.meta: --all-groups --json gathers each run's
+
 
 @click.command()
 @click.argument("ref", required=False, metavar="[REF]", shell_complete=session_refs)
@@ -60,7 +62,7 @@ from studygroup.cli.complete import session_refs
     "--all-groups",
     is_flag=True,
     help="Every active course of every group (on PostgreSQL: every group you organise), "
-    "one after another: one cron line for the organisation.",
+    "one after another, with the options given: one cron line for the organisation.",
 )
 @json_option
 @pass_app
@@ -125,9 +127,9 @@ def remind(
       0 9 * * *  studygroup --db "$ORG_DB" remind --all-groups --send
     """
     if all_groups:
-        if as_json or member_ref or ref:
-            raise click.UsageError("--all-groups takes no REF, --member or --json")
-        _every_group(ctx, app)
+        if member_ref or ref:
+            raise click.UsageError("--all-groups takes no REF or --member")
+        _every_group(ctx, app, as_json)
         return
     from studygroup import reminders
     from studygroup.errors import StudygroupError
@@ -185,7 +187,12 @@ def remind(
     if batch:
         click.echo("\n".join(batch))
     if as_json:
-        emit_json({**report.as_dict(), "notices": [each.as_dict() for each in notices]})
+        doc = {**report.as_dict(), "notices": [each.as_dict() for each in notices]}
+        collected = ctx.meta.get(COLLECTED)
+        if collected is None:
+            emit_json(doc)
+        else:  # --all-groups --json: one document for every run, printed at the end
+            collected.append(doc)
     elif report.webhook_preview is not None:
         where, chat_name, parts, size = report.webhook_preview
         posts = "1 post" if parts == 1 else f"{parts} posts"
@@ -199,10 +206,11 @@ def remind(
         raise StudygroupError(problem)
 
 
-def _every_group(ctx: click.Context, app: App) -> None:
-    """`remind --all-groups`: the run above for each active course of each live group, in
-    turn; one that can't run (no session to come) is reported and the others go on. Exit 1
-    if any failed."""
+def _every_group(ctx: click.Context, app: App, as_json: bool) -> None:
+    """`remind --all-groups`: the run above, with every option given, for each active course
+    of each live group in turn; one that can't run (no session to come) is reported and the
+    others go on. Exit 1 if any failed. With --json, one list: each run's document with its
+    group and course (or its error)."""
     from studygroup import groups
     from studygroup.cli.errors import describe
 
@@ -210,18 +218,30 @@ def _every_group(ctx: click.Context, app: App) -> None:
     with app.read() as db:
         runs = [(group.slug, course.slug) for group, course in groups.each_course(db)]
     failed = 0
+    documents: list[dict[str, object]] = []
+    if as_json:
+        ctx.meta[COLLECTED] = []
     for group_slug, course_slug in runs:
         note(f"== {group_slug} / {course_slug}")
         app.database.group = group_slug
-        try:
-            ctx.invoke(remind, course_slug=course_slug, all_groups=False)
+        where = {"group": group_slug, "course": course_slug}
+        error = None
+        try:  # the options this run was given, for this group's course
+            ctx.invoke(remind, **{**ctx.params, "course_slug": course_slug, "all_groups": False})
         except click.exceptions.Exit as done:
             failed += done.exit_code != 0
         except Exception as exc:  # one group's failure never stops the others
             failed += 1
-            message = (
+            error = (
                 exc.format_message() if isinstance(exc, click.ClickException) else (describe(exc))
             )
-            note(f"{group_slug} / {course_slug}: {message}")
+            note(f"{group_slug} / {course_slug}: {error}")
+        if as_json:
+            collected = ctx.meta[COLLECTED]
+            documents.append(
+                {**where, **collected.pop()} if collected else {**where, "error": error}
+            )
+    if as_json:
+        emit_json(documents)
     if failed:
         raise click.exceptions.Exit(1)
