@@ -203,7 +203,15 @@ def each_course(
     db: Connection, statuses: tuple[CourseStatus, ...] = (CourseStatus.ACTIVE,)
 ) -> Iterator[tuple[GroupRow, CourseRow]]:
     """`--all-groups`: each live group's courses of those statuses, in slug order, with the
-    group chosen (`choose`) for the rest of the transaction before its courses are yielded."""
+    group chosen (`choose`) for the rest of the transaction before its courses are yielded.
+    Refused when a group was chosen too: every group, or that one? (A `--send` to all of
+    them is not a guess to make.)"""
+    chosen = db.info.get(GROUP_CHOSEN)
+    if chosen:
+        raise Invalid(
+            f"--all-groups works on every group, but group {chosen!r} was chosen too (--group "
+            f"or {GROUP_ENV_VAR}): leave out one of them"
+        )
     for group in live(db):
         choose(db, group.slug)
         for course in db.execute(

@@ -306,6 +306,14 @@ def test_one_line_serves_the_organisation(run: CLI, tmp_path: Path) -> None:
     ]
     # the options given reach every group's run: here, an outbox instead of SMTP
     outbox = tmp_path / "outbox"
+    for args in (("--group", "r4ds"), ()):  # every group, or that one? not a guess to make
+        refused = run(*args, "remind", "--all-groups", "--outbox", str(outbox), code=1,
+                      env={**NOW, "STUDYGROUP_GROUP": "r4ds" if not args else ""})  # fmt: skip
+        assert refused.stderr == (
+            "Error: --all-groups works on every group, but group 'r4ds' was chosen too "
+            "(--group or STUDYGROUP_GROUP): leave out one of them\n"
+        )
+    assert not outbox.exists()
     run("--group", "main", "session", "close", "1", env=NOW)
     run("remind", "--all-groups", "--outbox", str(outbox), env=NOW)
     sent = sorted(p.read_text() for p in outbox.iterdir())
