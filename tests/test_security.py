@@ -187,6 +187,9 @@ def test_a_person_of_another_group_joins_by_email_and_nothing_else_shows(
         )  # fmt: skip
         assert (code, out) == (0, "0"), role
     assert "Dee Fox" not in cli(org, org.ana, "member", "list").stdout
+    # how many groups someone belongs to: only of a person one sees
+    dee = psql(org, org.ben, "SELECT id FROM members WHERE name = 'Dee Fox'")[1]
+    assert psql(org, org.ana, f"SELECT studygroup_unseen_groups({dee})") == (0, "0")
     code, out = psql(
         org, org.ben, f"INSERT INTO group_members (group_id, member_id) VALUES ({main}, 1)"
     )

@@ -84,6 +84,7 @@ CREATE OR REPLACE FUNCTION studygroup_unseen_groups(person integer) RETURNS inte
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   SELECT count(*)::integer FROM group_members
   WHERE member_id = person AND NOT group_id = ANY (studygroup_groups(false))
+    AND person = ANY (studygroup_people(false))  -- only of someone one sees
 $$;
 CREATE OR REPLACE FUNCTION studygroup_join_by_email(grp integer, addresses text[], at timestamptz)
 RETURNS TABLE (address text, person integer, joined boolean)
