@@ -152,6 +152,10 @@ def listed(db: Connection, course: CourseRow, target: SessionRow | None) -> list
     ]
 
 
+# the note of a reply to an invitation of a group the organiser does not see
+LEFT = "not for a session of your groups: left unread for its group's organiser"
+
+
 class Outcome(NamedTuple):
     """What became of one reply, for the report."""
 
@@ -169,7 +173,8 @@ def record_replies(
     read it at the same time: the run whose row for it goes in first records it. A reply is
     matched to a session by its UID and to a member by its ATTENDEE and its sender
     (rules/invite.judge); one for an unknown UID, or from someone else's address, is
-    reported, never recorded."""
+    reported, never recorded. On PostgreSQL an organiser's run leaves a reply for no session
+    they can see to the organiser of its group (`LEFT`)."""
     from studygroup.store.db import insert_ignoring
     from studygroup.store.schema import rsvp_messages
 
@@ -186,9 +191,17 @@ def record_replies(
         (m.email or "").casefold(): m
         for m in db.execute(select(members).where(members.c.email.is_not(None)))
     }
+    from studygroup.store import security
+
+    # an organiser sees only their groups' sessions: a reply to another group's invitation is
+    # that group's organiser's to read, so it is left unclaimed (and, by `rsvp fetch`, unread)
+    sees_everything = security.bound(db) is None
     out: list[Outcome] = []
     for message_id, replies in messages:
         if not replies:
+            continue
+        if not sees_everything and all(by_uid.get(r.uid) is None for r in replies):
+            out.append(Outcome(message_id, None, None, None, LEFT))
             continue
         verdicts: list[
             tuple[Reply, tuple[SessionRow, str] | None, MemberRow | None, Answer | None, str]

@@ -13,13 +13,17 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from email import message_from_bytes
+from email import policy as email_policy
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 
 from tests.conftest import CLI, downgrade
+from tests.test_rsvp import GROUP, Dovecot, gmail_reply, imap  # noqa: F401
 
 STUDYGROUP = str(Path(sys.executable).parent / "studygroup")
 NOW = {"STUDYGROUP_TEST_NOW": "2026-11-02T09:00:00+00:00"}
@@ -39,13 +43,15 @@ def _as(url: sa.URL, role: str) -> str:
     return url.set(username=role, password=f"pw-{role}").render_as_string(hide_password=False)
 
 
-def cli(org: Org, role: str, *args: str, code: int | None = 0) -> subprocess.CompletedProcess[str]:
+def cli(
+    org: Org, role: str, *args: str, code: int | None = 0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`studygroup` as `role`; `code`: the exit status it must end with (None: any)."""
     done = subprocess.run(
         [STUDYGROUP, "--db", _as(org.url, role), *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **NOW, "STUDYGROUP_DB": ""},
+        env={**os.environ, **NOW, "STUDYGROUP_DB": "", **(env or {})},
     )
     assert code is None or done.returncode == code, (args, done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
@@ -376,3 +382,32 @@ def test_no_policy_is_left_off(org: Org) -> None:
         assert found[table] == (True, True, OWNER), table
     assert all(owner == OWNER for *_, owner in found.values())
     assert owner_logs_in is False
+
+
+def test_a_reply_to_another_groups_invitation_is_left_for_its_organiser(
+    org: Org,
+    imap: Dovecot,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """One mailbox for the organisation: ana's fetch cannot see r4ds's sessions, so Cleo's
+    answer to r4ds is left unread for ben, never claimed nor moved away from him."""
+    org.admin("--group", "r4ds", "session", "plan", "--course", "r4c1", "--from",
+              "2026-11-04", "--weeks", "1", env=NOW)  # fmt: skip
+    out = tmp_path / "out"
+    org.admin("--group", "r4ds", "remind", "--outbox", str(out), "--organizer", GROUP, env=NOW)
+    (sent,) = out.glob("*.eml")
+    message = message_from_bytes(sent.read_bytes(), policy=email_policy.default)
+    invite = Calendar.from_ical(
+        next(p for p in message.walk() if p.get_content_type() == "text/calendar").get_content()
+    )
+    imap.deliver(gmail_reply(invite, "cleo@example.org", "Cleo Park", "ACCEPTED",
+                             "<cleo-1@mail.gmail.com>"))  # fmt: skip
+    ana = cli(org, org.ana, "rsvp", "fetch", env=imap.env())
+    assert "left unread for its group's organiser" in ana.stdout
+    box = imap.connect()
+    box.select("INBOX")
+    assert box.search(None, "UNSEEN")[1][0].split() == [b"1"]  # still ben's to read
+    box.logout()
+    ben = cli(org, org.ben, "rsvp", "fetch", env=imap.env())
+    assert "yes    Cleo Park (r4c1 1): recorded" in ben.stdout
+    assert "Cleo Park" in cli(org, org.ben, "rsvp", "list", "1").stdout

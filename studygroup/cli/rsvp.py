@@ -116,7 +116,8 @@ def rsvp_list(app: App, ref: str | None, course_slug: str | None, output: str) -
 def rsvp_fetch(app: App, as_json: bool) -> None:
     """Read the members' calendar replies from the group's mailbox over IMAPS and record
     their answers. Each message is read once (by its Message-ID), then marked read (and
-    moved to $STUDYGROUP_IMAP_DONE if set); mail that holds no reply is left as it was.
+    moved to $STUDYGROUP_IMAP_DONE if set); mail that holds no reply is left as it was, and
+    so (on PostgreSQL) is a reply to another group's invitation, for its organiser.
     Settings come from the environment: STUDYGROUP_IMAP_HOST, _PORT (993), _USER,
     _PASSWORD, _MAILBOX (INBOX), _DONE.
 
@@ -126,6 +127,7 @@ def rsvp_fetch(app: App, as_json: bool) -> None:
       studygroup rsvp fetch --json   # from cron, before `remind`
     """
     from studygroup.io.imip import ImapSettings, Mailbox, replies_in
+    from studygroup.rsvps import LEFT
 
     settings = ImapSettings.from_env()
     with Mailbox(settings) as box:
@@ -137,8 +139,10 @@ def rsvp_fetch(app: App, as_json: bool) -> None:
             if replies:
                 read.append((uid, replies[0].message_id, replies))
         outcomes = _record(app, [(mid, replies) for _, mid, replies in read])
-        for uid, _, _ in read:  # only once their answers are in the database
-            box.done_with(uid)
+        left = {o.message_id for o in outcomes if o.note == LEFT}  # another group's
+        for uid, message_id, _ in read:  # only once their answers are in the database
+            if message_id not in left:
+                box.done_with(uid)
     _report(outcomes, problems, as_json)
 
 
