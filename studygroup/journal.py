@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from studygroup import clock, faults
-from studygroup.errors import Conflict, Invalid, NotFound
+from studygroup.errors import Conflict, Invalid, NotFound, Refused
 from studygroup.render.documents import ChangeJSON, LogEntry, RowImage
 from studygroup.store import schema
 from studygroup.store.db import COURSE_NOTE, GROUP_CURRENT, new_id
@@ -767,10 +767,25 @@ def last_before(db: Connection, before: date, zone: str = "UTC") -> int | None:
     return db.execute(select(func.max(journal.c.id)).where(journal.c.at < cutoff)).scalar()
 
 
+def require_whole_journal(db: Connection) -> None:
+    """A prune must be a prefix of the whole journal (else an undo could write over a later
+    change whose rows were pruned): on a secured PostgreSQL database only the administrator
+    sees all of it, so an organiser's prune is refused."""
+    from studygroup.store import security
+
+    who = security.bound(db)
+    if who is not None:
+        raise Refused(
+            f"{who} sees only their groups' part of the journal, and a prune must take the "
+            "oldest entries of every group: the administrator prunes a shared database"
+        )
+
+
 def prune(db: Connection, upto: int) -> tuple[int, int]:
     """Drop the rows of entries 1 to `upto` (a prefix of the journal, by entry order), keeping
     their one-line entries (marked pruned: they can no longer be undone); the prune itself
     is kept as an entry (who pruned, up to which). (entries pruned, rows removed)."""
+    require_whole_journal(db)
     this = current(db)
     ids = list(
         db.execute(

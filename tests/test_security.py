@@ -256,6 +256,18 @@ def test_a_shared_person_is_erased_by_the_administrator_who_sees_everywhere(org:
     assert (code, out) == (0, "0")
 
 
+def test_only_the_administrator_prunes_a_shared_journal(org: Org) -> None:
+    """A prune must be a prefix of the whole journal; an organiser sees only part of it."""
+    cli(org, org.ana, "item", "add", "More homework")
+    refused = cli(org, org.ana, "log", "prune", "--upto", "100", "--yes", code=1)
+    assert refused.stderr == (
+        f"Error: {org.ana} sees only their groups' part of the journal, and a prune must take "
+        "the oldest entries of every group: the administrator prunes a shared database\n"
+    )
+    assert "added item" in cli(org, org.ana, "log").stdout  # nothing pruned
+    org.admin("log", "prune", "--upto", "3", "--yes")
+
+
 def test_a_name_taken_in_another_group_is_one_line(org: Org) -> None:
     # ana may write main, but the person called Cleo Park is in r4ds: not ana's to see
     refused = cli(org, org.ana, "member", "add", "Cleo Park", code=1)

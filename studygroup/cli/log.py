@@ -170,6 +170,7 @@ def log_prune(app: App, before: date | None, upto: int | None, yes: bool) -> Non
     if (before is None) == (upto is None):
         raise click.UsageError("give one of --before DATE and --upto ID")
     with app.read() as db:  # ask first, holding no lock while a person reads the question
+        journal.require_whole_journal(db)
         last = upto if before is None else journal.last_before(db, before)
     if last is None:
         note(f"no journal entry was recorded before {before}: nothing to prune")
