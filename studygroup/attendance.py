@@ -15,7 +15,7 @@ from studygroup.rules import weekly
 from studygroup.rules.weekly import Phase
 from studygroup.store.enums import AttendanceSource, AttendanceStatus, SessionStatus
 from studygroup.store.rows import CourseRow, MemberRow, SessionRow, Values
-from studygroup.store.schema import attendance
+from studygroup.store.schema import attendance, group_members
 from studygroup.store.schema import members as members_table
 
 if TYPE_CHECKING:
@@ -165,13 +165,18 @@ def view(db: Connection, target: SessionRow) -> AttendanceView:
         out[shown.value].append(name)
     if target.status is SessionStatus.HELD:
         recorded = select(attendance.c.member_id).where(attendance.c.session_id == target.id)
+        archived = groups.archived_here()  # in the course's group: joined below
         for member_id, name in db.execute(
-            select(members_table.c.id, members_table.c.name).where(
+            select(members_table.c.id, members_table.c.name)
+            .select_from(
+                members_table.join(
+                    group_members, groups.joined_in(groups.course_group(target.course_id))
+                )
+            )
+            .where(
                 members_table.c.joined_on <= target.starts_at.date(),
-                (members_table.c.archived_at.is_(None))
-                | (members_table.c.archived_at > target.starts_at),
+                archived.is_(None) | (archived > target.starts_at),
                 members_table.c.id.not_in(recorded),
-                groups.in_course_group(target.course_id, members_table.c.id),
             )
         ):
             out["excused" if member_id in said_no else "absent"].append(name)

@@ -13,6 +13,7 @@ flag ever needed). On PostgreSQL an organiser sees only the groups they organise
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, insert, select, update
 
@@ -89,51 +90,70 @@ def get(db: Connection, slug: str) -> GroupRow:
     return row
 
 
-def member_ids(group_id: int | ColumnElement[int], live: bool = False) -> Select[tuple[int]]:
-    """The ids of a group's members, for `members.c.id.in_(...)`; `live`: only those not
-    archived in it."""
-    query = select(group_members.c.member_id).where(group_members.c.group_id == group_id)
-    return query.where(group_members.c.archived_at.is_(None)) if live else query
+def member_ids(group_id: int | ColumnElement[int]) -> Select[tuple[int]]:
+    """The ids of a group's members, for `members.c.id.in_(...)`."""
+    return select(group_members.c.member_id).where(group_members.c.group_id == group_id)
 
 
-def has_member(
-    group_id: int, member_id: ColumnElement[int], live: bool = False
-) -> ColumnElement[bool]:
-    """`member_id` belongs to the group (a condition for a query's WHERE); `live`: and is
-    not archived there."""
-    return member_id.in_(member_ids(group_id, live))
+def has_member(group_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """`member_id` belongs to the group (a condition for a query's WHERE)."""
+    return member_id.in_(member_ids(group_id))
 
 
-def in_course_group(
-    course_id: int, member_id: ColumnElement[int], live: bool = False
-) -> ColumnElement[bool]:
+def course_group(course_id: int) -> ColumnElement[int]:
+    """The course's group id, as a subquery."""
+    return select(courses.c.group_id).where(courses.c.id == course_id).scalar_subquery()
+
+
+def in_course_group(course_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
     """`member_id` belongs to the group of the course (for a session: its course's)."""
-    group = select(courses.c.group_id).where(courses.c.id == course_id).scalar_subquery()
-    return member_id.in_(member_ids(group, live))
+    return member_id.in_(member_ids(course_group(course_id)))
+
+
+# A member's state in a group is their membership's and the person's: archived in one group,
+# they may be active in another; an erased person (or one archived before groups kept their
+# own archives) is archived in every group. The two rules below, with the group's
+# `group_members` row joined to `members` (`joined_in`), are the only places that say so.
+
+
+def joined_in(group_id: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """The ON clause of `members` JOIN `group_members`, for the membership of that group."""
+    return and_(group_members.c.member_id == members.c.id, group_members.c.group_id == group_id)
+
+
+def active_here() -> ColumnElement[bool]:
+    """The member is active in the joined group."""
+    return and_(members.c.active.is_(True), group_members.c.archived_at.is_(None))
+
+
+def archived_here() -> ColumnElement[datetime | None]:
+    """When the member was archived in the joined group (None: they are active there)."""
+    return func.coalesce(group_members.c.archived_at, members.c.archived_at)
+
+
+def _active_ids(group_id: int | ColumnElement[int]) -> Select[tuple[int]]:
+    # its own FROM, never the outer query's `members` (correlate(None))
+    return (
+        select(members.c.id)
+        .select_from(members.join(group_members, joined_in(group_id)))
+        .where(active_here())
+        .correlate(None)
+    )
 
 
 def active_in(group_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """An active member of the group: the person is not archived (an erased one is, in every
-    group), and neither is their membership of this group."""
-    return and_(members.c.active.is_(True), has_member(group_id, member_id, live=True))
+    """`member_id` is an active member of the group (`active_here`)."""
+    return member_id.in_(_active_ids(group_id))
 
 
 def active_in_course_group(course_id: int, member_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """An active member of the course's group (see `active_in`)."""
-    return and_(members.c.active.is_(True), in_course_group(course_id, member_id, live=True))
+    """`member_id` is an active member of the course's group (`active_here`)."""
+    return member_id.in_(_active_ids(course_group(course_id)))
 
 
-def join(db: Connection, group_id: int, member_id: int) -> bool:
-    """Add a person to a group; False when they already belong to it."""
-    there = db.execute(
-        select(group_members.c.id).where(
-            group_members.c.group_id == group_id, group_members.c.member_id == member_id
-        )
-    ).first()
-    if there is not None:
-        return False
+def enrol(db: Connection, group_id: int, member_id: int) -> None:
+    """A new person joins the group (`join_by_email` for someone who may be there already)."""
     db.execute(insert(group_members).values(group_id=group_id, member_id=member_id))
-    return True
 
 
 def join_by_email(
@@ -237,12 +257,8 @@ def listed(
     )
     member_count = (
         select(func.count())
-        .select_from(group_members.join(members, members.c.id == group_members.c.member_id))
-        .where(
-            group_members.c.group_id == groups.c.id,
-            group_members.c.archived_at.is_(None),
-            members.c.active.is_(True),
-        )
+        .select_from(members.join(group_members, joined_in(groups.c.id)))
+        .where(active_here())
         .correlate(groups)
         .scalar_subquery()
     )

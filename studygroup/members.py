@@ -159,7 +159,7 @@ def _candidates(
         .order_by(members.c.id)
     )
     if not include_archived:
-        query = query.where(members.c.active.is_(True), group_members.c.archived_at.is_(None))
+        query = query.where(groups.active_here())
     rows: dict[int, MemberRow] = {}
     aliases: dict[int, list[str]] = {}
     for row in db.execute(query):
@@ -236,12 +236,11 @@ def _people(group_id: int, *, outer: bool = False) -> Select[Any]:
     """The members of a group (`outer`: and anyone else), every column of theirs, with
     `active` and `archived_at` as they are in this group: a person archived in one group may
     be active in another. An erased person is archived everywhere."""
-    joined = and_(group_members.c.member_id == members.c.id, group_members.c.group_id == group_id)
-    active = and_(members.c.active.is_(True), group_members.c.archived_at.is_(None))
+    joined = groups.joined_in(group_id)
     return select(
         *(c for c in members.c if c.key not in ("active", "archived_at")),
-        type_coerce(active, Boolean).label("active"),
-        func.coalesce(group_members.c.archived_at, members.c.archived_at).label("archived_at"),
+        type_coerce(groups.active_here(), Boolean).label("active"),
+        groups.archived_here().label("archived_at"),
     ).select_from(
         members.outerjoin(group_members, joined) if outer else members.join(group_members, joined)
     )
@@ -257,7 +256,7 @@ def listed(db: Connection, include_archived: bool = False) -> list[MemberRow]:
     """The members of this command's group."""
     query = _people(groups.current(db).id).order_by(members.c.name_key)
     if not include_archived:
-        query = query.where(members.c.active.is_(True), group_members.c.archived_at.is_(None))
+        query = query.where(groups.active_here())
     return list(db.execute(query))
 
 
@@ -275,7 +274,7 @@ def add(db: Connection, name: str, fields: MemberFields, today: date) -> MemberR
         # already in this group: the uniqueness check below says so
     _check_unique(db, values, None)
     member_id = new_id(db.execute(insert(members).values(joined_on=today, active=True, **values)))
-    groups.join(db, group.id, member_id)
+    groups.enrol(db, group.id, member_id)
     return get(db, member_id)
 
 

@@ -198,6 +198,16 @@ def test_a_member_is_archived_in_one_group_and_stays_active_in_another(
     assert {g["slug"]: g["members"] for g in run.json("group", "list")} == {"main": 2, "r4ds": 1}
     assert "archived" in run("--group", "r4ds", "talk", "add", "Ada", "A talk", code=1).stderr
     run("--group", "main", "talk", "add", "Ada", "A talk", env=NOW)
+    # a session held after she left (she joined, and left r4ds, at the suite's instant):
+    # absent in main, not counted in r4ds
+    later = {"STUDYGROUP_TEST_NOW": "2027-03-10T09:00:00+00:00"}
+    for group in ("main", "r4ds"):
+        run("--group", group, "session", "plan", "--course", "fsdl", "--from", "2027-03-02",
+            "--weeks", "1")  # fmt: skip
+        run("--group", group, "session", "close", "2", env=later)
+    assert "Ada Lovelace" in run.json("--group", "main", "attendance", "2", env=later)["absent"]
+    absent_in_r4ds = run.json("--group", "r4ds", "attendance", "2", env=later)["absent"]
+    assert "Ada Lovelace" not in absent_in_r4ds
     assert (
         "is already archived" in run("--group", "r4ds", "member", "archive", "Ada", code=1).stderr
     )
