@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from studygroup import clock, faults
 from studygroup.errors import SchemaError, StudygroupError
+from studygroup.store import security
 from studygroup.store.db import (
     Database,
     SchemaState,
@@ -166,12 +167,6 @@ def _backup_failure(exc: sqlite3.Error, source: Path, destination: Path) -> str:
     return f"the backup {destination} could not be made ({text}); no backup was written"
 
 
-def _secured(connection: Connection) -> bool:
-    from studygroup.store import security
-
-    return security.is_secured(connection)
-
-
 def upgrade_database(
     db: Database, target: str = "head", script_dir: Path | None = None
 ) -> UpgradeResult:
@@ -211,11 +206,9 @@ def upgrade_database(
                         if path is not None and before is not None:
                             backup = _new_backup_path(path)
                             backup_sqlite(path, backup)
-                        secured = path is None and _secured(connection)
+                        secured = path is None and security.is_secured(connection)
                         upgrade_connection(connection, target, script_dir)
                         if secured:  # new tables are secured like the others
-                            from studygroup.store import security
-
                             security.secure(connection)
                         if raw is not None:
                             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
